@@ -1,0 +1,21 @@
+using Segments.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("segments");
+    config.AddCommand<EvaluateCommand>("evaluate")
+        .WithDescription("Evaluate segments over an offline data set and print one JSON line per segment.")
+        .WithExample("evaluate", "--data", "tests/data/seed-audiences", "--as-of", "2026-11-26T12:00:00Z");
+    //RESOLVE
+    // Bad arguments are bad input: exit 2 with the reason, like any other invalid input.
+    config.SetExceptionHandler((exception, _) =>
+    {
+        AnsiConsole.Console.Profile.Out = new AnsiConsoleOutput(Console.Error);
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+        return ExitCodes.InvalidInput;
+    });
+});
+return await app.RunAsync(args);

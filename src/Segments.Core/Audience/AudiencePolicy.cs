@@ -1,0 +1,95 @@
+using Segments.Core.Documents;
+using Segments.Core.Evaluation;
+using Segments.Core.Model;
+
+namespace Segments.Core.Audience;
+
+/// <summary>What happens to a segment member at send time.</summary>
+public readonly record struct SendDecision(SendOutcome Outcome, SuppressionReason Reason = default);
+
+public enum SendOutcome : byte
+{
+    Included,
+    Suppressed,
+    OptedOut,
+}
+
+/// <summary>
+/// Send-time rules, separate from membership: a member with a suppression at or before T is suppressed
+/// (counted once, under its earliest suppression; ties go to the reason first in alphabetical order);
+/// otherwise, when the send targets a list, a member whose status on it at T is not <c>subscribed</c> is
+/// opted out; everyone else is in the audience.
+/// </summary>
+public static class AudiencePolicy
+{
+    public static SendDecision Decide(ContactDocument contact, IEnumerable<Suppression> explicitSuppressions, string? list, in AsOf asOf)
+    {
+        long? earliest = null;
+        var reason = default(SuppressionReason);
+        var until = asOf.Ticks;
+        void Consider(long ticks, SuppressionReason r)
+        {
+            if (ticks <= until && (earliest is null || ticks < earliest || (ticks == earliest && r < reason)))
+            {
+                earliest = ticks;
+                reason = r;
+            }
+        }
+        foreach (var mark in contact.Suppressions)
+        {
+            Consider(EventTime.FromSeconds(mark.Value).UtcTicks, mark.Key);
+        }
+        foreach (var s in explicitSuppressions)
+        {
+            Consider(s.At.UtcTicks, s.Reason);
+        }
+        if (earliest is not null)
+        {
+            return new SendDecision(SendOutcome.Suppressed, reason);
+        }
+        return list is not null && contact.ListStatusAt(list, asOf.Seconds) != ListStatuses.Subscribed
+            ? new SendDecision(SendOutcome.OptedOut)
+            : new SendDecision(SendOutcome.Included);
+    }
+}
+
+/// <summary>Counts of a resolution; parts computed separately (partitions) add up with <see cref="Add"/>.</summary>
+public sealed class AudienceTally
+{
+    public long Matched { get; private set; }
+
+    public SortedDictionary<string, long> Suppressed { get; } = new(StringComparer.Ordinal);
+
+    public long OptedOut { get; private set; }
+
+    public long Audience { get; private set; }
+
+    public void Count(SendDecision decision)
+    {
+        Matched++;
+        switch (decision.Outcome)
+        {
+            case SendOutcome.Suppressed:
+                var word = decision.Reason.ToWord();
+                Suppressed[word] = Suppressed.GetValueOrDefault(word) + 1;
+                break;
+            case SendOutcome.OptedOut:
+                OptedOut++;
+                break;
+            default:
+                Audience++;
+                break;
+        }
+    }
+
+    public void Add(AudienceTally other)
+    {
+        Matched += other.Matched;
+        OptedOut += other.OptedOut;
+        Audience += other.Audience;
+        foreach (var (reason, n) in other.Suppressed)
+        {
+            Suppressed[reason] = Suppressed.GetValueOrDefault(reason) + n;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Segments.Core.Model;
+
+namespace Segments.Core.Documents;
+
+/// <summary>
+/// A contact as segments read it: the profile, and the activity folded from its events. The fold
+/// (<see cref="ContactFolder"/>) keeps it exact, idempotent and bounded; evaluation reads it directly.
+/// </summary>
+public sealed class ContactDocument
+{
+    public ContactDocument(string id) => Id = id;
+
+    public string Id { get; }
+
+    public string? Email { get; set; }
+
+    public string? FirstName { get; set; }
+
+    public string? LastName { get; set; }
+
+    /// <summary>The built-in <c>created_at</c>, as a date-valued scalar.</summary>
+    public ScalarValue CreatedAt { get; set; }
+
+    public PropertyBag Fields { get; set; } = PropertyBag.Empty;
+
+    /// <summary>The recorded list statuses, as last upserted.</summary>
+    public KeyValuePair<string, string>[] Lists { get; set; } = [];
+
+    /// <summary>Retained events, ordered by <see cref="FoldedEvent.Compare"/>.</summary>
+    public FoldedEvent[] Events { get; set; } = [];
+
+    /// <summary>The earliest <c>unsubscribe</c> event naming each list (<c>properties.listId</c>).</summary>
+    public KeyValuePair<string, int>[] ListOptOuts { get; set; } = [];
+
+    /// <summary>The earliest suppression each kind of event implied (hard bounce, complaint, global unsubscribe).</summary>
+    public KeyValuePair<SuppressionReason, int>[] Suppressions { get; set; } = [];
+
+    /// <summary>Totals of the events compacted away beyond the horizon (see <see cref="ContactFolder"/>).</summary>
+    public CompactedTotal[] Compacted { get; set; } = [];
+
+    /// <summary>The newest event time folded (seconds, <see cref="EventTime"/>); <see cref="int.MinValue"/> when none.</summary>
+    public int NewestAt { get; set; } = int.MinValue;
+
+    public void SetProfile(ContactProfile profile)
+    {
+        if (profile.Id != Id)
+        {
+            throw new ArgumentException($"profile of contact '{profile.Id}' given to document '{Id}'", nameof(profile));
+        }
+        Email = profile.Email;
+        FirstName = profile.FirstName;
+        LastName = profile.LastName;
+        CreatedAt = profile.CreatedAt is { } created
+            ? new ScalarValue(ValueKind.Text, created.ToString("O"), 0, created.UtcTicks)
+            : ScalarValue.Missing;
+        Fields = profile.Fields;
+        Lists = profile.Lists.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>A profile field by name: the built-ins first, then the custom fields.</summary>
+    public ScalarValue GetField(string name) => name switch
+    {
+        "email" => Text(Email),
+        "first_name" => Text(FirstName),
+        "last_name" => Text(LastName),
+        "created_at" => CreatedAt,
+        _ => Fields.Get(name),
+    };
+
+    private static ScalarValue Text(string? value) => value is null ? ScalarValue.Missing : new ScalarValue(ValueKind.Text, value, 0, null);
+
+    /// <summary>The recorded status on a list (null without a record).</summary>
+    public string? RecordedListStatus(string listId)
+    {
+        foreach (var list in Lists)
+        {
+            if (string.Equals(list.Key, listId, StringComparison.Ordinal))
+            {
+                return list.Value;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The status on a list as of T: an <c>unsubscribe</c> event for that list at or before T wins over the record.</summary>
+    public string? ListStatusAt(string listId, long asOf)
+    {
+        foreach (var optOut in ListOptOuts)
+        {
+            if (string.Equals(optOut.Key, listId, StringComparison.Ordinal) && optOut.Value <= asOf)
+            {
+                return ListStatuses.Unsubscribed;
+            }
+        }
+        return RecordedListStatus(listId);
+    }
+}
+
+/// <summary>Events folded into totals once older than the horizon: by kind, name, email action and campaign.</summary>
+public sealed record CompactedTotal(
+    EventKind Kind, string Name, EmailAction Action, string? CampaignId, string? AttributedCampaign, long Count, double ValueSum, int NewestAt);

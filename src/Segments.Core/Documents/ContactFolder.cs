@@ -1,0 +1,238 @@
+using Segments.Core.Model;
+
+namespace Segments.Core.Documents;
+
+public sealed record FoldOptions
+{
+    /// <summary>
+    /// How far behind the newest event a document keeps events one by one. Every condition is exact for
+    /// windows that reach back no further than this from the newest event (see <see cref="ContactFolder"/>).
+    /// </summary>
+    public TimeSpan Horizon { get; init; } = TimeSpan.FromDays(400);
+
+    /// <summary>The tenant's attribution window: a click this long before a conversion (inclusive) still counts.</summary>
+    public TimeSpan AttributionWindow { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>A hard cap on retained events, so a runaway contact cannot outgrow a Cosmos DB item.</summary>
+    public int MaxRetainedEvents { get; init; } = 20_000;
+}
+
+/// <summary>What one fold did with a batch of events for one contact.</summary>
+public sealed record FoldOutcome(int Added, int Duplicates, IReadOnlyList<(ContactEvent Event, string Reason)> Refused)
+{
+    public bool Changed => Added > 0;
+}
+
+/// <summary>
+/// Folds events into a <see cref="ContactDocument"/>.
+/// <list type="bullet">
+/// <item>Idempotent: an event id counts once per contact. Repeated deliveries carry identical content, so a
+/// delivery is a repeat exactly when the document already holds that (time, id).</item>
+/// <item>Order-independent: events are kept sorted by (time, id); implied suppressions and list opt-outs keep the
+/// earliest time; conversion attribution is recomputed from the retained clicks whenever a click or conversion
+/// arrives. Any arrival order gives the same document.</item>
+/// <item>Bounded: events older than <see cref="FoldOptions.Horizon"/> (400 days) behind the newest event are
+/// compacted into per-(kind, name, campaign) totals (clicks are kept one attribution window longer, so
+/// attribution of retained conversions stays exact). Beyond the horizon, conditions without <c>within</c>
+/// still count compacted events by name and campaign (and conversion values), but <c>where</c>, geo and device
+/// see only retained events, and an evaluation as of a time inside the compacted past cannot see compacted events.
+/// A delivery older than the horizon behind the newest event is refused (the caller dead-letters it): its id is
+/// no longer known, so counting it could count a repeat twice.</item>
+/// </list>
+/// </summary>
+public sealed class ContactFolder(FoldOptions options, EventInfoPool? pool = null)
+{
+    private readonly int _horizon = (int)options.Horizon.TotalSeconds;
+    private readonly int _attributionWindow = (int)options.AttributionWindow.TotalSeconds;
+
+    public FoldOptions Options => options;
+
+    public FoldOutcome Fold(ContactDocument document, IReadOnlyList<ContactEvent> events)
+    {
+        var refused = new List<(ContactEvent, string)>();
+        var incoming = new List<FoldedEvent>(events.Count);
+        var lateBefore = document.NewestAt == int.MinValue ? int.MinValue : (long)document.NewestAt - _horizon;
+        foreach (var e in events)
+        {
+            if (e.ContactId != document.Id)
+            {
+                throw new ArgumentException($"event '{e.Id}' of contact '{e.ContactId}' folded into contact '{document.Id}'", nameof(events));
+            }
+            if (!EventTime.InRange(e.At))
+            {
+                refused.Add((e, $"time {e.At:O} is outside the supported range"));
+                continue;
+            }
+            var at = EventTime.ToSeconds(e.At);
+            if (at < lateBefore)
+            {
+                refused.Add((e, $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
+                continue;
+            }
+            incoming.Add(new FoldedEvent(at, e.Id, Share(EventInfo.From(e))));
+        }
+        incoming.Sort(FoldedEvent.Compare);
+
+        var existing = document.Events;
+        var merged = new List<FoldedEvent>(existing.Length + incoming.Count);
+        var added = new List<FoldedEvent>();
+        int i = 0, duplicates = 0;
+        for (var j = 0; j < incoming.Count; j++)
+        {
+            var e = incoming[j];
+            if (j > 0 && FoldedEvent.Compare(incoming[j - 1], e) == 0)
+            {
+                duplicates++;
+                continue;
+            }
+            while (i < existing.Length && FoldedEvent.Compare(existing[i], e) < 0)
+            {
+                merged.Add(existing[i++]);
+            }
+            if (i < existing.Length && FoldedEvent.Compare(existing[i], e) == 0)
+            {
+                duplicates++;
+                continue;
+            }
+            merged.Add(e);
+            added.Add(e);
+        }
+        if (added.Count == 0)
+        {
+            return new FoldOutcome(0, duplicates, refused);
+        }
+        while (i < existing.Length)
+        {
+            merged.Add(existing[i++]);
+        }
+
+        foreach (var e in added)
+        {
+            ApplyImpliedEffects(document, e);
+        }
+        if (added.Exists(e => e.Info.IsClickWithCampaign || e.Info.Kind == EventKind.Conversion))
+        {
+            Attribute(merged);
+        }
+        document.NewestAt = Math.Max(document.NewestAt, merged[^1].At);
+        Compact(document, merged);
+        document.Events = [.. merged];
+        return new FoldOutcome(added.Count, duplicates, refused);
+    }
+
+    private EventInfo Share(EventInfo info) => pool is null ? info : pool.Share(info);
+
+    /// <summary>Hard bounces, complaints and unsubscribes imply suppressions and list opt-outs from their time on.</summary>
+    private static void ApplyImpliedEffects(ContactDocument document, in FoldedEvent e)
+    {
+        var info = e.Info;
+        if (info.Kind != EventKind.Email)
+        {
+            return;
+        }
+        switch (info.Action)
+        {
+            case EmailAction.Bounce when info.Properties.Get("bounceType") is { Kind: ValueKind.Text, Text: "hard" }:
+                document.Suppressions = KeepEarliest(document.Suppressions, SuppressionReason.HardBounce, e.At);
+                break;
+            case EmailAction.Complaint:
+                document.Suppressions = KeepEarliest(document.Suppressions, SuppressionReason.Complaint, e.At);
+                break;
+            case EmailAction.Unsubscribe:
+                if (info.Properties.Get("listId") is { Kind: ValueKind.Text, Text: { } listId })
+                {
+                    document.ListOptOuts = KeepEarliest(document.ListOptOuts, listId, e.At);
+                }
+                else
+                {
+                    document.Suppressions = KeepEarliest(document.Suppressions, SuppressionReason.Unsubscribed, e.At);
+                }
+                break;
+        }
+    }
+
+    private static KeyValuePair<TKey, int>[] KeepEarliest<TKey>(KeyValuePair<TKey, int>[] marks, TKey key, int at)
+    {
+        for (var k = 0; k < marks.Length; k++)
+        {
+            if (EqualityComparer<TKey>.Default.Equals(marks[k].Key, key))
+            {
+                if (at < marks[k].Value)
+                {
+                    marks = [.. marks];
+                    marks[k] = new(key, at);
+                }
+                return marks;
+            }
+        }
+        return [.. marks, new(key, at)];
+    }
+
+    /// <summary>
+    /// A conversion without its own campaign goes to the campaign of the most recent click carrying one, at or
+    /// before it and at most the attribution window before it; ties go to the larger event id, which the
+    /// (time, id) order puts last.
+    /// </summary>
+    private void Attribute(List<FoldedEvent> events)
+    {
+        for (var c = 0; c < events.Count; c++)
+        {
+            var conversion = events[c];
+            if (conversion.Info.Kind != EventKind.Conversion || conversion.Info.CampaignId is not null)
+            {
+                continue;
+            }
+            var last = c;
+            while (last + 1 < events.Count && events[last + 1].At == conversion.At)
+            {
+                last++;
+            }
+            string? campaign = null;
+            for (var k = last; k >= 0 && events[k].At >= (long)conversion.At - _attributionWindow; k--)
+            {
+                if (events[k].Info.IsClickWithCampaign)
+                {
+                    campaign = events[k].Info.CampaignId;
+                    break;
+                }
+            }
+            if (campaign != conversion.Info.AttributedCampaign)
+            {
+                events[c] = conversion with { Info = Share(conversion.Info with { AttributedCampaign = campaign }) };
+            }
+        }
+    }
+
+    private void Compact(ContactDocument document, List<FoldedEvent> events)
+    {
+        var cutoff = (long)document.NewestAt - _horizon;
+        var overCap = Math.Max(0, events.Count - options.MaxRetainedEvents);
+        var removed = 0;
+        var totals = new Dictionary<(EventKind, string, EmailAction, string?, string?), CompactedTotal>();
+        foreach (var t in document.Compacted)
+        {
+            totals[(t.Kind, t.Name, t.Action, t.CampaignId, t.AttributedCampaign)] = t;
+        }
+        events.RemoveAll(e =>
+        {
+            var keepUntil = e.Info.IsClickWithCampaign ? cutoff - _attributionWindow : cutoff;
+            if (e.At >= keepUntil && removed >= overCap)
+            {
+                return false;
+            }
+            removed++;
+            var info = e.Info;
+            var key = (info.Kind, info.Name.ToLowerInvariant(), info.Action, info.CampaignId, info.AttributedCampaign);
+            totals[key] = totals.TryGetValue(key, out var t)
+                ? t with { Count = t.Count + 1, ValueSum = t.ValueSum + (info.Value ?? 0), NewestAt = Math.Max(t.NewestAt, e.At) }
+                : new CompactedTotal(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5, 1, info.Value ?? 0, e.At);
+            return true;
+        });
+        if (removed > 0)
+        {
+            document.Compacted = [.. totals.Values
+                .OrderBy(t => t.Kind).ThenBy(t => t.Name, StringComparer.Ordinal).ThenBy(t => t.Action)
+                .ThenBy(t => t.CampaignId, StringComparer.Ordinal).ThenBy(t => t.AttributedCampaign, StringComparer.Ordinal)];
+        }
+    }
+}

@@ -1,0 +1,319 @@
+using Segments.Core.Documents;
+using Segments.Core.Language;
+using Segments.Core.Model;
+
+namespace Segments.Core.Evaluation;
+
+/// <summary>A compiled condition: answers for one folded contact at one time.</summary>
+internal abstract class Matcher
+{
+    public abstract bool Matches(ContactDocument contact, in AsOf asOf);
+}
+
+internal sealed class AllMatcher(Matcher[] items) : Matcher
+{
+    public override bool Matches(ContactDocument contact, in AsOf asOf)
+    {
+        foreach (var item in items)
+        {
+            if (!item.Matches(contact, asOf))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
+
+internal sealed class AnyMatcher(Matcher[] items) : Matcher
+{
+    public override bool Matches(ContactDocument contact, in AsOf asOf)
+    {
+        foreach (var item in items)
+        {
+            if (item.Matches(contact, asOf))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+internal sealed class NotMatcher(Matcher inner) : Matcher
+{
+    public override bool Matches(ContactDocument contact, in AsOf asOf) => !inner.Matches(contact, asOf);
+}
+
+internal sealed class FieldMatcher(string field, ScalarTest test) : Matcher
+{
+    public override bool Matches(ContactDocument contact, in AsOf asOf) => test.Test(contact.GetField(field), asOf.Ticks);
+}
+
+internal sealed class ListMatcher(string listId, ListStatusFilter status) : Matcher
+{
+    public override bool Matches(ContactDocument contact, in AsOf asOf)
+    {
+        var current = contact.ListStatusAt(listId, asOf.Seconds);
+        return status switch
+        {
+            ListStatusFilter.Subscribed => current == ListStatuses.Subscribed,
+            ListStatusFilter.Unsubscribed => current == ListStatuses.Unsubscribed,
+            _ => current is not null,
+        };
+    }
+}
+
+/// <summary>Another segment's answer for the same contact at the same T.</summary>
+internal sealed class SegmentMatcher(string segmentId) : Matcher
+{
+    public string SegmentId => segmentId;
+
+    public Matcher? Target { get; set; }
+
+    public override bool Matches(ContactDocument contact, in AsOf asOf) => Target!.Matches(contact, asOf);
+}
+
+/// <summary>
+/// The shared walk of event conditions: events in the window (<c>T − within &lt; at ≤ T</c>, or all up to T),
+/// newest first, stopping as soon as the count can no longer change the answer.
+/// </summary>
+internal abstract class EventCountMatcher(Duration? within, CountTest? count, NumberTest? valueTest, bool countsCompacted) : Matcher
+{
+    // Without count or value, one matching event is enough; with a value test every event is summed.
+    private readonly long _stopAt = valueTest is not null ? long.MaxValue : count is null ? 1 : StopAt(count.Test);
+
+    public override bool Matches(ContactDocument contact, in AsOf asOf)
+    {
+        if (!Prepare(contact, asOf, out var state))
+        {
+            return false;
+        }
+        long n = 0;
+        double sum = 0;
+        // Compacted totals are exact for conditions without a window or property predicates, as long as every
+        // compacted event of the total lies at or before T.
+        if (countsCompacted && within is null)
+        {
+            foreach (var total in contact.Compacted)
+            {
+                if (total.NewestAt <= asOf.Seconds && MatchesCompacted(total, state))
+                {
+                    n += total.Count;
+                    sum += total.ValueSum;
+                }
+            }
+        }
+        var events = contact.Events;
+        var lower = within is { } w ? asOf.Seconds - w.Seconds : long.MinValue;
+        for (var i = events.Length - 1; i >= 0 && n < _stopAt; i--)
+        {
+            var at = events[i].At;
+            if (at > asOf.Seconds)
+            {
+                continue;
+            }
+            if (at <= lower)
+            {
+                break;
+            }
+            var info = events[i].Info;
+            if (MatchesEvent(info, state))
+            {
+                n++;
+                sum += info.Value ?? 0;
+            }
+        }
+        if (count is null && valueTest is null)
+        {
+            return n >= 1;
+        }
+        return (count is null || count.Holds(n)) && (valueTest is null || valueTest.TestNumber(sum));
+    }
+
+    /// <summary>Per-contact set-up (the <c>last</c> campaign); false when the condition cannot hold.</summary>
+    protected virtual bool Prepare(ContactDocument contact, in AsOf asOf, out string? state)
+    {
+        state = null;
+        return true;
+    }
+
+    protected abstract bool MatchesEvent(EventInfo info, string? state);
+
+    protected virtual bool MatchesCompacted(CompactedTotal total, string? state) => false;
+
+    /// <summary>The count past which the answer can no longer change (counts are whole numbers).</summary>
+    private static long StopAt(NumberTest test)
+    {
+        var top = (long)Math.Floor(test.Values.Max());
+        return test.Op switch
+        {
+            "gte" or "lt" => (long)Math.Ceiling(test.Values[0]),
+            _ => top + 1,
+        };
+    }
+
+    protected static bool NameIs(string name, string wanted) =>
+        ReferenceEquals(name, wanted) || string.Equals(name, wanted, StringComparison.OrdinalIgnoreCase);
+
+    protected static bool AllHold(IReadOnlyList<PropertyPredicate> where, PropertyBag properties)
+    {
+        foreach (var p in where)
+        {
+            if (!p.Test.Test(properties.Get(p.Property), 0))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
+
+internal sealed class EngagementMatcher(EngagementCondition c) : EventCountMatcher(c.Within, c.Count, null, true)
+{
+    protected override bool Prepare(ContactDocument contact, in AsOf asOf, out string? state)
+    {
+        state = c.Campaign.Kind switch
+        {
+            CampaignScopeKind.Id => c.Campaign.CampaignId,
+            CampaignScopeKind.Last => LastSentCampaign(contact, asOf),
+            _ => null,
+        };
+        return c.Campaign.Kind == CampaignScopeKind.None || state is not null;
+    }
+
+    protected override bool MatchesEvent(EventInfo info, string? campaign) =>
+        info.Kind == EventKind.Email && IsCounted(info.Action) && (campaign is null || info.CampaignId == campaign);
+
+    protected override bool MatchesCompacted(CompactedTotal total, string? campaign) =>
+        total.Kind == EventKind.Email && IsCounted(total.Action) && (campaign is null || total.CampaignId == campaign);
+
+    private bool IsCounted(EmailAction action) => c.Event switch
+    {
+        EngagementEvent.Engaged => action is EmailAction.Open or EmailAction.Click,
+        EngagementEvent.Sent => action == EmailAction.Sent,
+        EngagementEvent.Delivered => action == EmailAction.Delivered,
+        EngagementEvent.Open => action == EmailAction.Open,
+        EngagementEvent.Click => action == EmailAction.Click,
+        EngagementEvent.Bounce => action == EmailAction.Bounce,
+        EngagementEvent.Unsubscribe => action == EmailAction.Unsubscribe,
+        _ => action == EmailAction.Complaint,
+    };
+
+    /// <summary>The campaign of the most recent <c>sent</c> at or before T; ties go to the larger campaign id.</summary>
+    internal static string? LastSentCampaign(ContactDocument contact, in AsOf asOf)
+    {
+        var events = contact.Events;
+        string? best = null;
+        long bestAt = long.MinValue;
+        for (var i = events.Length - 1; i >= 0; i--)
+        {
+            var e = events[i];
+            if (e.At > asOf.Seconds)
+            {
+                continue;
+            }
+            if (best is not null && e.At < bestAt)
+            {
+                break;
+            }
+            if (e.Info is { Kind: EventKind.Email, Action: EmailAction.Sent, CampaignId: { } id }
+                && (best is null || string.CompareOrdinal(id, best) > 0))
+            {
+                best = id;
+                bestAt = e.At;
+            }
+        }
+        if (best is null)
+        {
+            foreach (var t in contact.Compacted)
+            {
+                if (t is { Kind: EventKind.Email, Action: EmailAction.Sent, CampaignId: { } id } && t.NewestAt <= asOf.Seconds
+                    && (t.NewestAt > bestAt || (t.NewestAt == bestAt && string.CompareOrdinal(id, best) > 0)))
+                {
+                    best = id;
+                    bestAt = t.NewestAt;
+                }
+            }
+        }
+        return best;
+    }
+}
+
+internal sealed class PixelMatcher(PixelCondition c) : EventCountMatcher(c.Within, c.Count, null, c.Where.Count == 0)
+{
+    protected override bool MatchesEvent(EventInfo info, string? state) =>
+        info.Kind == EventKind.Pixel && NameIs(info.Name, c.Event) && AllHold(c.Where, info.Properties);
+
+    protected override bool MatchesCompacted(CompactedTotal total, string? state) =>
+        total.Kind == EventKind.Pixel && NameIs(total.Name, c.Event);
+}
+
+internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatcher(c.Within, c.Count, c.Value, c.Where.Count == 0)
+{
+    protected override bool MatchesEvent(EventInfo info, string? state) =>
+        info.Kind == EventKind.Conversion && (c.Event is null || NameIs(info.Name, c.Event)) && InCampaign(info.AttributedCampaign)
+        && AllHold(c.Where, info.Properties);
+
+    protected override bool MatchesCompacted(CompactedTotal total, string? state) =>
+        total.Kind == EventKind.Conversion && (c.Event is null || NameIs(total.Name, c.Event)) && InCampaign(total.AttributedCampaign);
+
+    private bool InCampaign(string? attributed) => c.Campaign.Kind switch
+    {
+        CampaignScopeKind.None => true,
+        CampaignScopeKind.Any => attributed is not null,
+        _ => attributed == c.Campaign.CampaignId,
+    };
+}
+
+/// <summary>
+/// Geo and device: among events carrying that context (within the window), the most recent one (ties to the
+/// larger id, last in document order) or any one must satisfy every given predicate.
+/// </summary>
+internal sealed class ContextMatcher(ContextCondition c) : Matcher
+{
+    private readonly bool _device = c.Kind == ContextKind.Device;
+
+    public override bool Matches(ContactDocument contact, in AsOf asOf)
+    {
+        var events = contact.Events;
+        var lower = c.Within is { } w ? asOf.Seconds - w.Seconds : long.MinValue;
+        for (var i = events.Length - 1; i >= 0; i--)
+        {
+            var at = events[i].At;
+            if (at > asOf.Seconds)
+            {
+                continue;
+            }
+            if (at <= lower)
+            {
+                break;
+            }
+            if (events[i].Info.Context(_device) is not { IsEmpty: false } context)
+            {
+                continue;
+            }
+            if (AllHold(context))
+            {
+                return true;
+            }
+            if (!c.SeenAny)
+            {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private bool AllHold(TextBag context)
+    {
+        for (var k = 0; k < 3; k++)
+        {
+            if (c.Tests[k] is { } test && !test.TestText(context.Get(k)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

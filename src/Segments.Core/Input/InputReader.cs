@@ -1,0 +1,307 @@
+using System.Text.Json;
+using Segments.Core.Language;
+using Segments.Core.Model;
+
+namespace Segments.Core.Input;
+
+/// <summary>
+/// Reads contacts, events and suppressions in the shapes of the language's data set (also the HTTP bodies),
+/// reporting every problem with its JSON path. One reader serves the offline files and the API.
+/// </summary>
+public static class InputReader
+{
+    public static (ContactProfile? Contact, IReadOnlyList<ValidationError> Errors) ReadContact(JsonElement json, string path = "$")
+    {
+        var errors = new List<ValidationError>();
+        if (!IsObject(json, path, "a contact", errors))
+        {
+            return (null, errors);
+        }
+        RejectUnknown(json, path, ["id", "email", "firstName", "lastName", "createdAt", "fields", "lists"], errors);
+        var id = RequiredText(json, path, "id", errors);
+        var email = OptionalText(json, path, "email", errors);
+        var firstName = OptionalText(json, path, "firstName", errors);
+        var lastName = OptionalText(json, path, "lastName", errors);
+        DateTimeOffset? createdAt = null;
+        if (OptionalText(json, path, "createdAt", errors) is { } created)
+        {
+            if (DateValue.TryParse(created, out var date))
+            {
+                createdAt = date.Start;
+            }
+            else
+            {
+                errors.Add(new($"{path}.createdAt", $"'{created}' is not an RFC 3339 date-time such as 2025-01-01T00:00:00Z"));
+            }
+        }
+        var fields = ReadScalars(json, path, "fields", errors);
+        var lists = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (json.TryGetProperty("lists", out var l) && l.ValueKind != JsonValueKind.Null)
+        {
+            if (l.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new($"{path}.lists", "'lists' maps list ids to statuses, such as {\"newsletter\": \"subscribed\"}"));
+            }
+            else
+            {
+                foreach (var list in l.EnumerateObject())
+                {
+                    if (list.Value.ValueKind != JsonValueKind.String || list.Value.GetString()!.Length == 0)
+                    {
+                        errors.Add(new($"{path}.lists.{list.Name}", "a list status is a string such as \"subscribed\" or \"unsubscribed\""));
+                        continue;
+                    }
+                    lists[list.Name] = list.Value.GetString()!;
+                }
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        return (new ContactProfile
+        {
+            Id = id!,
+            Email = email,
+            FirstName = firstName,
+            LastName = lastName,
+            CreatedAt = createdAt,
+            Fields = fields,
+            Lists = lists,
+        }, errors);
+    }
+
+    public static (ContactEvent? Event, IReadOnlyList<ValidationError> Errors) ReadEvent(JsonElement json, string path = "$")
+    {
+        var errors = new List<ValidationError>();
+        if (!IsObject(json, path, "an event", errors))
+        {
+            return (null, errors);
+        }
+        RejectUnknown(json, path, ["id", "contactId", "kind", "name", "at", "campaignId", "properties", "geo", "device", "value", "currency"], errors);
+        var id = RequiredText(json, path, "id", errors);
+        var contactId = RequiredText(json, path, "contactId", errors);
+        var kindWord = RequiredText(json, path, "kind", errors);
+        var kind = EventKind.Email;
+        if (kindWord is not null && !EventNames.TryParseKind(kindWord, out kind))
+        {
+            errors.Add(new($"{path}.kind", $"unknown kind '{kindWord}'; use email, pixel or conversion"));
+        }
+        var name = RequiredText(json, path, "name", errors);
+        DateTimeOffset at = default;
+        if (RequiredText(json, path, "at", errors) is { } atText)
+        {
+            if (!DateValue.TryParse(atText, out var date) || date.IsDay)
+            {
+                errors.Add(new($"{path}.at", $"'{atText}' is not an RFC 3339 date-time such as 2026-11-01T10:00:00Z"));
+            }
+            else if (!EventTime.InRange(date.Start))
+            {
+                errors.Add(new($"{path}.at", $"'{atText}' is outside the supported years 1932 to 2067"));
+            }
+            else
+            {
+                at = date.Start;
+            }
+        }
+        var campaignId = OptionalText(json, path, "campaignId", errors);
+        var properties = ReadScalars(json, path, "properties", errors);
+        var geo = ReadContext(json, path, "geo", ["country", "region", "city"], errors);
+        var device = ReadContext(json, path, "device", ["client", "type", "os"], errors);
+        double? value = null;
+        if (json.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null)
+        {
+            if (v.ValueKind == JsonValueKind.Number && double.IsFinite(v.GetDouble()))
+            {
+                value = v.GetDouble();
+            }
+            else
+            {
+                errors.Add(new($"{path}.value", "'value' is a number, such as 49.0"));
+            }
+        }
+        var currency = OptionalText(json, path, "currency", errors);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+        return (new ContactEvent
+        {
+            Id = id!,
+            ContactId = contactId!,
+            Kind = kind,
+            Name = name!,
+            At = at,
+            CampaignId = campaignId,
+            Properties = properties,
+            Geo = geo,
+            Device = device,
+            Value = value,
+            Currency = currency,
+        }, errors);
+    }
+
+    public static (Suppression? Suppression, IReadOnlyList<ValidationError> Errors) ReadSuppression(JsonElement json, string path = "$")
+    {
+        var errors = new List<ValidationError>();
+        if (!IsObject(json, path, "a suppression", errors))
+        {
+            return (null, errors);
+        }
+        RejectUnknown(json, path, ["contactId", "reason", "at"], errors);
+        var contactId = RequiredText(json, path, "contactId", errors);
+        var reasonWord = RequiredText(json, path, "reason", errors);
+        var reason = SuppressionReason.Manual;
+        if (reasonWord is not null && !SuppressionReasons.TryParse(reasonWord, out reason))
+        {
+            errors.Add(new($"{path}.reason", $"unknown reason '{reasonWord}'; use unsubscribed, hard_bounce, complaint or manual"));
+        }
+        DateTimeOffset at = default;
+        if (RequiredText(json, path, "at", errors) is { } atText)
+        {
+            if (DateValue.TryParse(atText, out var date) && !date.IsDay)
+            {
+                at = date.Start;
+            }
+            else
+            {
+                errors.Add(new($"{path}.at", $"'{atText}' is not an RFC 3339 date-time"));
+            }
+        }
+        return errors.Count > 0 ? (null, errors) : (new Suppression(contactId!, reason, at), errors);
+    }
+
+    /// <summary>The field schema: <c>{"fields": {"plan": "text", ...}}</c>.</summary>
+    public static (FieldSchema? Schema, IReadOnlyList<ValidationError> Errors) ReadSchema(JsonElement json, string path = "$")
+    {
+        var errors = new List<ValidationError>();
+        if (!IsObject(json, path, "a schema {\"fields\": {...}}", errors))
+        {
+            return (null, errors);
+        }
+        RejectUnknown(json, path, ["fields"], errors);
+        var fields = new Dictionary<string, FieldType>(StringComparer.Ordinal);
+        if (!json.TryGetProperty("fields", out var f) || f.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new(path, "'fields' is required: an object mapping field names to text, number, date or boolean"));
+            return (null, errors);
+        }
+        foreach (var field in f.EnumerateObject())
+        {
+            var at = $"{path}.fields.{field.Name}";
+            if (FieldSchema.BuiltIns.ContainsKey(field.Name))
+            {
+                errors.Add(new(at, $"'{field.Name}' is a built-in field and cannot be redefined"));
+            }
+            else if (field.Value.ValueKind != JsonValueKind.String || !FieldSchema.TryParseType(field.Value.GetString(), out var type))
+            {
+                errors.Add(new(at, "a field type is one of text, number, date, boolean"));
+            }
+            else
+            {
+                fields[field.Name] = type;
+            }
+        }
+        return errors.Count > 0 ? (null, errors) : (new FieldSchema(fields), errors);
+    }
+
+    private static PropertyBag ReadScalars(JsonElement json, string path, string key, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty(key, out var bag) || bag.ValueKind == JsonValueKind.Null)
+        {
+            return PropertyBag.Empty;
+        }
+        if (bag.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new($"{path}.{key}", $"'{key}' is an object of names and values"));
+            return PropertyBag.Empty;
+        }
+        var items = new List<KeyValuePair<string, ScalarValue>>();
+        foreach (var p in bag.EnumerateObject())
+        {
+            ScalarValue? value = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => ScalarValue.OfText(p.Value.GetString()!),
+                JsonValueKind.Number => ScalarValue.OfNumber(p.Value.GetDouble()),
+                JsonValueKind.True => ScalarValue.OfBoolean(true),
+                JsonValueKind.False => ScalarValue.OfBoolean(false),
+                JsonValueKind.Null => ScalarValue.Missing,
+                _ => null,
+            };
+            if (value is null)
+            {
+                errors.Add(new($"{path}.{key}.{p.Name}", "values are strings, numbers, booleans or null, not objects or arrays"));
+                continue;
+            }
+            items.RemoveAll(i => i.Key == p.Name);
+            items.Add(new(p.Name, value.Value));
+        }
+        return items.Count == 0 ? PropertyBag.Empty : new PropertyBag([.. items.OrderBy(i => i.Key, StringComparer.Ordinal)]);
+    }
+
+    private static TextBag? ReadContext(JsonElement json, string path, string key, string[] names, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty(key, out var bag) || bag.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (!IsObject(bag, $"{path}.{key}", $"a {key} object", errors))
+        {
+            return null;
+        }
+        RejectUnknown(bag, $"{path}.{key}", names, errors);
+        var values = names.Select(n => OptionalText(bag, $"{path}.{key}", n, errors)).ToArray();
+        var context = new TextBag(values[0], values[1], values[2]);
+        return context.IsEmpty ? null : context;
+    }
+
+    private static bool IsObject(JsonElement json, string path, string what, List<ValidationError> errors)
+    {
+        if (json.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+        errors.Add(new(path, $"expected {what} (a JSON object)"));
+        return false;
+    }
+
+    private static string? RequiredText(JsonElement json, string path, string key, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(new(path, $"'{key}' is required"));
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
+        {
+            errors.Add(new($"{path}.{key}", $"'{key}' must be a non-empty string"));
+            return null;
+        }
+        return value.GetString();
+    }
+
+    private static string? OptionalText(JsonElement json, string path, string key, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new($"{path}.{key}", $"'{key}' must be a string"));
+            return null;
+        }
+        return value.GetString();
+    }
+
+    private static void RejectUnknown(JsonElement json, string path, IReadOnlyCollection<string> known, List<ValidationError> errors)
+    {
+        foreach (var p in json.EnumerateObject())
+        {
+            if (!known.Contains(p.Name))
+            {
+                errors.Add(new($"{path}.{p.Name}", $"unknown property '{p.Name}'; expected {string.Join(", ", known)}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+
+namespace Segments.Core.Model;
+
+public enum ValueKind : byte
+{
+    Missing,
+    Text,
+    Number,
+    Boolean,
+}
+
+/// <summary>
+/// A scalar from a profile field or an event property. Text that reads as an RFC 3339 date or date-time
+/// also carries that instant, parsed once when the value is read rather than at every evaluation.
+/// </summary>
+public readonly record struct ScalarValue(ValueKind Kind, string? Text, double Number, long? DateTicks)
+{
+    public static readonly ScalarValue Missing = default;
+
+    public static ScalarValue OfText(string text) =>
+        new(ValueKind.Text, text, 0, DateValue.TryParse(text, out var d) ? d.Start.UtcTicks : null);
+
+    public static ScalarValue OfNumber(double number) => new(ValueKind.Number, null, number, null);
+
+    public static ScalarValue OfBoolean(bool value) => new(ValueKind.Boolean, null, value ? 1 : 0, null);
+
+    public bool Boolean => Number != 0;
+
+    public override string ToString() => Kind switch
+    {
+        ValueKind.Text => Text!,
+        ValueKind.Number => Number.ToString(CultureInfo.InvariantCulture),
+        ValueKind.Boolean => Boolean ? "true" : "false",
+        _ => "(missing)",
+    };
+}
+
+/// <summary>A date value of the language: a date-time instant, or a whole UTC day.</summary>
+public readonly record struct DateValue(DateTimeOffset Start, bool IsDay)
+{
+    /// <summary>The instant after the value: the end of the day for a day, the instant itself otherwise.</summary>
+    public DateTimeOffset End => IsDay ? Start.AddDays(1) : Start;
+
+    private static readonly string[] DayFormats = ["yyyy-MM-dd"];
+
+    /// <summary>RFC 3339: <c>2026-11-01</c> (a UTC day) or <c>2026-11-01T10:00:00Z</c> / with an offset.</summary>
+    public static bool TryParse(string text, out DateValue value)
+    {
+        value = default;
+        if (text.Length == 10 && DateTime.TryParseExact(text, DayFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var day))
+        {
+            value = new DateValue(new DateTimeOffset(day, TimeSpan.Zero), true);
+            return true;
+        }
+        if (text.Length >= 20 && text[10] is 'T' or 't' && (text.EndsWith('Z') || text.EndsWith('z') || text[^6] is '+' or '-')
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        {
+            value = new DateValue(instant.ToUniversalTime(), false);
+            return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>Named scalars (event properties), kept as a small array: events carry few properties.</summary>
+public sealed class PropertyBag : IEquatable<PropertyBag>
+{
+    public static readonly PropertyBag Empty = new([]);
+
+    private readonly KeyValuePair<string, ScalarValue>[] _items;
+
+    public PropertyBag(KeyValuePair<string, ScalarValue>[] items) => _items = items;
+
+    public int Count => _items.Length;
+
+    public IReadOnlyList<KeyValuePair<string, ScalarValue>> Items => _items;
+
+    /// <summary>Property names are exact; values compare case-insensitively where they are text.</summary>
+    public ScalarValue Get(string name)
+    {
+        foreach (var item in _items)
+        {
+            if (string.Equals(item.Key, name, StringComparison.Ordinal))
+            {
+                return item.Value;
+            }
+        }
+        return ScalarValue.Missing;
+    }
+
+    public bool Equals(PropertyBag? other) =>
+        other is not null && (ReferenceEquals(this, other) || _items.AsSpan().SequenceEqual(other._items));
+
+    public override bool Equals(object? obj) => Equals(obj as PropertyBag);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var item in _items)
+        {
+            hash.Add(item.Key);
+            hash.Add(item.Value);
+        }
+        return hash.ToHashCode();
+    }
+}
+
+/// <summary>The text attributes of a geo (<c>country</c>, <c>region</c>, <c>city</c>) or device (<c>client</c>, <c>type</c>, <c>os</c>) object.</summary>
+public sealed record TextBag(string? First, string? Second, string? Third)
+{
+    public bool IsEmpty => First is null && Second is null && Third is null;
+
+    public string? Get(int index) => index switch { 0 => First, 1 => Second, _ => Third };
+}
