@@ -9,7 +9,10 @@ app.Configure(config =>
     config.AddCommand<EvaluateCommand>("evaluate")
         .WithDescription("Evaluate segments over an offline data set and print one JSON line per segment.")
         .WithExample("evaluate", "--data", "tests/data/seed-audiences", "--as-of", "2026-11-26T12:00:00Z");
-    //RESOLVE
+    config.AddCommand<ResolveCommand>("resolve")
+        .WithDescription("Resolve a send's audience (members minus suppressions and opt-outs) into --out.")
+        .WithExample("resolve", "--data", "tests/data/seed-audiences", "--segment", "re-permission", "--list", "newsletter",
+            "--as-of", "2026-11-26T12:00:00Z", "--out", "out/re-permission");
     // Bad arguments are bad input: exit 2 with the reason, like any other invalid input.
     config.SetExceptionHandler((exception, _) =>
     {

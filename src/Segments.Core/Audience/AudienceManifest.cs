@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Segments.Core.Model;
+
+namespace Segments.Core.Audience;
+
+/// <summary>What a resolution produced; written last, so its presence means the audience files are complete.</summary>
+public sealed record AudienceManifest
+{
+    public required string Segment { get; init; }
+
+    /// <summary>T in RFC 3339 UTC, as given to the language (<c>2026-11-26T12:00:00Z</c>).</summary>
+    public required string AsOf { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? List { get; init; }
+
+    public required long Matched { get; init; }
+
+    public required IReadOnlyDictionary<string, long> Suppressed { get; init; }
+
+    public required long OptedOut { get; init; }
+
+    public required long Audience { get; init; }
+
+    public required IReadOnlyList<string> Parts { get; init; }
+
+    public static AudienceManifest From(string segment, DateTimeOffset asOf, string? list, AudienceTally tally, IReadOnlyList<string> parts) => new()
+    {
+        Segment = segment,
+        AsOf = Rfc3339.Format(asOf),
+        List = list,
+        Matched = tally.Matched,
+        Suppressed = tally.Suppressed,
+        OptedOut = tally.OptedOut,
+        Audience = tally.Audience,
+        Parts = parts,
+    };
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+}
