@@ -37,7 +37,7 @@ public static class AudiencePolicy
         }
         foreach (var mark in contact.Suppressions)
         {
-            Consider(EventTime.FromSeconds(mark.Value).UtcTicks, mark.Key);
+            Consider(mark.Value, mark.Key);
         }
         foreach (var s in explicitSuppressions)
         {
@@ -47,7 +47,7 @@ public static class AudiencePolicy
         {
             return new SendDecision(SendOutcome.Suppressed, reason);
         }
-        return list is not null && contact.ListStatusAt(list, asOf.Seconds) != ListStatuses.Subscribed
+        return list is not null && contact.ListStatusAt(list, asOf.Ticks) != ListStatuses.Subscribed
             ? new SendDecision(SendOutcome.OptedOut)
             : new SendDecision(SendOutcome.Included);
     }

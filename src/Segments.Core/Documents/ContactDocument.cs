@@ -30,16 +30,16 @@ public sealed class ContactDocument
     public FoldedEvent[] Events { get; set; } = [];
 
     /// <summary>The earliest <c>unsubscribe</c> event naming each list (<c>properties.listId</c>).</summary>
-    public KeyValuePair<string, int>[] ListOptOuts { get; set; } = [];
+    public KeyValuePair<string, long>[] ListOptOuts { get; set; } = [];
 
     /// <summary>The earliest suppression each kind of event implied (hard bounce, complaint, global unsubscribe).</summary>
-    public KeyValuePair<SuppressionReason, int>[] Suppressions { get; set; } = [];
+    public KeyValuePair<SuppressionReason, long>[] Suppressions { get; set; } = [];
 
     /// <summary>Totals of the events compacted away beyond the horizon (see <see cref="ContactFolder"/>).</summary>
     public CompactedTotal[] Compacted { get; set; } = [];
 
-    /// <summary>The newest event time folded (seconds, <see cref="EventTime"/>); <see cref="int.MinValue"/> when none.</summary>
-    public int NewestAt { get; set; } = int.MinValue;
+    /// <summary>The newest event time folded (UTC ticks); <see cref="long.MinValue"/> when none.</summary>
+    public long NewestAt { get; set; } = long.MinValue;
 
     public void SetProfile(ContactProfile profile)
     {
@@ -98,4 +98,4 @@ public sealed class ContactDocument
 
 /// <summary>Events folded into totals once older than the horizon: by kind, name, email action and campaign.</summary>
 public sealed record CompactedTotal(
-    EventKind Kind, string Name, EmailAction Action, string? CampaignId, string? AttributedCampaign, long Count, double ValueSum, int NewestAt);
+    EventKind Kind, string Name, EmailAction Action, string? CampaignId, string? AttributedCampaign, long Count, double ValueSum, long NewestAt);

@@ -42,8 +42,8 @@ public sealed record FoldOutcome(int Added, int Duplicates, IReadOnlyList<(Conta
 /// </summary>
 public sealed class ContactFolder(FoldOptions options, EventInfoPool? pool = null)
 {
-    private readonly int _horizon = (int)options.Horizon.TotalSeconds;
-    private readonly int _attributionWindow = (int)options.AttributionWindow.TotalSeconds;
+    private readonly long _horizon = options.Horizon.Ticks;
+    private readonly long _attributionWindow = options.AttributionWindow.Ticks;
 
     public FoldOptions Options => options;
 
@@ -51,19 +51,14 @@ public sealed class ContactFolder(FoldOptions options, EventInfoPool? pool = nul
     {
         var refused = new List<(ContactEvent, string)>();
         var incoming = new List<FoldedEvent>(events.Count);
-        var lateBefore = document.NewestAt == int.MinValue ? int.MinValue : (long)document.NewestAt - _horizon;
+        var lateBefore = document.NewestAt == long.MinValue ? long.MinValue : document.NewestAt - _horizon;
         foreach (var e in events)
         {
             if (e.ContactId != document.Id)
             {
                 throw new ArgumentException($"event '{e.Id}' of contact '{e.ContactId}' folded into contact '{document.Id}'", nameof(events));
             }
-            if (!EventTime.InRange(e.At))
-            {
-                refused.Add((e, $"time {e.At:O} is outside the supported range"));
-                continue;
-            }
-            var at = EventTime.ToSeconds(e.At);
+            var at = e.At.UtcTicks;
             if (at < lateBefore)
             {
                 refused.Add((e, $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
@@ -151,7 +146,7 @@ public sealed class ContactFolder(FoldOptions options, EventInfoPool? pool = nul
         }
     }
 
-    private static KeyValuePair<TKey, int>[] KeepEarliest<TKey>(KeyValuePair<TKey, int>[] marks, TKey key, int at)
+    private static KeyValuePair<TKey, long>[] KeepEarliest<TKey>(KeyValuePair<TKey, long>[] marks, TKey key, long at)
     {
         for (var k = 0; k < marks.Length; k++)
         {
@@ -188,7 +183,7 @@ public sealed class ContactFolder(FoldOptions options, EventInfoPool? pool = nul
                 last++;
             }
             string? campaign = null;
-            for (var k = last; k >= 0 && events[k].At >= (long)conversion.At - _attributionWindow; k--)
+            for (var k = last; k >= 0 && events[k].At >= conversion.At - _attributionWindow; k--)
             {
                 if (events[k].Info.IsClickWithCampaign)
                 {
@@ -205,7 +200,7 @@ public sealed class ContactFolder(FoldOptions options, EventInfoPool? pool = nul
 
     private void Compact(ContactDocument document, List<FoldedEvent> events)
     {
-        var cutoff = (long)document.NewestAt - _horizon;
+        var cutoff = document.NewestAt - _horizon;
         var overCap = Math.Max(0, events.Count - options.MaxRetainedEvents);
         var removed = 0;
         var totals = new Dictionary<(EventKind, string, EmailAction, string?, string?), CompactedTotal>();

@@ -25,10 +25,6 @@ public sealed record EventInfo(
 
     public bool IsClickWithCampaign => Kind == EventKind.Email && Action == EmailAction.Click && CampaignId is not null;
 
-    public bool HasGeo => Geo is { IsEmpty: false };
-
-    public bool HasDevice => Device is { IsEmpty: false };
-
     public TextBag? Context(bool device) => device ? Device : Geo;
 
     public static EventInfo From(ContactEvent e) => new(
@@ -37,8 +33,8 @@ public sealed record EventInfo(
         e.Kind == EventKind.Email ? EventNames.ParseEmailAction(e.Name) : EmailAction.Other,
         e.CampaignId,
         e.Properties,
-        e.Geo is { IsEmpty: false } ? e.Geo : null,
-        e.Device is { IsEmpty: false } ? e.Device : null,
+        e.Geo,
+        e.Device,
         e.Value,
         e.Currency)
     {
@@ -46,8 +42,8 @@ public sealed record EventInfo(
     };
 }
 
-/// <summary>One folded event: its time (see <see cref="EventTime"/>), id and shared content.</summary>
-public readonly record struct FoldedEvent(int At, string Id, EventInfo Info)
+/// <summary>One folded event: its time (UTC ticks), id and shared content.</summary>
+public readonly record struct FoldedEvent(long At, string Id, EventInfo Info)
 {
     /// <summary>Documents keep events ordered by time, then id (ordinal), which also breaks ties the way the language says.</summary>
     public static int Compare(FoldedEvent a, FoldedEvent b)

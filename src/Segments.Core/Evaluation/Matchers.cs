@@ -54,7 +54,7 @@ internal sealed class ListMatcher(string listId, ListStatusFilter status) : Matc
 {
     public override bool Matches(ContactDocument contact, in AsOf asOf)
     {
-        var current = contact.ListStatusAt(listId, asOf.Seconds);
+        var current = contact.ListStatusAt(listId, asOf.Ticks);
         return status switch
         {
             ListStatusFilter.Subscribed => current == ListStatuses.Subscribed,
@@ -97,7 +97,7 @@ internal abstract class EventCountMatcher(Duration? within, CountTest? count, Nu
         {
             foreach (var total in contact.Compacted)
             {
-                if (total.NewestAt <= asOf.Seconds && MatchesCompacted(total, state))
+                if (total.NewestAt <= asOf.Ticks && MatchesCompacted(total, state))
                 {
                     n += total.Count;
                     sum += total.ValueSum;
@@ -105,11 +105,11 @@ internal abstract class EventCountMatcher(Duration? within, CountTest? count, Nu
             }
         }
         var events = contact.Events;
-        var lower = within is { } w ? asOf.Seconds - w.Seconds : long.MinValue;
+        var lower = within is { } w ? asOf.Ticks - w.Ticks : long.MinValue;
         for (var i = events.Length - 1; i >= 0 && n < _stopAt; i--)
         {
             var at = events[i].At;
-            if (at > asOf.Seconds)
+            if (at > asOf.Ticks)
             {
                 continue;
             }
@@ -209,7 +209,7 @@ internal sealed class EngagementMatcher(EngagementCondition c) : EventCountMatch
         for (var i = events.Length - 1; i >= 0; i--)
         {
             var e = events[i];
-            if (e.At > asOf.Seconds)
+            if (e.At > asOf.Ticks)
             {
                 continue;
             }
@@ -228,7 +228,7 @@ internal sealed class EngagementMatcher(EngagementCondition c) : EventCountMatch
         {
             foreach (var t in contact.Compacted)
             {
-                if (t is { Kind: EventKind.Email, Action: EmailAction.Sent, CampaignId: { } id } && t.NewestAt <= asOf.Seconds
+                if (t is { Kind: EventKind.Email, Action: EmailAction.Sent, CampaignId: { } id } && t.NewestAt <= asOf.Ticks
                     && (t.NewestAt > bestAt || (t.NewestAt == bestAt && string.CompareOrdinal(id, best) > 0)))
                 {
                     best = id;
@@ -277,11 +277,11 @@ internal sealed class ContextMatcher(ContextCondition c) : Matcher
     public override bool Matches(ContactDocument contact, in AsOf asOf)
     {
         var events = contact.Events;
-        var lower = c.Within is { } w ? asOf.Seconds - w.Seconds : long.MinValue;
+        var lower = c.Within is { } w ? asOf.Ticks - w.Ticks : long.MinValue;
         for (var i = events.Length - 1; i >= 0; i--)
         {
             var at = events[i].At;
-            if (at > asOf.Seconds)
+            if (at > asOf.Ticks)
             {
                 continue;
             }
@@ -289,7 +289,7 @@ internal sealed class ContextMatcher(ContextCondition c) : Matcher
             {
                 break;
             }
-            if (events[i].Info.Context(_device) is not { IsEmpty: false } context)
+            if (events[i].Info.Context(_device) is not { } context)
             {
                 continue;
             }

@@ -19,21 +19,14 @@ public static class InputReader
         }
         RejectUnknown(json, path, ["id", "email", "firstName", "lastName", "createdAt", "fields", "lists"], errors);
         var id = RequiredText(json, path, "id", errors);
-        var email = OptionalText(json, path, "email", errors);
-        var firstName = OptionalText(json, path, "firstName", errors);
-        var lastName = OptionalText(json, path, "lastName", errors);
-        DateTimeOffset? createdAt = null;
-        if (OptionalText(json, path, "createdAt", errors) is { } created)
-        {
-            if (DateValue.TryParse(created, out var date))
-            {
-                createdAt = date.Start;
-            }
-            else
-            {
-                errors.Add(new($"{path}.createdAt", $"'{created}' is not an RFC 3339 date-time such as 2025-01-01T00:00:00Z"));
-            }
-        }
+        // Built-in fields follow the language's rule for profile values: one that is not of the field's type
+        // (an email that is a number, a createdAt that is not RFC 3339) is a missing value, not a bad contact.
+        var email = TextOrMissing(json, "email");
+        var firstName = TextOrMissing(json, "firstName");
+        var lastName = TextOrMissing(json, "lastName");
+        DateTimeOffset? createdAt = TextOrMissing(json, "createdAt") is { } created && DateValue.TryParse(created, out var date)
+            ? date.Start
+            : null;
         var fields = ReadScalars(json, path, "fields", errors);
         var lists = new Dictionary<string, string>(StringComparer.Ordinal);
         if (json.TryGetProperty("lists", out var l) && l.ValueKind != JsonValueKind.Null)
@@ -95,10 +88,6 @@ public static class InputReader
             {
                 errors.Add(new($"{path}.at", $"'{atText}' is not an RFC 3339 date-time such as 2026-11-01T10:00:00Z"));
             }
-            else if (!EventTime.InRange(date.Start))
-            {
-                errors.Add(new($"{path}.at", $"'{atText}' is outside the supported years 1932 to 2067"));
-            }
             else
             {
                 at = date.Start;
@@ -108,18 +97,10 @@ public static class InputReader
         var properties = ReadScalars(json, path, "properties", errors);
         var geo = ReadContext(json, path, "geo", ["country", "region", "city"], errors);
         var device = ReadContext(json, path, "device", ["client", "type", "os"], errors);
-        double? value = null;
-        if (json.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null)
-        {
-            if (v.ValueKind == JsonValueKind.Number && double.IsFinite(v.GetDouble()))
-            {
-                value = v.GetDouble();
-            }
-            else
-            {
-                errors.Add(new($"{path}.value", "'value' is a number, such as 49.0"));
-            }
-        }
+        // A conversion value that is not a number is a missing value, which the language counts as 0.
+        double? value = json.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number && double.IsFinite(v.GetDouble())
+            ? v.GetDouble()
+            : null;
         var currency = OptionalText(json, path, "currency", errors);
         if (errors.Count > 0)
         {
@@ -250,10 +231,16 @@ public static class InputReader
             return null;
         }
         RejectUnknown(bag, $"{path}.{key}", names, errors);
+        if (!bag.EnumerateObject().Any())
+        {
+            return null; // An empty object carries no context: the event is not considered by geo/device.
+        }
         var values = names.Select(n => OptionalText(bag, $"{path}.{key}", n, errors)).ToArray();
-        var context = new TextBag(values[0], values[1], values[2]);
-        return context.IsEmpty ? null : context;
+        return new TextBag(values[0], values[1], values[2]);
     }
+
+    private static string? TextOrMissing(JsonElement json, string key) =>
+        json.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static bool IsObject(JsonElement json, string path, string what, List<ValidationError> errors)
     {

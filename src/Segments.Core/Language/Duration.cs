@@ -7,6 +7,8 @@ public readonly partial record struct Duration(long Seconds, string Text)
 {
     public const long MaxSeconds = 3650L * 86400;
 
+    public long Ticks => Seconds * TimeSpan.TicksPerSecond;
+
     public TimeSpan ToTimeSpan() => TimeSpan.FromSeconds(Seconds);
 
     public override string ToString() => Text;

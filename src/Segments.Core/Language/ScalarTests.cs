@@ -140,7 +140,7 @@ public sealed class DateTest : ScalarTest
         _high = high;
     }
 
-    public DateTest(string op, Duration duration) : base(op) => _durationTicks = duration.Seconds * TimeSpan.TicksPerSecond;
+    public DateTest(string op, Duration duration) : base(op) => _durationTicks = duration.Ticks;
 
     public DateValue Low => _low;
 

@@ -107,10 +107,11 @@ public sealed class PropertyBag : IEquatable<PropertyBag>
     }
 }
 
-/// <summary>The text attributes of a geo (<c>country</c>, <c>region</c>, <c>city</c>) or device (<c>client</c>, <c>type</c>, <c>os</c>) object.</summary>
+/// <summary>
+/// The text attributes of a non-empty geo (<c>country</c>, <c>region</c>, <c>city</c>) or device (<c>client</c>,
+/// <c>type</c>, <c>os</c>) object; an attribute absent, null or not text is null (a missing value).
+/// </summary>
 public sealed record TextBag(string? First, string? Second, string? Third)
 {
-    public bool IsEmpty => First is null && Second is null && Third is null;
-
     public string? Get(int index) => index switch { 0 => First, 1 => Second, _ => Third };
 }
