@@ -1,0 +1,244 @@
+// A tenant environment of the segments pipeline: one resource group per tenant holding the
+// storage account, Event Hubs, Cosmos DB, Key Vault, monitoring and the Functions app, wired
+// together with the app's managed identity. No key or connection string with a secret is
+// created, read or handed out: every app setting names an endpoint.
+//
+//   az deployment group create -g <rg> -f infra/main.bicep -p infra/tenants/<tenant>.bicepparam
+//
+// The canonical list of setting names the app reads is infra/app-settings.json.
+
+targetScope = 'resourceGroup'
+
+@description('Short name of the tenant: 3-12 lowercase letters and digits. Goes into every resource name.')
+@minLength(3)
+@maxLength(12)
+param tenantName string
+
+@description('Azure region of every resource.')
+param location string = resourceGroup().location
+
+@description('Extra tags applied to every resource.')
+param tags object = {}
+
+@description('Redundancy of the storage account.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSku string = 'Standard_LRS'
+
+@description('Partitions of the contact-events hub. Fixed once the hub exists (Standard tier).')
+@minValue(1)
+@maxValue(32)
+param eventHubPartitionCount int = 4
+
+@description('Throughput units of the Event Hubs namespace.')
+@minValue(1)
+@maxValue(40)
+param eventHubsCapacity int = 1
+
+@description('Days the contact-events hub keeps events.')
+@minValue(1)
+@maxValue(7)
+param eventHubRetentionDays int = 1
+
+@description('Autoscale ceiling of each Cosmos DB container in RU/s (it scales between a tenth of this and this).')
+@minValue(1000)
+param cosmosMaxThroughput int = 1000
+
+@description('Elastic Premium size of the Functions plan.')
+@allowed([
+  'EP1'
+  'EP2'
+  'EP3'
+])
+param functionPlanSku string = 'EP1'
+
+@description('Instances that always run. At least 1: the Event Hubs consumer is hosted in the worker.')
+@minValue(1)
+@maxValue(20)
+param alwaysReadyInstances int = 1
+
+@description('Upper bound of instances the Functions plan may scale out to.')
+@minValue(1)
+@maxValue(100)
+param maximumInstances int = 10
+
+@description('Days Log Analytics keeps logs.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
+@description('Turn on Key Vault purge protection (irreversible; keep true outside throw-away environments).')
+param keyVaultPurgeProtection bool = true
+
+@description('Name of the Key Vault secret that holds the tenant\'s token secret.')
+param tokenSecretName string = 'tenant-token'
+
+@description('The tenant\'s token secret (at least 32 characters). Pass it from a pipeline secret or an environment variable, never from a committed file.')
+@secure()
+@minLength(32)
+param tokenSecret string
+
+@description('Attribution window of conversions, in days.')
+@minValue(1)
+@maxValue(90)
+param attributionWindowDays int = 7
+
+@description('WEBSITE_RUN_FROM_PACKAGE: empty for zip deployment (the value 1), or the URL of a package blob the app reads with its identity.')
+param functionPackageUri string = ''
+
+var tenant = toLower(tenantName)
+var suffix = uniqueString(resourceGroup().id, tenant)
+var allTags = union(tags, {
+  tenant: tenant
+  workload: 'segments'
+})
+
+// Globally unique names carry the suffix; the Function App's stays under 32 characters (its host id).
+var names = {
+  storage: take('st${tenant}${suffix}', 24)
+  eventHubsNamespace: 'evhns-${tenant}-${suffix}'
+  cosmos: 'cosmos-${tenant}-${suffix}'
+  keyVault: take('kv-${tenant}-${suffix}', 24)
+  workspace: 'log-segments-${tenant}'
+  appInsights: 'appi-segments-${tenant}'
+  plan: 'plan-segments-${tenant}'
+  functionApp: 'func-${tenant}-${suffix}'
+}
+
+// Names fixed by the application's contract.
+var audienceContainerName = 'audiences'
+var checkpointContainerName = 'checkpoints'
+var eventHubName = 'contact-events'
+var consumerGroupName = 'fold'
+var cosmosDatabaseName = 'segments'
+var contactsContainerName = 'contacts'
+var membershipsContainerName = 'memberships'
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+    location: location
+    tags: allTags
+    retentionInDays: logRetentionDays
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: allTags
+    skuName: storageSku
+    audienceContainerName: audienceContainerName
+    checkpointContainerName: checkpointContainerName
+  }
+}
+
+module eventHubs 'modules/eventhubs.bicep' = {
+  name: 'eventhubs'
+  params: {
+    namespaceName: names.eventHubsNamespace
+    location: location
+    tags: allTags
+    capacity: eventHubsCapacity
+    hubName: eventHubName
+    partitionCount: eventHubPartitionCount
+    messageRetentionInDays: eventHubRetentionDays
+    consumerGroupName: consumerGroupName
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    accountName: names.cosmos
+    location: location
+    tags: allTags
+    databaseName: cosmosDatabaseName
+    contactsContainerName: contactsContainerName
+    membershipsContainerName: membershipsContainerName
+    containerMaxThroughput: cosmosMaxThroughput
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: allTags
+    enablePurgeProtection: keyVaultPurgeProtection
+    tokenSecretName: tokenSecretName
+    tokenSecret: tokenSecret
+  }
+}
+
+// Every value is an endpoint, a name or a number: nothing here grants access by itself.
+var appSettings = {
+  FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
+  FUNCTIONS_EXTENSION_VERSION: '~4'
+  WEBSITE_RUN_FROM_PACKAGE: empty(functionPackageUri) ? '1' : functionPackageUri
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  Segments__Cosmos__Endpoint: cosmos.outputs.endpoint
+  Segments__Cosmos__Database: cosmos.outputs.databaseName
+  Segments__Cosmos__ContactsContainer: cosmos.outputs.contactsContainerName
+  Segments__Cosmos__MembershipsContainer: cosmos.outputs.membershipsContainerName
+  Segments__Storage__BlobServiceUri: storage.outputs.blobServiceUri
+  Segments__Storage__QueueServiceUri: storage.outputs.queueServiceUri
+  Segments__Storage__TableServiceUri: storage.outputs.tableServiceUri
+  Segments__Storage__AudienceContainer: storage.outputs.audienceContainerName
+  Segments__Storage__CheckpointContainer: storage.outputs.checkpointContainerName
+  Segments__EventHubs__FullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
+  Segments__EventHubs__HubName: eventHubs.outputs.hubName
+  Segments__EventHubs__ConsumerGroup: eventHubs.outputs.consumerGroupName
+  Segments__KeyVault__VaultUri: keyVault.outputs.vaultUri
+  Segments__Tokens__SecretName: keyVault.outputs.tokenSecretName
+  Segments__Attribution__WindowDays: string(attributionWindowDays)
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: allTags
+    planSku: functionPlanSku
+    alwaysReadyInstances: alwaysReadyInstances
+    maximumElasticWorkerCount: maximumInstances
+    appSettings: appSettings
+  }
+}
+
+module access 'modules/access.bicep' = {
+  name: 'access'
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    eventHubsNamespaceName: eventHubs.outputs.namespaceName
+    eventHubName: eventHubs.outputs.hubName
+    cosmosAccountName: cosmos.outputs.accountName
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+@description('The Function App\'s settings, name to value (the same values the app gets). For local.settings.json and scripts.')
+output appSettings object = appSettings
+
+output functionAppName string = functionApp.outputs.name
+output functionAppHostName string = functionApp.outputs.defaultHostName
+output functionAppPrincipalId string = functionApp.outputs.principalId
+output storageAccountName string = storage.outputs.name
+output eventHubsNamespaceName string = eventHubs.outputs.namespaceName
+output cosmosAccountName string = cosmos.outputs.accountName
+output keyVaultName string = keyVault.outputs.name
+output appInsightsName string = monitoring.outputs.appInsightsName

@@ -1,0 +1,99 @@
+// The Functions app (.NET 10 isolated worker on Linux) on an Elastic Premium plan that keeps
+// at least one instance running, so the Event Hubs consumer hosted in the worker never stops.
+// No Azure Files content share: its only way in is a connection string with an account key.
+
+@description('Name of the Function App.')
+param name string
+
+@description('Name of the Elastic Premium plan.')
+param planName string
+
+@description('Azure region of the plan and the app.')
+param location string
+
+@description('Tags applied to the plan and the app.')
+param tags object
+
+@description('Elastic Premium size.')
+@allowed([
+  'EP1'
+  'EP2'
+  'EP3'
+])
+param planSku string
+
+@description('Instances that are always running (never scaled in below this).')
+@minValue(1)
+@maxValue(20)
+param alwaysReadyInstances int
+
+@description('Upper bound of instances the plan may scale out to.')
+@minValue(1)
+@maxValue(100)
+param maximumElasticWorkerCount int
+
+@description('Application settings of the app, name to value. Endpoints and names only, never keys.')
+param appSettings object
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'elastic'
+  sku: {
+    name: planSku
+    tier: 'ElasticPremium'
+    family: 'EP'
+    capacity: alwaysReadyInstances // the plan's minimum instances, billed whether busy or not
+  }
+  properties: {
+    reserved: true // Linux
+    maximumElasticWorkerCount: maximumElasticWorkerCount
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    reserved: true
+    httpsOnly: true
+    clientAffinityEnabled: false
+    siteConfig: {
+      linuxFxVersion: 'DOTNET-ISOLATED|10.0'
+      // Always-ready instances of this app: the plan never scales it in below these, so the
+      // hosted Event Hubs consumer keeps running with no HTTP traffic at all.
+      minimumElasticInstanceCount: alwaysReadyInstances
+      functionAppScaleLimit: maximumElasticWorkerCount
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+  }
+}
+
+// The whole set of settings, replaced on every deployment: what is not declared here is removed.
+resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: appSettings
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = site.name
+output principalId string = site.identity.principalId
+output defaultHostName string = site.properties.defaultHostName
