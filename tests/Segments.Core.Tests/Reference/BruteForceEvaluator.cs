@@ -282,28 +282,28 @@ public sealed class BruteForceEvaluator
             switch (type)
             {
                 case "text":
-                {
-                    var s = Str(raw);
-                    return s is null ? Missing(op) : Present(op) ?? TextOp(op, s, value!);
-                }
+                    {
+                        var s = Str(raw);
+                        return s is null ? Missing(op) : Present(op) ?? TextOp(op, s, value!);
+                    }
 
                 case "number":
-                {
-                    var x = Num(raw);
-                    return x is null ? Missing(op) : Present(op) ?? NumberOp(op, x.Value, value!);
-                }
+                    {
+                        var x = Num(raw);
+                        return x is null ? Missing(op) : Present(op) ?? NumberOp(op, x.Value, value!);
+                    }
 
                 case "date":
-                {
-                    var v = ParseDateOrDateTime(Str(raw));
-                    return v is null ? Missing(op) : Present(op) ?? DateOp(op, v.Value.Instant, value!);
-                }
+                    {
+                        var v = ParseDateOrDateTime(Str(raw));
+                        return v is null ? Missing(op) : Present(op) ?? DateOp(op, v.Value.Instant, value!);
+                    }
 
                 case "boolean":
-                {
-                    var b = Bool(raw);
-                    return b is null ? Missing(op) : Present(op) ?? (op == "eq" ? b.Value == Bool(value)!.Value : throw Bad(op));
-                }
+                    {
+                        var b = Bool(raw);
+                        return b is null ? Missing(op) : Present(op) ?? (op == "eq" ? b.Value == Bool(value)!.Value : throw Bad(op));
+                    }
 
                 default:
                     throw new InvalidOperationException("unknown field type " + type);
@@ -315,46 +315,46 @@ public sealed class BruteForceEvaluator
             switch (op)
             {
                 case "eq":
-                {
-                    var x = ParseDateOrDateTime(Str(value))!.Value;
-                    return x.DateOnly ? x.Instant <= v && v < x.Instant.AddDays(1) : v == x.Instant;
-                }
+                    {
+                        var x = ParseDateOrDateTime(Str(value))!.Value;
+                        return x.DateOnly ? x.Instant <= v && v < x.Instant.AddDays(1) : v == x.Instant;
+                    }
 
                 case "before":
-                {
-                    var x = ParseDateOrDateTime(Str(value))!.Value;
-                    return v < x.Instant; // date: before the day starts; date-time: strictly before
-                }
+                    {
+                        var x = ParseDateOrDateTime(Str(value))!.Value;
+                        return v < x.Instant; // date: before the day starts; date-time: strictly before
+                    }
 
                 case "after":
-                {
-                    var x = ParseDateOrDateTime(Str(value))!.Value;
-                    return x.DateOnly ? v >= x.Instant.AddDays(1) : v > x.Instant;
-                }
+                    {
+                        var x = ParseDateOrDateTime(Str(value))!.Value;
+                        return x.DateOnly ? v >= x.Instant.AddDays(1) : v > x.Instant;
+                    }
 
                 case "between":
-                {
-                    var lo = ParseDateOrDateTime(Str(value[0]))!.Value;
-                    var hi = ParseDateOrDateTime(Str(value[1]))!.Value;
-                    var aboveLow = v >= lo.Instant;
-                    var belowHigh = hi.DateOnly ? v < hi.Instant.AddDays(1) : v <= hi.Instant;
-                    return aboveLow && belowHigh;
-                }
+                    {
+                        var lo = ParseDateOrDateTime(Str(value[0]))!.Value;
+                        var hi = ParseDateOrDateTime(Str(value[1]))!.Value;
+                        var aboveLow = v >= lo.Instant;
+                        var belowHigh = hi.DateOnly ? v < hi.Instant.AddDays(1) : v <= hi.Instant;
+                        return aboveLow && belowHigh;
+                    }
 
                 case "within_last":
-                {
-                    var d = ParseDuration(Str(value)!);
-                    return t - d <= v && v <= t;
-                }
+                    {
+                        var d = ParseDuration(Str(value)!);
+                        return t - d <= v && v <= t;
+                    }
 
                 case "more_than_ago":
                     return v < t - ParseDuration(Str(value)!);
 
                 case "within_next":
-                {
-                    var d = ParseDuration(Str(value)!);
-                    return t <= v && v <= t + d;
-                }
+                    {
+                        var d = ParseDuration(Str(value)!);
+                        return t <= v && v <= t + d;
+                    }
 
                 default:
                     throw Bad(op);

@@ -680,44 +680,44 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
             switch (type)
             {
                 case "text":
-                {
-                    var op = Pick(BruteForceEvaluator.TextOps);
-                    o["op"] = op;
-                    o["value"] = TextValue(op, words);
-                    break;
-                }
+                    {
+                        var op = Pick(BruteForceEvaluator.TextOps);
+                        o["op"] = op;
+                        o["value"] = TextValue(op, words);
+                        break;
+                    }
 
                 case "number":
-                {
-                    var op = Pick(BruteForceEvaluator.NumberOps);
-                    o["op"] = op;
-                    o["value"] = NumberValue(op, () => r.NextDouble() < 0.6 ? Pick(NumberPool) : r.Next(-10, 3000));
-                    break;
-                }
+                    {
+                        var op = Pick(BruteForceEvaluator.NumberOps);
+                        o["op"] = op;
+                        o["value"] = NumberValue(op, () => r.NextDouble() < 0.6 ? Pick(NumberPool) : r.Next(-10, 3000));
+                        break;
+                    }
 
                 case "date":
-                {
-                    var op = Pick(BruteForceEvaluator.DateOps);
-                    o["op"] = op;
-                    if (op is "within_last" or "more_than_ago" or "within_next")
                     {
-                        o["value"] = Pick(Durations);
-                    }
-                    else if (op == "between")
-                    {
-                        var a = DateValue();
-                        var b = DateValue();
-                        var ia = BruteForceEvaluator.ParseDateOrDateTime(a)!.Value.Instant;
-                        var ib = BruteForceEvaluator.ParseDateOrDateTime(b)!.Value.Instant;
-                        o["value"] = ia <= ib ? new JsonArray(a, b) : new JsonArray(b, a);
-                    }
-                    else
-                    {
-                        o["value"] = DateValue();
-                    }
+                        var op = Pick(BruteForceEvaluator.DateOps);
+                        o["op"] = op;
+                        if (op is "within_last" or "more_than_ago" or "within_next")
+                        {
+                            o["value"] = Pick(Durations);
+                        }
+                        else if (op == "between")
+                        {
+                            var a = DateValue();
+                            var b = DateValue();
+                            var ia = BruteForceEvaluator.ParseDateOrDateTime(a)!.Value.Instant;
+                            var ib = BruteForceEvaluator.ParseDateOrDateTime(b)!.Value.Instant;
+                            o["value"] = ia <= ib ? new JsonArray(a, b) : new JsonArray(b, a);
+                        }
+                        else
+                        {
+                            o["value"] = DateValue();
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 default:
                     o["op"] = "eq";
@@ -750,23 +750,23 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
             switch (op)
             {
                 case "between":
-                {
-                    var a = make();
-                    var b = make();
-                    return new JsonArray(Math.Min(a, b), Math.Max(a, b));
-                }
-
-                case "in" or "not_in":
-                {
-                    var arr = new JsonArray();
-                    var n = r.Next(1, 4);
-                    for (var i = 0; i < n; i++)
                     {
-                        arr.Add(make());
+                        var a = make();
+                        var b = make();
+                        return new JsonArray(Math.Min(a, b), Math.Max(a, b));
                     }
 
-                    return arr;
-                }
+                case "in" or "not_in":
+                    {
+                        var arr = new JsonArray();
+                        var n = r.Next(1, 4);
+                        for (var i = 0; i < n; i++)
+                        {
+                            arr.Add(make());
+                        }
+
+                        return arr;
+                    }
 
                 default:
                     return JsonValue.Create(make());
