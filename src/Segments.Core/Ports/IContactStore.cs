@@ -1,0 +1,53 @@
+using Segments.Core.Documents;
+using Segments.Core.Language;
+
+namespace Segments.Core.Ports;
+
+/// <summary>A contact document as stored, with the version token that optimistic concurrency compares.</summary>
+public sealed record StoredContact(ContactDocument Document, string ETag);
+
+/// <summary>A write lost a race: the stored version is no longer the one read. Read again and retry.</summary>
+public sealed class ConcurrencyConflictException(string tenant, string contactId)
+    : Exception($"contact '{contactId}' of tenant '{tenant}' changed since it was read")
+{
+    public string Tenant => tenant;
+
+    public string ContactId => contactId;
+}
+
+/// <summary>
+/// Where contact documents live. Every call is scoped by the tenant (taken from the caller's credential,
+/// never from the data), and an implementation must never return another tenant's contacts.
+/// </summary>
+public interface IContactStore
+{
+    /// <summary>The contact with its version, or null when there is none.</summary>
+    Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates (<paramref name="ifMatch"/> null: only if absent) or replaces (only if the stored version is
+    /// still <paramref name="ifMatch"/>) the document; returns the new version. Throws
+    /// <see cref="ConcurrencyConflictException"/> when the condition fails.
+    /// </summary>
+    Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>The partitions of the tenant's contacts: together they hold every contact exactly once.</summary>
+    Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The contacts of one partition. With <paramref name="pushDown"/>, the store may leave out contacts
+    /// that cannot match it (a superset of the members, never fewer); callers still evaluate exactly.
+    /// </summary>
+    IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>An input that could not be processed, kept with the reason instead of being dropped.</summary>
+public sealed record DeadLetter(string Tenant, string Source, string Reason, string Payload, DateTimeOffset At);
+
+public interface IDeadLetterStore
+{
+    Task AddAsync(DeadLetter letter, CancellationToken cancellationToken = default);
+
+    IAsyncEnumerable<DeadLetter> ListAsync(string tenant, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Segments.Core.Documents;
+using Segments.Core.Language;
+
+namespace Segments.Core.Ports;
+
+/// <summary>
+/// Contact documents held in memory, partitioned into hash buckets of the contact id: the store behind
+/// offline data sets and a reference for the adapters. Documents are handed out as stored, so callers
+/// must not change a document they did not write back.
+/// </summary>
+public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
+{
+    private readonly ConcurrentDictionary<(string Tenant, string Id), StoredContact> _contacts = new();
+    private long _version;
+
+    public Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_contacts.TryGetValue((tenant, contactId), out var stored) ? stored : null);
+
+    public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        var key = (tenant, document.Id);
+        var written = new StoredContact(document, Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var ok = ifMatch is null
+            ? _contacts.TryAdd(key, written)
+            : _contacts.TryGetValue(key, out var current) && current.ETag == ifMatch && _contacts.TryUpdate(key, written, current);
+        return ok ? Task.FromResult(written.ETag) : throw new ConcurrencyConflictException(tenant, document.Id);
+    }
+
+    public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Enumerable.Range(0, partitions).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+
+    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var bucket = int.Parse(partition, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var ((t, id), stored) in _contacts.OrderBy(c => c.Key.Id, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (t == tenant && PartitionOf(id, partitions) == bucket)
+            {
+                yield return stored.Document;
+            }
+        }
+        await Task.CompletedTask;
+    }
+
+    /// <summary>A stable bucket for a contact id (FNV-1a over UTF-16), the same on every machine and run.</summary>
+    public static int PartitionOf(string contactId, int partitions)
+    {
+        var hash = 2166136261u;
+        foreach (var c in contactId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)(hash % (uint)partitions);
+    }
+}
