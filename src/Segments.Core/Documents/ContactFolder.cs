@@ -40,7 +40,7 @@ public sealed record FoldOutcome(int Added, int Duplicates, IReadOnlyList<(Conta
 /// no longer known, so counting it could count a repeat twice.</item>
 /// </list>
 /// </summary>
-public sealed class ContactFolder(FoldOptions options, EventInfoPool? pool = null)
+public sealed class ContactFolder(FoldOptions options)
 {
     private readonly long _horizon = options.Horizon.Ticks;
     private readonly long _attributionWindow = options.AttributionWindow.Ticks;
@@ -115,7 +115,7 @@ public sealed class ContactFolder(FoldOptions options, EventInfoPool? pool = nul
         return new FoldOutcome(added.Count, duplicates, refused);
     }
 
-    private EventInfo Share(EventInfo info) => pool is null ? info : pool.Share(info);
+    private static EventInfo Share(EventInfo info) => EventInfoPool.Shared.Share(info);
 
     /// <summary>Hard bounces, complaints and unsubscribes imply suppressions and list opt-outs from their time on.</summary>
     private static void ApplyImpliedEffects(ContactDocument document, in FoldedEvent e)

@@ -23,6 +23,36 @@ public sealed record EventInfo(
     /// </summary>
     public string? AttributedCampaign { get; init; }
 
+    /// <summary>
+    /// This content's slot in <see cref="EventInfoPool.Shared"/> (−1 when not shared): compiled conditions cache
+    /// their verdict per slot. Not part of equality, and not copied by <c>with</c>.
+    /// </summary>
+    public int SharedIndex { get; private set; } = -1;
+
+    internal void SetSharedIndex(int index) => SharedIndex = index;
+
+    /// <summary>The copy behind <c>with</c>: a changed copy is other content, so it leaves the pool slot behind.</summary>
+    private EventInfo(EventInfo original)
+    {
+        Kind = original.Kind;
+        Name = original.Name;
+        Action = original.Action;
+        CampaignId = original.CampaignId;
+        Properties = original.Properties;
+        Geo = original.Geo;
+        Device = original.Device;
+        Value = original.Value;
+        Currency = original.Currency;
+        AttributedCampaign = original.AttributedCampaign;
+    }
+
+    public bool Equals(EventInfo? other) =>
+        other is not null && (ReferenceEquals(this, other) || (Kind == other.Kind && Action == other.Action && Value == other.Value
+            && Name == other.Name && CampaignId == other.CampaignId && AttributedCampaign == other.AttributedCampaign
+            && Currency == other.Currency && Properties.Equals(other.Properties) && Geo == other.Geo && Device == other.Device));
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Name, Action, CampaignId, AttributedCampaign, Properties, Geo, Device);
+
     public bool IsClickWithCampaign => Kind == EventKind.Email && Action == EmailAction.Click && CampaignId is not null;
 
     public TextBag? Context(bool device) => device ? Device : Geo;
@@ -55,19 +85,37 @@ public readonly record struct FoldedEvent(long At, string Id, EventInfo Info)
 
 /// <summary>
 /// Shares identical <see cref="EventInfo"/> instances between events and contacts, so that a large
-/// population of folded contacts held in memory stores each distinct content once. Bounded: past
-/// <see cref="Capacity"/> distinct contents it stops sharing rather than grow.
+/// population of folded contacts held in memory stores each distinct content once, and numbers each
+/// content so that compiled conditions can cache their verdict per content. One pool serves the process
+/// (<see cref="Shared"/>), so numbers never collide. Bounded: past <see cref="Capacity"/> distinct contents
+/// it stops sharing rather than grow.
 /// </summary>
-public sealed class EventInfoPool(int capacity = 1_000_000)
+public sealed class EventInfoPool
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<EventInfo, EventInfo> _items = new();
+    public static readonly EventInfoPool Shared = new(1_000_000);
 
-    public int Capacity => capacity;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<EventInfo, EventInfo> _items = new();
+    private int _next = -1;
+
+    private EventInfoPool(int capacity) => Capacity = capacity;
+
+    public int Capacity { get; }
 
     public int Count => _items.Count;
 
-    public EventInfo Share(EventInfo info) =>
-        _items.TryGetValue(info, out var shared) ? shared
-        : _items.Count < capacity ? _items.GetOrAdd(info, info)
-        : info;
+    public EventInfo Share(EventInfo info)
+    {
+        if (_items.TryGetValue(info, out var shared))
+        {
+            return shared;
+        }
+        if (_items.Count >= Capacity)
+        {
+            return info;
+        }
+        // Numbered before it is published; if another thread adds equal content first, this number is
+        // simply never used.
+        info.SetSharedIndex(Interlocked.Increment(ref _next));
+        return _items.GetOrAdd(info, info);
+    }
 }

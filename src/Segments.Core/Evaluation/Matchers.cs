@@ -78,10 +78,27 @@ internal sealed class SegmentMatcher(string segmentId) : Matcher
 /// The shared walk of event conditions: events in the window (<c>T − within &lt; at ≤ T</c>, or all up to T),
 /// newest first, stopping as soon as the count can no longer change the answer.
 /// </summary>
-internal abstract class EventCountMatcher(Duration? within, CountTest? count, NumberTest? valueTest, bool countsCompacted) : Matcher
+internal abstract class EventCountMatcher : Matcher
 {
+    private const byte Yes = 1, No = 2;
+    private readonly Duration? within;
+    private readonly CountTest? count;
+    private readonly NumberTest? valueTest;
+    private readonly bool countsCompacted;
+    private readonly VerdictCache _verdicts;
+
+    protected EventCountMatcher(Duration? within, CountTest? count, NumberTest? valueTest, bool countsCompacted)
+    {
+        this.within = within;
+        this.count = count;
+        this.valueTest = valueTest;
+        this.countsCompacted = countsCompacted;
+        _stopAt = valueTest is not null ? long.MaxValue : count is null ? 1 : StopAt(count.Test);
+        _verdicts = new VerdictCache(info => MatchesContent(info) ? Yes : No);
+    }
+
     // Without count or value, one matching event is enough; with a value test every event is summed.
-    private readonly long _stopAt = valueTest is not null ? long.MaxValue : count is null ? 1 : StopAt(count.Test);
+    private readonly long _stopAt;
 
     public override bool Matches(ContactDocument contact, in AsOf asOf)
     {
@@ -118,7 +135,7 @@ internal abstract class EventCountMatcher(Duration? within, CountTest? count, Nu
                 break;
             }
             var info = events[i].Info;
-            if (MatchesEvent(info, state))
+            if (_verdicts.Get(info) == Yes && MatchesState(info, state))
             {
                 n++;
                 sum += info.Value ?? 0;
@@ -138,7 +155,11 @@ internal abstract class EventCountMatcher(Duration? within, CountTest? count, Nu
         return true;
     }
 
-    protected abstract bool MatchesEvent(EventInfo info, string? state);
+    /// <summary>The part of the event predicate that depends on the event's content alone (cached per content).</summary>
+    protected abstract bool MatchesContent(EventInfo info);
+
+    /// <summary>The part that depends on per-contact state (the <c>last</c> campaign).</summary>
+    protected virtual bool MatchesState(EventInfo info, string? state) => true;
 
     protected virtual bool MatchesCompacted(CompactedTotal total, string? state) => false;
 
@@ -182,8 +203,11 @@ internal sealed class EngagementMatcher(EngagementCondition c) : EventCountMatch
         return c.Campaign.Kind == CampaignScopeKind.None || state is not null;
     }
 
-    protected override bool MatchesEvent(EventInfo info, string? campaign) =>
-        info.Kind == EventKind.Email && IsCounted(info.Action) && (campaign is null || info.CampaignId == campaign);
+    protected override bool MatchesContent(EventInfo info) =>
+        info.Kind == EventKind.Email && IsCounted(info.Action)
+        && (c.Campaign.Kind != CampaignScopeKind.Id || info.CampaignId == c.Campaign.CampaignId);
+
+    protected override bool MatchesState(EventInfo info, string? campaign) => campaign is null || info.CampaignId == campaign;
 
     protected override bool MatchesCompacted(CompactedTotal total, string? campaign) =>
         total.Kind == EventKind.Email && IsCounted(total.Action) && (campaign is null || total.CampaignId == campaign);
@@ -242,7 +266,7 @@ internal sealed class EngagementMatcher(EngagementCondition c) : EventCountMatch
 
 internal sealed class PixelMatcher(PixelCondition c) : EventCountMatcher(c.Within, c.Count, null, c.Where.Count == 0)
 {
-    protected override bool MatchesEvent(EventInfo info, string? state) =>
+    protected override bool MatchesContent(EventInfo info) =>
         info.Kind == EventKind.Pixel && NameIs(info.Name, c.Event) && AllHold(c.Where, info.Properties);
 
     protected override bool MatchesCompacted(CompactedTotal total, string? state) =>
@@ -251,7 +275,7 @@ internal sealed class PixelMatcher(PixelCondition c) : EventCountMatcher(c.Withi
 
 internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatcher(c.Within, c.Count, c.Value, c.Where.Count == 0)
 {
-    protected override bool MatchesEvent(EventInfo info, string? state) =>
+    protected override bool MatchesContent(EventInfo info) =>
         info.Kind == EventKind.Conversion && (c.Event is null || NameIs(info.Name, c.Event)) && InCampaign(info.AttributedCampaign)
         && AllHold(c.Where, info.Properties);
 
@@ -270,9 +294,19 @@ internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatch
 /// Geo and device: among events carrying that context (within the window), the most recent one (ties to the
 /// larger id, last in document order) or any one must satisfy every given predicate.
 /// </summary>
-internal sealed class ContextMatcher(ContextCondition c) : Matcher
+internal sealed class ContextMatcher : Matcher
 {
-    private readonly bool _device = c.Kind == ContextKind.Device;
+    private const byte NoContext = 1, Holds = 2, Fails = 3;
+    private readonly ContextCondition c;
+    private readonly bool _device;
+    private readonly VerdictCache _verdicts;
+
+    public ContextMatcher(ContextCondition condition)
+    {
+        c = condition;
+        _device = condition.Kind == ContextKind.Device;
+        _verdicts = new VerdictCache(info => info.Context(_device) is not { } context ? NoContext : AllHold(context) ? Holds : Fails);
+    }
 
     public override bool Matches(ContactDocument contact, in AsOf asOf)
     {
@@ -289,11 +323,12 @@ internal sealed class ContextMatcher(ContextCondition c) : Matcher
             {
                 break;
             }
-            if (events[i].Info.Context(_device) is not { } context)
+            var verdict = _verdicts.Get(events[i].Info);
+            if (verdict == NoContext)
             {
                 continue;
             }
-            if (AllHold(context))
+            if (verdict == Holds)
             {
                 return true;
             }
