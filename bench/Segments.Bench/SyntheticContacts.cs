@@ -71,8 +71,13 @@ internal sealed class SyntheticContacts(int seed, DateTimeOffset asOf)
             var at = asOf.AddDays(-_random.Next(0, 300));
             events.Add(new ContactEvent
             {
-                Id = NextId(), ContactId = contactId, Kind = EventKind.Conversion, Name = "purchase", At = at,
-                Value = _random.Next(1, 20) * 49.0, Currency = "EUR",
+                Id = NextId(),
+                ContactId = contactId,
+                Kind = EventKind.Conversion,
+                Name = "purchase",
+                At = at,
+                Value = _random.Next(1, 20) * 49.0,
+                Currency = "EUR",
             });
         }
         return events;
@@ -82,12 +87,23 @@ internal sealed class SyntheticContacts(int seed, DateTimeOffset asOf)
 
     private ContactEvent Email(string contactId, string name, DateTimeOffset at, string campaign, TextBag? device, TextBag? geo) => new()
     {
-        Id = NextId(), ContactId = contactId, Kind = EventKind.Email, Name = name, At = at, CampaignId = campaign, Device = device, Geo = geo,
+        Id = NextId(),
+        ContactId = contactId,
+        Kind = EventKind.Email,
+        Name = name,
+        At = at,
+        CampaignId = campaign,
+        Device = device,
+        Geo = geo,
     };
 
     private ContactEvent Pixel(string contactId, string name, DateTimeOffset at, string property, string value) => new()
     {
-        Id = NextId(), ContactId = contactId, Kind = EventKind.Pixel, Name = name, At = at,
+        Id = NextId(),
+        ContactId = contactId,
+        Kind = EventKind.Pixel,
+        Name = name,
+        At = at,
         Properties = new PropertyBag([new(property, ScalarValue.OfText(value))]),
     };
 }
