@@ -1,0 +1,47 @@
+using Segments.Core.Evaluation;
+using Segments.Core.Ports;
+
+namespace Segments.Core.Catalog;
+
+/// <summary>How many contacts a segment has at T, and the first of them by id.</summary>
+public sealed record PreviewResult(string Segment, DateTimeOffset AsOf, long Count, IReadOnlyList<string> Sample);
+
+/// <summary>Evaluates a saved segment over all of a tenant's contacts, without resolving an audience.</summary>
+public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contacts)
+{
+    public const int DefaultSample = 10;
+    public const int MaxSample = 100;
+
+    /// <summary>The count and up to <paramref name="sample"/> member ids (ordinal order); null when there is no such segment.</summary>
+    public async Task<PreviewResult?> RunAsync(string tenant, string segmentId, DateTimeOffset asOf, int sample,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sample);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sample, MaxSample);
+        if (await catalog.CompileAsync(tenant, segmentId, cancellationToken) is not { } segment)
+        {
+            return null;
+        }
+        var t = new AsOf(asOf);
+        var count = 0L;
+        // Only the smallest ids are kept, so a preview of millions of members holds at most `sample` of them.
+        var first = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
+        {
+            await foreach (var contact in contacts.ScanAsync(tenant, partition, segment.Definition.Match, cancellationToken))
+            {
+                if (!segment.Matches(contact, t))
+                {
+                    continue;
+                }
+                count++;
+                first.Add(contact.Id);
+                if (first.Count > sample)
+                {
+                    first.Remove(first.Max!);
+                }
+            }
+        }
+        return new PreviewResult(segmentId, t.Instant, count, [.. first]);
+    }
+}

@@ -1,0 +1,21 @@
+namespace Segments.Core.Tenancy;
+
+/// <summary>
+/// A tenant: its id (the scope of every stored thing), the hash of its API key, the public pixel key with the
+/// origins allowed to use it, and the secret that signs its contact tokens. Prints as its id only, so it can
+/// be logged without leaking a key.
+/// </summary>
+public sealed class Tenant(string id, ApiKeyHash apiKey, string pixelKey, string tokenSecret, IReadOnlyList<string> allowedOrigins)
+{
+    public string Id => id;
+
+    public ApiKeyHash ApiKey => apiKey;
+
+    public string PixelKey => pixelKey;
+
+    public string TokenSecret => tokenSecret;
+
+    public IReadOnlyList<string> AllowedOrigins => allowedOrigins;
+
+    public override string ToString() => id;
+}

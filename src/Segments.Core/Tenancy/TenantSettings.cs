@@ -1,0 +1,18 @@
+namespace Segments.Core.Tenancy;
+
+/// <summary>
+/// A tenant as configured (an item of <c>Segments:Tenants</c>). The API key is hashed when the directory is
+/// built; nothing keeps the plain key after that.
+/// </summary>
+public sealed class TenantSettings
+{
+    public string Id { get; set; } = "";
+
+    public string ApiKey { get; set; } = "";
+
+    public string PixelKey { get; set; } = "";
+
+    public string TokenSecret { get; set; } = "";
+
+    public List<string> AllowedOrigins { get; set; } = [];
+}
