@@ -5,7 +5,7 @@ namespace Segments.Core.Audience;
 /// <summary>The audience file format: NDJSON, one <c>{"contactId", "email"}</c> per line.</summary>
 public static class AudienceFormat
 {
-    public static void Write(Stream stream, IEnumerable<Recipient> recipients)
+    public static void Write(System.IO.Stream stream, IEnumerable<Recipient> recipients)
     {
         foreach (var recipient in recipients)
         {

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Segments.Core.Documents;
+using Segments.Core.Evaluation;
+using Segments.Core.Offline;
+using Segments.Core.Tests.Reference;
+
+namespace Segments.Core.Tests.Evaluation;
+
+public class TimeEdgesTests
+{
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    [Fact]
+    public void A_last_open_ageing_past_60_days_is_the_next_edge_of_win_back()
+    {
+        var s = new Scenario()
+            .Segment("customers", """{"conversion":{"event":"purchase"}}""")
+            .EventAt(-100 * Day, """{"kind":"conversion","name":"purchase"}""")
+            .EventAt(-50 * Day, """{"name":"open"}""");
+        var winBack = Scenario.Parse("win-back", """{"and":[{"segment":{"id":"customers"}},{"not":{"engagement":{"event":"open","within":"60d"}}}]}""");
+        var definitions = new[] { winBack, Scenario.Parse("customers", """{"conversion":{"event":"purchase"}}""") }.ToDictionary(d => d.Id);
+        var document = s.Document();
+
+        var edge = TimeEdges.Of(winBack, definitions).Next(document, Scenario.T);
+
+        Assert.Equal(Scenario.T + 10 * Day, edge);
+        var set = new SegmentSet(definitions.Values);
+        Assert.False(set["win-back"].Matches(document, new AsOf(edge!.Value - TimeSpan.FromTicks(1))));
+        Assert.True(set["win-back"].Matches(document, new AsOf(edge.Value)));
+    }
+
+    [Fact]
+    public void Relative_date_fields_have_edges_where_the_operator_flips()
+    {
+        var contact = """{"id":"c1","fields":{"trial_ends":"2026-11-30"}}""";
+        var definition = Scenario.Parse("ending", """{"field":{"name":"trial_ends","op":"within_next","value":"7d"}}""");
+        var edges = TimeEdges.Of(definition, new Dictionary<string, Core.Language.SegmentDefinition>());
+        var document = new Scenario().Contact(contact).Document();
+        var trialEnds = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(trialEnds - 7 * Day, edges.Next(document, Scenario.T - 10 * Day));
+        Assert.Equal(trialEnds + TimeSpan.FromTicks(1), edges.Next(document, Scenario.T));
+        Assert.Null(edges.Next(document, trialEnds + Day));
+    }
+
+    [Fact]
+    public void Segments_on_profile_fields_alone_are_timeless() =>
+        Assert.True(TimeEdges.Of(Scenario.Parse("pro", """{"field":{"name":"plan","op":"eq","value":"pro"}}"""),
+            new Dictionary<string, Core.Language.SegmentDefinition>()).IsTimeless);
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void Membership_never_changes_between_a_contact_and_its_next_edge(int seed)
+    {
+        var data = RandomDataSet.Generate(seed, contacts: 40, definitions: 25);
+        var folder = Directory.CreateTempSubdirectory("segments-edges-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "schema.json"), data.Schema.ToJsonString());
+            File.WriteAllLines(Path.Combine(folder, "contacts.jsonl"), data.Contacts.Select(c => c.ToJsonString()));
+            File.WriteAllLines(Path.Combine(folder, "events.jsonl"), data.Events.Select(e => e.ToJsonString()));
+            File.WriteAllText(Path.Combine(folder, "segments.json"), new JsonArray([.. data.Definitions.Select(d => d.DeepClone())]).ToJsonString());
+            var loaded = DataSet.Load(folder, new FoldOptions { Horizon = TimeSpan.FromDays(3650) });
+            var set = new SegmentSet(loaded.Definitions);
+            var byId = loaded.Definitions.ToDictionary(d => d.Id);
+            var random = new Random(seed);
+            foreach (var definition in loaded.Definitions)
+            {
+                var edges = TimeEdges.Of(definition, byId);
+                foreach (var contact in loaded.Contacts)
+                {
+                    var t = data.AsOf - TimeSpan.FromDays(random.Next(0, 60));
+                    var member = set[definition.Id].Matches(contact, new AsOf(t));
+                    var next = edges.Next(contact, t) ?? t + TimeSpan.FromDays(400);
+                    foreach (var probe in new[] { next - TimeSpan.FromTicks(1), t + (next - t) / 2, t + (next - t) / 3 })
+                    {
+                        Assert.True(member == set[definition.Id].Matches(contact, new AsOf(probe)),
+                            $"{definition.Id} for {contact.Id}: {member} at {t:O} but not at {probe:O}, before the next edge {next:O}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
