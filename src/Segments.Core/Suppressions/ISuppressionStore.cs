@@ -14,6 +14,6 @@ public interface ISuppressionStore
     /// <summary>The contact's suppressions, by time.</summary>
     Task<IReadOnlyList<Suppression>> ForContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default);
 
-    /// <summary>All of the tenant's suppressions, by contact id (ordinal), then time.</summary>
+    /// <summary>All of the tenant's suppressions, in no particular order.</summary>
     IAsyncEnumerable<Suppression> ListAsync(string tenant, CancellationToken cancellationToken = default);
 }

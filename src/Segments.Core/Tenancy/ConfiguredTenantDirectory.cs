@@ -8,6 +8,9 @@ public sealed class ConfiguredTenantDirectory : ITenantDirectory
     /// <summary>Shorter keys are guessable.</summary>
     public const int MinApiKeyLength = 24;
 
+    /// <summary>The size of an HMAC-SHA256 key that adds no weakness.</summary>
+    public const int MinTokenSecretBytes = 32;
+
     private readonly Tenant[] _tenants;
 
     public ConfiguredTenantDirectory(IEnumerable<TenantSettings> settings)
@@ -17,7 +20,7 @@ public sealed class ConfiguredTenantDirectory : ITenantDirectory
         {
             throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(settings));
         }
-        _tenants = [.. all.Select(s => new Tenant(s.Id, ApiKeyHash.Of(s.ApiKey), s.PixelKey, s.TokenSecret, [.. s.AllowedOrigins]))];
+        _tenants = [.. all.Select(s => new Tenant(s.Id, ApiKeyHash.Of(s.ApiKey), s.PixelKey, Convert.FromBase64String(s.TokenSecret), [.. s.AllowedOrigins]))];
     }
 
     /// <summary>What is wrong with the configured tenants, by position; the messages never include a key.</summary>
@@ -36,6 +39,10 @@ public sealed class ConfiguredTenantDirectory : ITenantDirectory
             {
                 problems.Add($"{at}:ApiKey must have at least {MinApiKeyLength} characters");
             }
+            if (!TryDecode(s.TokenSecret, out var secret) || secret.Length < MinTokenSecretBytes)
+            {
+                problems.Add($"{at}:TokenSecret must be base64 of at least {MinTokenSecretBytes} random bytes");
+            }
             if (settings.Take(i).Any(o => o.Id == s.Id))
             {
                 problems.Add($"{at}:Id '{s.Id}' is configured twice");
@@ -46,6 +53,14 @@ public sealed class ConfiguredTenantDirectory : ITenantDirectory
             }
         }
         return problems;
+    }
+
+    private static bool TryDecode(string base64, out byte[] bytes)
+    {
+        bytes = new byte[base64.Length];
+        var ok = Convert.TryFromBase64String(base64, bytes, out var written);
+        bytes = bytes[..written];
+        return ok;
     }
 
     public ValueTask<Tenant?> FindByApiKeyAsync(string apiKey, CancellationToken cancellationToken = default)

@@ -5,7 +5,7 @@ namespace Segments.Core.Tenancy;
 /// origins allowed to use it, and the secret that signs its contact tokens. Prints as its id only, so it can
 /// be logged without leaking a key.
 /// </summary>
-public sealed class Tenant(string id, ApiKeyHash apiKey, string pixelKey, string tokenSecret, IReadOnlyList<string> allowedOrigins)
+public sealed class Tenant(string id, ApiKeyHash apiKey, string pixelKey, byte[] tokenSecret, IReadOnlyList<string> allowedOrigins)
 {
     public string Id => id;
 
@@ -13,7 +13,8 @@ public sealed class Tenant(string id, ApiKeyHash apiKey, string pixelKey, string
 
     public string PixelKey => pixelKey;
 
-    public string TokenSecret => tokenSecret;
+    /// <summary>The HMAC key of the tenant's contact tokens.</summary>
+    public byte[] TokenSecret => tokenSecret;
 
     public IReadOnlyList<string> AllowedOrigins => allowedOrigins;
 

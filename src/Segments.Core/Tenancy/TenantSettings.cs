@@ -12,6 +12,7 @@ public sealed class TenantSettings
 
     public string PixelKey { get; set; } = "";
 
+    /// <summary>Base64 of at least <see cref="ConfiguredTenantDirectory.MinTokenSecretBytes"/> random bytes.</summary>
     public string TokenSecret { get; set; } = "";
 
     public List<string> AllowedOrigins { get; set; } = [];
