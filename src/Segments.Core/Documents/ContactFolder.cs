@@ -13,8 +13,11 @@ public sealed record FoldOptions
     /// <summary>The tenant's attribution window: a click this long before a conversion (inclusive) still counts.</summary>
     public TimeSpan AttributionWindow { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>A hard cap on retained events, so a runaway contact cannot outgrow a Cosmos DB item.</summary>
-    public int MaxRetainedEvents { get; init; } = 20_000;
+    /// <summary>
+    /// A hard cap on retained events, so a runaway contact cannot outgrow a Cosmos DB item (2 MB): at about 65 bytes
+    /// a stored event (GUID-long ids), 10,000 events and their shared contents stay under 1 MB.
+    /// </summary>
+    public int MaxRetainedEvents { get; init; } = 10_000;
 }
 
 /// <summary>What one fold did with a batch of events for one contact.</summary>

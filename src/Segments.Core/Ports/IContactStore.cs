@@ -45,6 +45,10 @@ public interface IContactStore
 /// <summary>An input that could not be processed, kept with the reason instead of being dropped.</summary>
 public sealed record DeadLetter(string Tenant, string Source, string Reason, string Payload, DateTimeOffset At);
 
+/// <summary>
+/// Where dead letters are kept. <see cref="DeadLetter.Source"/> names the delivery, so adding a letter again with
+/// the same tenant and source (a replayed batch) keeps the first one.
+/// </summary>
 public interface IDeadLetterStore
 {
     Task AddAsync(DeadLetter letter, CancellationToken cancellationToken = default);

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Segments.Core.Documents;
+using Segments.Core.Input;
+using Segments.Core.Model;
+using Segments.Core.Ports;
+
+namespace Segments.Core.Streaming;
+
+/// <summary>
+/// Folds a batch of stream deliveries into contact documents, host-agnostic (Event Hubs, the in-process channel,
+/// tests). Deliveries are parsed and grouped by contact; each contact costs one read and one write per batch,
+/// the write conditional on the version read, and the read-fold-write is retried when another writer won the
+/// race. Poison deliveries (no tenant, not JSON, not an event, over a limit) and events the fold refuses go to
+/// the dead-letter store with the reason. When the returned task completes, every document and dead letter of the
+/// batch is durable, and the source may checkpoint.
+/// </summary>
+public sealed class StreamFolder(
+    IContactStore contacts, IDeadLetterStore deadLetters, ContactFolder folder, TimeProvider time, StreamFoldOptions? options = null)
+    : IStreamBatchHandler
+{
+    private readonly StreamFoldOptions _options = options ?? new StreamFoldOptions();
+
+    public const string DeadLetterSource = "stream";
+
+    public async Task<StreamFoldResult> HandleAsync(IReadOnlyList<StreamMessage> batch, CancellationToken cancellationToken = default)
+    {
+        var letters = new ConcurrentBag<DeadLetter>();
+        var parsed = new List<(string Tenant, ContactEvent Event, StreamMessage Message)>(batch.Count);
+        foreach (var message in batch)
+        {
+            if (Parse(message, out var e) is { } reason)
+            {
+                letters.Add(Letter(message, reason));
+            }
+            else
+            {
+                parsed.Add((message.Tenant!, e!, message));
+            }
+        }
+
+        var groups = parsed.GroupBy(p => (p.Tenant, p.Event.ContactId)).ToList();
+        int added = 0, duplicates = 0, written = 0, conflicts = 0;
+        await Parallel.ForEachAsync(groups,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentContacts, CancellationToken = cancellationToken },
+            async (group, ct) =>
+            {
+                var (outcome, wrote, lost) = await FoldContactAsync(group.Key.Tenant, group.Key.ContactId, [.. group.Select(g => g.Event)], ct);
+                Interlocked.Add(ref added, outcome.Added);
+                Interlocked.Add(ref duplicates, outcome.Duplicates);
+                Interlocked.Add(ref written, wrote ? 1 : 0);
+                Interlocked.Add(ref conflicts, lost);
+                foreach (var (refused, reason) in outcome.Refused)
+                {
+                    letters.Add(Letter(group.First(g => ReferenceEquals(g.Event, refused)).Message, reason));
+                }
+            });
+
+        foreach (var letter in letters)
+        {
+            await deadLetters.AddAsync(letter, cancellationToken);
+        }
+        return new StreamFoldResult(batch.Count, added, duplicates, letters.Count, written, conflicts);
+    }
+
+    private async Task<(FoldOutcome Outcome, bool Written, int Conflicts)> FoldContactAsync(
+        string tenant, string contactId, IReadOnlyList<ContactEvent> events, CancellationToken cancellationToken)
+    {
+        for (var conflicts = 0; ; conflicts++)
+        {
+            var stored = await contacts.ReadAsync(tenant, contactId, cancellationToken);
+            // The fold changes the document it is given, and a store may hand out the instance it holds: fold a copy.
+            var document = stored is null ? new ContactDocument(contactId) : Copy(stored.Document);
+            var outcome = folder.Fold(document, events);
+            if (!outcome.Changed)
+            {
+                return (outcome, false, conflicts);
+            }
+            try
+            {
+                await contacts.WriteAsync(tenant, document, stored?.ETag, cancellationToken);
+                return (outcome, true, conflicts);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // Another writer folded this contact since the read: read its version and fold again.
+            }
+        }
+    }
+
+    /// <summary>Null when the delivery is a well-formed event within the limits, else why it is poison.</summary>
+    private string? Parse(StreamMessage message, out ContactEvent? e)
+    {
+        e = null;
+        if (string.IsNullOrEmpty(message.Tenant))
+        {
+            return "the delivery carries no tenant";
+        }
+        if (message.Tenant.Length > _options.MaxIdLength)
+        {
+            return $"the tenant id is longer than {_options.MaxIdLength} characters";
+        }
+        if (message.Body.Length > _options.MaxEventBytes)
+        {
+            return $"the event is {message.Body.Length} bytes, more than the limit of {_options.MaxEventBytes}";
+        }
+        try
+        {
+            using var json = JsonDocument.Parse(message.Body);
+            var (read, errors) = InputReader.ReadEvent(json.RootElement);
+            if (read is null)
+            {
+                return "not a valid event: " + string.Join("; ", errors.Select(error => $"{error.Path}: {error.Message}"));
+            }
+            if (read.Id.Length > _options.MaxIdLength || read.ContactId.Length > _options.MaxIdLength)
+            {
+                return $"an event or contact id is longer than {_options.MaxIdLength} characters";
+            }
+            e = read;
+            return null;
+        }
+        catch (JsonException error)
+        {
+            return $"not valid JSON: {error.Message}";
+        }
+    }
+
+    private DeadLetter Letter(StreamMessage message, string reason) =>
+        new(message.Tenant ?? "", $"{DeadLetterSource}:{message.Position}", reason, Encoding.UTF8.GetString(message.Body.Span), time.GetUtcNow());
+
+    private static ContactDocument Copy(ContactDocument d) => new(d.Id)
+    {
+        Email = d.Email,
+        FirstName = d.FirstName,
+        LastName = d.LastName,
+        CreatedAt = d.CreatedAt,
+        Fields = d.Fields,
+        Lists = d.Lists,
+        Events = d.Events,
+        ListOptOuts = d.ListOptOuts,
+        Suppressions = d.Suppressions,
+        Compacted = d.Compacted,
+        NewestAt = d.NewestAt,
+    };
+}

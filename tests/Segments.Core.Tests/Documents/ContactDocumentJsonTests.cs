@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using Segments.Core.Documents;
+using Segments.Core.Evaluation;
+using Segments.Core.Model;
+using Segments.Core.Tests.Reference;
+using Xunit.Abstractions;
+
+namespace Segments.Core.Tests.Documents;
+
+public class ContactDocumentJsonTests(ITestOutputHelper output)
+{
+    private static ContactDocument RoundTrip(ContactDocument document) =>
+        ContactDocumentJson.Deserialize(ContactDocumentJson.Serialize(document));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Folded_random_data_sets_round_trip_exactly_and_evaluate_identically(int seed)
+    {
+        var data = RandomDataSet.Generate(seed, contacts: 150, definitions: 30);
+        var loaded = RandomDataSets.Load(data);
+        var restored = loaded.Contacts.Select(RoundTrip).ToList();
+
+        foreach (var (expected, actual) in loaded.Contacts.Zip(restored))
+        {
+            DocumentAssert.Equal(expected, actual);
+        }
+        var engine = new SegmentSet(loaded.Definitions);
+        foreach (var at in new[] { data.AsOf, data.AsOf.AddDays(-30), data.AsOf.AddSeconds(0.5) })
+        {
+            foreach (var definition in loaded.Definitions)
+            {
+                Assert.Equal(engine[definition.Id].Members(loaded.Contacts, at), engine[definition.Id].Members(restored, at));
+            }
+        }
+    }
+
+    [Fact]
+    public void Serialized_form_is_stable_across_a_round_trip()
+    {
+        foreach (var document in RandomDataSets.Load(RandomDataSet.Generate(11, contacts: 60, definitions: 1)).Contacts)
+        {
+            var first = ContactDocumentJson.Serialize(document);
+            Assert.Equal(first, ContactDocumentJson.Serialize(ContactDocumentJson.Deserialize(first)));
+        }
+    }
+
+    [Fact]
+    public void Values_the_input_reader_never_makes_still_round_trip()
+    {
+        var info = new EventInfo(EventKind.Email, "Open", EmailAction.Click, null,
+            new PropertyBag([new("odd", new ScalarValue(ValueKind.Text, "not a date", 0, 42)), new("num", new ScalarValue(ValueKind.Number, "x", 1.5, null))]),
+            new TextBag(null, "BE", null), null, 12.5, "EUR");
+        var document = new ContactDocument("c1")
+        {
+            CreatedAt = new ScalarValue(ValueKind.Boolean, null, 7, null),
+            Fields = new PropertyBag([new("b", ScalarValue.OfBoolean(false)), new("a", ScalarValue.Missing), new("n", ScalarValue.OfNumber(-0.1))]),
+            Events = [new FoldedEvent(5, "e1", info)],
+            Compacted = [new CompactedTotal(EventKind.Conversion, "purchase", EmailAction.Other, null, "cmp", 3, double.PositiveInfinity, 9)],
+            Suppressions = [new(SuppressionReason.Manual, 1), new(SuppressionReason.Complaint, 2)],
+        };
+
+        DocumentAssert.Equal(document, RoundTrip(document));
+    }
+
+    [Fact]
+    public void An_unknown_format_version_is_refused()
+    {
+        var json = Encoding.UTF8.GetString(ContactDocumentJson.Serialize(new ContactDocument("c1"))).Replace("\"v\":1", "\"v\":2");
+
+        Assert.Throws<JsonException>(() => ContactDocumentJson.Deserialize(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void Heavy_contact_serializes_far_below_the_cosmos_item_limit()
+    {
+        // 50 events a day for three years, ids as long as GUIDs, folded a day at a time with the default options.
+        var options = new FoldOptions();
+        var folder = new ContactFolder(options);
+        var document = new ContactDocument("heavy");
+        var random = new Random(3);
+        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var days = 3 * 365;
+        for (var day = 0; day < days; day++)
+        {
+            var batch = Enumerable.Range(0, 50).Select(i => HeavyEvent(random, start.AddDays(day).AddSeconds(random.Next(86_400)), day)).ToList();
+            Assert.Empty(folder.Fold(document, batch).Refused);
+        }
+
+        var size = ContactDocumentJson.Serialize(document).Length;
+        output.WriteLine($"{document.Events.Length} retained events, {document.Compacted.Length} compacted totals, {size:N0} bytes");
+        Assert.Equal(options.MaxRetainedEvents, document.Events.Length); // 400 days of 50 a day are over the cap
+        Assert.True(size <= 1_000_000, $"{size:N0} bytes");
+        DocumentAssert.Equal(document, RoundTrip(document));
+    }
+
+    private static ContactEvent HeavyEvent(Random random, DateTimeOffset at, int day)
+    {
+        var campaign = $"cmp-{day / 3}";
+        var id = new Guid([.. Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256))]).ToString();
+        var context = new TextBag("DE", "BE", "Berlin");
+        var device = new TextBag("Gmail", "mobile", "Android");
+        return random.Next(6) switch
+        {
+            0 => new ContactEvent { Id = id, ContactId = "heavy", Kind = EventKind.Email, Name = "sent", At = at, CampaignId = campaign },
+            1 => new ContactEvent { Id = id, ContactId = "heavy", Kind = EventKind.Email, Name = "open", At = at, CampaignId = campaign, Geo = context, Device = device },
+            2 => new ContactEvent { Id = id, ContactId = "heavy", Kind = EventKind.Email, Name = "click", At = at, CampaignId = campaign, Geo = context, Device = device },
+            3 => new ContactEvent
+            {
+                Id = id,
+                ContactId = "heavy",
+                Kind = EventKind.Conversion,
+                Name = "purchase",
+                At = at,
+                Value = random.Next(1, 500),
+                Currency = "EUR",
+            },
+            _ => new ContactEvent
+            {
+                Id = id,
+                ContactId = "heavy",
+                Kind = EventKind.Pixel,
+                Name = "page_view",
+                At = at,
+                Geo = context,
+                Properties = new PropertyBag([new("path", ScalarValue.OfText($"/products/{random.Next(40)}"))]),
+            },
+        };
+    }
+}

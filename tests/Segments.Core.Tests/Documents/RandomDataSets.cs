@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using Segments.Core.Documents;
+using Segments.Core.Offline;
+using Segments.Core.Tests.Reference;
+
+namespace Segments.Core.Tests.Documents;
+
+/// <summary>Seeded random data sets (<see cref="RandomDataSet"/>) loaded and folded the way the command line does.</summary>
+public static class RandomDataSets
+{
+    /// <summary>The generator spreads events over ~500 days, so the horizon covers the whole span.</summary>
+    public static readonly FoldOptions WholeSpan = new() { Horizon = TimeSpan.FromDays(3650) };
+
+    public static DataSet Load(RandomDataSet data)
+    {
+        var folder = Directory.CreateTempSubdirectory("segments-documents-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "schema.json"), data.Schema.ToJsonString());
+            File.WriteAllLines(Path.Combine(folder, "contacts.jsonl"), data.Contacts.Select(c => c.ToJsonString()));
+            File.WriteAllLines(Path.Combine(folder, "events.jsonl"), data.Events.Select(e => e.ToJsonString()));
+            File.WriteAllText(Path.Combine(folder, "segments.json"), new JsonArray([.. data.Definitions.Select(d => d.DeepClone())]).ToJsonString());
+            return DataSet.Load(folder, WholeSpan);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using Segments.Core.Documents;
+using Segments.Core.Ports;
+using Segments.Core.Streaming;
+
+namespace Segments.Core.Tests.Stream;
+
+/// <summary>
+/// What every <see cref="IContactStore"/> must do, run through the real stream fold: exact counts under eight
+/// concurrent writers, identical documents whatever the delivery order and repetition, tenants kept apart,
+/// partitions that cover each contact once, optimistic concurrency, and crash replay. Linked into the adapter
+/// test projects, each of which derives one class per store.
+/// </summary>
+public abstract class ContactStoreContract
+{
+    /// <summary>A fresh, empty store.</summary>
+    protected abstract Task<IContactStore> CreateStoreAsync();
+
+    protected static StreamFolder Folder(IContactStore store, IDeadLetterStore? deadLetters = null) =>
+        new(store, deadLetters ?? new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), TimeProvider.System);
+
+    protected static async Task<Dictionary<string, ContactDocument>> ScanAllAsync(IContactStore store, string tenant)
+    {
+        var documents = new Dictionary<string, ContactDocument>(StringComparer.Ordinal);
+        foreach (var partition in await store.ListPartitionsAsync(tenant))
+        {
+            await foreach (var document in store.ScanAsync(tenant, partition))
+            {
+                Assert.True(documents.TryAdd(document.Id, document), $"contact {document.Id} is in two partitions");
+            }
+        }
+        return documents;
+    }
+
+    protected static string Json(ContactDocument document) => System.Text.Encoding.UTF8.GetString(ContactDocumentJson.Serialize(document));
+
+    [Fact]
+    public async Task Eight_concurrent_writers_folding_the_same_contacts_lose_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var events = StreamEvents.Generate(seed: 1, count: 800, contacts: 10);
+        var messages = StreamEvents.Messages("t1", events);
+
+        // Each writer folds its own share plus every fourth event of the next writer's share, in small batches:
+        // all of them race for the same ten contacts, and some events arrive twice.
+        var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            var folder = Folder(store);
+            var mine = messages.Where((_, i) => i % 8 == w || (i % 8 == (w + 1) % 8 && i % 4 == 0)).ToList();
+            var conflicts = 0;
+            foreach (var batch in mine.Chunk(7))
+            {
+                conflicts += (await folder.HandleAsync(batch)).Conflicts;
+            }
+            return conflicts;
+        })).ToList();
+        await Task.WhenAll(writers);
+
+        var documents = await ScanAllAsync(store, "t1");
+        var expected = events.Select(e => System.Text.Json.JsonDocument.Parse(e).RootElement)
+            .GroupBy(e => e.GetProperty("contactId").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(expected.Keys.Order(), documents.Keys.Order());
+        foreach (var (contact, ids) in expected)
+        {
+            Assert.Equal(ids, documents[contact].Events.Select(e => e.Id).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Duplicate_and_reordered_deliveries_give_identical_documents()
+    {
+        var store = await CreateStoreAsync();
+        var events = StreamEvents.Generate(seed: 2, count: 400, contacts: 12);
+        var folder = Folder(store);
+        foreach (var batch in StreamEvents.Messages("in-order", events).Chunk(50))
+        {
+            await folder.HandleAsync(batch);
+        }
+        var random = new Random(5);
+        var messy = events.Concat(events.Where((_, i) => i % 3 == 0)).OrderBy(_ => random.Next()).ToList();
+        foreach (var batch in StreamEvents.Messages("messy", messy).Chunk(17))
+        {
+            await folder.HandleAsync(batch);
+        }
+
+        var inOrder = await ScanAllAsync(store, "in-order");
+        var shuffled = await ScanAllAsync(store, "messy");
+        Assert.Equal(inOrder.Keys.Order(), shuffled.Keys.Order());
+        foreach (var (id, document) in inOrder)
+        {
+            Assert.Equal(Json(document), Json(shuffled[id]));
+        }
+    }
+
+    [Fact]
+    public async Task A_tenant_never_sees_another_tenants_contacts()
+    {
+        var store = await CreateStoreAsync();
+        var folder = Folder(store);
+        var events = StreamEvents.Generate(seed: 3, count: 60, contacts: 6);
+        await folder.HandleAsync(StreamEvents.Messages("tenant-a", events));
+        await folder.HandleAsync(StreamEvents.Messages("tenant-b", events.Take(30)));
+        await folder.HandleAsync(StreamEvents.Messages("tenant-c", events.Skip(30)));
+
+        var a = await ScanAllAsync(store, "tenant-a");
+        var b = await ScanAllAsync(store, "tenant-b");
+        var nobody = await ScanAllAsync(store, "tenant-z");
+
+        Assert.Empty(nobody);
+        Assert.Equal(30, b.Values.Sum(d => d.Events.Length));
+        Assert.Equal(60, a.Values.Sum(d => d.Events.Length));
+        Assert.Equal(30, (await ScanAllAsync(store, "tenant-c")).Values.Sum(d => d.Events.Length));
+        Assert.Null(await store.ReadAsync("tenant-z", StreamEvents.ContactId(0)));
+    }
+
+    [Fact]
+    public async Task Partitions_cover_every_contact_exactly_once()
+    {
+        var store = await CreateStoreAsync();
+        var folder = Folder(store);
+        var events = Enumerable.Range(0, 150).Select(i =>
+            $$"""{"id":"e{{i}}","contactId":"{{StreamEvents.ContactId(i)}}","kind":"email","name":"open","at":"2026-10-01T00:00:00Z"}""");
+        await folder.HandleAsync(StreamEvents.Messages("t1", events));
+        await folder.HandleAsync(StreamEvents.Messages("t2", events.Take(10)));
+
+        var partitions = await store.ListPartitionsAsync("t1");
+        var perPartition = new List<int>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var partition in partitions)
+        {
+            var count = 0;
+            await foreach (var document in store.ScanAsync("t1", partition))
+            {
+                Assert.True(seen.Add(document.Id), $"contact {document.Id} is in two partitions");
+                count++;
+            }
+            perPartition.Add(count);
+        }
+
+        Assert.Equal(150, seen.Count);
+        Assert.True(perPartition.Count(c => c > 0) > 1, $"one partition holds everything: [{string.Join(", ", perPartition)}]");
+    }
+
+    [Fact]
+    public async Task A_write_against_a_stale_version_or_over_an_existing_contact_is_a_conflict()
+    {
+        var store = await CreateStoreAsync();
+        var first = await store.WriteAsync("t1", new ContactDocument("c1") { Email = "a@example.com" }, ifMatch: null);
+        var second = await store.WriteAsync("t1", new ContactDocument("c1") { Email = "b@example.com" }, ifMatch: first);
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.WriteAsync("t1", new ContactDocument("c1"), ifMatch: first));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.WriteAsync("t1", new ContactDocument("c1"), ifMatch: null));
+        var read = await store.ReadAsync("t1", "c1");
+        Assert.Equal(("b@example.com", second), (read!.Document.Email, read.ETag));
+        Assert.Null(await store.ReadAsync("t1", "c2"));
+        Assert.Null(await store.ReadAsync("t2", "c1"));
+    }
+
+    [Fact]
+    public async Task A_crash_between_write_and_checkpoint_replays_to_the_same_documents()
+    {
+        var store = await CreateStoreAsync();
+        var events = StreamEvents.Generate(seed: 4, count: 300, contacts: 8);
+        var letters = new InMemoryDeadLetterStore();
+        var folder = Folder(store, letters);
+        var poisoned = events.Select((e, i) => i % 50 == 7 ? "{not json" : e).ToList();
+
+        // The clean run, and a run that dies after folding each third batch but before its checkpoint, then
+        // restarts from the last checkpoint and replays that batch.
+        foreach (var batch in StreamEvents.Messages("clean", poisoned).Chunk(40))
+        {
+            await folder.HandleAsync(batch);
+        }
+        var source = new CrashingSource(StreamEvents.Messages("crashed", poisoned), batchSize: 40, crashEvery: 3);
+        await source.RunToEndAsync(folder);
+
+        Assert.True(source.Crashes > 0);
+        var clean = await ScanAllAsync(store, "clean");
+        var crashed = await ScanAllAsync(store, "crashed");
+        Assert.Equal(clean.Keys.Order(), crashed.Keys.Order());
+        foreach (var (id, document) in clean)
+        {
+            Assert.Equal(Json(document), Json(crashed[id]));
+        }
+        Assert.Equal(6, await letters.ListAsync("crashed").CountAsync());
+    }
+}

@@ -1,0 +1,8 @@
+using Segments.Core.Ports;
+
+namespace Segments.Core.Tests.Stream;
+
+public sealed class InMemoryContactStoreContractTests : ContactStoreContract
+{
+    protected override Task<IContactStore> CreateStoreAsync() => Task.FromResult<IContactStore>(new InMemoryContactStore());
+}
