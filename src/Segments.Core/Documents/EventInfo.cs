@@ -75,6 +75,22 @@ public sealed record EventInfo(
 /// <summary>One folded event: its time (UTC ticks), id and shared content.</summary>
 public readonly record struct FoldedEvent(long At, string Id, EventInfo Info)
 {
+    /// <summary>The event as delivered, for a contact (the fold's attribution is not part of it).</summary>
+    public ContactEvent ToEvent(string contactId) => new()
+    {
+        Id = Id,
+        ContactId = contactId,
+        Kind = Info.Kind,
+        Name = Info.Name,
+        At = new DateTimeOffset(At, TimeSpan.Zero),
+        CampaignId = Info.CampaignId,
+        Properties = Info.Properties,
+        Geo = Info.Geo,
+        Device = Info.Device,
+        Value = Info.Value,
+        Currency = Info.Currency,
+    };
+
     /// <summary>Documents keep events ordered by time, then id (ordinal), which also breaks ties the way the language says.</summary>
     public static int Compare(FoldedEvent a, FoldedEvent b)
     {

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Segments.Core.Model;
+
+namespace Segments.Core.Input;
+
+/// <summary>
+/// Writes an event in the shape <see cref="InputReader.ReadEvent"/> reads (the offline <c>events.jsonl</c> and
+/// the HTTP bodies): what the stream carries, and what republishing an event (a visitor's history joining its
+/// contact, the demo) sends. <c>ReadEvent(Write(e))</c> gives <c>e</c> back.
+/// </summary>
+public static class EventWriter
+{
+    public static byte[] ToUtf8(ContactEvent e)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            Write(json, e);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void Write(Utf8JsonWriter json, ContactEvent e)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", e.Id);
+        json.WriteString("contactId", e.ContactId);
+        json.WriteString("kind", e.Kind.ToWord());
+        json.WriteString("name", e.Name);
+        json.WriteString("at", Rfc3339.Format(e.At));
+        if (e.CampaignId is not null)
+        {
+            json.WriteString("campaignId", e.CampaignId);
+        }
+        if (e.Properties.Count > 0)
+        {
+            json.WriteStartObject("properties");
+            foreach (var (name, property) in e.Properties.Items)
+            {
+                json.WritePropertyName(name);
+                WriteScalar(json, property);
+            }
+            json.WriteEndObject();
+        }
+        WriteContext(json, "geo", e.Geo, ["country", "region", "city"]);
+        WriteContext(json, "device", e.Device, ["client", "type", "os"]);
+        if (e.Value is { } value)
+        {
+            json.WriteNumber("value", value);
+        }
+        if (e.Currency is not null)
+        {
+            json.WriteString("currency", e.Currency);
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WriteScalar(Utf8JsonWriter json, ScalarValue value)
+    {
+        switch (value.Kind)
+        {
+            case ValueKind.Text: json.WriteStringValue(value.Text); break;
+            case ValueKind.Number: json.WriteNumberValue(value.Number); break;
+            case ValueKind.Boolean: json.WriteBooleanValue(value.Boolean); break;
+            default: json.WriteNullValue(); break;
+        }
+    }
+
+    private static void WriteContext(Utf8JsonWriter json, string key, TextBag? context, string[] names)
+    {
+        if (context is null)
+        {
+            return;
+        }
+        json.WriteStartObject(key);
+        for (var i = 0; i < names.Length; i++)
+        {
+            json.WritePropertyName(names[i]);
+            if (context.Get(i) is { } text)
+            {
+                json.WriteStringValue(text);
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
+        }
+        json.WriteEndObject();
+    }
+}
