@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Segments.Bench;
 using Segments.Core.Documents;
 using Segments.Core.Evaluation;
 using Segments.Core.Language;
 using Segments.Core.Model;
+using Segments.Core.Synthetic;
 
 // Usage: dotnet run -c Release --project bench/Segments.Bench [-- CONTACTS]
 var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
@@ -14,7 +14,7 @@ Console.WriteLine($"Segments engine benchmark: {count:N0} contacts, {Environment
 // Fold: events are generated in chunks outside the timed region; only Fold is timed.
 var folder = new ContactFolder(new FoldOptions());
 var pool = EventInfoPool.Shared;
-var synthetic = new SyntheticContacts(seed: 1, asOf);
+var synthetic = new SyntheticTenant(seed: 1, asOf);
 var contacts = new ContactDocument[count];
 long events = 0;
 var foldTime = TimeSpan.Zero;
@@ -46,9 +46,7 @@ Console.WriteLine($"memory: {(after - before) / (double)count:F0} bytes a folded
 
 // Evaluation: each segment over every contact on one core, best of three passes.
 var seeds = JsonDocument.Parse(File.ReadAllText(FindSeedSegments())).RootElement;
-var schema = new FieldSchema(new Dictionary<string, FieldType> { ["plan"] = FieldType.Text, ["mrr"] = FieldType.Number });
-var definitions = seeds.EnumerateArray().Select(d => DefinitionParser.Parse(d, new FieldSchema(
-    new Dictionary<string, FieldType> { ["plan"] = FieldType.Text, ["mrr"] = FieldType.Number, ["trial_ends"] = FieldType.Date, ["vip"] = FieldType.Boolean, ["company"] = FieldType.Text })).Definition!).ToList();
+var definitions = seeds.EnumerateArray().Select(d => DefinitionParser.Parse(d, SyntheticTenant.Schema).Definition!).ToList();
 var set = new SegmentSet(definitions);
 var t = new AsOf(asOf);
 foreach (var id in (Environment.GetEnvironmentVariable("BENCH_SEGMENTS") ?? "win-back,hot-prospects,vip,re-permission").Split(','))
