@@ -154,17 +154,17 @@ public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
 
     private ContactEvent Email(string contactId, string name, DateTimeOffset at, string campaign, TextBag? device = null, TextBag? geo = null,
         PropertyBag? properties = null) => new()
-    {
-        Id = NextId(),
-        ContactId = contactId,
-        Kind = EventKind.Email,
-        Name = name,
-        At = at,
-        CampaignId = campaign,
-        Device = device,
-        Geo = geo,
-        Properties = properties ?? PropertyBag.Empty,
-    };
+        {
+            Id = NextId(),
+            ContactId = contactId,
+            Kind = EventKind.Email,
+            Name = name,
+            At = at,
+            CampaignId = campaign,
+            Device = device,
+            Geo = geo,
+            Properties = properties ?? PropertyBag.Empty,
+        };
 
     private ContactEvent Pixel(string contactId, string name, DateTimeOffset at, PropertyBag properties, TextBag geo) => new()
     {
