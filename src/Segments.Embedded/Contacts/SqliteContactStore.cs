@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Segments.Core.Documents;
+using Segments.Core.Language;
+using Segments.Core.Ports;
+
+namespace Segments.Embedded.Contacts;
+
+/// <summary>
+/// Contact documents in SQLite, the embedded default: one row per (tenant, contact) holding the document JSON
+/// (<see cref="ContactDocumentJson"/>) and a version number that optimistic concurrency compares. Partitions are
+/// hash buckets of the contact id, stored with the row, so a scan of one partition is an index range.
+/// </summary>
+public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
+{
+    public async Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, body FROM contacts WHERE tenant = $tenant AND contact_id = $id";
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$id", contactId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return new StoredContact(ContactDocumentJson.Deserialize((byte[])reader[1]), Version(reader.GetInt64(0)));
+    }
+
+    public async Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$id", document.Id);
+        command.Parameters.AddWithValue("$body", ContactDocumentJson.Serialize(document));
+        if (ifMatch is null)
+        {
+            command.CommandText = """
+                INSERT INTO contacts (tenant, contact_id, bucket, version, body) VALUES ($tenant, $id, $bucket, 1, $body)
+                ON CONFLICT DO NOTHING RETURNING version
+                """;
+            command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(document.Id, database.Partitions));
+        }
+        else
+        {
+            if (!long.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var expected))
+            {
+                throw new ConcurrencyConflictException(tenant, document.Id);
+            }
+            command.CommandText = """
+                UPDATE contacts SET version = version + 1, body = $body
+                WHERE tenant = $tenant AND contact_id = $id AND version = $expected RETURNING version
+                """;
+            command.Parameters.AddWithValue("$expected", expected);
+        }
+        return await command.ExecuteScalarAsync(cancellationToken) is long version
+            ? Version(version)
+            : throw new ConcurrencyConflictException(tenant, document.Id);
+    }
+
+    public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Enumerable.Range(0, database.Partitions).Select(p => p.ToString(CultureInfo.InvariantCulture))]);
+
+    /// <summary>The push-down is not used: every contact of the partition is returned (a superset is always correct).</summary>
+    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!int.TryParse(partition, NumberStyles.None, CultureInfo.InvariantCulture, out var bucket) || bucket >= database.Partitions)
+        {
+            throw new ArgumentException($"'{partition}' is not a partition of this store", nameof(partition));
+        }
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM contacts WHERE tenant = $tenant AND bucket = $bucket ORDER BY contact_id";
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$bucket", bucket);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return ContactDocumentJson.Deserialize((byte[])reader[0]);
+        }
+    }
+
+    private static string Version(long version) => version.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,38 @@
+using System.Runtime.CompilerServices;
+using Segments.Core.Ports;
+
+namespace Segments.Embedded.Contacts;
+
+/// <summary>Dead letters in the embedded SQLite file; a letter added again for the same delivery keeps the first.</summary>
+public sealed class SqliteDeadLetterStore(SqliteDatabase database) : IDeadLetterStore
+{
+    public async Task AddAsync(DeadLetter letter, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO dead_letters (tenant, source, reason, payload, at) VALUES ($tenant, $source, $reason, $payload, $at)
+            ON CONFLICT DO NOTHING
+            """;
+        command.Parameters.AddWithValue("$tenant", letter.Tenant);
+        command.Parameters.AddWithValue("$source", letter.Source);
+        command.Parameters.AddWithValue("$reason", letter.Reason);
+        command.Parameters.AddWithValue("$payload", letter.Payload);
+        command.Parameters.AddWithValue("$at", letter.At.UtcTicks);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async IAsyncEnumerable<DeadLetter> ListAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT source, reason, payload, at FROM dead_letters WHERE tenant = $tenant ORDER BY at, source";
+        command.Parameters.AddWithValue("$tenant", tenant);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new DeadLetter(tenant, reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero));
+        }
+    }
+}
