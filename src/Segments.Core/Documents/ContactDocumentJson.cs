@@ -151,8 +151,9 @@ public static class ContactDocumentJson
         }
     }
 
-    // An info is [kind, name, action, campaignId, properties, geo, device, value, currency, attributedCampaign] with
-    // trailing nulls left off; the action is null when it is the one the kind and name imply (always, in practice).
+    // An info is [kind, name, action, campaignId, properties, geo, device, value, currency, attributedCampaign, bot] with
+    // trailing nulls left off (bot is true or null); the action is null when it is the one the kind and name imply
+    // (always, in practice).
     private static void WriteInfo(Utf8JsonWriter writer, EventInfo info)
     {
         var derived = DerivedAction(info.Kind, info.Name);
@@ -160,6 +161,7 @@ public static class ContactDocumentJson
         {
             info.Kind.ToWord(), info.Name, info.Action == derived ? null : Word(info.Action), info.CampaignId,
             info.Properties.Count > 0 ? info.Properties : null, info.Geo, info.Device, info.Value, info.Currency, info.AttributedCampaign,
+            info.Bot ? true : null,
         };
         var used = slots.Length;
         while (slots[used - 1] is null)
@@ -173,6 +175,7 @@ public static class ContactDocumentJson
             {
                 case null: writer.WriteNullValue(); break;
                 case string text: writer.WriteStringValue(text); break;
+                case bool flag: writer.WriteBooleanValue(flag); break;
                 case double number: WriteDouble(writer, number); break;
                 case PropertyBag bag: WriteBag(writer, bag); break;
                 case TextBag context:
@@ -206,6 +209,7 @@ public static class ContactDocumentJson
             Slot(8)?.GetString())
         {
             AttributedCampaign = Slot(9)?.GetString(),
+            Bot = Slot(10)?.GetBoolean() ?? false,
         });
     }
 

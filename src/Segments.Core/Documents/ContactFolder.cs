@@ -220,6 +220,10 @@ public sealed class ContactFolder(FoldOptions options)
             }
             removed++;
             var info = e.Info;
+            if (info.Bot && info.Kind == EventKind.Email)
+            {
+                return true; // Engagement never counts a bot's email event, so its total would only mislead.
+            }
             var key = (info.Kind, info.Name.ToLowerInvariant(), info.Action, info.CampaignId, info.AttributedCampaign);
             totals[key] = totals.TryGetValue(key, out var t)
                 ? t with { Count = t.Count + 1, ValueSum = t.ValueSum + (info.Value ?? 0), NewestAt = Math.Max(t.NewestAt, e.At) }

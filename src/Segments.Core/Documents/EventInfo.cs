@@ -23,6 +23,9 @@ public sealed record EventInfo(
     /// </summary>
     public string? AttributedCampaign { get; init; }
 
+    /// <summary>See <see cref="ContactEvent.Bot"/>: a bot's open or click is not engagement.</summary>
+    public bool Bot { get; init; }
+
     /// <summary>
     /// This content's slot in <see cref="EventInfoPool.Shared"/> (−1 when not shared): compiled conditions cache
     /// their verdict per slot. Not part of equality, and not copied by <c>with</c>.
@@ -44,14 +47,15 @@ public sealed record EventInfo(
         Value = original.Value;
         Currency = original.Currency;
         AttributedCampaign = original.AttributedCampaign;
+        Bot = original.Bot;
     }
 
     public bool Equals(EventInfo? other) =>
         other is not null && (ReferenceEquals(this, other) || (Kind == other.Kind && Action == other.Action && Value == other.Value
             && Name == other.Name && CampaignId == other.CampaignId && AttributedCampaign == other.AttributedCampaign
-            && Currency == other.Currency && Properties.Equals(other.Properties) && Geo == other.Geo && Device == other.Device));
+            && Currency == other.Currency && Bot == other.Bot && Properties.Equals(other.Properties) && Geo == other.Geo && Device == other.Device));
 
-    public override int GetHashCode() => HashCode.Combine(Kind, Name, Action, CampaignId, AttributedCampaign, Properties, Geo, Device);
+    public override int GetHashCode() => HashCode.Combine(Kind, Name, Action, CampaignId, AttributedCampaign, Properties, Geo, HashCode.Combine(Device, Bot));
 
     public bool IsClickWithCampaign => Kind == EventKind.Email && Action == EmailAction.Click && CampaignId is not null;
 
@@ -69,6 +73,7 @@ public sealed record EventInfo(
         e.Currency)
     {
         AttributedCampaign = e.Kind == EventKind.Conversion ? e.CampaignId : null,
+        Bot = e.Bot,
     };
 }
 
@@ -89,6 +94,7 @@ public readonly record struct FoldedEvent(long At, string Id, EventInfo Info)
         Device = Info.Device,
         Value = Info.Value,
         Currency = Info.Currency,
+        Bot = Info.Bot,
     };
 
     /// <summary>Documents keep events ordered by time, then id (ordinal), which also breaks ties the way the language says.</summary>

@@ -203,8 +203,9 @@ internal sealed class EngagementMatcher(EngagementCondition c) : EventCountMatch
         return c.Campaign.Kind == CampaignScopeKind.None || state is not null;
     }
 
+    // A bot's or link scanner's open or click is no engagement (nor is any email event a bot made).
     protected override bool MatchesContent(EventInfo info) =>
-        info.Kind == EventKind.Email && IsCounted(info.Action)
+        info.Kind == EventKind.Email && !info.Bot && IsCounted(info.Action)
         && (c.Campaign.Kind != CampaignScopeKind.Id || info.CampaignId == c.Campaign.CampaignId);
 
     protected override bool MatchesState(EventInfo info, string? campaign) => campaign is null || info.CampaignId == campaign;

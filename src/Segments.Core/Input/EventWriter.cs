@@ -52,6 +52,10 @@ public static class EventWriter
         {
             json.WriteString("currency", e.Currency);
         }
+        if (e.Bot)
+        {
+            json.WriteBoolean("bot", true);
+        }
         json.WriteEndObject();
     }
 

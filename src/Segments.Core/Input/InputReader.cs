@@ -71,7 +71,7 @@ public static class InputReader
         {
             return (null, errors);
         }
-        RejectUnknown(json, path, ["id", "contactId", "kind", "name", "at", "campaignId", "properties", "geo", "device", "value", "currency"], errors);
+        RejectUnknown(json, path, ["id", "contactId", "kind", "name", "at", "campaignId", "properties", "geo", "device", "value", "currency", "bot"], errors);
         var id = RequiredText(json, path, "id", errors);
         var contactId = RequiredText(json, path, "contactId", errors);
         var kindWord = RequiredText(json, path, "kind", errors);
@@ -102,6 +102,18 @@ public static class InputReader
             ? v.GetDouble()
             : null;
         var currency = OptionalText(json, path, "currency", errors);
+        var bot = false;
+        if (json.TryGetProperty("bot", out var b) && b.ValueKind != JsonValueKind.Null)
+        {
+            if (b.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                bot = b.GetBoolean();
+            }
+            else
+            {
+                errors.Add(new($"{path}.bot", "'bot' must be true or false"));
+            }
+        }
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -119,6 +131,7 @@ public static class InputReader
             Device = device,
             Value = value,
             Currency = currency,
+            Bot = bot,
         }, errors);
     }
 

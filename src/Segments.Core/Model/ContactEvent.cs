@@ -14,6 +14,9 @@ public sealed record ContactEvent
     public TextBag? Device { get; init; }
     public double? Value { get; init; }
     public string? Currency { get; init; }
+
+    /// <summary>Made by a known bot or link scanner (flagged at ingestion): kept, but never counted as engagement.</summary>
+    public bool Bot { get; init; }
 }
 
 /// <summary>An explicit suppression (the API, the offline <c>suppressions.jsonl</c>).</summary>
