@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Segments.Core.Audience;
@@ -17,6 +18,22 @@ public static class AudienceFormat
                 json.WriteEndObject();
             }
             stream.WriteByte((byte)'\n');
+        }
+    }
+
+    /// <summary>The recipients of a file written by <see cref="Write"/>, in file order.</summary>
+    public static async IAsyncEnumerable<Recipient> ReadAsync(System.IO.Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            yield return new Recipient(root.GetProperty("contactId").GetString()!, root.GetProperty("email").GetString());
         }
     }
 }

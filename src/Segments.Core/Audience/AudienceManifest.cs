@@ -25,6 +25,17 @@ public sealed record AudienceManifest
 
     public required IReadOnlyList<string> Parts { get; init; }
 
+    /// <summary>The broadcast the audience was resolved for (none for an offline resolution).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Broadcast { get; init; }
+
+    /// <summary>The version of the segment's definition that was evaluated (none for an offline data set).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? DefinitionVersion { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AudienceTimings? Timings { get; init; }
+
     public static AudienceManifest From(string segment, DateTimeOffset asOf, string? list, AudienceTally tally, IReadOnlyList<string> parts) => new()
     {
         Segment = segment,
@@ -39,3 +50,10 @@ public sealed record AudienceManifest
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }
+
+/// <summary>
+/// How long each phase of a resolution took, in milliseconds: reading the definition, listing the partitions,
+/// the fan-out (first part started to last part written, wall clock), and in total; <see cref="ScanMs"/> and
+/// <see cref="WriteMs"/> add up the parts' own scanning-and-evaluating and writing times.
+/// </summary>
+public sealed record AudienceTimings(long PrepareMs, long PartitionsMs, long ResolveMs, long TotalMs, long ScanMs, long WriteMs);

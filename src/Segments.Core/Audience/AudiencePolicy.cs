@@ -82,6 +82,17 @@ public sealed class AudienceTally
         }
     }
 
+    /// <summary>A tally counted elsewhere (by another process, for one partition), to be added up with others.</summary>
+    public static AudienceTally Of(long matched, IReadOnlyDictionary<string, long> suppressed, long optedOut, long audience)
+    {
+        var tally = new AudienceTally { Matched = matched, OptedOut = optedOut, Audience = audience };
+        foreach (var (reason, n) in suppressed)
+        {
+            tally.Suppressed[reason] = n;
+        }
+        return tally;
+    }
+
     public void Add(AudienceTally other)
     {
         Matched += other.Matched;

@@ -16,23 +16,43 @@ public static class AudienceResolver
     public static AudiencePart Resolve(CompiledSegment segment, IEnumerable<ContactDocument> contacts,
         Func<string, IEnumerable<Suppression>> suppressionsOf, string? list, DateTimeOffset asOf)
     {
-        var t = new AsOf(asOf);
-        var tally = new AudienceTally();
-        var recipients = new List<Recipient>();
+        var builder = new AudienceBuilder(segment, suppressionsOf, list, asOf);
         foreach (var contact in contacts)
         {
-            if (!segment.Matches(contact, t))
-            {
-                continue;
-            }
-            var decision = AudiencePolicy.Decide(contact, suppressionsOf(contact.Id), list, t);
-            tally.Count(decision);
-            if (decision.Outcome == SendOutcome.Included)
-            {
-                recipients.Add(new Recipient(contact.Id, contact.Email));
-            }
+            builder.Add(contact);
         }
-        recipients.Sort((a, b) => string.CompareOrdinal(a.ContactId, b.ContactId));
-        return new AudiencePart(tally, recipients);
+        return builder.Build();
+    }
+}
+
+/// <summary>
+/// The resolution of one send, one contact at a time, so that contacts can stream in from a store (a partition
+/// of millions need not be held in memory, only its recipients).
+/// </summary>
+public sealed class AudienceBuilder(CompiledSegment segment, Func<string, IEnumerable<Suppression>> suppressionsOf, string? list, DateTimeOffset asOf)
+{
+    private readonly AsOf _t = new(asOf);
+    private readonly AudienceTally _tally = new();
+    private readonly List<Recipient> _recipients = [];
+
+    public void Add(ContactDocument contact)
+    {
+        if (!segment.Matches(contact, _t))
+        {
+            return;
+        }
+        var decision = AudiencePolicy.Decide(contact, suppressionsOf(contact.Id), list, _t);
+        _tally.Count(decision);
+        if (decision.Outcome == SendOutcome.Included)
+        {
+            _recipients.Add(new Recipient(contact.Id, contact.Email));
+        }
+    }
+
+    /// <summary>The counts and the recipients sorted by contact id (ordinal).</summary>
+    public AudiencePart Build()
+    {
+        _recipients.Sort((a, b) => string.CompareOrdinal(a.ContactId, b.ContactId));
+        return new AudiencePart(_tally, _recipients);
     }
 }

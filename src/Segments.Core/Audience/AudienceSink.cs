@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using Segments.Core.Language;
+
+namespace Segments.Core.Audience;
+
+/// <summary>
+/// Where a broadcast's audience lives: <c>audiences/{tenant}/{broadcast}/</c>, holding one
+/// <c>part-NNNNN.ndjson</c> per contact partition and <c>manifest.json</c>, written last. Tenant and broadcast ids
+/// have the shape of segment ids, so they are safe as blob names and folder names alike.
+/// </summary>
+public sealed partial record AudienceAddress
+{
+    public const string ManifestName = "manifest.json";
+
+    public AudienceAddress(string tenant, string broadcast)
+    {
+        Tenant = Checked(tenant, nameof(tenant));
+        Broadcast = Checked(broadcast, nameof(broadcast));
+    }
+
+    public string Tenant { get; }
+
+    public string Broadcast { get; }
+
+    /// <summary>The folder (blob name prefix) of this audience, without a trailing slash.</summary>
+    public string Folder => $"audiences/{Tenant}/{Broadcast}";
+
+    /// <summary>The name of the part of the partition at <paramref name="index"/> in the store's list of partitions.</summary>
+    public static string PartName(int index) => $"part-{index:D5}.ndjson";
+
+    /// <summary>Whether <paramref name="name"/> is a part or the manifest (a sink opens nothing else).</summary>
+    public static bool IsFileName(string name) => name == ManifestName || PartShape().IsMatch(name);
+
+    public override string ToString() => Folder;
+
+    private static string Checked(string id, string name) =>
+        DefinitionParser.IdShape().IsMatch(id) ? id : throw new ArgumentException($"'{id}' is not an id (lower-case letters, digits, dashes)", name);
+
+    [GeneratedRegex("^part-[0-9]{5}\\.ndjson$", RegexOptions.CultureInvariant)]
+    private static partial Regex PartShape();
+}
+
+/// <summary>
+/// Where resolved audiences are written. Names are deterministic, and a write replaces what was there, so an
+/// activity that runs again writes the same file with the same content. A writer writes the parts first and
+/// the manifest last: a manifest present means its parts are complete.
+/// </summary>
+public interface IAudienceSink
+{
+    /// <summary>Writes one part (<see cref="AudienceAddress.PartName"/>), recipients in the order given, in <see cref="AudienceFormat"/>.</summary>
+    Task WritePartAsync(AudienceAddress address, string part, IReadOnlyList<Recipient> recipients, CancellationToken cancellationToken = default);
+
+    Task WriteManifestAsync(AudienceAddress address, AudienceManifest manifest, CancellationToken cancellationToken = default);
+
+    /// <summary>The manifest, or null while there is none (the resolution has not finished).</summary>
+    Task<AudienceManifest?> ReadManifestAsync(AudienceAddress address, CancellationToken cancellationToken = default);
+
+    /// <summary>A part's bytes, for reading.</summary>
+    Task<Stream> OpenPartAsync(AudienceAddress address, string part, CancellationToken cancellationToken = default);
+}

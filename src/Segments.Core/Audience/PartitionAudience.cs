@@ -1,0 +1,66 @@
+using Segments.Core.Evaluation;
+using Segments.Core.Model;
+using Segments.Core.Ports;
+using Segments.Core.PushDown;
+using Segments.Core.Suppressions;
+
+namespace Segments.Core.Audience;
+
+/// <summary>The audience of one contact partition and how many contacts the store handed over for it.</summary>
+public sealed record PartitionResult(AudiencePart Part, long Scanned);
+
+/// <summary>
+/// Resolves a send over one partition of a store: scans it with the segment's push-down (the store may leave out
+/// contacts that cannot match), and decides every contact exactly with <see cref="AudienceBuilder"/>.
+/// </summary>
+public static class PartitionAudience
+{
+    public static async Task<PartitionResult> ResolveAsync(IContactStore store, string tenant, string partition, SegmentSet segments,
+        string segment, SuppressionIndex suppressions, string? list, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        var compiled = segments[segment];
+        var builder = new AudienceBuilder(compiled, suppressions.Of, list, asOf);
+        var scanned = 0L;
+        await foreach (var contact in store.ScanAsync(tenant, partition, PushDownCondition.For(compiled, segments, asOf), cancellationToken))
+        {
+            scanned++;
+            builder.Add(contact);
+        }
+        return new PartitionResult(builder.Build(), scanned);
+    }
+}
+
+/// <summary>A tenant's explicit suppressions in effect at T (at or before it), by contact.</summary>
+public sealed class SuppressionIndex
+{
+    public static readonly SuppressionIndex Empty = new(new Dictionary<string, List<Suppression>>());
+
+    private readonly Dictionary<string, List<Suppression>> _byContact;
+
+    private SuppressionIndex(Dictionary<string, List<Suppression>> byContact) => _byContact = byContact;
+
+    public int Count => _byContact.Count;
+
+    public IEnumerable<Suppression> Of(string contactId) =>
+        _byContact.TryGetValue(contactId, out var found) ? found : [];
+
+    /// <summary>Reads the tenant's suppressions once; those after T cannot apply and are not kept.</summary>
+    public static async Task<SuppressionIndex> LoadAsync(ISuppressionStore store, string tenant, DateTimeOffset asOf,
+        CancellationToken cancellationToken = default)
+    {
+        var byContact = new Dictionary<string, List<Suppression>>(StringComparer.Ordinal);
+        await foreach (var suppression in store.ListAsync(tenant, cancellationToken))
+        {
+            if (suppression.At > asOf)
+            {
+                continue;
+            }
+            if (!byContact.TryGetValue(suppression.ContactId, out var list))
+            {
+                byContact[suppression.ContactId] = list = [];
+            }
+            list.Add(suppression);
+        }
+        return new SuppressionIndex(byContact);
+    }
+}
