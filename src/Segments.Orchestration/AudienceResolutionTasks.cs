@@ -1,0 +1,17 @@
+using Microsoft.DurableTask;
+
+namespace Segments.Orchestration;
+
+public static class AudienceResolutionTasks
+{
+    /// <summary>
+    /// The resolution's orchestrator and activities. The host registers what the activities use: the contact store,
+    /// the suppression store, the catalog store, an <see cref="Core.Audience.IAudienceSink"/>, a <see cref="TimeProvider"/>.
+    /// </summary>
+    public static DurableTaskRegistry AddAudienceResolution(this DurableTaskRegistry registry) => registry
+        .AddOrchestrator<ResolveAudienceOrchestrator>()
+        .AddActivity<PrepareResolutionActivity>()
+        .AddActivity<ListPartitionsActivity>()
+        .AddActivity<ResolvePartitionActivity>()
+        .AddActivity<WriteManifestActivity>();
+}

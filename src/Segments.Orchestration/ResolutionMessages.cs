@@ -1,0 +1,50 @@
+using Segments.Core.Catalog;
+using Segments.Core.Evaluation;
+using Segments.Core.Language;
+
+namespace Segments.Orchestration;
+
+/// <summary>
+/// A send to resolve: the tenant's <paramref name="Segment"/>, minus suppressions and (with <paramref name="List"/>)
+/// opt-outs, evaluated as of <paramref name="AsOf"/> (default: the moment of resolution), not before
+/// <paramref name="SendAt"/> (default: at once).
+/// </summary>
+public sealed record ResolveAudienceInput(string Tenant, string Broadcast, string Segment, string? List = null,
+    DateTimeOffset? AsOf = null, DateTimeOffset? SendAt = null);
+
+/// <summary>
+/// The segment as it was when the resolution began: its definition and those it references (JSON as saved) with the
+/// schema they were validated against. Every partition evaluates this copy, so a definition saved meanwhile changes
+/// nothing, and a retried partition evaluates what the others did.
+/// </summary>
+public sealed record FrozenSegment(string Segment, int Version, string Schema, IReadOnlyList<string> Definitions)
+{
+    public SegmentSet Compile()
+    {
+        var schema = CatalogEncoding.ParseSchema(Schema);
+        return new SegmentSet(Definitions.Select(json =>
+        {
+            var (definition, errors) = DefinitionParser.Parse(json, schema);
+            return definition ?? throw new InvalidDataException($"a frozen definition no longer validates: {string.Join("; ", errors)}");
+        }));
+    }
+}
+
+public sealed record PrepareInput(string Tenant, string Segment);
+
+/// <summary>One partition's work: which partition (its position in the store's list names its part).</summary>
+public sealed record PartitionInput(string Tenant, string Broadcast, string? List, DateTimeOffset AsOf, FrozenSegment Segment, string Partition, int Index);
+
+/// <summary>What one partition contributed: its part, its counts, and how long scanning-and-evaluating and writing took.</summary>
+public sealed record PartitionOutcome(string Part, long Scanned, long Matched, IReadOnlyDictionary<string, long> Suppressed, long OptedOut,
+    long Audience, long ScanMs, long WriteMs);
+
+/// <summary>The custom status of a resolution: its phase and, while resolving, how many partitions are done.</summary>
+public sealed record ResolutionProgress(string Phase, int PartsDone = 0, int PartsTotal = 0)
+{
+    public const string Scheduled = "scheduled";
+    public const string Preparing = "preparing";
+    public const string Resolving = "resolving";
+    public const string Writing = "writing";
+    public const string Done = "done";
+}
