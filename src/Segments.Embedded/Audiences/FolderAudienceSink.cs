@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Segments.Core.Audience;
+
+namespace Segments.Embedded.Audiences;
+
+/// <summary>
+/// Audiences in a local folder, for the single-machine runtime: <c>{root}/audiences/{tenant}/{broadcast}/</c>. Each
+/// file is written under a temporary name and moved into place, so a reader never sees half of one and a write
+/// that runs again replaces the file whole.
+/// </summary>
+public sealed class FolderAudienceSink(string root) : IAudienceSink
+{
+    public Task WritePartAsync(AudienceAddress address, string part, IReadOnlyList<Recipient> recipients,
+        CancellationToken cancellationToken = default) =>
+        WriteAsync(address, part, stream => AudienceFormat.Write(stream, recipients), cancellationToken);
+
+    public Task WriteManifestAsync(AudienceAddress address, AudienceManifest manifest, CancellationToken cancellationToken = default) =>
+        WriteAsync(address, AudienceAddress.ManifestName, stream => JsonSerializer.Serialize(stream, manifest, AudienceManifest.Json),
+            cancellationToken);
+
+    public async Task<AudienceManifest?> ReadManifestAsync(AudienceAddress address, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(address, AudienceAddress.ManifestName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        await using var stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<AudienceManifest>(stream, AudienceManifest.Json, cancellationToken);
+    }
+
+    public Task<Stream> OpenPartAsync(AudienceAddress address, string part, CancellationToken cancellationToken = default) =>
+        Task.FromResult<Stream>(File.OpenRead(PathOf(address, part)));
+
+    private Task WriteAsync(AudienceAddress address, string name, Action<Stream> write, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = PathOf(address, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        return Task.CompletedTask;
+    }
+
+    private string PathOf(AudienceAddress address, string name) =>
+        AudienceAddress.IsFileName(name)
+            ? Path.Combine(root, address.Folder, name)
+            : throw new ArgumentException($"'{name}' is neither a part nor the manifest", nameof(name));
+}
