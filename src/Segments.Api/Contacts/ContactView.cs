@@ -1,0 +1,59 @@
+using Segments.Core.Documents;
+using Segments.Core.Model;
+
+namespace Segments.Api.Contacts;
+
+/// <summary>
+/// A contact as <c>GET /api/contacts/{id}</c> shows it: the profile, a summary of the folded activity and the
+/// explicit suppressions. Times are RFC 3339 UTC.
+/// </summary>
+public sealed record ContactView(
+    string Id,
+    string? Email,
+    string? FirstName,
+    string? LastName,
+    string? CreatedAt,
+    IReadOnlyDictionary<string, object?> Fields,
+    IReadOnlyDictionary<string, string> Lists,
+    ActivityView Activity,
+    IReadOnlyList<SuppressionView> Suppressions)
+{
+    public static ContactView From(ContactDocument contact, IReadOnlyList<Suppression> suppressions) => new(
+        contact.Id,
+        contact.Email,
+        contact.FirstName,
+        contact.LastName,
+        Time(contact.CreatedAt.DateTicks),
+        contact.Fields.Items.ToDictionary(f => f.Key, f => Value(f.Value)),
+        contact.Lists.ToDictionary(),
+        new ActivityView(
+            contact.Events.Length,
+            contact.Compacted.Sum(c => c.Count),
+            Time(contact.NewestAt == long.MinValue ? null : contact.NewestAt),
+            contact.ListOptOuts.ToDictionary(o => o.Key, o => Time(o.Value)!),
+            contact.Suppressions.ToDictionary(s => s.Key.ToWord(), s => Time(s.Value)!)),
+        [.. suppressions.Select(s => new SuppressionView(s.Reason.ToWord(), Rfc3339.Format(s.At)))]);
+
+    private static string? Time(long? ticks) => ticks is { } t ? Rfc3339.Format(new DateTimeOffset(t, TimeSpan.Zero)) : null;
+
+    private static object? Value(ScalarValue value) => value.Kind switch
+    {
+        ValueKind.Text => value.Text,
+        ValueKind.Number => value.Number,
+        ValueKind.Boolean => value.Boolean,
+        _ => null,
+    };
+}
+
+/// <summary>
+/// What the fold kept: retained events, events compacted into totals, the newest event time, list opt-outs and
+/// suppressions implied by events (hard bounces, complaints, global unsubscribes), each with its earliest time.
+/// </summary>
+public sealed record ActivityView(
+    int Events,
+    long CompactedEvents,
+    string? NewestAt,
+    IReadOnlyDictionary<string, string> ListOptOuts,
+    IReadOnlyDictionary<string, string> ImpliedSuppressions);
+
+public sealed record SuppressionView(string Reason, string At);

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Segments.Core.Language;
+
+namespace Segments.Api.Http;
+
+/// <summary>Request bodies as JSON, read as they came so that every error can name its JSON path.</summary>
+public static class JsonBody
+{
+    /// <summary>The body, or the refusal to send when it is not JSON.</summary>
+    public static async Task<(JsonElement Body, IResult? Refusal)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
+            return (default, Problems.Invalid("$", $"the body is not valid JSON{where}"));
+        }
+    }
+
+    /// <summary>
+    /// The body with the path's id: a body that names no id takes the path's; one that names another id is refused
+    /// (the path says which resource is written).
+    /// </summary>
+    public static (JsonElement Body, ValidationError? Error) WithId(JsonElement body, string id)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return (body, null); // The reader says what shape it expects.
+        }
+        if (body.TryGetProperty("id", out var named))
+        {
+            return named.ValueKind == JsonValueKind.String && named.GetString() == id
+                ? (body, null)
+                : (body, new ValidationError("$.id", $"the body names {named.GetRawText()} but the path names '{id}'; leave 'id' out or make them the same"));
+        }
+        var withId = new JsonObject { ["id"] = id };
+        foreach (var property in body.EnumerateObject())
+        {
+            withId[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+        }
+        return (JsonSerializer.SerializeToElement(withId), null);
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Segments.Api.Authentication;
+using Segments.Api.Contacts;
+using Segments.Api.Http;
+using Segments.Api.Segments;
+using Segments.Api.Suppressions;
+using Segments.Api.Tenancy;
+using Segments.Core.Catalog;
+using Segments.Core.Tenancy;
+
+namespace Segments.Api;
+
+/// <summary>
+/// The management API (segments, schema, contacts, suppressions) for any ASP.NET Core host: <c>segments serve</c>
+/// and the Functions app. The host registers the stores (<see cref="ICatalogStore"/>,
+/// <see cref="Core.Suppressions.ISuppressionStore"/>, <see cref="Core.Ports.IContactStore"/>).
+/// </summary>
+public static class SegmentsApi
+{
+    public const string OpenApiPath = "/api/openapi.json";
+
+    /// <summary>Handlers, the catalog service, API-key authentication with the tenants of <c>Segments:Tenants</c>, OpenAPI.</summary>
+    public static IServiceCollection AddSegmentsApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TenantsOptions>().Bind(configuration.GetSection(TenantsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TenantsOptions>, TenantsOptionsValidation>();
+        services.TryAddSingleton<ITenantDirectory>(provider =>
+            new ConfiguredTenantDirectory(provider.GetRequiredService<IOptions<TenantsOptions>>().Value.Tenants));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<SegmentCatalog>();
+        services.AddSingleton<SegmentPreview>();
+        services.AddSingleton<SegmentHandlers>();
+        services.AddSingleton<SchemaHandlers>();
+        services.AddSingleton<ContactHandlers>();
+        services.AddSingleton<SuppressionHandlers>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddProblemDetails();
+        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+        return services;
+    }
+
+    /// <summary>The routes under <c>/api</c>; all but the OpenAPI document need an API key.</summary>
+    public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapOpenApi(OpenApiPath).AllowAnonymous();
+        var api = endpoints.MapGroup("/api").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        var segments = api.MapGroup("/segments").WithTags("Segments");
+        segments.MapGet("", (SegmentHandlers h, CallerTenant t, CancellationToken ct) => h.ListAsync(t, ct))
+            .WithSummary("List the tenant's segments").Produces<SegmentList>();
+        segments.MapPost("/validate", (SegmentHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.ValidateAsync(t, r, ct))
+            .WithSummary("Validate a definition without saving it").Accepts<object>("application/json")
+            .Produces<ValidationReport>().ProducesProblem(StatusCodes.Status400BadRequest);
+        segments.MapPut("/{id}", (SegmentHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PutAsync(t, id, r, ct))
+            .WithSummary("Create or replace a definition (If-Match honoured)").Accepts<object>("application/json")
+            .Produces<SegmentResource>().Produces<SegmentResource>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        segments.MapGet("/{id}", (SegmentHandlers h, CallerTenant t, string id, HttpResponse r, CancellationToken ct) => h.GetAsync(t, id, r, ct))
+            .WithSummary("Read a definition").Produces<SegmentResource>().ProducesProblem(StatusCodes.Status404NotFound);
+        segments.MapDelete("/{id}", (SegmentHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.DeleteAsync(t, id, r, ct))
+            .WithSummary("Delete a definition nothing uses (If-Match honoured)").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        segments.MapGet("/{id}/preview", (SegmentHandlers h, CallerTenant t, string id, string? asOf, string? sample, CancellationToken ct) =>
+                h.PreviewAsync(t, id, asOf, sample, ct))
+            .WithSummary("Count the members now (or at asOf) and show the first by id").Produces<PreviewResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+
+        var schema = api.MapGroup("/schema").WithTags("Schema");
+        schema.MapPut("", (SchemaHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PutAsync(t, r, ct))
+            .WithSummary("Set the field schema (a used field keeps its type)").Accepts<SchemaResource>("application/json")
+            .Produces<SchemaResource>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        schema.MapGet("", (SchemaHandlers h, CallerTenant t, CancellationToken ct) => h.GetAsync(t, ct))
+            .WithSummary("Read the field schema").Produces<SchemaResource>();
+
+        var contacts = api.MapGroup("/contacts").WithTags("Contacts");
+        contacts.MapPut("/{id}", (ContactHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PutAsync(t, id, r, ct))
+            .WithSummary("Upsert a contact's profile").Accepts<object>("application/json")
+            .Produces<ContactView>().Produces<ContactView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        contacts.MapGet("/{id}", (ContactHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, id, ct))
+            .WithSummary("Read a contact: profile, folded activity, suppressions").Produces<ContactView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/suppressions", (SuppressionHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PostAsync(t, r, ct))
+            .WithTags("Suppressions").WithSummary("Add suppressions (an array, all or none)").Accepts<object[]>("application/json")
+            .Produces<SuppressionReceipt>().ProducesProblem(StatusCodes.Status400BadRequest);
+        return endpoints;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Segments.Azure.Catalog;
+using Segments.Core.Catalog;
+using Segments.Core.Ports;
+using Segments.Core.Suppressions;
+using Segments.Embedded.Catalog;
+using Segments.Embedded.Suppressions;
+using Segments.TestSupport.Emulators;
+
+namespace Segments.Api.Tests;
+
+/// <summary>
+/// The stores a test host runs on: the catalog and suppressions in memory, on Azurite's Table service or in
+/// SQLite; contacts always in memory (the contact stores are tested with their adapters).
+/// </summary>
+public static class Backends
+{
+    public static void InMemory(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ICatalogStore, InMemoryCatalogStore>();
+        builder.Services.AddSingleton<ISuppressionStore, InMemorySuppressionStore>();
+        Contacts(builder);
+    }
+
+    /// <summary>Through the production registration, with fresh tables so hosts never share a catalog.</summary>
+    public static Action<WebApplicationBuilder> Tables(LocalEmulators emulators) => builder =>
+    {
+        var suffix = Guid.NewGuid().ToString("N");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{TableStorageOptions.Section}:ConnectionString"] = emulators.StorageConnectionString,
+            [$"{TableStorageOptions.Section}:CatalogTable"] = $"catalog{suffix}",
+            [$"{TableStorageOptions.Section}:SuppressionTable"] = $"suppressions{suffix}",
+        });
+        builder.Services.AddTableStorageCatalog(builder.Configuration);
+        Contacts(builder);
+    };
+
+    /// <summary>A fresh SQLite database file, deleted with the folder <paramref name="folder"/> by the caller.</summary>
+    public static Action<WebApplicationBuilder> Sqlite(string folder) => builder =>
+    {
+        var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "segments.db"), Pooling = false }.ToString();
+        builder.Services.AddSingleton<ICatalogStore>(new SqliteCatalogStore(connection));
+        builder.Services.AddSingleton<ISuppressionStore>(new SqliteSuppressionStore(connection));
+        Contacts(builder);
+    };
+
+    private static void Contacts(WebApplicationBuilder builder) => builder.Services.AddSingleton<IContactStore>(new InMemoryContactStore());
+}
