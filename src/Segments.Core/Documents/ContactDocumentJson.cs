@@ -7,15 +7,17 @@ namespace Segments.Core.Documents;
 /// <summary>
 /// The stored form of a <see cref="ContactDocument"/> (System.Text.Json), an exact round trip of every field.
 /// Compact because a heavy contact holds tens of thousands of events: each distinct <see cref="EventInfo"/> is
-/// written once in <c>infos</c>, and each event is a small array <c>[atTicks, id, infoIndex]</c>. Times stay
-/// absolute UTC ticks so that stores can filter on them. Stable: names and words, never enum ordinals.
+/// written once in <c>infos</c>, and each event is a small array <c>[ticksSincePreviousEvent, id, infoIndex]</c>.
+/// Stores such as Cosmos DB keep JSON numbers as doubles, exact only up to 2^53, while UTC ticks are near 2^59: so
+/// times are deltas (small numbers), and any integer beyond 2^53 is written as a string. Stable: names and words,
+/// never enum ordinals.
 /// <code>
 /// {"v":1,"id":"c1","email":"a@example.com","createdAt":"2025-01-01T00:00:00.0000000+00:00",
 ///  "fields":{"plan":"Pro","mrr":620},"lists":{"newsletter":"subscribed"},
 ///  "infos":[["email","open",null,"cmp-7",null,["DE","BE","Berlin"]]],
-///  "events":[[639000000000000000,"e1",0]],
-///  "listOptOuts":{"news":639...},"suppressions":{"hard_bounce":639...},
-///  "compacted":[["email","open","open","cmp-7",null,12,0,638...]],"newestAt":639...}
+///  "events":[["639000000000000000","e1",0],[36000000000,"e2",0]],
+///  "listOptOuts":{"news":"639..."},"suppressions":{"hard_bounce":"639..."},
+///  "compacted":[["email","open","open","cmp-7",null,12,0,"638..."]],"newestAt":"639..."}
 /// </code>
 /// </summary>
 public static class ContactDocumentJson
@@ -73,19 +75,20 @@ public static class ContactDocumentJson
         }
         writer.WriteEndArray();
         writer.WriteStartArray("events");
+        var previous = 0L;
         foreach (var e in document.Events)
         {
             writer.WriteStartArray();
-            writer.WriteNumberValue(e.At);
+            WriteInteger(writer, e.At - previous);
+            previous = e.At;
             writer.WriteStringValue(e.Id);
             writer.WriteNumberValue(infos[e.Info]);
             writer.WriteEndArray();
         }
         writer.WriteEndArray();
 
-        WriteMap(writer, "listOptOuts", document.ListOptOuts, (w, at) => w.WriteNumberValue(at));
-        WriteMap(writer, "suppressions", [.. document.Suppressions.Select(s => KeyValuePair.Create(s.Key.ToWord(), s.Value))],
-            (w, at) => w.WriteNumberValue(at));
+        WriteMap(writer, "listOptOuts", document.ListOptOuts, WriteInteger);
+        WriteMap(writer, "suppressions", [.. document.Suppressions.Select(s => KeyValuePair.Create(s.Key.ToWord(), s.Value))], WriteInteger);
         if (document.Compacted.Length > 0)
         {
             writer.WriteStartArray("compacted");
@@ -97,14 +100,15 @@ public static class ContactDocumentJson
                 writer.WriteStringValue(Word(t.Action));
                 writer.WriteStringValue(t.CampaignId);
                 writer.WriteStringValue(t.AttributedCampaign);
-                writer.WriteNumberValue(t.Count);
+                WriteInteger(writer, t.Count);
                 WriteDouble(writer, t.ValueSum);
-                writer.WriteNumberValue(t.NewestAt);
+                WriteInteger(writer, t.NewestAt);
                 writer.WriteEndArray();
             }
             writer.WriteEndArray();
         }
-        writer.WriteNumber("newestAt", document.NewestAt);
+        writer.WritePropertyName("newestAt");
+        WriteInteger(writer, document.NewestAt);
         writer.WriteEndObject();
     }
 
@@ -125,23 +129,25 @@ public static class ContactDocumentJson
                 CreatedAt = json.TryGetProperty("createdAt", out var created) ? ReadScalar(created) : ScalarValue.Missing,
                 Fields = json.TryGetProperty("fields", out var fields) ? ReadBag(fields) : PropertyBag.Empty,
                 Lists = ReadMap(json, "lists", v => v.GetString()!),
-                ListOptOuts = ReadMap(json, "listOptOuts", v => v.GetInt64()),
-                Suppressions = [.. ReadMap(json, "suppressions", v => v.GetInt64()).Select(s => KeyValuePair.Create(Reason(s.Key), s.Value))],
-                NewestAt = json.GetProperty("newestAt").GetInt64(),
+                ListOptOuts = ReadMap(json, "listOptOuts", ReadInteger),
+                Suppressions = [.. ReadMap(json, "suppressions", ReadInteger).Select(s => KeyValuePair.Create(Reason(s.Key), s.Value))],
+                NewestAt = ReadInteger(json.GetProperty("newestAt")),
             };
             var infos = json.GetProperty("infos").EnumerateArray().Select(ReadInfo).ToArray();
             var events = new FoldedEvent[json.GetProperty("events").GetArrayLength()];
             var i = 0;
+            var at = 0L;
             foreach (var e in json.GetProperty("events").EnumerateArray())
             {
-                events[i++] = new FoldedEvent(e[0].GetInt64(), e[1].GetString()!, infos[e[2].GetInt32()]);
+                at += ReadInteger(e[0]);
+                events[i++] = new FoldedEvent(at, e[1].GetString()!, infos[e[2].GetInt32()]);
             }
             document.Events = events;
             if (json.TryGetProperty("compacted", out var compacted))
             {
                 document.Compacted = [.. compacted.EnumerateArray().Select(t => new CompactedTotal(
                     Kind(t[0].GetString()), t[1].GetString()!, Action(t[2].GetString()), t[3].GetString(), t[4].GetString(),
-                    t[5].GetInt64(), ReadDouble(t[6]), t[7].GetInt64()))];
+                    ReadInteger(t[5]), ReadDouble(t[6]), ReadInteger(t[7])))];
             }
             return document;
         }
@@ -256,13 +262,14 @@ public static class ContactDocumentJson
         writer.WriteString("t", value.Text);
         writer.WritePropertyName("n");
         WriteDouble(writer, value.Number);
+        writer.WritePropertyName("d");
         if (value.DateTicks is { } ticks)
         {
-            writer.WriteNumber("d", ticks);
+            WriteInteger(writer, ticks);
         }
         else
         {
-            writer.WriteNull("d");
+            writer.WriteNullValue();
         }
         writer.WriteEndObject();
     }
@@ -278,8 +285,26 @@ public static class ContactDocumentJson
             Enum.Parse<ValueKind>(json.GetProperty("k").GetString()!),
             json.GetProperty("t").GetString(),
             ReadDouble(json.GetProperty("n")),
-            json.GetProperty("d").ValueKind == JsonValueKind.Null ? null : json.GetProperty("d").GetInt64()),
+            json.GetProperty("d").ValueKind == JsonValueKind.Null ? null : ReadInteger(json.GetProperty("d"))),
     };
+
+    /// <summary>The largest integer every JSON reader (JavaScript, Cosmos DB) keeps exactly: 2^53.</summary>
+    private const long ExactInDouble = 1L << 53;
+
+    private static void WriteInteger(Utf8JsonWriter writer, long value)
+    {
+        if (value is >= -ExactInDouble and <= ExactInDouble)
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static long ReadInteger(JsonElement json) =>
+        json.ValueKind == JsonValueKind.String ? long.Parse(json.GetString()!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : json.GetInt64();
 
     // JSON has no NaN or infinities; a sum that overflowed is written as text so that it still round-trips.
     private static void WriteDouble(Utf8JsonWriter writer, double value)

@@ -48,6 +48,26 @@ public class ContactDocumentJsonTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Every_integer_in_the_stored_form_survives_a_store_that_keeps_numbers_as_doubles()
+    {
+        var documents = RandomDataSets.Load(RandomDataSet.Generate(12, contacts: 60, definitions: 1)).Contacts
+            .Append(new ContactDocument("empty"));
+        foreach (var document in documents)
+        {
+            using var json = JsonDocument.Parse(ContactDocumentJson.Serialize(document));
+            Assert.All(Integers(json.RootElement), raw => Assert.True(Math.Abs(decimal.Parse(raw)) <= 1L << 53, $"{document.Id}: {raw}"));
+        }
+    }
+
+    private static IEnumerable<string> Integers(JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.Object => json.EnumerateObject().SelectMany(p => Integers(p.Value)),
+        JsonValueKind.Array => json.EnumerateArray().SelectMany(Integers),
+        JsonValueKind.Number when !json.GetRawText().Contains('.') && !json.GetRawText().Contains('e') => [json.GetRawText()],
+        _ => [],
+    };
+
+    [Fact]
     public void Values_the_input_reader_never_makes_still_round_trip()
     {
         var info = new EventInfo(EventKind.Email, "Open", EmailAction.Click, null,

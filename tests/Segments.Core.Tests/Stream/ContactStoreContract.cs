@@ -142,6 +142,21 @@ public abstract class ContactStoreContract
     }
 
     [Fact]
+    public async Task A_folded_document_reads_back_exactly()
+    {
+        var store = await CreateStoreAsync();
+        var document = new ContactDocument(StreamEvents.ContactId(0)) { Email = "a@example.com" };
+        var events = StreamEvents.Generate(seed: 7, count: 40, contacts: 1)
+            .Select(e => Core.Input.InputReader.ReadEvent(System.Text.Json.JsonDocument.Parse(e).RootElement).Event!).ToList();
+        new ContactFolder(new FoldOptions()).Fold(document, events);
+
+        await store.WriteAsync("t1", document, ifMatch: null);
+
+        Assert.Equal(Json(document), Json((await store.ReadAsync("t1", document.Id))!.Document));
+        Assert.Equal(Json(document), Json(Assert.Single(await ScanAllAsync(store, "t1")).Value));
+    }
+
+    [Fact]
     public async Task A_write_against_a_stale_version_or_over_an_existing_contact_is_a_conflict()
     {
         var store = await CreateStoreAsync();

@@ -1,4 +1,3 @@
-using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Tests.Stream;
 using Segments.Embedded.Contacts;
@@ -57,17 +56,6 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
 
         var kept = Assert.Single(await letters.ListAsync("t1").ToListAsync());
         Assert.Equal(("first", at), (kept.Reason, kept.At));
-    }
-
-    [Fact]
-    public async Task A_document_round_trips_through_the_store()
-    {
-        var store = await CreateStoreAsync();
-        var document = new ContactDocument("c1") { Email = "a@example.com", NewestAt = 42 };
-
-        await store.WriteAsync("t1", document, ifMatch: null);
-
-        Assert.Equal(Json(document), Json((await store.ReadAsync("t1", "c1"))!.Document));
     }
 
     public void Dispose()
