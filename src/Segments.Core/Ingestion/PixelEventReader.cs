@@ -1,0 +1,261 @@
+using System.Text.Json;
+using Segments.Core.Language;
+using Segments.Core.Model;
+
+namespace Segments.Core.Ingestion;
+
+/// <summary>A pixel batch as the snippet posts it: <c>{"visitor", "token", "events": [...]}</c>.</summary>
+public sealed record PixelBatch(string? Visitor, string? Token, JsonElement Events);
+
+/// <summary>
+/// What the server, never the browser, says about a hit: whose events they are, and the device, geography and bot
+/// flag found from the request. The browser cannot set any of these.
+/// </summary>
+public sealed record PixelHit(string ContactId, TextBag? Device, TextBag? Geo, bool Bot);
+
+/// <summary>
+/// Reads what the website sends: a snippet batch (JSON) or one <c>px.gif</c> hit (query parameters). A pixel event
+/// is <c>{id, kind, name, at, properties?, value?, currency?}</c> with kind <c>pixel</c> or <c>conversion</c>;
+/// contact, campaign, geography, device and bot flag are not the browser's to say and are refused. Every event
+/// that is read is then held to the <see cref="EventRules"/>.
+/// </summary>
+public sealed class PixelEventReader(EventRules rules, TimeProvider time)
+{
+    private static readonly string[] BatchKeys = ["visitor", "token", "events"];
+    private static readonly string[] EventKeys = ["id", "kind", "name", "at", "properties", "value", "currency"];
+
+    /// <summary>Query parameters of <c>px.gif</c> that are not properties; <c>p.NAME=value</c> are properties.</summary>
+    public const string PropertyPrefix = "p.";
+
+    /// <summary>The batch around the events, or null with its errors added.</summary>
+    public PixelBatch? ReadBatch(JsonElement json, List<ValidationError> errors)
+    {
+        var before = errors.Count;
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("$", "expected a batch {\"visitor\", \"token\", \"events\": [...]}"));
+            return null;
+        }
+        Unknown(json, "$", BatchKeys, "a batch", errors);
+        var visitor = Text(json, "$", "visitor", errors);
+        var token = Text(json, "$", "token", errors);
+        if (!json.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array || events.GetArrayLength() == 0)
+        {
+            errors.Add(new("$.events", "'events' is a non-empty array of events"));
+        }
+        else if (events.GetArrayLength() > rules.Limits.MaxCollectEvents)
+        {
+            errors.Add(new("$.events", $"{events.GetArrayLength()} events; a batch holds at most {rules.Limits.MaxCollectEvents}"));
+        }
+        return errors.Count > before ? null : new PixelBatch(visitor, token, events);
+    }
+
+    /// <summary>One event of a batch, or null with its errors added.</summary>
+    public ContactEvent? ReadEvent(JsonElement json, string path, PixelHit hit, List<ValidationError> errors)
+    {
+        var before = errors.Count;
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new(path, "expected an event (a JSON object)"));
+            return null;
+        }
+        Unknown(json, path, EventKeys, "a pixel event", errors);
+        var id = Required(json, path, "id", errors);
+        var kind = Kind(Required(json, path, "kind", errors), $"{path}.kind", errors);
+        var name = Required(json, path, "name", errors);
+        DateTimeOffset at = default;
+        if (Required(json, path, "at", errors) is { } atText && !TryInstant(atText, out at))
+        {
+            errors.Add(new($"{path}.at", $"'{atText}' is not an RFC 3339 date-time such as 2026-11-01T10:00:00.000Z"));
+        }
+        var properties = Properties(json, path, errors);
+        double? value = null;
+        if (json.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null)
+        {
+            if (v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()))
+            {
+                errors.Add(new($"{path}.value", "'value' is a number"));
+            }
+            value = v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        }
+        var currency = Text(json, path, "currency", errors);
+        if (kind == EventKind.Pixel && (value is not null || currency is not null))
+        {
+            errors.Add(new($"{path}.value", "only conversions carry a value and a currency"));
+        }
+        return errors.Count > before ? null : Checked(Build(id!, kind, name!, at, properties, value, currency, hit), path, errors);
+    }
+
+    /// <summary>
+    /// One <c>px.gif</c> hit: <c>e</c> (the name, default <c>page_view</c>), <c>id</c> (else one is made),
+    /// <c>kind</c>, <c>value</c>, <c>currency</c> and <c>p.NAME</c> properties; the time is the time of arrival.
+    /// </summary>
+    public ContactEvent? ReadQuery(IEnumerable<KeyValuePair<string, string>> query, PixelHit hit, List<ValidationError> errors)
+    {
+        var before = errors.Count;
+        string name = "page_view", id = Guid.NewGuid().ToString("N");
+        var kind = EventKind.Pixel;
+        string? currency = null;
+        double? value = null;
+        var properties = new List<KeyValuePair<string, ScalarValue>>();
+        foreach (var (key, text) in query)
+        {
+            switch (key)
+            {
+                case "e": name = text; break;
+                case "id": id = text; break;
+                case "kind": kind = Kind(text, "$.kind", errors); break;
+                case "currency": currency = text; break;
+                case "value" when double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+                    out var number) && double.IsFinite(number):
+                    value = number;
+                    break;
+                case "value": errors.Add(new("$.value", "'value' is a number")); break;
+                default:
+                    if (key.StartsWith(PropertyPrefix, StringComparison.Ordinal))
+                    {
+                        properties.Add(new(key[PropertyPrefix.Length..], ScalarValue.OfText(text)));
+                    }
+                    break; // k, t, v and cache busters are not the event's.
+            }
+        }
+        if (kind == EventKind.Pixel && (value is not null || currency is not null))
+        {
+            errors.Add(new("$.value", "only conversions carry a value and a currency"));
+        }
+        return errors.Count > before ? null : Checked(Build(id, kind, name, time.GetUtcNow(), Bag(properties), value, currency, hit), "$", errors);
+    }
+
+    private ContactEvent? Checked(ContactEvent e, string path, List<ValidationError> errors) =>
+        rules.Check(e, path, fromPixel: true, errors) ? e : null;
+
+    private static ContactEvent Build(string id, EventKind kind, string name, DateTimeOffset at, PropertyBag properties, double? value,
+        string? currency, PixelHit hit) => new()
+        {
+            Id = id,
+            ContactId = hit.ContactId,
+            Kind = kind,
+            Name = name,
+            At = at,
+            Properties = properties,
+            Value = value,
+            Currency = currency,
+            Geo = hit.Geo,
+            Device = hit.Device,
+            Bot = hit.Bot,
+        };
+
+    private static EventKind Kind(string? word, string path, List<ValidationError> errors)
+    {
+        if (word is null)
+        {
+            return EventKind.Pixel;
+        }
+        if (EventNames.TryParseKind(word, out var kind) && kind != EventKind.Email)
+        {
+            return kind;
+        }
+        errors.Add(new(path, $"the pixel writes kind 'pixel' or 'conversion', not '{word}'"));
+        return EventKind.Pixel;
+    }
+
+    private static bool TryInstant(string text, out DateTimeOffset at)
+    {
+        at = default;
+        if (!DateValue.TryParse(text, out var date) || date.IsDay)
+        {
+            return false;
+        }
+        at = date.Start;
+        return true;
+    }
+
+    private static PropertyBag Properties(JsonElement json, string path, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty("properties", out var bag) || bag.ValueKind == JsonValueKind.Null)
+        {
+            return PropertyBag.Empty;
+        }
+        if (bag.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new($"{path}.properties", "'properties' is an object of names and values"));
+            return PropertyBag.Empty;
+        }
+        var items = new List<KeyValuePair<string, ScalarValue>>();
+        foreach (var p in bag.EnumerateObject())
+        {
+            ScalarValue? value = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => ScalarValue.OfText(p.Value.GetString()!),
+                JsonValueKind.Number when double.IsFinite(p.Value.GetDouble()) => ScalarValue.OfNumber(p.Value.GetDouble()),
+                JsonValueKind.True => ScalarValue.OfBoolean(true),
+                JsonValueKind.False => ScalarValue.OfBoolean(false),
+                JsonValueKind.Null => ScalarValue.Missing,
+                _ => null,
+            };
+            if (value is null)
+            {
+                errors.Add(new($"{path}.properties.{p.Name}", "values are strings, numbers, booleans or null"));
+                continue;
+            }
+            items.Add(new(p.Name, value.Value));
+        }
+        return Bag(items);
+    }
+
+    /// <summary>Sorted by name, the last of repeated names kept: equal contents make equal bags.</summary>
+    private static PropertyBag Bag(List<KeyValuePair<string, ScalarValue>> items)
+    {
+        if (items.Count == 0)
+        {
+            return PropertyBag.Empty;
+        }
+        var byName = new Dictionary<string, ScalarValue>(StringComparer.Ordinal);
+        foreach (var (key, value) in items)
+        {
+            byName[key] = value;
+        }
+        return new PropertyBag([.. byName.OrderBy(i => i.Key, StringComparer.Ordinal)]);
+    }
+
+    private static string? Required(JsonElement json, string path, string key, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(new(path, $"'{key}' is required"));
+            return null;
+        }
+        var text = Text(json, path, key, errors);
+        if (text is { Length: 0 })
+        {
+            errors.Add(new($"{path}.{key}", $"'{key}' must not be empty"));
+            return null;
+        }
+        return text;
+    }
+
+    private static string? Text(JsonElement json, string path, string key, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new($"{path}.{key}", $"'{key}' must be a string"));
+            return null;
+        }
+        return value.GetString();
+    }
+
+    private static void Unknown(JsonElement json, string path, string[] known, string what, List<ValidationError> errors)
+    {
+        foreach (var p in json.EnumerateObject())
+        {
+            if (Array.IndexOf(known, p.Name) < 0)
+            {
+                errors.Add(new($"{path}.{p.Name}", $"'{p.Name}' is not part of {what}; expected {string.Join(", ", known)}"));
+            }
+        }
+    }
+}
