@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Segments.Core.Input;
+using Segments.Core.Language;
+using Segments.Core.Model;
+using Segments.Core.Streaming;
+
+namespace Segments.Api.Ingestion;
+
+/// <summary>
+/// Hands accepted events to the stream in one call. When the stream does not take them (Event Hubs unreachable
+/// after the SDK's retries, the host shutting down), the request is answered 503 and nothing counts as accepted;
+/// some of the events may have been published all the same, which is harmless: the sender retries with the same
+/// event ids and the fold counts each id once.
+/// </summary>
+public sealed class EventPublishing(IEventPublisher publisher, IngestionMetrics metrics, IOptions<IngestionOptions> options,
+    ILogger<EventPublishing> logger)
+{
+    /// <summary>
+    /// The event as the stream carries it, or null (with the error at <paramref name="path"/>) when it is larger than
+    /// the stream fold takes: the fold would dead-letter it, so it is rejected here, where the sender hears of it.
+    /// </summary>
+    public OutgoingEvent? Prepare(string scope, ContactEvent e, string path, List<ValidationError> errors)
+    {
+        var json = EventWriter.ToUtf8(e);
+        if (json.Length > options.Value.Limits.MaxEventBytes)
+        {
+            errors.Add(new(path, $"the event is {json.Length} bytes as JSON; at most {options.Value.Limits.MaxEventBytes} are accepted"));
+            return null;
+        }
+        return new OutgoingEvent(scope, e.ContactId, json);
+    }
+
+    /// <summary>Null when published (and counted as accepted), else the 503 refusal.</summary>
+    public async Task<Refusal?> PublishAsync(string source, string tenant, IReadOnlyList<OutgoingEvent> events, int accepted,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (events.Count > 0)
+            {
+                await publisher.PublishAsync(events, cancellationToken);
+            }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Could not publish {Count} events of tenant {Tenant} from {Source}", events.Count, tenant, source);
+            metrics.Refused(source, Refusal.Unpublished.Reason);
+            return Refusal.Unpublished;
+        }
+        metrics.Accepted(source, accepted);
+        return null;
+    }
+}
