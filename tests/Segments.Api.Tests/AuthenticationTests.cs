@@ -1,0 +1,84 @@
+using System.Net;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Segments.Core.Tenancy;
+
+namespace Segments.Api.Tests;
+
+public sealed class AuthenticationTests : IAsyncLifetime
+{
+    private ApiHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await ApiHost.StartAsync(Backends.InMemory);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Every_route_but_the_openapi_document_needs_a_known_key()
+    {
+        using var anonymous = _host.Client(null);
+        using var unknown = _host.Client(new TestTenant("tenant-a", "not-a-key-of-anyone-at-all-000"));
+        foreach (var route in Routes.All)
+        {
+            var missing = await anonymous.CallAsync(route);
+            await missing.ProblemAsync(HttpStatusCode.Unauthorized);
+            Assert.Equal("Bearer", missing.Headers.WwwAuthenticate.Single().Scheme);
+            await (await unknown.CallAsync(route)).ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/openapi.json")).StatusCode);
+    }
+
+    [Fact]
+    public void The_route_list_of_the_tests_is_every_route_behind_a_key()
+    {
+        var mapped = _host.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAuthorizeData>() is not null && e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"));
+
+        Assert.Equal(Routes.All.Select(r => $"{r.Method} {r.Pattern}").Order(), mapped.Order());
+    }
+
+    [Fact]
+    public async Task A_bad_tenant_list_stops_the_host_at_start()
+    {
+        var settings = ApiHost.TenantSettings(TestTenant.A, TestTenant.A with { Id = "Tenant B!" }).ToDictionary();
+        settings["Segments:Tenants:1:ApiKey"] = "short";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ApiHost.StartAsync(Backends.InMemory, settings: settings));
+
+        Assert.Contains("Segments:Tenants:1:Id", error.Message);
+        Assert.Contains("Segments:Tenants:1:ApiKey", error.Message);
+        Assert.DoesNotContain("short", error.Message);
+    }
+
+    [Fact]
+    public async Task The_directory_finds_a_tenant_by_its_key_only()
+    {
+        var directory = _host.Get<ITenantDirectory>();
+
+        var a = await directory.FindByApiKeyAsync(TestTenant.A.ApiKey);
+
+        Assert.Equal("tenant-a", a?.Id);
+        Assert.Equal("tenant-a", a?.ToString());
+        Assert.Equal(32, a?.TokenSecret.Length);
+        Assert.Equal("tenant-b", (await directory.FindByApiKeyAsync(TestTenant.B.ApiKey))?.Id);
+        Assert.Null(await directory.FindByApiKeyAsync(TestTenant.A.ApiKey + " "));
+        Assert.Null(await directory.FindByApiKeyAsync("tenant-a"));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_route_and_the_key()
+    {
+        using var anonymous = _host.Client(null);
+
+        var document = await (await anonymous.GetAsync("/api/openapi.json")).JsonAsync();
+
+        var paths = document.GetProperty("paths");
+        foreach (var route in Routes.All)
+        {
+            Assert.True(paths.GetProperty(route.Pattern).TryGetProperty(route.Method.ToLowerInvariant(), out _), route.ToString());
+        }
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("apiKey").GetProperty("scheme").GetString());
+    }
+}
