@@ -26,8 +26,18 @@ public sealed class ContactDocument
     /// <summary>The recorded list statuses, as last upserted.</summary>
     public KeyValuePair<string, string>[] Lists { get; set; } = [];
 
+    private ulong? _signature;
+
     /// <summary>Retained events, ordered by <see cref="FoldedEvent.Compare"/>.</summary>
-    public FoldedEvent[] Events { get; set; } = [];
+    public FoldedEvent[] Events
+    {
+        get;
+        set
+        {
+            field = value;
+            _signature = null;
+        }
+    } = [];
 
     /// <summary>The earliest <c>unsubscribe</c> event naming each list (<c>properties.listId</c>).</summary>
     public KeyValuePair<string, long>[] ListOptOuts { get; set; } = [];
@@ -36,7 +46,32 @@ public sealed class ContactDocument
     public KeyValuePair<SuppressionReason, long>[] Suppressions { get; set; } = [];
 
     /// <summary>Totals of the events compacted away beyond the horizon (see <see cref="ContactFolder"/>).</summary>
-    public CompactedTotal[] Compacted { get; set; } = [];
+    public CompactedTotal[] Compacted
+    {
+        get;
+        set
+        {
+            field = value;
+            _signature = null;
+        }
+    } = [];
+
+    /// <summary>What kinds and names of events the document holds, retained or compacted (<see cref="EventSignature"/>).</summary>
+    public ulong Signature => _signature ??= ComputeSignature();
+
+    private ulong ComputeSignature()
+    {
+        var signature = 0UL;
+        foreach (var e in Events)
+        {
+            signature |= e.Info.Signature;
+        }
+        foreach (var total in Compacted)
+        {
+            signature |= EventSignature.Of(total);
+        }
+        return signature;
+    }
 
     /// <summary>The newest event time folded (UTC ticks); <see cref="long.MinValue"/> when none.</summary>
     public long NewestAt { get; set; } = long.MinValue;

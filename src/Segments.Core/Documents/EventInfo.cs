@@ -57,6 +57,11 @@ public sealed record EventInfo(
 
     public override int GetHashCode() => HashCode.Combine(Kind, Name, Action, CampaignId, AttributedCampaign, Properties, Geo, HashCode.Combine(Device, Bot));
 
+    private ulong _signature;
+
+    /// <summary>This content's bits in a document's <see cref="EventSignature"/> (computed once per shared content).</summary>
+    public ulong Signature => _signature != 0 ? _signature : _signature = EventSignature.Of(this);
+
     public bool IsClickWithCampaign => Kind == EventKind.Email && Action == EmailAction.Click && CampaignId is not null;
 
     public TextBag? Context(bool device) => device ? Device : Geo;

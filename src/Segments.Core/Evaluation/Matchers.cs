@@ -87,8 +87,12 @@ internal abstract class EventCountMatcher : Matcher
     private readonly bool countsCompacted;
     private readonly VerdictCache _verdicts;
 
-    protected EventCountMatcher(Duration? within, CountTest? count, NumberTest? valueTest, bool countsCompacted)
+    private readonly ulong _needs;
+
+    /// <param name="needs">Signature bits of which a matching event has at least one (see <see cref="EventSignature"/>).</param>
+    protected EventCountMatcher(Duration? within, CountTest? count, NumberTest? valueTest, bool countsCompacted, ulong needs)
     {
+        _needs = needs;
         this.within = within;
         this.count = count;
         this.valueTest = valueTest;
@@ -108,6 +112,10 @@ internal abstract class EventCountMatcher : Matcher
         }
         long n = 0;
         double sum = 0;
+        if ((contact.Signature & _needs) == 0)
+        {
+            return Decide(n, sum); // No event of the kind and name asked for: nothing to walk.
+        }
         // Compacted totals are exact for conditions without a window or property predicates, as long as every
         // compacted event of the total lies at or before T.
         if (countsCompacted && within is null)
@@ -141,12 +149,11 @@ internal abstract class EventCountMatcher : Matcher
                 sum += info.Value ?? 0;
             }
         }
-        if (count is null && valueTest is null)
-        {
-            return n >= 1;
-        }
-        return (count is null || count.Holds(n)) && (valueTest is null || valueTest.TestNumber(sum));
+        return Decide(n, sum);
     }
+
+    private bool Decide(long n, double sum) =>
+        count is null && valueTest is null ? n >= 1 : (count is null || count.Holds(n)) && (valueTest is null || valueTest.TestNumber(sum));
 
     /// <summary>Per-contact set-up (the <c>last</c> campaign); false when the condition cannot hold.</summary>
     protected virtual bool Prepare(ContactDocument contact, in AsOf asOf, out string? state)
@@ -190,8 +197,13 @@ internal abstract class EventCountMatcher : Matcher
     }
 }
 
-internal sealed class EngagementMatcher(EngagementCondition c) : EventCountMatcher(c.Within, c.Count, null, true)
+internal sealed class EngagementMatcher(EngagementCondition c)
+    : EventCountMatcher(c.Within, c.Count, null, true, Needs(c.Event))
 {
+    private static ulong Needs(EngagementEvent e) => e == EngagementEvent.Engaged
+        ? EventSignature.Name(EventKind.Email, "open") | EventSignature.Name(EventKind.Email, "click")
+        : EventSignature.Name(EventKind.Email, DefinitionParser.EngagementEvents[(int)e]);
+
     protected override bool Prepare(ContactDocument contact, in AsOf asOf, out string? state)
     {
         state = c.Campaign.Kind switch
@@ -265,7 +277,8 @@ internal sealed class EngagementMatcher(EngagementCondition c) : EventCountMatch
     }
 }
 
-internal sealed class PixelMatcher(PixelCondition c) : EventCountMatcher(c.Within, c.Count, null, c.Where.Count == 0)
+internal sealed class PixelMatcher(PixelCondition c)
+    : EventCountMatcher(c.Within, c.Count, null, c.Where.Count == 0, EventSignature.Name(EventKind.Pixel, c.Event))
 {
     protected override bool MatchesContent(EventInfo info) =>
         info.Kind == EventKind.Pixel && NameIs(info.Name, c.Event) && AllHold(c.Where, info.Properties);
@@ -274,7 +287,8 @@ internal sealed class PixelMatcher(PixelCondition c) : EventCountMatcher(c.Withi
         total.Kind == EventKind.Pixel && NameIs(total.Name, c.Event);
 }
 
-internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatcher(c.Within, c.Count, c.Value, c.Where.Count == 0)
+internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatcher(c.Within, c.Count, c.Value, c.Where.Count == 0,
+    c.Event is null ? EventSignature.Kind(EventKind.Conversion) : EventSignature.Name(EventKind.Conversion, c.Event))
 {
     protected override bool MatchesContent(EventInfo info) =>
         info.Kind == EventKind.Conversion && (c.Event is null || NameIs(info.Name, c.Event)) && InCampaign(info.AttributedCampaign)
@@ -311,6 +325,10 @@ internal sealed class ContextMatcher : Matcher
 
     public override bool Matches(ContactDocument contact, in AsOf asOf)
     {
+        if ((contact.Signature & (_device ? EventSignature.Device : EventSignature.Geo)) == 0)
+        {
+            return false; // No event carries this context.
+        }
         var events = contact.Events;
         var lower = c.Within is { } w ? asOf.Ticks - w.Ticks : long.MinValue;
         for (var i = events.Length - 1; i >= 0; i--)
