@@ -1,0 +1,37 @@
+using Azure.Messaging.EventHubs;
+using Azure.Messaging.EventHubs.Producer;
+using Segments.Core.Streaming;
+
+namespace Segments.Azure.EventHubs;
+
+/// <summary>
+/// Publishes events to the contact-events hub: partition key <c>tenant/contact</c>, so that one contact's events
+/// stay in order in one partition and the fold's per-contact grouping pays off; the tenant travels as the
+/// <see cref="EventProperties.Tenant"/> application property.
+/// </summary>
+public sealed class EventHubsPublisher(EventHubProducerClient producer) : IEventPublisher
+{
+    public async Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken = default)
+    {
+        foreach (var group in events.GroupBy(e => $"{e.Tenant}/{e.ContactId}", StringComparer.Ordinal))
+        {
+            var pending = new Queue<OutgoingEvent>(group);
+            while (pending.Count > 0)
+            {
+                using var batch = await producer.CreateBatchAsync(new CreateBatchOptions { PartitionKey = group.Key }, cancellationToken);
+                while (pending.Count > 0 && batch.TryAdd(ToEventData(pending.Peek())))
+                {
+                    pending.Dequeue();
+                }
+                if (batch.Count == 0)
+                {
+                    throw new InvalidOperationException($"an event of contact '{group.Key}' is larger than an Event Hubs batch");
+                }
+                await producer.SendAsync(batch, cancellationToken);
+            }
+        }
+    }
+
+    private static EventData ToEventData(OutgoingEvent e) =>
+        new(e.Json) { ContentType = "application/json", Properties = { [EventProperties.Tenant] = e.Tenant } };
+}

@@ -1,0 +1,63 @@
+using System.Text;
+using Azure.Messaging.EventHubs;
+using Azure.Messaging.EventHubs.Producer;
+using Segments.Azure.EventHubs;
+using Segments.Core.Streaming;
+
+namespace Segments.Azure.Tests.EventHubs;
+
+public class EventHubsPublisherTests
+{
+    [Fact]
+    public async Task Events_go_out_keyed_by_tenant_and_contact_with_the_tenant_as_a_property()
+    {
+        var producer = new RecordingProducer();
+        var publisher = new EventHubsPublisher(producer);
+
+        await publisher.PublishAsync([
+            new OutgoingEvent("t1", "c1", Encoding.UTF8.GetBytes("""{"id":"e1"}""")),
+            new OutgoingEvent("t2", "c1", Encoding.UTF8.GetBytes("""{"id":"e2"}""")),
+            new OutgoingEvent("t1", "c1", Encoding.UTF8.GetBytes("""{"id":"e3"}""")),
+        ]);
+
+        Assert.Equal(["t1/c1", "t2/c1"], producer.Sent.Select(s => s.PartitionKey));
+        var first = producer.Sent[0].Events;
+        Assert.Equal(["""{"id":"e1"}""", """{"id":"e3"}"""], first.Select(e => e.EventBody.ToString()));
+        Assert.All(first, e => Assert.Equal("t1", e.Properties[EventProperties.Tenant]));
+        Assert.Equal("t2", producer.Sent[1].Events.Single().Properties[EventProperties.Tenant]);
+    }
+
+    [Fact]
+    public async Task A_contact_with_more_events_than_a_batch_holds_is_sent_in_several_batches()
+    {
+        var producer = new RecordingProducer(capacity: 2);
+
+        await new EventHubsPublisher(producer).PublishAsync(
+            [.. Enumerable.Range(0, 5).Select(i => new OutgoingEvent("t1", "c1", Encoding.UTF8.GetBytes($$"""{"id":"e{{i}}"}""")))]);
+
+        Assert.Equal([2, 2, 1], producer.Sent.Select(s => s.Events.Count));
+    }
+
+    /// <summary>The SDK's mockable producer: batches from the model factory, sends recorded.</summary>
+    private sealed class RecordingProducer(int capacity = 100) : EventHubProducerClient
+    {
+        private readonly Dictionary<EventDataBatch, (string? Key, List<EventData> Events)> _batches = [];
+
+        public List<(string? PartitionKey, List<EventData> Events)> Sent { get; } = [];
+
+        public override ValueTask<EventDataBatch> CreateBatchAsync(CreateBatchOptions options, CancellationToken cancellationToken = default)
+        {
+            var events = new List<EventData>();
+            var batch = EventHubsModelFactory.EventDataBatch(1_000_000, events, options, _ => events.Count < capacity);
+            _batches[batch] = (options.PartitionKey, events);
+            return ValueTask.FromResult(batch);
+        }
+
+        public override Task SendAsync(EventDataBatch eventBatch, CancellationToken cancellationToken = default)
+        {
+            var (key, events) = _batches[eventBatch];
+            Sent.Add((key, [.. events]));
+            return Task.CompletedTask;
+        }
+    }
+}
