@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Segments.Core.Language;
 
@@ -39,11 +40,21 @@ public static class JsonBody
                 ? (body, null)
                 : (body, new ValidationError("$.id", $"the body names {named.GetRawText()} but the path names '{id}'; leave 'id' out or make them the same"));
         }
-        var withId = new JsonObject { ["id"] = id };
-        foreach (var property in body.EnumerateObject())
+        // The caller's text is kept as it came (a definition is stored as text): only the id is written anew, and
+        // characters are not re-escaped.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            withId[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+            writer.WriteStartObject();
+            writer.WriteString("id", id);
+            foreach (var property in body.EnumerateObject())
+            {
+                writer.WritePropertyName(property.Name);
+                writer.WriteRawValue(property.Value.GetRawText(), skipInputValidation: true);
+            }
+            writer.WriteEndObject();
         }
-        return (JsonSerializer.SerializeToElement(withId), null);
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return (document.RootElement.Clone(), null);
     }
 }

@@ -17,6 +17,9 @@ public sealed class SegmentCatalog(ICatalogStore store)
     /// <summary>How often a change is planned again when other changes of the same tenant keep landing first.</summary>
     public const int MaxAttempts = 8;
 
+    /// <summary>The longest definition text kept (characters): every store can hold it in one row.</summary>
+    public const int MaxDefinitionLength = 256 * 1024;
+
     public Task<CatalogEntry?> GetSegmentAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
         store.ReadEntryAsync(tenant, CatalogUser.Segment(id), cancellationToken);
 
@@ -161,6 +164,10 @@ public sealed class SegmentCatalog(ICatalogStore store)
 
     private static (SegmentDefinition? Definition, IReadOnlyList<ValidationError> Errors) Check(CatalogSnapshot snapshot, JsonElement json)
     {
+        if (json.GetRawText().Length is var length and > MaxDefinitionLength)
+        {
+            return (null, [new ValidationError("$", $"the definition is {length} characters long; at most {MaxDefinitionLength} are kept")]);
+        }
         var (candidate, errors) = DefinitionParser.Parse(json, snapshot.Schema);
         if (candidate is null)
         {

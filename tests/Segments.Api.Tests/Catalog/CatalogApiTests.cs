@@ -50,6 +50,19 @@ public abstract class CatalogApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_definition_is_kept_whole()
+    {
+        // Longer than one Table string property holds (32 Ki characters).
+        var description = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{i % 10}ü✓ "));
+        await (await _api.PutAsync("/api/segments/long", "{\"name\":\"Long\",\"description\":\"" + description + "\",\"match\":{\"list\":{\"id\":\"n\"}}}"))
+            .JsonAsync(HttpStatusCode.Created);
+
+        var read = await (await _api.GetAsync("/api/segments/long")).JsonAsync();
+
+        Assert.Equal(description, read.GetProperty("definition").GetProperty("description").GetString());
+    }
+
+    [Fact]
     public async Task Replacing_with_a_stale_etag_is_refused_with_412()
     {
         var first = await _api.PutAsync("/api/segments/customers", Customers);

@@ -1,10 +1,10 @@
+using Azure.Data.Tables;
 using Microsoft.Data.Sqlite;
 using Segments.Azure.Suppressions;
 using Segments.Core.Model;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Suppressions;
 using Segments.TestSupport.Emulators;
-using Azure.Data.Tables;
 
 namespace Segments.Api.Tests.Suppressions;
 

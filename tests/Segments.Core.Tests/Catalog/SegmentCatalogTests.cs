@@ -128,6 +128,18 @@ public class SegmentCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_definition_longer_than_a_store_row_holds_is_refused()
+    {
+        var description = new string('x', SegmentCatalog.MaxDefinitionLength);
+        var json = JsonDocument.Parse($"{{\"id\":\"a\",\"name\":\"A\",\"description\":\"{description}\",\"match\":{OnList}}}").RootElement;
+
+        var result = await _catalog.SaveSegmentAsync(Tenant, json, null);
+
+        Assert.Equal(CatalogStatus.Invalid, result.Status);
+        Assert.Equal("$", Assert.Single(result.Errors).Path);
+    }
+
+    [Fact]
     public async Task Validation_does_not_save()
     {
         Assert.True((await _catalog.ValidateAsync(Tenant, Definition("a", OnList))).Succeeded);
