@@ -62,7 +62,8 @@ public static class IngestionApi
             .WithSummary("One pixel event from an <img>: k, v or t, e, id, kind, value, currency, p.NAME; always a 1×1 GIF")
             .Produces(StatusCodes.Status200OK, contentType: "image/gif");
         pixel.MapPost("/collect", (PixelHandlers h, HttpRequest r, CancellationToken ct) => h.CollectAsync(r, ct))
-            .WithSummary("A snippet batch {visitor, token, events} as text/plain (sendBeacon)").Accepts<object>("text/plain", "application/json")
+            // No Accepts metadata: routing would answer other media types 415 without a problem body.
+            .WithSummary("A snippet batch {visitor, token, events} as text/plain (sendBeacon) or application/json")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
