@@ -59,13 +59,15 @@ public sealed class SqliteDatabase
     /// <summary>
     /// An open connection. synchronous=NORMAL under WAL: a committed write survives a crash of the process (what a
     /// checkpoint after the fold relies on); only an operating system crash or power loss can undo the last commits.
+    /// busy_timeout lets SQLite itself wait for a concurrent writer's lock, finely, instead of the client's coarse
+    /// sleep-and-retry.
     /// </summary>
     public async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous = NORMAL;";
+        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
         await command.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -1,0 +1,92 @@
+// Stream fold throughput (events/s) into the contact stores, through the single-machine path: events published
+// to the in-process stream (4 partitions), folded in batches of up to 256 (one read and one write per contact per
+// batch), written to SQLite (a temporary file, WAL) and to the local Cosmos server (tests/emulators, Gateway mode
+// over loopback HTTPS). Two rounds per store: "new" folds into contacts that do not exist yet, "grow" folds as
+// many new events again into the existing documents. Run from the repository root:
+//
+//   dotnet run -c Release --project bench/Segments.Bench.Store [-- --sqlite-events N --cosmos-events N --contacts N]
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Azure.Cosmos;
+using Segments.Azure.Cosmos;
+using Segments.Core.Documents;
+using Segments.Core.Ports;
+using Segments.Core.Streaming;
+using Segments.Core.Tests.Stream;
+using Segments.Embedded.Contacts;
+using Segments.TestSupport.Emulators;
+
+var sqliteEvents = Option("--sqlite-events", 40_000);
+var cosmosEvents = Option("--cosmos-events", 8_000);
+var contacts = Option("--contacts", 2_000);
+Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {contacts:N0} contacts, 4 stream partitions, batches of up to 256");
+
+var folder = Directory.CreateTempSubdirectory("segments-bench-").FullName;
+try
+{
+    var database = await SqliteDatabase.OpenAsync(Path.Combine(folder, "contacts.db"));
+    await MeasureAsync("sqlite", new SqliteContactStore(database), sqliteEvents);
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(folder, recursive: true);
+}
+
+await using (var emulators = await LocalEmulators.StartAsync())
+{
+    using var client = new CosmosClient(emulators.CosmosEndpoint.ToString(), LocalEmulators.CosmosKey, new CosmosClientOptions
+    {
+        ConnectionMode = ConnectionMode.Gateway,
+        LimitToEndpoint = true,
+        HttpClientFactory = emulators.CreateCosmosHttpClient,
+    });
+    Database cosmos = await client.CreateDatabaseIfNotExistsAsync("segments");
+    var container = await CosmosContactStore.CreateContainerIfNotExistsAsync(cosmos, "contacts-bench");
+    await MeasureAsync("cosmos (local server)", new CosmosContactStore(container), cosmosEvents);
+}
+
+async Task MeasureAsync(string name, IContactStore store, int events)
+{
+    foreach (var (round, seed) in new[] { ("new", 1), ("grow", 2) })
+    {
+        var deliveries = StreamEvents.Generate(seed, events, contacts)
+            .Select(json => new OutgoingEvent("bench", ContactOf(json), Encoding.UTF8.GetBytes(json))).ToList();
+        var stream = new InProcessEventStream(partitions: 4, capacityPerPartition: events);
+        var fold = new CountingFold(new StreamFolder(store, new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), TimeProvider.System));
+        await stream.PublishAsync(deliveries);
+        stream.Complete();
+        var clock = Stopwatch.StartNew();
+        await stream.RunAsync(fold, TimeProvider.System, maxBatchSize: 256);
+        clock.Stop();
+        Console.WriteLine($"{name,-22} {round,-5} {events,8:N0} events  {fold.Added,8:N0} added  {fold.Writes,7:N0} contact writes  " +
+            $"{clock.Elapsed.TotalSeconds,6:N2} s  {events / clock.Elapsed.TotalSeconds,9:N0} events/s");
+    }
+}
+
+static string ContactOf(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("contactId").GetString()!;
+
+int Option(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>Adds up what the batches did, so a run that folds nothing cannot pass for a fast one.</summary>
+internal sealed class CountingFold(IStreamBatchHandler inner) : IStreamBatchHandler
+{
+    private int _added;
+    private int _writes;
+
+    public int Added => _added;
+
+    public int Writes => _writes;
+
+    public async Task<StreamFoldResult> HandleAsync(IReadOnlyList<StreamMessage> batch, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.HandleAsync(batch, cancellationToken);
+        Interlocked.Add(ref _added, result.Added);
+        Interlocked.Add(ref _writes, result.ContactsWritten);
+        return result;
+    }
+}
