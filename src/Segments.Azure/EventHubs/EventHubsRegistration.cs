@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+using Azure.Core;
+using Azure.Identity;
+using Azure.Messaging.EventHubs.Primitives;
+using Azure.Messaging.EventHubs.Producer;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Segments.Core.Streaming;
+
+namespace Segments.Azure.EventHubs;
+
+/// <summary>Where the processor keeps ownership and checkpoints (section <c>Segments:Storage</c>, shared with the other blob users).</summary>
+public sealed class CheckpointStorageOptions
+{
+    public const string Section = "Segments:Storage";
+
+    public Uri? BlobServiceUri { get; set; }
+
+    /// <summary>Azurite only: deployed apps hold no storage keys.</summary>
+    public string? ConnectionString { get; set; }
+
+    [Required]
+    public string CheckpointContainer { get; set; } = "checkpoints";
+}
+
+public static class EventHubsRegistration
+{
+    /// <summary>
+    /// The event stream on Event Hubs: the <see cref="IEventPublisher"/>, and the <see cref="ContactEventProcessor"/>
+    /// run as a hosted service, which hands batches to the registered <see cref="IStreamBatchHandler"/> (the
+    /// stream fold). Configured from <c>Segments:EventHubs</c> and <c>Segments:Storage</c>, validated at start-up;
+    /// both services are reached with the registered <see cref="TokenCredential"/>.
+    /// </summary>
+    public static IServiceCollection AddEventHubsStream(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EventHubsOptions>()
+            .Bind(configuration.GetSection(EventHubsOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<CheckpointStorageOptions>()
+            .Bind(configuration.GetSection(CheckpointStorageOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.BlobServiceUri is not null || !string.IsNullOrEmpty(o.ConnectionString),
+                $"{CheckpointStorageOptions.Section}:BlobServiceUri is required")
+            .ValidateOnStart();
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<EventHubsOptions>>().Value;
+            return new EventHubProducerClient(options.FullyQualifiedNamespace, options.HubName, provider.GetRequiredService<TokenCredential>());
+        });
+        services.TryAddSingleton<IEventPublisher>(provider => new EventHubsPublisher(provider.GetRequiredService<EventHubProducerClient>()));
+        services.TryAddSingleton<CheckpointStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<CheckpointStorageOptions>>().Value;
+            var service = string.IsNullOrEmpty(options.ConnectionString)
+                ? new BlobServiceClient(options.BlobServiceUri, provider.GetRequiredService<TokenCredential>())
+                : new BlobServiceClient(options.ConnectionString);
+            return new BlobCheckpointStore(service.GetBlobContainerClient(options.CheckpointContainer));
+        });
+        services.TryAddSingleton(provider => new ContactEventProcessor(
+            provider.GetRequiredService<CheckpointStore>(),
+            provider.GetRequiredService<IOptions<EventHubsOptions>>().Value,
+            provider.GetRequiredService<TokenCredential>(),
+            provider.GetRequiredService<IStreamBatchHandler>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<ContactEventProcessor>>()));
+        services.AddHostedService<ProcessorService>();
+        return services;
+    }
+
+    /// <summary>Starts the processor with the host and stops it (releasing its partitions) when the host stops.</summary>
+    private sealed class ProcessorService(ContactEventProcessor processor) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => processor.StartProcessingAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => processor.StopProcessingAsync(cancellationToken);
+    }
+}
