@@ -1,4 +1,5 @@
 using Segments.Cli.Commands;
+using Segments.Cli.Serve;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,6 +14,9 @@ app.Configure(config =>
         .WithDescription("Resolve a send's audience (members minus suppressions and opt-outs) into --out.")
         .WithExample("resolve", "--data", "tests/data/seed-audiences", "--segment", "re-permission", "--list", "newsletter",
             "--as-of", "2026-11-26T12:00:00Z", "--out", "out/re-permission");
+    config.AddCommand<ServeCommand>("serve")
+        .WithDescription("Run the whole pipeline on this machine: HTTP API and pixel, event stream and fold, stores.")
+        .WithExample("serve", "--demo");
     // Bad arguments are bad input: exit 2 with the reason, like any other invalid input.
     config.SetExceptionHandler((exception, _) =>
     {

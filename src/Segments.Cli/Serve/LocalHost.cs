@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Segments.Api;
+using Segments.Api.Ingestion;
+using Segments.Azure.Audiences;
+using Segments.Azure.Catalog;
+using Segments.Azure.Cosmos;
+using Segments.Azure.EventHubs;
+using Segments.Core.Hosting;
+using Segments.Core.Tenancy;
+using Segments.Embedded;
+
+namespace Segments.Cli.Serve;
+
+/// <summary>
+/// The whole pipeline in one process: the HTTP API and pixel (the Functions app's routes), the event stream and
+/// its fold, the stores and the audience sink. Each part is the embedded default unless its real service is
+/// configured, with the setting names of <c>local.settings.sample.json</c>: <c>Segments:Cosmos:Endpoint</c>
+/// (contacts on Cosmos DB), <c>Segments:Storage:TableServiceUri</c> or <c>…:ConnectionString</c> (catalog and
+/// suppressions on Table storage), <c>Segments:Storage:BlobServiceUri</c> (audiences on Blob storage),
+/// <c>Segments:EventHubs:FullyQualifiedNamespace</c> (the stream on Event Hubs).
+/// </summary>
+internal static class LocalHost
+{
+    public static (WebApplication App, TenantSettings? Generated) Build(Uri url, string dataDirectory, string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.WebHost.UseUrls(url.ToString());
+        var configuration = builder.Configuration;
+        var generated = LocalTenants.EnsureDemoTenant(configuration, dataDirectory, url);
+
+        var services = builder.Services;
+        if (!string.IsNullOrEmpty(configuration["Segments:Cosmos:Endpoint"]))
+        {
+            services.AddCosmosContactStore(configuration);
+        }
+        if (!string.IsNullOrEmpty(configuration["Segments:Storage:TableServiceUri"]) || !string.IsNullOrEmpty(configuration["Segments:Storage:ConnectionString"]))
+        {
+            services.AddTableStorageCatalog(configuration);
+        }
+        if (!string.IsNullOrEmpty(configuration["Segments:Storage:BlobServiceUri"]) || !string.IsNullOrEmpty(configuration["Segments:Storage:ConnectionString"]))
+        {
+            services.AddBlobAudienceSink(configuration);
+        }
+        if (!string.IsNullOrEmpty(configuration["Segments:EventHubs:FullyQualifiedNamespace"]))
+        {
+            services.AddEventHubsStream(configuration);
+        }
+        services.AddStreamFold(configuration);
+        services.AddEmbeddedRuntime(dataDirectory);
+        services.AddSegmentsApi(configuration);
+        services.AddIngestion(configuration);
+
+        var app = builder.Build();
+        app.MapSegmentsApi();
+        app.MapIngestionApi();
+        return (app, generated);
+    }
+}

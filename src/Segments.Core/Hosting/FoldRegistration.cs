@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Segments.Core.Documents;
+using Segments.Core.Ports;
+using Segments.Core.Streaming;
+
+namespace Segments.Core.Hosting;
+
+/// <summary>The fold's settings: <c>Segments:Attribution:WindowDays</c> (the tenant's attribution window, as in the Bicep app settings).</summary>
+public sealed class AttributionOptions
+{
+    public const string Section = "Segments:Attribution";
+
+    public int WindowDays { get; set; } = 7;
+}
+
+public static class FoldRegistration
+{
+    /// <summary>
+    /// The stream fold as the <see cref="IStreamBatchHandler"/> every event source hands its batches to (the
+    /// in-process channel, Event Hubs). The host registers the <see cref="IContactStore"/> and
+    /// <see cref="IDeadLetterStore"/>.
+    /// </summary>
+    public static IServiceCollection AddStreamFold(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AttributionOptions>()
+            .Bind(configuration.GetSection(AttributionOptions.Section))
+            .Validate(o => o.WindowDays is >= 0 and <= 365, $"{AttributionOptions.Section}:WindowDays is a number of days from 0 to 365")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new ContactFolder(new FoldOptions
+        {
+            AttributionWindow = TimeSpan.FromDays(provider.GetRequiredService<IOptions<AttributionOptions>>().Value.WindowDays),
+        }));
+        services.TryAddSingleton<IStreamBatchHandler>(provider => new StreamFolder(
+            provider.GetRequiredService<IContactStore>(),
+            provider.GetRequiredService<IDeadLetterStore>(),
+            provider.GetRequiredService<ContactFolder>(),
+            provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}
