@@ -9,17 +9,17 @@ namespace Segments.Api.Ingestion;
 /// geography from the configured locator (edge header or MaxMind). The client's address is read here for the
 /// lookup and goes no further.
 /// </summary>
-public sealed class HitEnrichment(IGeoLocator geo)
+public sealed class HitEnrichment(IGeoLocator geo, UserAgentCache agents)
 {
     public PixelHit For(string contactId, HttpRequest request)
     {
-        var agent = UserAgentClassifier.Classify(request.Headers.UserAgent.ToString(), emailOpen: false);
+        var agent = agents.Classify(request.Headers.UserAgent.ToString(), emailOpen: false);
         return new PixelHit(contactId, agent.ToDevice(), Locate(request.HttpContext.Connection.RemoteIpAddress, request), agent.IsBot);
     }
 
     /// <summary>An email event reported by the sending pipeline: the reader's User-Agent and address, when it passes them on.</summary>
     public (UserAgentInfo? Agent, Core.Model.TextBag? Geo) ForEmail(string? userAgent, IPAddress? address, bool open) =>
-        (userAgent is null ? null : UserAgentClassifier.Classify(userAgent, open), address is null ? null : geo.Locate(address, NoHeaders));
+        (userAgent is null ? null : agents.Classify(userAgent, open), address is null ? null : geo.Locate(address, NoHeaders));
 
     private Core.Model.TextBag? Locate(IPAddress? address, HttpRequest request) =>
         geo.Locate(address, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);

@@ -43,6 +43,7 @@ public static class IngestionApi
         services.AddSingleton<PixelEventReader>();
         services.AddSingleton<VisitorJoin>();
         services.AddSingleton<PixelTenants>();
+        services.AddSingleton<UserAgentCache>();
         services.AddSingleton<HitEnrichment>();
         services.AddSingleton<EventPublishing>();
         services.AddSingleton<IngestionMetrics>();

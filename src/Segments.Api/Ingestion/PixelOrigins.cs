@@ -16,7 +16,26 @@ public static class PixelOrigins
         return Normalize(origin.Length > 0 ? origin : request.Headers.Referer.ToString());
     }
 
-    public static bool IsAllowed(PixelTenant tenant, HttpRequest request) => Of(request) is { } origin && tenant.Origins.Contains(origin);
+    public static bool IsAllowed(PixelTenant tenant, HttpRequest request)
+    {
+        // Browsers send origins already normalised: the header itself, or the referrer up to its path, is usually
+        // one of the tenant's origins as it stands. Anything else is parsed before it is compared.
+        var origin = request.Headers.Origin.ToString();
+        var candidate = origin.Length > 0 ? origin : AuthorityOf(request.Headers.Referer.ToString());
+        return tenant.Origins.Contains(candidate) || (Of(request) is { } normalized && tenant.Origins.Contains(normalized));
+    }
+
+    /// <summary><c>scheme://host[:port]</c> of a URL as written (the text before the first '/', '?' or '#' after "//").</summary>
+    private static string AuthorityOf(string url)
+    {
+        var start = url.IndexOf("//", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return url;
+        }
+        var end = url.AsSpan(start + 2).IndexOfAny('/', '?', '#');
+        return end < 0 ? url : url[..(start + 2 + end)];
+    }
 
     /// <summary><c>scheme://host[:port]</c> in lower case with default ports left out, or null when not an http(s) URL.</summary>
     public static string? Normalize(string? url) =>

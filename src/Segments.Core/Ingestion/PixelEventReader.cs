@@ -123,7 +123,19 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         {
             errors.Add(new("$.value", "only conversions carry a value and a currency"));
         }
+        TooMany(properties.Count, "$.properties", errors);
         return errors.Count > before ? null : Checked(Build(id, kind, name, time.GetUtcNow(), Bag(properties), value, currency, hit), "$", errors);
+    }
+
+    /// <summary>Refuses more properties than an event may carry before they are sorted.</summary>
+    private bool TooMany(int count, string path, List<ValidationError> errors)
+    {
+        if (count <= rules.Limits.MaxProperties)
+        {
+            return false;
+        }
+        errors.Add(new(path, $"{count} properties; at most {rules.Limits.MaxProperties} are accepted"));
+        return true;
     }
 
     private ContactEvent? Checked(ContactEvent e, string path, List<ValidationError> errors) =>
@@ -170,7 +182,7 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         return true;
     }
 
-    private static PropertyBag Properties(JsonElement json, string path, List<ValidationError> errors)
+    private PropertyBag Properties(JsonElement json, string path, List<ValidationError> errors)
     {
         if (!json.TryGetProperty("properties", out var bag) || bag.ValueKind == JsonValueKind.Null)
         {
@@ -179,6 +191,10 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         if (bag.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new($"{path}.properties", "'properties' is an object of names and values"));
+            return PropertyBag.Empty;
+        }
+        if (TooMany(bag.EnumerateObject().Count(), $"{path}.properties", errors))
+        {
             return PropertyBag.Empty;
         }
         var items = new List<KeyValuePair<string, ScalarValue>>();
@@ -210,12 +226,28 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         {
             return PropertyBag.Empty;
         }
-        var byName = new Dictionary<string, ScalarValue>(StringComparer.Ordinal);
-        foreach (var (key, value) in items)
+        // Insertion sort, stable (repeated names stay in the order given) and quick for the few properties an event
+        // may carry (the count was checked before).
+        var sorted = items.ToArray();
+        for (var i = 1; i < sorted.Length; i++)
         {
-            byName[key] = value;
+            var item = sorted[i];
+            var j = i - 1;
+            for (; j >= 0 && string.CompareOrdinal(sorted[j].Key, item.Key) > 0; j--)
+            {
+                sorted[j + 1] = sorted[j];
+            }
+            sorted[j + 1] = item;
         }
-        return new PropertyBag([.. byName.OrderBy(i => i.Key, StringComparer.Ordinal)]);
+        var kept = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i + 1 == sorted.Length || sorted[i + 1].Key != sorted[i].Key)
+            {
+                sorted[kept++] = sorted[i];
+            }
+        }
+        return new PropertyBag(kept == sorted.Length ? sorted : sorted[..kept]);
     }
 
     private static string? Required(JsonElement json, string path, string key, List<ValidationError> errors)

@@ -29,6 +29,17 @@ public class GifTests
         Assert.Equal("Chrome", e.Device!.First);
     }
 
+    [Theory]
+    [InlineData("https://tenant-a.example/pricing?plan=pro")]
+    [InlineData("HTTPS://Tenant-A.example:443/pricing")]
+    [InlineData("https://tenant-a.example")]
+    public async Task A_referrer_from_an_allowed_origin_is_accepted_however_it_is_written(string referer)
+    {
+        await using var host = await IngestionHost.StartAsync(_published, time: _time);
+        await AssertGifAsync(await host.Client().SendAsync(Hit($"k=pk-tenant-a&v={Visitor}", referer)));
+        Assert.Single(_published.Events);
+    }
+
     [Fact]
     public async Task Bad_hits_still_get_the_gif_publish_nothing_and_are_counted()
     {

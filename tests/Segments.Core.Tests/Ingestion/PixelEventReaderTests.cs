@@ -36,6 +36,23 @@ public class PixelEventReaderTests
         Assert.Equal(["a", "b", "c"], e.Properties.Items.Select(p => p.Key));
     }
 
+    [Fact]
+    public void Properties_are_sorted_by_name_and_the_last_of_a_repeated_name_wins()
+    {
+        var (e, errors) = Read("""{"id":"e1","kind":"pixel","name":"v","at":"2026-11-26T12:00:00Z","properties":{"z":1,"a":"x","m":true,"a":"y"}}""");
+        Assert.Empty(errors);
+        Assert.Equal(["a=y", "m=True", "z=1"], e!.Properties.Items.Select(p => $"{p.Key}={p.Value.Text ?? (p.Value.Kind == ValueKind.Boolean ? p.Value.Boolean.ToString() : p.Value.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))}"));
+    }
+
+    [Fact]
+    public void Too_many_properties_are_refused_before_they_are_sorted()
+    {
+        var many = string.Join(",", Enumerable.Range(0, 5000).Select(i => $"\"k{i}\":{i}"));
+        var (e, errors) = Read("""{"id":"e1","kind":"pixel","name":"v","at":"2026-11-26T12:00:00Z","properties":{""" + many + "}}");
+        Assert.Null(e);
+        Assert.Equal(["$.events[2].properties"], errors.Select(error => error.Path));
+    }
+
     [Theory]
     [InlineData("""{"id":"e1","kind":"pixel","name":"v","at":"2026-11-26T12:00:00Z","contactId":"someone-else"}""", "$.events[2].contactId")]
     [InlineData("""{"id":"e1","kind":"pixel","name":"v","at":"2026-11-26T12:00:00Z","geo":{"country":"US"}}""", "$.events[2].geo")]
