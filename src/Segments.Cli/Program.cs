@@ -1,4 +1,5 @@
 using Segments.Cli.Commands;
+using Segments.Cli.Demo;
 using Segments.Cli.Serve;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,6 +18,9 @@ app.Configure(config =>
     config.AddCommand<ServeCommand>("serve")
         .WithDescription("Run the whole pipeline on this machine: HTTP API and pixel, event stream and fold, stores.")
         .WithExample("serve", "--demo");
+    config.AddCommand<DemoCommand>("demo")
+        .WithDescription("Build a synthetic tenant through the ingestion path, define the example segments and report their sizes.")
+        .WithExample("demo", "--contacts", "100000");
     // Bad arguments are bad input: exit 2 with the reason, like any other invalid input.
     config.SetExceptionHandler((exception, _) =>
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
+using Segments.Core.Contacts;
 using Segments.Core.Documents;
 using Segments.Core.Input;
 using Segments.Core.Ports;
@@ -13,8 +14,6 @@ namespace Segments.Api.Contacts;
 public sealed class ContactHandlers(IContactStore contacts, ISuppressionStore suppressions, ILogger<ContactHandlers> logger)
 {
     /// <summary>How often an upsert is tried again when the stream fold writes the same contact meanwhile.</summary>
-    public const int MaxAttempts = 8;
-
     public async Task<IResult> PutAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
@@ -32,25 +31,14 @@ public sealed class ContactHandlers(IContactStore contacts, ISuppressionStore su
         {
             return Problems.Invalid(errors);
         }
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        if (await ContactProfiles.UpsertAsync(contacts, tenant.Id, profile, cancellationToken) is not var (document, created))
         {
-            var stored = await contacts.ReadAsync(tenant.Id, id, cancellationToken);
-            var document = stored?.Document ?? new ContactDocument(id);
-            document.SetProfile(profile);
-            try
-            {
-                await contacts.WriteAsync(tenant.Id, document, stored?.ETag, cancellationToken);
-            }
-            catch (ConcurrencyConflictException)
-            {
-                continue; // The fold wrote this contact since it was read: apply the profile to the newer document.
-            }
-            logger.LogInformation("Upserted the profile of contact {Contact} of tenant {Tenant}", id, tenant.Id);
-            var view = ContactView.From(document, await suppressions.ForContactAsync(tenant.Id, id, cancellationToken));
-            return stored is null ? TypedResults.Created($"/api/contacts/{Uri.EscapeDataString(id)}", view) : TypedResults.Ok(view);
+            return Problems.Refusal(StatusCodes.Status409Conflict, "The contact kept changing", "$",
+                $"contact '{id}' changed {ContactProfiles.MaxAttempts} times while its profile was being written; try again");
         }
-        return Problems.Refusal(StatusCodes.Status409Conflict, "The contact kept changing", "$",
-            $"contact '{id}' changed {MaxAttempts} times while its profile was being written; try again");
+        logger.LogInformation("Upserted the profile of contact {Contact} of tenant {Tenant}", id, tenant.Id);
+        var view = ContactView.From(document, await suppressions.ForContactAsync(tenant.Id, id, cancellationToken));
+        return created ? TypedResults.Created($"/api/contacts/{Uri.EscapeDataString(id)}", view) : TypedResults.Ok(view);
     }
 
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken)

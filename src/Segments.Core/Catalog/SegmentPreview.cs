@@ -44,4 +44,31 @@ public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contact
         }
         return new PreviewResult(segmentId, t.Instant, count, [.. first]);
     }
+
+    /// <summary>Every segment of the tenant counted at T in one scan of its contacts (by segment id, ordinal).</summary>
+    public async Task<IReadOnlyList<(string Segment, long Count)>> CountAllAsync(string tenant, DateTimeOffset asOf,
+        CancellationToken cancellationToken = default)
+    {
+        var segments = new List<CompiledSegment>();
+        foreach (var entry in await catalog.ListSegmentsAsync(tenant, cancellationToken))
+        {
+            if (await catalog.CompileAsync(tenant, entry.User.Id, cancellationToken) is { } segment)
+            {
+                segments.Add(segment);
+            }
+        }
+        var t = new AsOf(asOf);
+        var counts = new long[segments.Count];
+        foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
+        {
+            await foreach (var contact in contacts.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
+            {
+                for (var i = 0; i < segments.Count; i++)
+                {
+                    counts[i] += segments[i].Matches(contact, t) ? 1 : 0;
+                }
+            }
+        }
+        return [.. segments.Select((s, i) => (s.Definition.Id, counts[i]))];
+    }
 }

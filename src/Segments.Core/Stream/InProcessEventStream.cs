@@ -15,6 +15,7 @@ public sealed class InProcessEventStream : IEventPublisher
     private readonly Channel<StreamMessage>[] _partitions;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly long[] _published;
+    private long _folded;
 
     public InProcessEventStream(int partitions = 4, int capacityPerPartition = 10_000)
     {
@@ -38,6 +39,25 @@ public sealed class InProcessEventStream : IEventPublisher
         }
     }
 
+    /// <summary>Waits until every event published so far has been folded (a demo or a test that then reads the store).</summary>
+    public async Task WaitUntilFoldedAsync(TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        while (Interlocked.Read(ref _folded) < Published())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);
+        }
+    }
+
+    private long Published()
+    {
+        long published = 0;
+        for (var p = 0; p < _published.Length; p++)
+        {
+            published += Interlocked.Read(ref _published[p]);
+        }
+        return published;
+    }
+
     /// <summary>No more events: <see cref="RunAsync"/> returns once everything published is folded.</summary>
     public void Complete()
     {
@@ -51,7 +71,7 @@ public sealed class InProcessEventStream : IEventPublisher
     public Task RunAsync(IStreamBatchHandler handler, TimeProvider time, int maxBatchSize = 256, CancellationToken cancellationToken = default) =>
         Task.WhenAll(_partitions.Select(p => ConsumeAsync(p.Reader, handler, time, maxBatchSize, cancellationToken)));
 
-    private static async Task ConsumeAsync(ChannelReader<StreamMessage> reader, IStreamBatchHandler handler, TimeProvider time, int maxBatchSize,
+    private async Task ConsumeAsync(ChannelReader<StreamMessage> reader, IStreamBatchHandler handler, TimeProvider time, int maxBatchSize,
         CancellationToken cancellationToken)
     {
         var batch = new List<StreamMessage>(maxBatchSize);
@@ -62,6 +82,7 @@ public sealed class InProcessEventStream : IEventPublisher
                 batch.Add(message);
             }
             await BatchRetry.RunAsync(ct => handler.HandleAsync(batch, ct), time, cancellationToken);
+            Interlocked.Add(ref _folded, batch.Count);
             batch.Clear();
         }
     }

@@ -1,0 +1,39 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Segments.Cli.Commands;
+using Segments.Cli.Serve;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Segments.Cli.Demo;
+
+public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--contacts <N>")]
+        [Description("How many synthetic contacts. Default: 10000.")]
+        public int Contacts { get; init; } = 10_000;
+
+        [CommandOption("--data-dir <DIR>")]
+        [Description("The data folder (as for serve). Default: a new temporary folder.")]
+        public string? DataDir { get; init; }
+
+        public override ValidationResult Validate() =>
+            Contacts is >= 1 and <= 10_000_000 ? ValidationResult.Success() : ValidationResult.Error("--contacts: a number from 1 to 10,000,000");
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var dataDirectory = settings.DataDir ?? Directory.CreateTempSubdirectory("segments-demo-").FullName;
+        var watch = Stopwatch.StartNew();
+        var (app, generated) = LocalHost.Build(new Uri("http://127.0.0.1:0"), dataDirectory, []);
+        await app.StartAsync(cancellationToken);
+        var tenant = generated?.Id ?? LocalTenants.DemoTenant;
+        await new DemoSeeder(app.Services).SeedAsync(tenant, settings.Contacts, cancellationToken);
+        await DemoReport.PrintAsync(app.Services, tenant, cancellationToken);
+        await app.StopAsync(cancellationToken);
+        AnsiConsole.MarkupLineInterpolated($"Done in {watch.Elapsed.TotalSeconds:F0} s; data in {dataDirectory} (serve it with: segments serve --data-dir {dataDirectory})");
+        return ExitCodes.Ok;
+    }
+}
