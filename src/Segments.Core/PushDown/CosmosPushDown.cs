@@ -1,13 +1,18 @@
+using System.Text.RegularExpressions;
 using Segments.Core.Language;
 using Segments.Core.Model;
+using static Segments.Core.PushDown.SqlExpr;
 
 namespace Segments.Core.PushDown;
 
-/// <summary>A Cosmos DB SQL boolean expression over a stored contact document, with the values it names as parameters.</summary>
+/// <summary>
+/// A Cosmos DB SQL boolean expression over a stored contact document, with the values it names as parameters. The text
+/// is a conjunct: it can be ANDed to other conditions as it is.
+/// </summary>
 public sealed record CosmosFilter(string Sql, IReadOnlyList<KeyValuePair<string, object>> Parameters)
 {
     /// <summary>True when the filter lets every document through (nothing worth sending to the server).</summary>
-    public bool IsEverything => Sql == CosmosPushDown.True;
+    public bool IsEverything => Sql == "true";
 }
 
 /// <summary>
@@ -23,14 +28,18 @@ public sealed record CosmosFilter(string Sql, IReadOnlyList<KeyValuePair<string,
 /// <para>
 /// Text compares case-insensitively (ordinal), which Cosmos DB cannot do exactly for every script. So operands
 /// are compared upper-cased and exactly when both sides are ASCII; a stored value with any other character,
-/// or a non-ASCII operand, is let through. Event times are ticks that Cosmos DB may hold as doubles: rounding is
-/// monotonic, so the superset compares with ≤ where the subset needs &lt;.
+/// or a non-ASCII operand, is let through. Times are UTC ticks, stored as decimal strings (beyond 2^53, where a
+/// double is no longer exact): for times between the years 318 and 3169 (18 digits) they compare exactly as
+/// strings of the same length; outside that span time does not bound the scan.
+/// </para>
+/// <para>
+/// Filters nest at most <see cref="MaxDepth"/> parentheses deep: deeper parts are loosened (a conjunct dropped, an
+/// alternative let through). Every level costs the local Cosmos server's parser about ten times more.
 /// </para>
 /// </summary>
 public static class CosmosPushDown
 {
-    public const string True = "true";
-    public const string False = "false";
+    public const int MaxDepth = 3;
 
     /// <summary>
     /// The filter of <paramref name="condition"/> over the document at <paramref name="root"/> (such as <c>c</c> or
@@ -39,21 +48,21 @@ public static class CosmosPushDown
     /// </summary>
     public static CosmosFilter Compile(Condition condition, string root, string parameterPrefix = "@pd")
     {
-        var compiler = condition is PushDownCondition hint
-            ? new Compiler(root, parameterPrefix, hint.AsOf.UtcTicks)
-            : new Compiler(root, parameterPrefix, null);
-        var (superset, _) = compiler.Compile(condition is PushDownCondition h ? h.Match : condition);
-        return new CosmosFilter(superset, compiler.Parameters);
+        var hint = condition as PushDownCondition;
+        var compiler = new Compiler(root, parameterPrefix, hint?.AsOf.UtcTicks);
+        var superset = compiler.Compile(hint?.Match ?? condition).Superset.LoosenAsConjunct(MaxDepth);
+        var sql = superset.PrintConjunct();
+        // Parameters of parts that were loosened away are not sent.
+        var used = Regex.Matches(sql, Regex.Escape(parameterPrefix) + "[0-9]+").Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+        return new CosmosFilter(sql, [.. compiler.Parameters.Where(p => used.Contains(p.Key))]);
     }
 
     /// <summary>A pair of filters: <see cref="Superset"/> holds for every member, <see cref="Subset"/> only for members.</summary>
-    private readonly record struct Bounds(string Superset, string Subset)
+    private readonly record struct Bounds(SqlExpr Superset, SqlExpr Subset)
     {
         public static readonly Bounds Unknown = new(True, False);
 
-        public static Bounds Exact(string sql) => new(sql, sql);
-
-        public Bounds Negate() => new(Not(Subset), Not(Superset));
+        public Bounds Negate() => new(Subset.Not(), Superset.Not());
     }
 
     /// <summary>Which kind of value an <c>exists</c> test asks for (the parser decides it from the field type; event properties take any).</summary>
@@ -69,6 +78,9 @@ public static class CosmosPushDown
     private sealed class Compiler(string root, string prefix, long? asOf)
     {
         private const string Info = "pd_i";
+
+        /// <summary>Any character outside ASCII, where upper-casing in Cosmos DB and in .NET may part ways.</summary>
+        private const string NonAscii = "[^\\x00-\\x7F]";
         private const string Total = "pd_t";
 
         // Infos: [kind, name, action, campaignId, properties, geo, device, value, currency, attributedCampaign];
@@ -84,8 +96,8 @@ public static class CosmosPushDown
 
         public Bounds Compile(Condition condition) => condition switch
         {
-            AllOf all => all.Conditions.Select(Compile).Aggregate(Bounds.Exact(True), (a, b) => new(And(a.Superset, b.Superset), And(a.Subset, b.Subset))),
-            AnyOf any => any.Conditions.Select(Compile).Aggregate(Bounds.Exact(False), (a, b) => new(Or(a.Superset, b.Superset), Or(a.Subset, b.Subset))),
+            AllOf all => Combine(all.Conditions, SqlExpr.And),
+            AnyOf any => Combine(any.Conditions, SqlExpr.Or),
             Not not => Compile(not.Condition).Negate(),
             FieldCondition f => Scalar(f.Test, FieldPath(f.Field), f.Type switch
             {
@@ -102,6 +114,12 @@ public static class CosmosPushDown
             // References are written out by PushDownCondition; one left here filters nothing.
             _ => Bounds.Unknown,
         };
+
+        private Bounds Combine(IReadOnlyList<Condition> conditions, Func<SqlExpr[], SqlExpr> combine)
+        {
+            var parts = conditions.Select(Compile).ToArray();
+            return new Bounds(combine([.. parts.Select(p => p.Superset)]), combine([.. parts.Select(p => p.Subset)]));
+        }
 
         // --- profile values ---------------------------------------------------------------------------------
 
@@ -123,48 +141,49 @@ public static class CosmosPushDown
             ExistsTest e => Exists(x, presence, e.Op == "exists"),
             TextTest t => Text(t, x),
             NumberTest n => Number(n, x),
-            BooleanTest b => Typed(x, "IS_BOOL", $"{x} = {Parameter(b.Expected)}"),
+            BooleanTest b => Typed(x, "BOOL", Compare(x, "=", Parameter(b.Expected))),
             // Dates are stored as the text they were given (any offset, day or instant): not compared here.
-            _ => new Bounds(Or($"IS_STRING({x})", $"IS_OBJECT({x})"), False),
+            _ => new Bounds(Or(Is("STRING", x), Is("OBJECT", x)), False),
         };
+
+        private static SqlExpr Is(string type, string x) => Call($"IS_{type}({x})");
 
         private Bounds Exists(string x, Presence presence, bool exists)
         {
             var present = presence switch
             {
-                Presence.Any => new Bounds($"(IS_DEFINED({x}) AND NOT IS_NULL({x}))",
-                    Or(Or($"IS_STRING({x})", $"IS_NUMBER({x})"), $"IS_BOOL({x})")),
-                Presence.Text => new Bounds(Or($"IS_STRING({x})", $"IS_OBJECT({x})"), $"IS_STRING({x})"),
-                Presence.Number => new Bounds(Or($"IS_NUMBER({x})", $"IS_OBJECT({x})"), $"IS_NUMBER({x})"),
-                Presence.Boolean => new Bounds(Or($"IS_BOOL({x})", $"IS_OBJECT({x})"), $"IS_BOOL({x})"),
-                _ => new Bounds(Or($"IS_STRING({x})", $"IS_OBJECT({x})"), False),
+                Presence.Any => new Bounds(And(Is("DEFINED", x), Is("NULL", x).Not()), Or(Is("STRING", x), Is("NUMBER", x), Is("BOOL", x))),
+                Presence.Text => new Bounds(Or(Is("STRING", x), Is("OBJECT", x)), Is("STRING", x)),
+                Presence.Number => new Bounds(Or(Is("NUMBER", x), Is("OBJECT", x)), Is("NUMBER", x)),
+                Presence.Boolean => new Bounds(Or(Is("BOOL", x), Is("OBJECT", x)), Is("BOOL", x)),
+                _ => new Bounds(Or(Is("STRING", x), Is("OBJECT", x)), False),
             };
             return exists ? present : present.Negate();
         }
 
         /// <summary>A positive test on values of one JSON type; the negative operators are its negation.</summary>
-        private Bounds Typed(string x, string isType, string test) =>
-            new(Or($"IS_OBJECT({x})", And($"{isType}({x})", test)), And($"{isType}({x})", test));
+        private static Bounds Typed(string x, string type, SqlExpr test) =>
+            new(Or(Is("OBJECT", x), And(Is(type, x), test)), And(Is(type, x), test));
 
         private Bounds Number(NumberTest test, string x)
         {
             var v = test.Values;
             var positive = test.Op switch
             {
-                "eq" or "neq" => $"{x} = {Parameter(v[0])}",
-                "gt" => $"{x} > {Parameter(v[0])}",
-                "gte" => $"{x} >= {Parameter(v[0])}",
-                "lt" => $"{x} < {Parameter(v[0])}",
-                "lte" => $"{x} <= {Parameter(v[0])}",
-                "between" => $"({x} >= {Parameter(v[0])} AND {x} <= {Parameter(v[1])})",
-                "in" or "not_in" => $"ARRAY_CONTAINS({Parameter(v.ToArray())}, {x})",
+                "eq" or "neq" => Compare(x, "=", Parameter(v[0])),
+                "gt" => Compare(x, ">", Parameter(v[0])),
+                "gte" => Compare(x, ">=", Parameter(v[0])),
+                "lt" => Compare(x, "<", Parameter(v[0])),
+                "lte" => Compare(x, "<=", Parameter(v[0])),
+                "between" => And(Compare(x, ">=", Parameter(v[0])), Compare(x, "<=", Parameter(v[1]))),
+                "in" or "not_in" => Call($"ARRAY_CONTAINS({Parameter(v.ToArray())}, {x})"),
                 _ => null,
             };
             if (positive is null)
             {
                 return Bounds.Unknown;
             }
-            var bounds = Typed(x, "IS_NUMBER", positive);
+            var bounds = Typed(x, "NUMBER", positive);
             return test.OnMissing ? bounds.Negate() : bounds;
         }
 
@@ -181,32 +200,36 @@ public static class CosmosPushDown
         /// <summary>eq, contains, starts_with, ends_with, in (and, to be negated, neq, not_contains, not_in).</summary>
         private Bounds PositiveText(string op, IReadOnlyList<string> values, string x)
         {
-            if (values.Any(v => !IsAscii(v)))
+            if (values.Any(v => !v.All(char.IsAscii)))
             {
-                return new Bounds(Or($"IS_STRING({x})", $"IS_OBJECT({x})"), False);
+                return new Bounds(Or(Is("STRING", x), Is("OBJECT", x)), False);
             }
             var upper = $"UPPER({x})";
             var test = op switch
             {
-                "eq" or "neq" => $"{upper} = {Parameter(values[0].ToUpperInvariant())}",
-                "contains" or "not_contains" => $"CONTAINS({upper}, {Parameter(values[0].ToUpperInvariant())})",
-                "starts_with" => $"STARTSWITH({upper}, {Parameter(values[0].ToUpperInvariant())})",
-                "ends_with" => $"ENDSWITH({upper}, {Parameter(values[0].ToUpperInvariant())})",
-                "in" or "not_in" => $"ARRAY_CONTAINS({Parameter(values.Select(v => v.ToUpperInvariant()).ToArray())}, {upper})",
+                "eq" or "neq" => Compare(upper, "=", Parameter(values[0].ToUpperInvariant())),
+                "contains" or "not_contains" => Call($"CONTAINS({upper}, {Parameter(values[0].ToUpperInvariant())})"),
+                "starts_with" => Call($"STARTSWITH({upper}, {Parameter(values[0].ToUpperInvariant())})"),
+                "ends_with" => Call($"ENDSWITH({upper}, {Parameter(values[0].ToUpperInvariant())})"),
+                "in" or "not_in" => Or([.. values.Select(v => Compare(upper, "=", Parameter(v.ToUpperInvariant())))]),
                 _ => null,
             };
             if (test is null)
             {
                 return Bounds.Unknown;
             }
-            var nonAscii = $"REGEXMATCH({x}, {Parameter("[^\\x00-\\x7F]")})";
-            return new Bounds(
-                Or($"IS_OBJECT({x})", And($"IS_STRING({x})", Or(nonAscii, test))),
-                And(And($"IS_STRING({x})", Not(nonAscii)), test));
+            var nonAscii = Call($"REGEXMATCH({x}, {Parameter(NonAscii)})");
+            var text = Is("STRING", x);
+            return new Bounds(Or(Is("OBJECT", x), And(text, nonAscii), And(text, test)), And(text, nonAscii.Not(), test));
         }
 
-        /// <summary>Case-insensitive equality with a name (event names): a superset only.</summary>
-        private string NameIs(string x, string name) => PositiveText("eq", [name], x).Superset;
+        /// <summary>
+        /// Case-insensitive equality with one of <paramref name="names"/>, a superset, for event names: always strings,
+        /// and only ever tested inside EXISTS (never negated), so no guards are needed.
+        /// </summary>
+        private SqlExpr NameIs(string x, params string[] names) => names.All(n => n.All(char.IsAscii))
+            ? Or([Call($"REGEXMATCH({x}, {Parameter(NonAscii)})"), .. names.Select(n => Compare($"UPPER({x})", "=", Parameter(n.ToUpperInvariant())))])
+            : True;
 
         // --- lists ------------------------------------------------------------------------------------------
 
@@ -215,19 +238,19 @@ public static class CosmosPushDown
             var id = Parameter(condition.ListId);
             var recorded = $"{root}.lists[{id}]";
             var optOut = $"{root}.listOptOuts[{id}]";
-            // Opted out at or before T: for sure (strictly before T once rounded) and possibly (at or before).
-            var (optedOutSurely, optedOutPossibly) = asOf is { } t
-                ? (And($"IS_NUMBER({optOut})", $"{optOut} < {Parameter(t)}"), And($"IS_NUMBER({optOut})", $"{optOut} <= {Parameter(t)}"))
-                : (False, $"IS_NUMBER({optOut})");
-            string Recorded(string status) => And($"IS_STRING({recorded})", $"{recorded} = {Parameter(status)}");
+            // Opted out at or before T: exactly when T bounds stored times, else only "possibly" (has an opt-out at all).
+            var present = Or(Is("NUMBER", optOut), Is("STRING", optOut));
+            var (optedOutSurely, optedOutPossibly) = asOf is { } t && After(optOut, t) is { } afterT
+                ? (And(present, afterT.Not()), And(present, afterT.Not()))
+                : (False, present);
+            SqlExpr Recorded(string status) => And(Is("STRING", recorded), Compare(recorded, "=", Parameter(status)));
             return condition.Status switch
             {
                 ListStatusFilter.Subscribed => new Bounds(
-                    And(Recorded(ListStatuses.Subscribed), Not(optedOutSurely)), And(Recorded(ListStatuses.Subscribed), Not(optedOutPossibly))),
+                    And(Recorded(ListStatuses.Subscribed), optedOutSurely.Not()), And(Recorded(ListStatuses.Subscribed), optedOutPossibly.Not())),
                 ListStatusFilter.Unsubscribed => new Bounds(
                     Or(optedOutPossibly, Recorded(ListStatuses.Unsubscribed)), Or(optedOutSurely, Recorded(ListStatuses.Unsubscribed))),
-                _ => new Bounds(
-                    Or(optedOutPossibly, $"(IS_DEFINED({recorded}) AND NOT IS_NULL({recorded}))"), Or(optedOutSurely, $"IS_STRING({recorded})")),
+                _ => new Bounds(Or(optedOutPossibly, And(Is("DEFINED", recorded), Is("NULL", recorded).Not())), Or(optedOutSurely, Is("STRING", recorded))),
             };
         }
 
@@ -245,15 +268,14 @@ public static class CosmosPushDown
                 var single => [single.ToString().ToLowerInvariant()],
             };
             var campaign = c.Campaign.Kind == CampaignScopeKind.Id ? Parameter(c.Campaign.CampaignId!) : null;
-            var actions = Parameter(words);
-            var info = And(
-                And($"{Slot(Info, InfoKind)} = {Parameter(EventKind.Email.ToWord())}",
-                    Or(And($"IS_STRING({Slot(Info, InfoAction)})", $"ARRAY_CONTAINS({actions}, {Slot(Info, InfoAction)})"),
-                        And($"NOT IS_STRING({Slot(Info, InfoAction)})", PositiveText("in", words, Slot(Info, InfoName)).Superset))),
-                campaign is null ? True : And($"IS_STRING({Slot(Info, InfoCampaign)})", $"{Slot(Info, InfoCampaign)} = {campaign}"));
-            var total = And(
-                And($"{Slot(Total, TotalKind)} = {Parameter(EventKind.Email.ToWord())}", $"ARRAY_CONTAINS({actions}, {Slot(Total, TotalAction)})"),
-                campaign is null ? True : And($"IS_STRING({Slot(Total, TotalCampaign)})", $"{Slot(Total, TotalCampaign)} = {campaign}"));
+            var email = Parameter(EventKind.Email.ToWord());
+            var action = Slot(Info, InfoAction);
+            // An action written out (it differs from what the name implies: never, in practice) is let through.
+            var info = And(Compare(Slot(Info, InfoKind), "=", email), Or(Is("STRING", action), NameIs(Slot(Info, InfoName), words)),
+                campaign is null ? True : Compare(Slot(Info, InfoCampaign), "=", campaign));
+            var total = And(Compare(Slot(Total, TotalKind), "=", email),
+                Or([.. words.Select(w => Compare(Slot(Total, TotalAction), "=", Parameter(w)))]),
+                campaign is null ? True : Compare(Slot(Total, TotalCampaign), "=", campaign));
             return SomeEvent(c.Within, info, total);
         }
 
@@ -263,36 +285,33 @@ public static class CosmosPushDown
             {
                 return Bounds.Unknown;
             }
-            var info = And(And($"{Slot(Info, InfoKind)} = {Parameter(EventKind.Pixel.ToWord())}", NameIs(Slot(Info, InfoName), c.Event)),
-                Where(c.Where));
-            var total = c.Where.Count > 0
-                ? null
-                : And($"{Slot(Total, TotalKind)} = {Parameter(EventKind.Pixel.ToWord())}", NameIs(Slot(Total, TotalName), c.Event));
+            var pixel = Parameter(EventKind.Pixel.ToWord());
+            var info = And(Compare(Slot(Info, InfoKind), "=", pixel), NameIs(Slot(Info, InfoName), c.Event), Where(c.Where));
+            var total = c.Where.Count > 0 ? null : And(Compare(Slot(Total, TotalKind), "=", pixel), NameIs(Slot(Total, TotalName), c.Event));
             return SomeEvent(c.Within, info, total);
         }
 
         private Bounds Conversion(ConversionCondition c)
         {
             // Zero matching conversions give a count of 0 and a sum of 0: only when that fails is a conversion needed.
-            var noneQualifies = c.Count is null && c.Value is null
-                ? false
-                : (c.Count is null || c.Count.Holds(0)) && (c.Value is null || c.Value.TestNumber(0));
+            var noneQualifies = (c.Count is not null || c.Value is not null)
+                && (c.Count is null || c.Count.Holds(0)) && (c.Value is null || c.Value.TestNumber(0));
             if (noneQualifies)
             {
                 return Bounds.Unknown;
             }
-            string Campaign(string attributed) => c.Campaign.Kind switch
+            SqlExpr Campaign(string attributed) => c.Campaign.Kind switch
             {
-                CampaignScopeKind.Any => $"IS_STRING({attributed})",
-                CampaignScopeKind.Id => And($"IS_STRING({attributed})", $"{attributed} = {Parameter(c.Campaign.CampaignId!)}"),
+                CampaignScopeKind.Any => Is("STRING", attributed),
+                CampaignScopeKind.Id => Compare(attributed, "=", Parameter(c.Campaign.CampaignId!)),
                 _ => True,
             };
-            var kind = Parameter(EventKind.Conversion.ToWord());
-            var info = And(And(And($"{Slot(Info, InfoKind)} = {kind}", c.Event is null ? True : NameIs(Slot(Info, InfoName), c.Event)),
-                Campaign(Slot(Info, InfoAttributed))), Where(c.Where));
+            var conversion = Parameter(EventKind.Conversion.ToWord());
+            var info = And(Compare(Slot(Info, InfoKind), "=", conversion), c.Event is null ? True : NameIs(Slot(Info, InfoName), c.Event),
+                Campaign(Slot(Info, InfoAttributed)), Where(c.Where));
             var total = c.Where.Count > 0
                 ? null
-                : And(And($"{Slot(Total, TotalKind)} = {kind}", c.Event is null ? True : NameIs(Slot(Total, TotalName), c.Event)),
+                : And(Compare(Slot(Total, TotalKind), "=", conversion), c.Event is null ? True : NameIs(Slot(Total, TotalName), c.Event),
                     Campaign(Slot(Total, TotalAttributed)));
             return SomeEvent(c.Within, info, total);
         }
@@ -301,7 +320,7 @@ public static class CosmosPushDown
         private Bounds Context(ContextCondition c)
         {
             var context = Slot(Info, c.Kind == ContextKind.Geo ? InfoGeo : InfoDevice);
-            var info = $"IS_ARRAY({context})";
+            var info = Is("ARRAY", context);
             for (var k = 0; k < c.Tests.Count; k++)
             {
                 if (c.Tests[k] is { } test)
@@ -313,25 +332,48 @@ public static class CosmosPushDown
         }
 
         /// <summary>All predicates of a <c>where</c> list on the same event's properties.</summary>
-        private string Where(IReadOnlyList<PropertyPredicate> where) =>
-            where.Aggregate(True, (sql, p) =>
-                And(sql, Scalar(p.Test, $"{Slot(Info, InfoProperties)}[{Parameter(p.Property)}]", Presence.Any).Superset));
+        private SqlExpr Where(IReadOnlyList<PropertyPredicate> where) =>
+            And([.. where.Select(p => Scalar(p.Test, $"{Slot(Info, InfoProperties)}[{Parameter(p.Property)}]", Presence.Any).Superset)]);
 
         /// <summary>
         /// A member needs at least one matching event: a retained one (its content among the infos, and with a window,
-        /// the document's newest event inside it) or, without a window, a matching compacted total.
+        /// the document's newest event inside it) or, without a window, a matching compacted total. (Slots compared
+        /// with = need no type guard: a comparison with a missing slot is undefined, which EXISTS counts as no.)
         /// </summary>
-        private Bounds SomeEvent(Duration? within, string info, string? total)
+        private Bounds SomeEvent(Duration? within, SqlExpr info, SqlExpr? total)
         {
-            var retained = $"EXISTS(SELECT VALUE {Info} FROM {Info} IN {root}.infos WHERE {info})";
+            var retained = Exists(Info, $"{root}.infos", info);
             if (within is { } w)
             {
-                // A window (T − w, T] holds an event only if the newest event is after T − w (≥ once rounded).
-                var window = asOf is { } t ? And($"IS_NUMBER({root}.newestAt)", $"{root}.newestAt >= {Parameter(t - w.Ticks)}") : True;
+                // A window (T − w, T] holds an event only if the newest event is after T − w.
+                var window = asOf is { } t ? After($"{root}.newestAt", t - w.Ticks) ?? True : True;
                 return new Bounds(And(window, retained), False);
             }
-            var compacted = total is null ? False : $"EXISTS(SELECT VALUE {Total} FROM {Total} IN {root}.compacted WHERE {total})";
-            return new Bounds(Or(retained, compacted), False);
+            return new Bounds(Or(retained, total is null ? False : Exists(Total, $"{root}.compacted", total)), False);
+        }
+
+        /// <summary>EXISTS over an array; its predicate is loosened to fit inside the EXISTS's own parentheses.</summary>
+        private static SqlExpr Exists(string alias, string array, SqlExpr where) =>
+            where.Loosen(MaxDepth - 1) is var fitted && fitted == True
+                ? And(Is("ARRAY", array), Compare($"ARRAY_LENGTH({array})", ">", "0"))
+                : Call($"EXISTS(SELECT VALUE {alias} FROM {alias} IN {array} WHERE {fitted.Print()})");
+
+        /// <summary>
+        /// Whether the stored time at <paramref name="x"/> is after <paramref name="ticks"/>, exactly (false when absent);
+        /// null when <paramref name="ticks"/> is outside the 18-digit span this comparison covers. Times beyond 2^53 are
+        /// stored as strings: an 18-digit one compares as a string, a 19-digit one is later, and numbers, shorter
+        /// strings and negative ones are earlier.
+        /// </summary>
+        private SqlExpr? After(string x, long ticks)
+        {
+            if (ticks is < 100_000_000_000_000_000 or >= 1_000_000_000_000_000_000)
+            {
+                return null;
+            }
+            var bound = Parameter(ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var text = Is("STRING", x);
+            return Or(And(text, Compare($"LENGTH({x})", "=", "18"), Compare(x, ">", bound)),
+                And(text, Compare($"LENGTH({x})", "=", "19"), Call($"STARTSWITH({x}, {Parameter("-")})").Not()));
         }
 
         private static string Slot(string alias, int index) => $"{alias}[{index}]";
@@ -351,15 +393,5 @@ public static class CosmosPushDown
             }
             return name;
         }
-
-        private static bool IsAscii(string text) => text.All(char.IsAscii);
     }
-
-    private static string And(string a, string b) =>
-        a == False || b == False ? False : a == True ? b : b == True ? a : $"({a} AND {b})";
-
-    private static string Or(string a, string b) =>
-        a == True || b == True ? True : a == False ? b : b == False ? a : $"({a} OR {b})";
-
-    private static string Not(string a) => a == True ? False : a == False ? True : $"(NOT {a})";
 }
