@@ -8,6 +8,7 @@ using Microsoft.Azure.Cosmos;
 using Segments.Core.Documents;
 using Segments.Core.Language;
 using Segments.Core.Ports;
+using Segments.Core.PushDown;
 
 namespace Segments.Azure.Cosmos;
 
@@ -77,11 +78,14 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
         return partitions;
     }
 
-    /// <summary>The push-down is not used yet: every contact of the partition is returned (a superset is always correct).</summary>
+    /// <summary>
+    /// With a push-down, the query also carries its filter (<see cref="CosmosPushDown"/>): a superset of the members,
+    /// so the server leaves out contacts that cannot match and the caller still checks the rest exactly.
+    /// </summary>
     public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var query = new QueryDefinition(ScanQuery).WithParameter("@tenant", tenant);
+        var query = Scan(tenant, pushDown);
         using var pages = container.GetItemQueryStreamIterator(FeedRange.FromJsonString(partition), query, continuationToken: null);
         while (pages.HasMoreResults)
         {
@@ -93,6 +97,18 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
                 yield return ReadItem(item);
             }
         }
+    }
+
+    private static QueryDefinition Scan(string tenant, Condition? pushDown)
+    {
+        var filter = pushDown is null ? null : CosmosPushDown.Compile(pushDown, "c.doc");
+        var query = new QueryDefinition(filter is { IsEverything: false } ? $"{ScanQuery} AND {filter.Sql}" : ScanQuery)
+            .WithParameter("@tenant", tenant);
+        foreach (var (name, value) in filter?.Parameters ?? [])
+        {
+            query = query.WithParameter(name, value);
+        }
+        return query;
     }
 
     /// <summary>Creates the container with its hierarchical key if it is missing (local runs and tests; Bicep does it in Azure).</summary>
