@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+using Segments.Core.Audience;
+using Segments.Core.Documents;
+using Segments.Core.Language;
+using Segments.Core.Ports;
+
+namespace Segments.Orchestration.Tests;
+
+/// <summary>
+/// Seeded random failures: each attempt at a piece of work fails with probability <paramref name="probability"/>,
+/// but the same piece fails at most <paramref name="maxPerKey"/> times, so that the retries always get through.
+/// </summary>
+public sealed class FailurePlan(int seed, double probability, int maxPerKey = 2)
+{
+    private readonly Random _random = new(seed);
+    private readonly Dictionary<string, int> _failures = [];
+    private readonly Lock _lock = new();
+
+    public int Injected { get; private set; }
+
+    public bool ShouldFail(string key)
+    {
+        lock (_lock)
+        {
+            var failed = _failures.GetValueOrDefault(key);
+            if (failed >= maxPerKey || _random.NextDouble() >= probability)
+            {
+                return false;
+            }
+            _failures[key] = failed + 1;
+            Injected++;
+            return true;
+        }
+    }
+}
+
+public sealed class InjectedFailureException(string what) : Exception($"injected failure: {what}");
+
+/// <summary>A store whose scans break off part-way through, as a connection that drops would.</summary>
+public sealed class FlakyContactStore(IContactStore inner, FailurePlan plan) : IContactStore
+{
+    public Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(tenant, contactId, cancellationToken);
+
+    public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default) =>
+        inner.WriteAsync(tenant, document, ifMatch, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
+        plan.ShouldFail("list") ? throw new InjectedFailureException("listing partitions") : inner.ListPartitionsAsync(tenant, cancellationToken);
+
+    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var breakOff = plan.ShouldFail($"scan {partition}");
+        var n = 0;
+        await foreach (var contact in inner.ScanAsync(tenant, partition, pushDown, cancellationToken))
+        {
+            if (breakOff && ++n > 3)
+            {
+                throw new InjectedFailureException($"scanning {partition}");
+            }
+            yield return contact;
+        }
+        if (breakOff)
+        {
+            throw new InjectedFailureException($"scanning {partition}");
+        }
+    }
+}
+
+/// <summary>A sink that sometimes dies after writing a wrong part (half of it) in place of the right one.</summary>
+public sealed class FlakyAudienceSink(IAudienceSink inner, FailurePlan plan) : IAudienceSink
+{
+    public async Task WritePartAsync(AudienceAddress address, string part, IReadOnlyList<Recipient> recipients,
+        CancellationToken cancellationToken = default)
+    {
+        if (plan.ShouldFail($"write {part}"))
+        {
+            await inner.WritePartAsync(address, part, [.. recipients.Take(recipients.Count / 2)], cancellationToken);
+            throw new InjectedFailureException($"writing {part}");
+        }
+        await inner.WritePartAsync(address, part, recipients, cancellationToken);
+    }
+
+    public Task WriteManifestAsync(AudienceAddress address, AudienceManifest manifest, CancellationToken cancellationToken = default) =>
+        plan.ShouldFail("manifest")
+            ? throw new InjectedFailureException("writing the manifest")
+            : inner.WriteManifestAsync(address, manifest, cancellationToken);
+
+    public Task<AudienceManifest?> ReadManifestAsync(AudienceAddress address, CancellationToken cancellationToken = default) =>
+        inner.ReadManifestAsync(address, cancellationToken);
+
+    public Task<Stream> OpenPartAsync(AudienceAddress address, string part, CancellationToken cancellationToken = default) =>
+        inner.OpenPartAsync(address, part, cancellationToken);
+}
