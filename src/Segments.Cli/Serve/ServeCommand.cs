@@ -1,5 +1,8 @@
 using System.ComponentModel;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Segments.Cli.Demo;
+using Segments.Core.Catalog;
 using Segments.Cli.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -19,7 +22,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public string DataDir { get; init; } = ".segments";
 
         [CommandOption("--demo")]
-        [Description("Seed the demo tenant with synthetic contacts and the example segments before serving.")]
+        [Description("Seed the tenant with 10,000 synthetic contacts and the example segments before serving (once).")]
         public bool Demo { get; init; }
 
         public override ValidationResult Validate() =>
@@ -33,8 +36,27 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         var url = new Uri(settings.Urls);
         var (app, generated) = LocalHost.Build(url, settings.DataDir, [.. context.Remaining.Raw]);
         await app.StartAsync(cancellationToken);
+        if (settings.Demo)
+        {
+            await SeedOnceAsync(app.Services, app.Configuration["Segments:Tenants:0:Id"]!, cancellationToken);
+        }
         Banner.Print(url, Path.GetFullPath(settings.DataDir), generated);
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
     }
+
+    /// <summary>Seeds the tenant unless it already has segments (a restart on the same data folder).</summary>
+    private static async Task SeedOnceAsync(IServiceProvider services, string tenant, CancellationToken cancellationToken)
+    {
+        if ((await services.GetRequiredService<SegmentCatalog>().ListSegmentsAsync(tenant, cancellationToken)).Count > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"Tenant '{tenant}' already has segments; not seeding it again.");
+            return;
+        }
+        await new DemoSeeder(services).SeedAsync(tenant, DemoContacts, cancellationToken);
+        await DemoReport.PrintAsync(services, tenant, cancellationToken);
+    }
+
+    /// <summary>How many synthetic contacts <c>--demo</c> seeds: enough to be interesting, quick to start.</summary>
+    public const int DemoContacts = 10_000;
 }
