@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Segments.Cli.Commands;
 using Segments.Cli.Demo;
 using Segments.Core.Catalog;
-using Segments.Cli.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
