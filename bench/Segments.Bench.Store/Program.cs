@@ -1,7 +1,7 @@
 // Stream fold throughput (events/s) into the contact stores, through the single-machine path: events published
 // to the in-process stream (4 partitions), folded in batches of up to 256 (one read and one write per contact per
 // batch), written to SQLite (a temporary file, WAL) and to the local Cosmos server (tests/emulators, Gateway mode
-// over loopback HTTPS). Two rounds per store: "new" folds into contacts that do not exist yet, "grow" folds as
+// over loopback HTTPS); the in-memory store gives the fold's own ceiling for comparison. Two rounds per store: "new" folds into contacts that do not exist yet, "grow" folds as
 // many new events again into the existing documents. Run from the repository root:
 //
 //   dotnet run -c Release --project bench/Segments.Bench.Store [-- --sqlite-events N --cosmos-events N --contacts N]
@@ -20,6 +20,9 @@ var sqliteEvents = Option("--sqlite-events", 40_000);
 var cosmosEvents = Option("--cosmos-events", 8_000);
 var contacts = Option("--contacts", 2_000);
 Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {contacts:N0} contacts, 4 stream partitions, batches of up to 256");
+
+// The fold's own ceiling on this machine, with nothing stored durably.
+await MeasureAsync("in-memory (baseline)", new InMemoryContactStore(), sqliteEvents);
 
 var folder = Directory.CreateTempSubdirectory("segments-bench-").FullName;
 try

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
 using Segments.Core.Documents;
 using Segments.Core.Language;
 using Segments.Core.Ports;
@@ -14,6 +13,8 @@ namespace Segments.Embedded.Contacts;
 /// </summary>
 public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
 {
+    private readonly GroupCommit _writes = new(database);
+
     public async Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.ConnectAsync(cancellationToken);
@@ -29,36 +30,20 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
         return new StoredContact(ContactDocumentJson.Deserialize((byte[])reader[1]), Version(reader.GetInt64(0)));
     }
 
-    public async Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
+    /// <summary>Writes are committed in groups with whatever other writes are pending (see <see cref="GroupCommit"/>).</summary>
+    public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.ConnectAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Parameters.AddWithValue("$tenant", tenant);
-        command.Parameters.AddWithValue("$id", document.Id);
-        command.Parameters.AddWithValue("$body", ContactDocumentJson.Serialize(document));
-        if (ifMatch is null)
+        long? expected = null;
+        if (ifMatch is not null)
         {
-            command.CommandText = """
-                INSERT INTO contacts (tenant, contact_id, bucket, version, body) VALUES ($tenant, $id, $bucket, 1, $body)
-                ON CONFLICT DO NOTHING RETURNING version
-                """;
-            command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(document.Id, database.Partitions));
-        }
-        else
-        {
-            if (!long.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var expected))
+            if (!long.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {
                 throw new ConcurrencyConflictException(tenant, document.Id);
             }
-            command.CommandText = """
-                UPDATE contacts SET version = version + 1, body = $body
-                WHERE tenant = $tenant AND contact_id = $id AND version = $expected RETURNING version
-                """;
-            command.Parameters.AddWithValue("$expected", expected);
+            expected = version;
         }
-        return await command.ExecuteScalarAsync(cancellationToken) is long version
-            ? Version(version)
-            : throw new ConcurrencyConflictException(tenant, document.Id);
+        return _writes.WriteAsync(new GroupCommit.Write(
+            tenant, document.Id, InMemoryContactStore.PartitionOf(document.Id, database.Partitions), expected, ContactDocumentJson.Serialize(document)));
     }
 
     public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
