@@ -10,12 +10,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Segments.Core.Ports;
 using Segments.Core.Streaming;
 
 namespace Segments.Azure.EventHubs;
 
-/// <summary>Where the processor keeps ownership and checkpoints (section <c>Segments:Storage</c>, shared with the other blob users).</summary>
-public sealed class CheckpointStorageOptions
+/// <summary>
+/// Where the stream keeps ownership, checkpoints and dead letters (section <c>Segments:Storage</c>, shared with the
+/// other blob users).
+/// </summary>
+public sealed class StreamStorageOptions
 {
     public const string Section = "Segments:Storage";
 
@@ -26,14 +30,17 @@ public sealed class CheckpointStorageOptions
 
     [Required]
     public string CheckpointContainer { get; set; } = "checkpoints";
+
+    [Required]
+    public string DeadLetterContainer { get; set; } = "deadletters";
 }
 
 public static class EventHubsRegistration
 {
     /// <summary>
-    /// The event stream on Event Hubs: the <see cref="IEventPublisher"/>, and the <see cref="ContactEventProcessor"/>
-    /// run as a hosted service, which hands batches to the registered <see cref="IStreamBatchHandler"/> (the
-    /// stream fold). Configured from <c>Segments:EventHubs</c> and <c>Segments:Storage</c>, validated at start-up;
+    /// The event stream on Event Hubs: the <see cref="IEventPublisher"/>, the dead-letter store on Blob storage, and
+    /// the <see cref="ContactEventProcessor"/> run as a hosted service, which hands batches to the registered
+    /// <see cref="IStreamBatchHandler"/> (the stream fold). Configured from <c>Segments:EventHubs</c> and <c>Segments:Storage</c>, validated at start-up;
     /// both services are reached with the registered <see cref="TokenCredential"/>.
     /// </summary>
     public static IServiceCollection AddEventHubsStream(this IServiceCollection services, IConfiguration configuration)
@@ -42,11 +49,11 @@ public static class EventHubsRegistration
             .Bind(configuration.GetSection(EventHubsOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<CheckpointStorageOptions>()
-            .Bind(configuration.GetSection(CheckpointStorageOptions.Section))
+        services.AddOptions<StreamStorageOptions>()
+            .Bind(configuration.GetSection(StreamStorageOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => o.BlobServiceUri is not null || !string.IsNullOrEmpty(o.ConnectionString),
-                $"{CheckpointStorageOptions.Section}:BlobServiceUri is required")
+                $"{StreamStorageOptions.Section}:BlobServiceUri is required")
             .ValidateOnStart();
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.TryAddSingleton(TimeProvider.System);
@@ -56,14 +63,8 @@ public static class EventHubsRegistration
             return new EventHubProducerClient(options.FullyQualifiedNamespace, options.HubName, provider.GetRequiredService<TokenCredential>());
         });
         services.TryAddSingleton<IEventPublisher>(provider => new EventHubsPublisher(provider.GetRequiredService<EventHubProducerClient>()));
-        services.TryAddSingleton<CheckpointStore>(provider =>
-        {
-            var options = provider.GetRequiredService<IOptions<CheckpointStorageOptions>>().Value;
-            var service = string.IsNullOrEmpty(options.ConnectionString)
-                ? new BlobServiceClient(options.BlobServiceUri, provider.GetRequiredService<TokenCredential>())
-                : new BlobServiceClient(options.ConnectionString);
-            return new BlobCheckpointStore(service.GetBlobContainerClient(options.CheckpointContainer));
-        });
+        services.TryAddSingleton<CheckpointStore>(provider => new BlobCheckpointStore(Container(provider, o => o.CheckpointContainer)));
+        services.TryAddSingleton<IDeadLetterStore>(provider => new BlobDeadLetterStore(Container(provider, o => o.DeadLetterContainer)));
         services.TryAddSingleton(provider => new ContactEventProcessor(
             provider.GetRequiredService<CheckpointStore>(),
             provider.GetRequiredService<IOptions<EventHubsOptions>>().Value,
@@ -73,6 +74,15 @@ public static class EventHubsRegistration
             provider.GetRequiredService<ILogger<ContactEventProcessor>>()));
         services.AddHostedService<ProcessorService>();
         return services;
+    }
+
+    private static BlobContainerClient Container(IServiceProvider provider, Func<StreamStorageOptions, string> name)
+    {
+        var options = provider.GetRequiredService<IOptions<StreamStorageOptions>>().Value;
+        var service = string.IsNullOrEmpty(options.ConnectionString)
+            ? new BlobServiceClient(options.BlobServiceUri, provider.GetRequiredService<TokenCredential>())
+            : new BlobServiceClient(options.ConnectionString);
+        return service.GetBlobContainerClient(name(options));
     }
 
     /// <summary>Starts the processor with the host and stops it (releasing its partitions) when the host stops.</summary>

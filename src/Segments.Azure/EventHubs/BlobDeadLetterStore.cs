@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Segments.Core.Ports;
+
+namespace Segments.Azure.EventHubs;
+
+/// <summary>
+/// Dead letters of the stream fold in a Blob container, one small JSON blob per letter under
+/// <c>t-{tenant}/{source}.json</c> (both escaped). Created only if absent, so a replayed batch keeps the first letter
+/// of each delivery. The container must exist.
+/// </summary>
+public sealed class BlobDeadLetterStore(BlobContainerClient container) : IDeadLetterStore
+{
+    private sealed record Stored(string Tenant, string Source, string Reason, string Payload, DateTimeOffset At);
+
+    public async Task AddAsync(DeadLetter letter, CancellationToken cancellationToken = default)
+    {
+        var blob = container.GetBlobClient($"{Prefix(letter.Tenant)}{Uri.EscapeDataString(letter.Source)}.json");
+        var body = BinaryData.FromObjectAsJson(new Stored(letter.Tenant, letter.Source, letter.Reason, letter.Payload, letter.At));
+        try
+        {
+            await blob.UploadAsync(body, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobAlreadyExists || e.Status == 409)
+        {
+            // Already dead-lettered by an earlier delivery of the same batch.
+        }
+    }
+
+    public async IAsyncEnumerable<DeadLetter> ListAsync(string tenant,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var letters = new List<DeadLetter>();
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = Prefix(tenant) }, cancellationToken))
+        {
+            var content = await container.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken);
+            var stored = content.Value.Content.ToObjectFromJson<Stored>()!;
+            letters.Add(new DeadLetter(stored.Tenant, stored.Source, stored.Reason, stored.Payload, stored.At));
+        }
+        foreach (var letter in letters.OrderBy(l => l.At).ThenBy(l => l.Source, StringComparer.Ordinal))
+        {
+            yield return letter;
+        }
+    }
+
+    // "t-" keeps the name of a letter without a tenant from starting with "/".
+    private static string Prefix(string tenant) => $"t-{Uri.EscapeDataString(tenant)}/";
+}
