@@ -14,10 +14,12 @@ namespace Segments.Core.Streaming;
 /// the write conditional on the version read, and the read-fold-write is retried when another writer won the
 /// race. Poison deliveries (no tenant, not JSON, not an event, over a limit) and events the fold refuses go to
 /// the dead-letter store with the reason. When the returned task completes, every document and dead letter of the
-/// batch is durable, and the source may checkpoint.
+/// batch is durable, and the source may checkpoint. An optional <see cref="IContactWritten"/> hears of each
+/// contact's durable document before the batch completes.
 /// </summary>
 public sealed class StreamFolder(
-    IContactStore contacts, IDeadLetterStore deadLetters, ContactFolder folder, TimeProvider time, StreamFoldOptions? options = null)
+    IContactStore contacts, IDeadLetterStore deadLetters, ContactFolder folder, TimeProvider time, StreamFoldOptions? options = null,
+    IContactWritten? written = null)
     : IStreamBatchHandler
 {
     private readonly StreamFoldOptions _options = options ?? new StreamFoldOptions();
@@ -75,17 +77,27 @@ public sealed class StreamFolder(
             var outcome = folder.Fold(document, events);
             if (!outcome.Changed)
             {
+                if (stored is not null && written is not null)
+                {
+                    // A replayed batch: the observer may have failed after the write last time, so it hears again.
+                    await written.OnWrittenAsync(tenant, stored.Document, cancellationToken);
+                }
                 return (outcome, false, conflicts);
             }
             try
             {
                 await contacts.WriteAsync(tenant, document, stored?.ETag, cancellationToken);
-                return (outcome, true, conflicts);
             }
             catch (ConcurrencyConflictException)
             {
                 // Another writer folded this contact since the read: read its version and fold again.
+                continue;
             }
+            if (written is not null)
+            {
+                await written.OnWrittenAsync(tenant, document, cancellationToken);
+            }
+            return (outcome, true, conflicts);
         }
     }
 
@@ -143,4 +155,13 @@ public sealed class StreamFolder(
         Compacted = d.Compacted,
         NewestAt = d.NewestAt,
     };
+}
+
+/// <summary>
+/// Hears of a contact's document once it is durable, before the batch completes: a failure fails the batch, and
+/// the source delivers it again, so the observer is called again for the same document and must be idempotent.
+/// </summary>
+public interface IContactWritten
+{
+    Task OnWrittenAsync(string tenant, ContactDocument document, CancellationToken cancellationToken);
 }
