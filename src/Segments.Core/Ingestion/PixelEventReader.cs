@@ -2,6 +2,8 @@ using System.Text.Json;
 using Segments.Core.Language;
 using Segments.Core.Model;
 
+using static Segments.Core.Input.JsonFields;
+
 namespace Segments.Core.Ingestion;
 
 /// <summary>A pixel batch as the snippet posts it: <c>{"visitor", "token", "events": [...]}</c>.</summary>
@@ -36,9 +38,9 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
             errors.Add(new("$", "expected a batch {\"visitor\", \"token\", \"events\": [...]}"));
             return null;
         }
-        Unknown(json, "$", BatchKeys, "a batch", errors);
-        var visitor = Text(json, "$", "visitor", errors);
-        var token = Text(json, "$", "token", errors);
+        RejectUnknown(json, "$", BatchKeys, errors);
+        var visitor = OptionalText(json, "$", "visitor", errors);
+        var token = OptionalText(json, "$", "token", errors);
         if (!json.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array || events.GetArrayLength() == 0)
         {
             errors.Add(new("$.events", "'events' is a non-empty array of events"));
@@ -59,12 +61,12 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
             errors.Add(new(path, "expected an event (a JSON object)"));
             return null;
         }
-        Unknown(json, path, EventKeys, "a pixel event", errors);
-        var id = Required(json, path, "id", errors);
-        var kind = Kind(Required(json, path, "kind", errors), $"{path}.kind", errors);
-        var name = Required(json, path, "name", errors);
+        RejectUnknown(json, path, EventKeys, errors);
+        var id = RequiredText(json, path, "id", errors);
+        var kind = Kind(RequiredText(json, path, "kind", errors), $"{path}.kind", errors);
+        var name = RequiredText(json, path, "name", errors);
         DateTimeOffset at = default;
-        if (Required(json, path, "at", errors) is { } atText && !TryInstant(atText, out at))
+        if (RequiredText(json, path, "at", errors) is { } atText && !TryInstant(atText, out at))
         {
             errors.Add(new($"{path}.at", $"'{atText}' is not an RFC 3339 date-time such as 2026-11-01T10:00:00.000Z"));
         }
@@ -78,7 +80,7 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
             }
             value = v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
         }
-        var currency = Text(json, path, "currency", errors);
+        var currency = OptionalText(json, path, "currency", errors);
         if (kind == EventKind.Pixel && (value is not null || currency is not null))
         {
             errors.Add(new($"{path}.value", "only conversions carry a value and a currency"));
@@ -248,46 +250,5 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
             }
         }
         return new PropertyBag(kept == sorted.Length ? sorted : sorted[..kept]);
-    }
-
-    private static string? Required(JsonElement json, string path, string key, List<ValidationError> errors)
-    {
-        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add(new(path, $"'{key}' is required"));
-            return null;
-        }
-        var text = Text(json, path, key, errors);
-        if (text is { Length: 0 })
-        {
-            errors.Add(new($"{path}.{key}", $"'{key}' must not be empty"));
-            return null;
-        }
-        return text;
-    }
-
-    private static string? Text(JsonElement json, string path, string key, List<ValidationError> errors)
-    {
-        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(new($"{path}.{key}", $"'{key}' must be a string"));
-            return null;
-        }
-        return value.GetString();
-    }
-
-    private static void Unknown(JsonElement json, string path, string[] known, string what, List<ValidationError> errors)
-    {
-        foreach (var p in json.EnumerateObject())
-        {
-            if (Array.IndexOf(known, p.Name) < 0)
-            {
-                errors.Add(new($"{path}.{p.Name}", $"'{p.Name}' is not part of {what}; expected {string.Join(", ", known)}"));
-            }
-        }
     }
 }

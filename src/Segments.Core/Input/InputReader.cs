@@ -2,6 +2,8 @@ using System.Text.Json;
 using Segments.Core.Language;
 using Segments.Core.Model;
 
+using static Segments.Core.Input.JsonFields;
+
 namespace Segments.Core.Input;
 
 /// <summary>
@@ -254,54 +256,4 @@ public static class InputReader
 
     private static string? TextOrMissing(JsonElement json, string key) =>
         json.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static bool IsObject(JsonElement json, string path, string what, List<ValidationError> errors)
-    {
-        if (json.ValueKind == JsonValueKind.Object)
-        {
-            return true;
-        }
-        errors.Add(new(path, $"expected {what} (a JSON object)"));
-        return false;
-    }
-
-    private static string? RequiredText(JsonElement json, string path, string key, List<ValidationError> errors)
-    {
-        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            errors.Add(new(path, $"'{key}' is required"));
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
-        {
-            errors.Add(new($"{path}.{key}", $"'{key}' must be a non-empty string"));
-            return null;
-        }
-        return value.GetString();
-    }
-
-    private static string? OptionalText(JsonElement json, string path, string key, List<ValidationError> errors)
-    {
-        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            errors.Add(new($"{path}.{key}", $"'{key}' must be a string"));
-            return null;
-        }
-        return value.GetString();
-    }
-
-    private static void RejectUnknown(JsonElement json, string path, IReadOnlyCollection<string> known, List<ValidationError> errors)
-    {
-        foreach (var p in json.EnumerateObject())
-        {
-            if (!known.Contains(p.Name))
-            {
-                errors.Add(new($"{path}.{p.Name}", $"unknown property '{p.Name}'; expected {string.Join(", ", known)}"));
-            }
-        }
-    }
 }
