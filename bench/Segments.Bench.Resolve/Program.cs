@@ -1,0 +1,152 @@
+// Send-time audience resolution end to end, as `segments serve` runs it: the resolution orchestration on the in-memory
+// Durable Task backend, contacts in the embedded SQLite store (16 partitions), the audience written to a local folder.
+// The contacts (synthetic, about 27 events each, folded) are loaded once into a database file that later runs reuse;
+// loading is not timed. Run from the repository root:
+//
+//   dotnet run -c Release --project bench/Segments.Bench.Resolve [-- --contacts N --segment ID --list LIST --db FILE]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Segments.Core.Audience;
+using Segments.Core.Catalog;
+using Segments.Core.Documents;
+using Segments.Core.Ports;
+using Segments.Core.Suppressions;
+using Segments.Core.Synthetic;
+using Segments.Embedded.Audiences;
+using Segments.Embedded.Contacts;
+using Segments.Orchestration;
+
+const string Tenant = "bench";
+var contacts = Option("--contacts", 1_000_000);
+var segment = Text("--segment", "re-permission")!;
+var list = Text("--list", "newsletter");
+var asOf = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+var db = Text("--db", Path.Combine(Path.GetTempPath(), $"segments-bench-resolve-{contacts}.db"))!;
+Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {contacts:N0} contacts, segment {segment}, list {list}");
+
+var database = await SqliteDatabase.OpenAsync(db, partitions: 16);
+var store = new SqliteContactStore(database);
+await LoadAsync(store, database, contacts, asOf);
+
+var catalog = new InMemoryCatalogStore();
+var segments = new SegmentCatalog(catalog);
+await segments.SetSchemaAsync(Tenant, SyntheticTenant.Schema);
+using (var definitions = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Root(), "tests", "data", "seed-audiences", "segments.json"))))
+{
+    foreach (var definition in definitions.RootElement.EnumerateArray())
+    {
+        var saved = await segments.SaveSegmentAsync(Tenant, definition, ifMatch: null);
+        if (!saved.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", saved.Errors));
+        }
+    }
+}
+var output = Directory.CreateTempSubdirectory("segments-bench-audience-").FullName;
+var sink = new FolderAudienceSink(output);
+try
+{
+    await using var host = await DurableTaskTestHost.StartAsync(tasks => tasks.AddAudienceResolution(), new DurableTaskTestHostOptions
+    {
+        Port = FreePort(),
+        ConfigureServices = services => services.AddSingleton<IContactStore>(store).AddSingleton<ISuppressionStore>(new InMemorySuppressionStore())
+            .AddSingleton<ICatalogStore>(catalog).AddSingleton<IAudienceSink>(sink).AddSingleton(TimeProvider.System).AddLogging(),
+    });
+    foreach (var run in new[] { "warm-up", "measured" })
+    {
+        var clock = Stopwatch.StartNew();
+        var id = BroadcastInstance.Id(Tenant, run);
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ResolveAudienceOrchestrator),
+            new ResolveAudienceInput(Tenant, run, segment, list, asOf), new StartOrchestrationOptions(id));
+        var state = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+        clock.Stop();
+        if (state.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
+        {
+            throw new InvalidOperationException($"{state.RuntimeStatus}: {state.FailureDetails?.ErrorMessage}");
+        }
+        var manifest = state.ReadOutputAs<AudienceManifest>()!;
+        var t = manifest.Timings!;
+        var bytes = Directory.GetFiles(Path.Combine(output, new AudienceAddress(Tenant, run).Folder)).Sum(f => new FileInfo(f).Length);
+        Console.WriteLine($"{run}: matched {manifest.Matched:N0}, suppressed {manifest.Suppressed.Values.Sum():N0}, opted out {manifest.OptedOut:N0}, " +
+            $"audience {manifest.Audience:N0} in {manifest.Parts.Count} parts ({bytes:N0} bytes)");
+        Console.WriteLine($"  end to end (schedule to completed, manifest written) {clock.Elapsed.TotalMilliseconds,8:N0} ms");
+        Console.WriteLine($"  freeze the segment                                     {t.PrepareMs,8:N0} ms");
+        Console.WriteLine($"  list the partitions                                    {t.PartitionsMs,8:N0} ms");
+        Console.WriteLine($"  fan-out: scan, evaluate, write all parts (wall clock)  {t.ResolveMs,8:N0} ms");
+        Console.WriteLine($"    of which, summed over parts: scan and evaluate       {t.ScanMs,8:N0} ms");
+        Console.WriteLine($"    of which, summed over parts: write                   {t.WriteMs,8:N0} ms");
+        Console.WriteLine($"  manifest (the rest of end to end)                      {clock.Elapsed.TotalMilliseconds - t.TotalMs,8:N0} ms");
+    }
+}
+finally
+{
+    Directory.Delete(output, recursive: true);
+}
+
+// Synthetic contacts, folded, written once: a database that already holds them is reused.
+static async Task LoadAsync(SqliteContactStore store, SqliteDatabase database, int contacts, DateTimeOffset asOf)
+{
+    await using (var connection = await database.ConnectAsync(CancellationToken.None))
+    await using (var count = connection.CreateCommand())
+    {
+        count.CommandText = "SELECT COUNT(*) FROM contacts WHERE tenant = $tenant";
+        count.Parameters.AddWithValue("$tenant", Tenant);
+        if (Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture) == contacts)
+        {
+            return;
+        }
+    }
+    var clock = Stopwatch.StartNew();
+    var tenant = new SyntheticTenant(seed: 7, asOf);
+    var folder = new ContactFolder(new FoldOptions());
+    var writes = new List<Task>();
+    for (var i = 0; i < contacts; i++)
+    {
+        var profile = tenant.Profile(i);
+        var document = new ContactDocument(profile.Id);
+        document.SetProfile(profile);
+        folder.Fold(document, tenant.Events(profile.Id));
+        writes.Add(store.WriteAsync(Tenant, document, ifMatch: null));
+        if (writes.Count == 2048)
+        {
+            await Task.WhenAll(writes);
+            writes.Clear();
+        }
+    }
+    await Task.WhenAll(writes);
+    Console.WriteLine($"loaded {contacts:N0} contacts in {clock.Elapsed.TotalSeconds:N0} s (not part of the measurement)");
+}
+
+static string Root()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Segments.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+    throw new InvalidOperationException($"no Segments.sln above {AppContext.BaseDirectory}");
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+int Option(string name, int fallback) => Text(name, null) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+string? Text(string name, string? fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
