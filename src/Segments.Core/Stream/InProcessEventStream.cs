@@ -67,12 +67,16 @@ public sealed class InProcessEventStream : IEventPublisher
         }
     }
 
-    /// <summary>Consumes every partition until <see cref="Complete"/> and drained, or until cancelled.</summary>
-    public Task RunAsync(IStreamBatchHandler handler, TimeProvider time, int maxBatchSize = 256, CancellationToken cancellationToken = default) =>
-        Task.WhenAll(_partitions.Select(p => ConsumeAsync(p.Reader, handler, time, maxBatchSize, cancellationToken)));
+    /// <summary>
+    /// Consumes every partition until <see cref="Complete"/> and drained, or until cancelled; <paramref name="onRetry"/>
+    /// hears of each failed attempt at a batch (to log it) before the batch is tried again.
+    /// </summary>
+    public Task RunAsync(IStreamBatchHandler handler, TimeProvider time, int maxBatchSize = 256, Action<Exception, TimeSpan>? onRetry = null,
+        CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_partitions.Select(p => ConsumeAsync(p.Reader, handler, time, maxBatchSize, onRetry, cancellationToken)));
 
     private async Task ConsumeAsync(ChannelReader<StreamMessage> reader, IStreamBatchHandler handler, TimeProvider time, int maxBatchSize,
-        CancellationToken cancellationToken)
+        Action<Exception, TimeSpan>? onRetry, CancellationToken cancellationToken)
     {
         var batch = new List<StreamMessage>(maxBatchSize);
         while (await reader.WaitToReadAsync(cancellationToken))
@@ -81,7 +85,7 @@ public sealed class InProcessEventStream : IEventPublisher
             {
                 batch.Add(message);
             }
-            await BatchRetry.RunAsync(ct => handler.HandleAsync(batch, ct), time, cancellationToken);
+            await BatchRetry.RunAsync(ct => handler.HandleAsync(batch, ct), time, cancellationToken, onRetry);
             Interlocked.Add(ref _folded, batch.Count);
             batch.Clear();
         }
