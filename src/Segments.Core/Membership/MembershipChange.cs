@@ -1,0 +1,26 @@
+namespace Segments.Core.Membership;
+
+/// <summary>Which way a contact crossed a segment's boundary.</summary>
+public enum ChangeKind : byte
+{
+    Entered,
+    Left,
+}
+
+/// <summary>
+/// A contact entering or leaving a tracked segment at an instant: the edge itself when time alone moved it, the fold
+/// time when its data did. <see cref="Sequence"/> orders a tenant's changes as they were recorded (a feed's cursor).
+/// </summary>
+public sealed record MembershipChange(long Sequence, string Segment, string ContactId, ChangeKind Kind, DateTimeOffset At)
+{
+    public static string Word(ChangeKind kind) => kind == ChangeKind.Entered ? "entered" : "left";
+
+    public static bool TryParseKind(string? word, out ChangeKind kind)
+    {
+        kind = word == "left" ? ChangeKind.Left : ChangeKind.Entered;
+        return word is "entered" or "left";
+    }
+}
+
+/// <summary>A contact whose membership of a segment may change by time alone at <see cref="At"/>.</summary>
+public sealed record DueCheck(string Tenant, string Segment, string ContactId, DateTimeOffset At);

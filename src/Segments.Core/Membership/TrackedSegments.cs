@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Segments.Core.Catalog;
+using Segments.Core.Evaluation;
+using Segments.Core.Language;
+
+namespace Segments.Core.Membership;
+
+/// <summary>A segment that a drip or a trigger uses, compiled, with its time edges.</summary>
+public sealed record TrackedSegment(CompiledSegment Segment, TimeEdges Edges)
+{
+    public string Id => Segment.Definition.Id;
+}
+
+/// <summary>
+/// The tenant's tracked segments: those the catalog's reference graph shows a drip or a trigger using. Compiled
+/// once per catalog revision, since every fold write asks.
+/// </summary>
+public sealed class TrackedSegments(ICatalogStore catalog)
+{
+    private readonly ConcurrentDictionary<string, (long Revision, IReadOnlyList<TrackedSegment> Segments)> _compiled = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<TrackedSegment>> OfAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.ReadAsync(tenant, cancellationToken);
+        if (_compiled.TryGetValue(tenant, out var cached) && cached.Revision == snapshot.Revision)
+        {
+            return cached.Segments;
+        }
+        var tracked = snapshot.Entries.Where(e => e.User.Kind != CatalogUserKind.Segment).SelectMany(e => e.Segments)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        IReadOnlyList<TrackedSegment> segments = [];
+        if (tracked.Count > 0)
+        {
+            var definitions = snapshot.Segments.Select(e => Parse(e, snapshot)).ToDictionary(d => d.Id, StringComparer.Ordinal);
+            var set = new SegmentSet(definitions.Values);
+            segments = [.. tracked.Select(id => new TrackedSegment(set[id], TimeEdges.Of(definitions[id], definitions)))];
+        }
+        _compiled[tenant] = (snapshot.Revision, segments);
+        return segments;
+    }
+
+    private static SegmentDefinition Parse(CatalogEntry entry, CatalogSnapshot snapshot) =>
+        DefinitionParser.Parse(entry.Definition!.Json, snapshot.Schema).Definition
+        ?? throw new InvalidDataException($"the stored {entry.User} no longer validates");
+}
