@@ -5,21 +5,23 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
+using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Catalog;
 using Segments.Embedded.Contacts;
+using Segments.Embedded.Membership;
 using Segments.Embedded.Suppressions;
 
 namespace Segments.Embedded;
 
 /// <summary>
 /// The embedded defaults of the single-machine runtime, all under one data folder that survives restarts:
-/// SQLite files for contacts (with dead letters), the catalog and suppressions, a folder of audiences, and the
-/// in-process event stream with its fold loop. Every part is registered only if nothing else was, so a host
-/// that registered a real service first (Cosmos DB, Table storage, Blob storage, Event Hubs) keeps it.
+/// SQLite files for contacts (with dead letters), the catalog, suppressions and segment membership (with its time
+/// sweep every 15 s), a folder of audiences, and the in-process event stream with its fold loop. Every part is
+/// registered only if nothing else was, so a host that registered a real service first (Cosmos DB, Table storage, Blob storage, Event Hubs) keeps it.
 /// </summary>
 public static class EmbeddedRuntime
 {
@@ -35,6 +37,9 @@ public static class EmbeddedRuntime
         services.TryAddSingleton<ICatalogStore>(_ => new SqliteCatalogStore(Sqlite("catalog.db")));
         services.TryAddSingleton<ISuppressionStore>(_ => new SqliteSuppressionStore(Sqlite("suppressions.db")));
         services.TryAddSingleton<IAudienceSink>(_ => new FolderAudienceSink(Path.Combine(root, "audiences")));
+        services.TryAddSingleton<IMembershipStore>(_ => new SqliteMembershipStore(Sqlite("membership.db")));
+        services.TryAddSingleton<IConsumerStore>(_ => new SqliteConsumerStore(Sqlite("membership.db")));
+        services.AddMembershipTracking().AddHostedService<TimeSweepLoop>();
         if (!services.Any(d => d.ServiceType == typeof(IEventPublisher)))
         {
             services.AddSingleton<InProcessEventStream>();

@@ -1,0 +1,93 @@
+using Microsoft.Data.Sqlite;
+using Segments.Core.Membership;
+using Segments.Embedded.Catalog;
+
+namespace Segments.Embedded.Membership;
+
+/// <summary>
+/// Drips and triggers with their records in SQLite. A record's <c>once</c> column holds what makes it unique (the
+/// contact for a drip, the change for a trigger), so "once" is the table's constraint, not a read before a write.
+/// </summary>
+public sealed class SqliteConsumerStore(string connectionString) : IConsumerStore
+{
+    private readonly SqliteTables _tables = new(connectionString, """
+        CREATE TABLE IF NOT EXISTS consumers (
+            tenant TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            segment TEXT NOT NULL,
+            on_kind INTEGER NOT NULL,
+            PRIMARY KEY (tenant, kind, id));
+        CREATE TABLE IF NOT EXISTS consumer_records (
+            tenant TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            once TEXT NOT NULL,
+            change INTEGER NOT NULL,
+            contact TEXT NOT NULL,
+            change_kind INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (tenant, kind, id, once));
+        CREATE INDEX IF NOT EXISTS consumer_records_feed ON consumer_records (tenant, kind, id, change);
+        """);
+
+    public async Task PutAsync(string tenant, Consumer consumer, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await SqliteTables.ExecuteAsync(connection, """
+            INSERT OR REPLACE INTO consumers (tenant, kind, id, segment, on_kind) VALUES ($tenant, $kind, $id, $segment, $on)
+            """, cancellationToken, ("$tenant", tenant), ("$kind", (int)consumer.Kind), ("$id", consumer.Id), ("$segment", consumer.Segment),
+            ("$on", (int)consumer.On));
+    }
+
+    public async Task<Consumer?> GetAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(tenant, "AND kind = $kind AND id = $id", cancellationToken, ("$kind", (int)kind), ("$id", id))).SingleOrDefault();
+
+    public async Task<IReadOnlyList<Consumer>> ListAsync(string tenant, CancellationToken cancellationToken = default) =>
+        await ReadAsync(tenant, "", cancellationToken);
+
+    public async Task<bool> AddRecordAsync(string tenant, Consumer consumer, ConsumerRecord record, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var command = SqliteTables.Command(connection, """
+            INSERT INTO consumer_records (tenant, kind, id, once, change, contact, change_kind, at)
+            VALUES ($tenant, $kind, $id, $once, $change, $contact, $changeKind, $at) ON CONFLICT DO NOTHING
+            """, ("$tenant", tenant), ("$kind", (int)consumer.Kind), ("$id", consumer.Id),
+            ("$once", consumer.Kind == ConsumerKind.Drip ? record.ContactId : record.Change.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("$change", record.Change), ("$contact", record.ContactId), ("$changeKind", (int)record.Kind), ("$at", record.At.UtcTicks));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<ConsumerRecord>> RecordsAsync(string tenant, ConsumerKind kind, string id, long after, int max,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var command = SqliteTables.Command(connection, """
+            SELECT change, contact, change_kind, at FROM consumer_records
+            WHERE tenant = $tenant AND kind = $kind AND id = $id AND change > $after ORDER BY change LIMIT $max
+            """, ("$tenant", tenant), ("$kind", (int)kind), ("$id", id), ("$after", after), ("$max", max));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<ConsumerRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new ConsumerRecord(reader.GetInt64(0), reader.GetString(1), (ChangeKind)reader.GetInt32(2),
+                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero)));
+        }
+        return records;
+    }
+
+    private async Task<List<Consumer>> ReadAsync(string tenant, string where, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var command = SqliteTables.Command(connection, $"SELECT kind, id, segment, on_kind FROM consumers WHERE tenant = $tenant {where}",
+            [("$tenant", tenant), .. parameters]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var consumers = new List<Consumer>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            consumers.Add(new Consumer((ConsumerKind)reader.GetInt32(0), reader.GetString(1), reader.GetString(2), (ChangeKind)reader.GetInt32(3)));
+        }
+        return consumers;
+    }
+}

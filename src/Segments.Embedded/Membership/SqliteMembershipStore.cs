@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+using Segments.Core.Membership;
+using Segments.Embedded.Catalog;
+
+namespace Segments.Embedded.Membership;
+
+/// <summary>
+/// Membership records, changes and the time index in SQLite. A change's sequence is its row id; the time index is a
+/// column of the membership row with an index on it, so the sweep reads due rows without scanning the others.
+/// </summary>
+public sealed class SqliteMembershipStore(string connectionString) : IMembershipStore
+{
+    private readonly SqliteTables _tables = new(connectionString, """
+        CREATE TABLE IF NOT EXISTS membership (
+            tenant TEXT NOT NULL,
+            segment TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            member INTEGER,
+            next_at INTEGER,
+            PRIMARY KEY (tenant, segment, contact));
+        CREATE INDEX IF NOT EXISTS membership_next ON membership (next_at) WHERE next_at IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS membership_changes (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant TEXT NOT NULL,
+            segment TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            UNIQUE (tenant, segment, contact, kind, at));
+        CREATE INDEX IF NOT EXISTS membership_changes_feed ON membership_changes (tenant, segment, sequence);
+        """);
+
+    public async Task<MembershipChange?> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        // Not deferred: the write lock is taken before the membership is read, so no other evaluation slips in between.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        bool? was;
+        await using (var read = SqliteTables.Command(connection,
+            "SELECT member FROM membership WHERE tenant = $tenant AND segment = $segment AND contact = $contact",
+            ("$tenant", tenant), ("$segment", segment), ("$contact", contactId)))
+        {
+            was = await read.ExecuteScalarAsync(cancellationToken) is long value ? value != 0 : null;
+        }
+        var kind = member ? ChangeKind.Entered : ChangeKind.Left;
+        MembershipChange? change = null;
+        if (was is { } known ? known != member : member && !baseline)
+        {
+            await using var insert = SqliteTables.Command(connection, """
+                INSERT INTO membership_changes (tenant, segment, contact, kind, at) VALUES ($tenant, $segment, $contact, $kind, $at)
+                ON CONFLICT DO NOTHING RETURNING sequence
+                """, ("$tenant", tenant), ("$segment", segment), ("$contact", contactId), ("$kind", (int)kind), ("$at", at.UtcTicks));
+            if (await insert.ExecuteScalarAsync(cancellationToken) is long sequence)
+            {
+                change = new MembershipChange(sequence, segment, contactId, kind, at);
+            }
+        }
+        if (was is null || change is not null)
+        {
+            await SqliteTables.ExecuteAsync(connection, """
+                INSERT INTO membership (tenant, segment, contact, member) VALUES ($tenant, $segment, $contact, $member)
+                ON CONFLICT (tenant, segment, contact) DO UPDATE SET member = excluded.member
+                """, cancellationToken, ("$tenant", tenant), ("$segment", segment), ("$contact", contactId), ("$member", member ? 1 : 0));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return change;
+    }
+
+    public async Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await SqliteTables.ExecuteAsync(connection, """
+            INSERT INTO membership (tenant, segment, contact, next_at) VALUES ($tenant, $segment, $contact, $next)
+            ON CONFLICT (tenant, segment, contact) DO UPDATE SET next_at = excluded.next_at
+            """, cancellationToken, ("$tenant", tenant), ("$segment", segment), ("$contact", contactId), ("$next", next?.UtcTicks));
+    }
+
+    public async Task<IReadOnlyList<DueCheck>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var command = SqliteTables.Command(connection, """
+            SELECT tenant, segment, contact, next_at FROM membership WHERE next_at IS NOT NULL AND next_at <= $now ORDER BY next_at LIMIT $max
+            """, ("$now", now.UtcTicks), ("$max", max));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var due = new List<DueCheck>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add(new DueCheck(reader.GetString(0), reader.GetString(1), reader.GetString(2), new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero)));
+        }
+        return due;
+    }
+
+    public async Task<IReadOnlyList<MembershipChange>> ChangesAsync(string tenant, string segment, long after, int max,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var command = SqliteTables.Command(connection, """
+            SELECT sequence, contact, kind, at FROM membership_changes
+            WHERE tenant = $tenant AND segment = $segment AND sequence > $after ORDER BY sequence LIMIT $max
+            """, ("$tenant", tenant), ("$segment", segment), ("$after", after), ("$max", max));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var changes = new List<MembershipChange>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(new MembershipChange(reader.GetInt64(0), segment, reader.GetString(1), (ChangeKind)reader.GetInt32(2),
+                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero)));
+        }
+        return changes;
+    }
+}
