@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Segments.Api.Authentication;
+using Segments.Core.Membership;
+
+namespace Segments.Api.Membership;
+
+public static class MembershipApi
+{
+    /// <summary>
+    /// The handlers and the membership tracker. The host registers the <see cref="IMembershipStore"/> and the
+    /// <see cref="IConsumerStore"/> (with <see cref="SegmentsApi.AddSegmentsApi"/>, which brings the catalog).
+    /// </summary>
+    public static IServiceCollection AddMembershipApi(this IServiceCollection services) =>
+        services.AddMembershipTracking().AddSingleton<MembershipHandlers>();
+
+    /// <summary>
+    /// <c>GET /api/segments/{id}/changes</c>, <c>PUT|GET /api/drips/{id}</c>, <c>GET /api/drips/{id}/enrollments</c>,
+    /// <c>PUT|GET /api/triggers/{id}</c>, <c>GET /api/triggers/{id}/firings</c>; an API key is required.
+    /// </summary>
+    public static IEndpointRouteBuilder MapMembershipApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapGet("/segments/{id}/changes", (MembershipHandlers h, CallerTenant t, string id, string? since, string? limit, CancellationToken ct) =>
+                h.ChangesAsync(t, id, since, limit, ct))
+            .WithTags("Segments").WithSummary("Contacts entering and leaving a segment used by a drip or trigger, in recorded order, after since")
+            .Produces<ChangePage>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        Consumers(api.MapGroup("/drips").WithTags("Drips"), ConsumerKind.Drip, "enrollments", "Contacts enrolled, once each, on entering the segment");
+        Consumers(api.MapGroup("/triggers").WithTags("Triggers"), ConsumerKind.Trigger, "firings", "Firings, once per change of the kind 'on'");
+        return endpoints;
+    }
+
+    private static void Consumers(RouteGroupBuilder group, ConsumerKind kind, string records, string recordsSummary)
+    {
+        group.MapPut("/{id}", (MembershipHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PutAsync(t, kind, id, r, ct))
+            .WithSummary(kind == ConsumerKind.Drip ? "Create or replace a drip: {segment}" : "Create or replace a trigger: {segment, on}")
+            .Accepts<object>("application/json").Produces<ConsumerResource>().Produces<ConsumerResource>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id}", (MembershipHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, kind, id, ct))
+            .WithSummary("Read it").Produces<ConsumerResource>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet($"/{{id}}/{records}", (MembershipHandlers h, CallerTenant t, string id, string? since, string? limit, CancellationToken ct) =>
+                h.RecordsAsync(t, kind, id, since, limit, ct))
+            .WithSummary(recordsSummary).Produces<RecordPage>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

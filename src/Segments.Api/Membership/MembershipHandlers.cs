@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Segments.Api.Authentication;
+using Segments.Api.Http;
+using Segments.Core.Catalog;
+using Segments.Core.Language;
+using Segments.Core.Membership;
+
+namespace Segments.Api.Membership;
+
+/// <summary>The change feed, drips and triggers; the tenant is always the caller's, so another tenant's ids are not found.</summary>
+public sealed class MembershipHandlers(
+    SegmentCatalog catalog, IMembershipStore membership, IConsumerStore consumers, MembershipTracker tracker, ILogger<MembershipHandlers> logger)
+{
+    public const int DefaultPage = 100;
+    public const int MaxPage = 1000;
+
+    public async Task<IResult> ChangesAsync(CallerTenant tenant, string id, string? since, string? limit, CancellationToken cancellationToken)
+    {
+        var (after, max, refusal) = Paging(since, limit);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        if (await catalog.GetSegmentAsync(tenant.Id, id, cancellationToken) is null)
+        {
+            return Problems.NotFound($"segment '{id}'");
+        }
+        var changes = await membership.ChangesAsync(tenant.Id, id, after, max, cancellationToken);
+        return TypedResults.Ok(new ChangePage(id, [.. changes.Select(ChangeView.From)], changes.Count > 0 ? changes[^1].Sequence : after));
+    }
+
+    public async Task<IResult> PutAsync(CallerTenant tenant, ConsumerKind kind, string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var (consumer, errors) = Read(kind, id, body);
+        if (consumer is null)
+        {
+            return Problems.Invalid(errors);
+        }
+        var user = new CatalogUser(kind == ConsumerKind.Drip ? CatalogUserKind.Drip : CatalogUserKind.Trigger, id);
+        var result = await catalog.SetUserAsync(tenant.Id, user, [new SegmentReference(consumer.Segment, "$.segment")], cancellationToken);
+        if (!result.Succeeded)
+        {
+            return Problems.From(result);
+        }
+        await consumers.PutAsync(tenant.Id, consumer, cancellationToken);
+        await tracker.BaselineAsync(tenant.Id, consumer.Segment, cancellationToken);
+        logger.LogInformation("Saved {User} on segment {Segment} of tenant {Tenant}", user, consumer.Segment, tenant.Id);
+        var resource = ConsumerResource.From(consumer);
+        return result.Status == CatalogStatus.Created
+            ? TypedResults.Created($"/api/{CatalogUser.Word(user.Kind)}s/{id}", resource)
+            : TypedResults.Ok(resource);
+    }
+
+    public async Task<IResult> GetAsync(CallerTenant tenant, ConsumerKind kind, string id, CancellationToken cancellationToken) =>
+        await consumers.GetAsync(tenant.Id, kind, id, cancellationToken) is { } consumer
+            ? TypedResults.Ok(ConsumerResource.From(consumer))
+            : Problems.NotFound(What(kind, id));
+
+    public async Task<IResult> RecordsAsync(CallerTenant tenant, ConsumerKind kind, string id, string? since, string? limit,
+        CancellationToken cancellationToken)
+    {
+        var (after, max, refusal) = Paging(since, limit);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        if (await consumers.GetAsync(tenant.Id, kind, id, cancellationToken) is null)
+        {
+            return Problems.NotFound(What(kind, id));
+        }
+        var records = await consumers.RecordsAsync(tenant.Id, kind, id, after, max, cancellationToken);
+        return TypedResults.Ok(new RecordPage(id, [.. records.Select(RecordView.From)], records.Count > 0 ? records[^1].Change : after));
+    }
+
+    private static string What(ConsumerKind kind, string id) => $"{(kind == ConsumerKind.Drip ? "drip" : "trigger")} '{id}'";
+
+    /// <summary><c>since</c> (a sequence, default 0) and <c>limit</c> (1 to <see cref="MaxPage"/>) come as text so a bad one gets a problem.</summary>
+    private static (long After, int Max, IResult? Refusal) Paging(string? since, string? limit)
+    {
+        var errors = new List<ValidationError>();
+        long after = 0;
+        var max = DefaultPage;
+        if (since is not null && !long.TryParse(since, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            errors.Add(new ValidationError("$.since", $"the query parameter since='{since}' is not a sequence number (the 'next' of a previous page)"));
+        }
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out max) || max is < 1 or > MaxPage))
+        {
+            errors.Add(new ValidationError("$.limit", $"the query parameter limit='{limit}' is not a whole number from 1 to {MaxPage}"));
+        }
+        return (after, max, errors.Count > 0 ? Problems.Invalid(errors) : null);
+    }
+
+    /// <summary>The body <c>{"segment": "…"}</c> of a drip, <c>{"segment": "…", "on": "entered" | "left"}</c> of a trigger.</summary>
+    private static (Consumer? Consumer, IReadOnlyList<ValidationError> Errors) Read(ConsumerKind kind, string id, JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return (null, [new ValidationError("$", "the body is not a JSON object")]);
+        }
+        var errors = new List<ValidationError>();
+        var segment = body.TryGetProperty("segment", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : null;
+        if (segment is null)
+        {
+            errors.Add(new ValidationError("$.segment", "the id of the segment (a string) is required"));
+        }
+        var on = ChangeKind.Entered;
+        if (kind == ConsumerKind.Trigger
+            && !(body.TryGetProperty("on", out var o) && o.ValueKind == JsonValueKind.String && MembershipChange.TryParseKind(o.GetString(), out on)))
+        {
+            errors.Add(new ValidationError("$.on", "'entered' or 'left' is required: which change fires the trigger"));
+        }
+        return errors.Count > 0 ? (null, errors) : (new Consumer(kind, id, segment!, on), []);
+    }
+}

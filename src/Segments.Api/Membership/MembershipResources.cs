@@ -1,0 +1,28 @@
+using Segments.Core.Membership;
+using Segments.Core.Model;
+
+namespace Segments.Api.Membership;
+
+/// <summary>One change of a segment's feed: <c>kind</c> is <c>entered</c> or <c>left</c>; <c>sequence</c> is the cursor.</summary>
+public sealed record ChangeView(long Sequence, string Contact, string Kind, string At)
+{
+    public static ChangeView From(MembershipChange c) => new(c.Sequence, c.ContactId, MembershipChange.Word(c.Kind), Rfc3339.Format(c.At));
+}
+
+/// <summary>A page of changes in sequence order; ask again with <c>since=next</c> for the following ones.</summary>
+public sealed record ChangePage(string Segment, IReadOnlyList<ChangeView> Changes, long Next);
+
+/// <summary>A drip (<c>on</c> is always <c>entered</c>) or a trigger.</summary>
+public sealed record ConsumerResource(string Id, string Segment, string On)
+{
+    public static ConsumerResource From(Consumer c) => new(c.Id, c.Segment, MembershipChange.Word(c.On));
+}
+
+/// <summary>What a drip or trigger did with one change: the change's sequence, the contact, its kind and instant.</summary>
+public sealed record RecordView(long Change, string Contact, string Kind, string At)
+{
+    public static RecordView From(ConsumerRecord r) => new(r.Change, r.ContactId, MembershipChange.Word(r.Kind), Rfc3339.Format(r.At));
+}
+
+/// <summary>A page of a drip's enrollments or a trigger's firings in change order; ask again with <c>since=next</c>.</summary>
+public sealed record RecordPage(string Id, IReadOnlyList<RecordView> Records, long Next);
