@@ -8,14 +8,15 @@ namespace Segments.Cli.Tests;
 
 /// <summary>
 /// The seed example loaded into a running `segments serve` through the HTTP API gives the answers of
-/// `expected-evaluate.jsonl`, and gives them again after a restart over the same data folder.
+/// `expected-evaluate.jsonl` and a broadcast resolves like `segments resolve`, and both answer the same after a restart
+/// over the same data folder.
 /// </summary>
 public class ServeEndToEndTests
 {
     private const string AsOf = "2026-11-26T12:00:00Z";
 
     [Fact]
-    public async Task The_seed_example_loaded_through_the_api_previews_as_expected_before_and_after_a_restart()
+    public async Task The_seed_example_through_the_api_previews_and_broadcasts_as_expected_before_and_after_a_restart()
     {
         var data = Directory.CreateTempSubdirectory("segments-serve-").FullName;
         var expected = File.ReadAllLines(Path.Combine(SegmentsCommand.SeedFolder, "expected-evaluate.jsonl"))
@@ -26,13 +27,36 @@ public class ServeEndToEndTests
             await LoadSeedAsync(serve.Client);
             await WaitForAsync(async () => (await PreviewsAsync(serve.Client, expected.Keys)).SequenceEqual(expected), serve);
             Assert.Equal(expected, await PreviewsAsync(serve.Client, expected.Keys));
+            await Send(serve.Client, HttpMethod.Post, "broadcasts",
+                $$"""{"id":"b1","segment":"re-permission","list":"newsletter","asOf":"{{AsOf}}"}""", HttpStatusCode.Accepted);
+            await WaitForAsync(async () => (await BroadcastAsync(serve.Client)).GetProperty("status").GetString() == "completed", serve);
+            await AssertResolvedAsExpected(serve.Client);
             await serve.StopAsync();
         }
 
         await using (var restarted = await ServeProcess.StartAsync(data))
         {
             Assert.Equal(expected, await PreviewsAsync(restarted.Client, expected.Keys));
+            await AssertResolvedAsExpected(restarted.Client);
         }
+    }
+
+    private static async Task<JsonElement> BroadcastAsync(HttpClient api) => await api.GetFromJsonAsync<JsonElement>("broadcasts/b1");
+
+    /// <summary>The broadcast's manifest and audience equal `segments resolve` of the same segment, list and T.</summary>
+    private static async Task AssertResolvedAsExpected(HttpClient api)
+    {
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(SegmentsCommand.SeedFolder, "expected-resolve-re-permission-newsletter.json")));
+        var e = expected.RootElement;
+        var manifest = (await BroadcastAsync(api)).GetProperty("manifest");
+        foreach (var key in new[] { "matched", "optedOut", "audience" })
+        {
+            Assert.Equal(e.GetProperty(key).GetInt64(), manifest.GetProperty(key).GetInt64());
+        }
+        Assert.Equal(e.GetProperty("suppressed").GetProperty("hard_bounce").GetInt64(), manifest.GetProperty("suppressed").GetProperty("hard_bounce").GetInt64());
+        var audience = (await api.GetStringAsync("broadcasts/b1/audience")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("contactId").GetString());
+        Assert.Equal(e.GetProperty("members").EnumerateArray().Select(m => m.GetString()), audience);
     }
 
     private static async Task LoadSeedAsync(HttpClient api)

@@ -47,20 +47,22 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
         return TypedResults.Accepted($"/api/broadcasts/{broadcast.Id}", BroadcastView.Of(broadcast.Id, state!));
     }
 
+    /// <summary>The orchestration's state, or for a broadcast the backend no longer knows, its manifest (the record of a completed send).</summary>
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
-        await StateAsync(tenant, id, cancellationToken) is { } state
-            ? TypedResults.Ok(BroadcastView.Of(id, state))
-            : Problems.NotFound($"broadcast '{id}'");
+        await StateAsync(tenant, id, cancellationToken) is { } state ? TypedResults.Ok(BroadcastView.Of(id, state))
+        : await ManifestAsync(tenant, id, cancellationToken) is { } manifest ? TypedResults.Ok(BroadcastView.Completed(id, manifest))
+        : Problems.NotFound($"broadcast '{id}'");
 
     /// <summary>The audience as NDJSON <c>{contactId, email}</c>, in contact id order, streamed from the parts.</summary>
     public async Task<IResult> AudienceAsync(CallerTenant tenant, string id, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (await StateAsync(tenant, id, cancellationToken) is null)
+        var address = new AudienceAddress(tenant.Id, id);
+        var manifest = await ManifestAsync(tenant, id, cancellationToken);
+        if (manifest is null && await StateAsync(tenant, id, cancellationToken) is null)
         {
             return Problems.NotFound($"broadcast '{id}'");
         }
-        var address = new AudienceAddress(tenant.Id, id);
-        if (await sink.ReadManifestAsync(address, cancellationToken) is not { } manifest)
+        if (manifest is null)
         {
             return Problems.Refusal(StatusCodes.Status409Conflict, "The audience is not resolved yet", "$",
                 $"broadcast '{id}' has no audience yet; GET /api/broadcasts/{id} tells when it is completed");
@@ -83,6 +85,9 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
         Core.Language.DefinitionParser.IdShape().IsMatch(id)
             ? await durable.GetInstanceAsync(BroadcastInstance.Id(tenant.Id, id), getInputsAndOutputs: true, cancellationToken)
             : null;
+
+    private async Task<AudienceManifest?> ManifestAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
+        Core.Language.DefinitionParser.IdShape().IsMatch(id) ? await sink.ReadManifestAsync(new AudienceAddress(tenant.Id, id), cancellationToken) : null;
 
     private static async Task WriteAsync(HttpResponse response, List<Recipient> batch, CancellationToken cancellationToken)
     {

@@ -41,5 +41,9 @@ public sealed record BroadcastView(
             state.FailureDetails is { } failure ? new BroadcastError(failure.ErrorMessage) : null);
     }
 
+    /// <summary>A completed broadcast known only by its manifest (the Durable state of a single-machine run is gone after a restart).</summary>
+    public static BroadcastView Completed(string id, AudienceManifest manifest) =>
+        new(id, manifest.Segment, manifest.List, null, manifest.AsOf, "completed", null, manifest, null);
+
     private static string? Format(DateTimeOffset? at) => at is { } value ? Rfc3339.Format(value) : null;
 }

@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Api;
+using Segments.Api.Broadcasts;
 using Segments.Api.Ingestion;
+using Segments.Api.Membership;
 using Segments.Azure.Audiences;
 using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
@@ -11,6 +14,7 @@ using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;
 using Segments.Core.Tenancy;
 using Segments.Embedded;
+using Segments.Orchestration;
 
 namespace Segments.Cli.Serve;
 
@@ -52,10 +56,17 @@ internal static class LocalHost
         services.AddEmbeddedRuntime(dataDirectory);
         services.AddSegmentsApi(configuration);
         services.AddIngestion(configuration);
+        services.AddMembershipApi();
+        // Broadcasts: the resolution orchestration on the in-memory Durable Task backend (its state lives as long
+        // as the process; the audiences and manifests it writes stay in the data folder).
+        services.AddInMemoryDurableTask(tasks => tasks.AddAudienceResolution());
+        services.AddBroadcastsApi();
 
         var app = builder.Build();
         app.MapSegmentsApi();
         app.MapIngestionApi();
+        app.MapMembershipApi();
+        app.MapBroadcastsApi();
         return (app, generated);
     }
 }
