@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Segments.Api;
+using Segments.Api.Broadcasts;
+using Segments.Api.Http;
+using Segments.Api.Ingestion;
+using Segments.Azure.Audiences;
+using Segments.Azure.Catalog;
+using Segments.Azure.Cosmos;
+using Segments.Azure.EventHubs;
+using Segments.Core.Hosting;
+
+namespace Segments.Functions;
+
+/// <summary>
+/// The Functions app's services: the parts of <c>segments serve</c> with every store on its Azure service (the
+/// settings of <c>local.settings.sample.json</c> and <c>infra/app-settings.json</c>, validated at start-up), and the
+/// Event Hubs processor hosted in the worker, folding the stream into Cosmos DB (dead letters in Blob storage).
+/// </summary>
+public static class FunctionsComposition
+{
+    public static IServiceCollection AddSegmentsFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCosmosContactStore(configuration);
+        services.AddTableStorageCatalog(configuration);
+        services.AddBlobAudienceSink(configuration);
+        services.AddEventHubsStream(configuration);
+        services.AddStreamFold(configuration);
+        services.AddSegmentsApi(configuration);
+        services.AddIngestion(configuration);
+        // The broadcast functions make their handlers around the Durable client bound to each call; this registration
+        // only tells the route table (OpenAPI) that the broadcast routes take their handler from the container.
+        services.AddSingleton<BroadcastHandlers>(_ =>
+            throw new InvalidOperationException("the Functions app makes BroadcastHandlers per call, around its bound Durable client"));
+        services.AddApiRouteTable();
+        return services;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+
+namespace Segments.Api.Authentication;
+
+/// <summary>
+/// The API-key check of the routes for a host that calls the handlers itself instead of through endpoint routing
+/// and its authorization middleware (the Functions app): the same scheme, and the same 401 problem, as
+/// <c>segments serve</c>.
+/// </summary>
+public static class ApiKeyCaller
+{
+    /// <summary>Runs <paramref name="handle"/> as the tenant of the request's API key, or answers 401.</summary>
+    public static async Task<IResult> WithCallerAsync(HttpContext context, Func<CallerTenant, Task<IResult>> handle)
+    {
+        var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
+        if (!result.Succeeded)
+        {
+            return TypedResults.Challenge(authenticationSchemes: [ApiKeyAuthenticationHandler.SchemeName]);
+        }
+        context.User = result.Principal;
+        return await handle((await CallerTenant.BindAsync(context))!);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.DurableTask;
+using Segments.Orchestration;
+
+namespace Segments.Functions.Tests;
+
+/// <summary>The functions.metadata the build writes: what the Functions host will index.</summary>
+public sealed partial class MetadataTests
+{
+    /// <summary>Routes of http-api.md that no host serves yet (no handler in Segments.Api): none may be a function either.</summary>
+    private static readonly string[] NotServedYet =
+    [
+        "GET /api/segments/{id}/changes",
+        "GET /api/segments/{id}/report",
+        "PUT /api/drips/{id}",
+        "GET /api/drips/{id}/enrollments",
+        "PUT /api/triggers/{id}",
+        "GET /api/triggers/{id}/firings",
+    ];
+
+    private static readonly JsonArray Functions = JsonNode.Parse(File.ReadAllText(Repository.FunctionsMetadata))!.AsArray();
+
+    [Fact]
+    public void Every_route_of_the_http_api_document_is_an_http_function_unless_no_host_serves_it_yet()
+    {
+        var functions = HttpRoutes();
+        var missing = DocumentedRoutes().Except(NotServedYet).Where(r => !functions.Contains(r)).ToList();
+        Assert.Empty(missing);
+        using var services = FunctionsApp.Services();
+        var served = FunctionsApp.ServeRoutes(services);
+        var servedAfterAll = NotServedYet.Where(r => functions.Contains(r) || served.Contains(r)).ToList();
+        Assert.Empty(servedAfterAll);
+    }
+
+    [Fact]
+    public void The_http_functions_are_the_routes_of_segments_serve()
+    {
+        using var services = FunctionsApp.Services();
+        Assert.Equal(FunctionsApp.ServeRoutes(services).Order(), HttpRoutes().Order());
+    }
+
+    [Fact]
+    public void Every_http_function_is_anonymous_to_the_host_because_the_app_checks_api_keys_itself()
+    {
+        Assert.All(Triggers("httpTrigger"), t => Assert.Equal("anonymous", (string?)t.Binding["authLevel"], ignoreCase: true));
+    }
+
+    [Fact]
+    public void The_orchestrator_and_every_activity_are_durable_functions_named_after_their_classes()
+    {
+        var types = typeof(ResolveAudienceOrchestrator).Assembly.GetTypes().Where(t => !t.IsAbstract).ToList();
+        var orchestrators = types.Where(t => Derives(t, typeof(TaskOrchestrator<,>))).Select(t => t.Name).Order();
+        var activities = types.Where(t => Derives(t, typeof(TaskActivity<,>))).Select(t => t.Name).Order();
+
+        Assert.Equal(["ResolveAudienceOrchestrator"], orchestrators);
+        Assert.Equal(orchestrators, Triggers("orchestrationTrigger").Select(t => t.Function).Order());
+        Assert.Equal(4, activities.Count());
+        Assert.Equal(activities, Triggers("activityTrigger").Select(t => t.Function).Order());
+    }
+
+    /// <summary>"METHOD /prefix/route" of every HTTP trigger, under the route prefix of host.json.</summary>
+    private static HashSet<string> HttpRoutes()
+    {
+        var prefix = (string)JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "host.json")))!["extensions"]!["http"]!["routePrefix"]!;
+        return Triggers("httpTrigger")
+            .SelectMany(t => t.Binding["methods"]!.AsArray().Select(m => $"{((string)m!).ToUpperInvariant()} /{prefix}/{(string)t.Binding["route"]!}"))
+            .ToHashSet();
+    }
+
+    /// <summary>Every "METHOD /api/path" in http-api.md (query strings dropped), and the OpenAPI document it names.</summary>
+    private static IEnumerable<string> DocumentedRoutes()
+    {
+        var routes = RoutePattern().Matches(File.ReadAllText(Repository.SharedDocument("http-api.md")))
+            .Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value}").Distinct().ToList();
+        Assert.True(routes.Count >= 20, $"read only {routes.Count} routes from http-api.md");
+        return routes.Append("GET /api/openapi.json");
+    }
+
+    private static IEnumerable<(string Function, JsonObject Binding)> Triggers(string type) =>
+        Functions.Select(f => f!.AsObject()).SelectMany(f => f["bindings"]!.AsArray().Select(b => b!.AsObject())
+            .Where(b => (string?)b["type"] == type).Select(b => ((string)f["name"]!, b)));
+
+    private static bool Derives(Type type, Type generic)
+    {
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == generic)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [GeneratedRegex(@"`(GET|PUT|POST|DELETE|PATCH) (/api/[^`?\s]+)[^`]*`")]
+    private static partial Regex RoutePattern();
+}
