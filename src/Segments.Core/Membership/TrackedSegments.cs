@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Segments.Core.Catalog;
 using Segments.Core.Evaluation;
-using Segments.Core.Language;
 
 namespace Segments.Core.Membership;
 
@@ -31,15 +30,11 @@ public sealed class TrackedSegments(ICatalogStore catalog)
         IReadOnlyList<TrackedSegment> segments = [];
         if (tracked.Count > 0)
         {
-            var definitions = snapshot.Segments.Select(e => Parse(e, snapshot)).ToDictionary(d => d.Id, StringComparer.Ordinal);
+            var definitions = CatalogDefinitions.Of(snapshot);
             var set = new SegmentSet(definitions.Values);
             segments = [.. tracked.Select(id => new TrackedSegment(set[id], TimeEdges.Of(definitions[id], definitions)))];
         }
         _compiled[tenant] = (snapshot.Revision, segments);
         return segments;
     }
-
-    private static SegmentDefinition Parse(CatalogEntry entry, CatalogSnapshot snapshot) =>
-        DefinitionParser.Parse(entry.Definition!.Json, snapshot.Schema).Definition
-        ?? throw new InvalidDataException($"the stored {entry.User} no longer validates");
 }

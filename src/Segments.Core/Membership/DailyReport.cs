@@ -1,0 +1,27 @@
+using Segments.Core.Catalog;
+using Segments.Core.Evaluation;
+using Segments.Core.Ports;
+
+namespace Segments.Core.Membership;
+
+/// <summary>
+/// Takes a tenant's daily snapshot: every segment's members counted as of one instant over a scan of all contacts,
+/// kept under that instant's UTC day (taken again, the day's counts are replaced). A scheduler takes it once a day.
+/// </summary>
+public sealed class DailyReport(ICatalogStore catalog, IContactStore contacts, IReportStore reports)
+{
+    public async Task<IReadOnlyList<DailyCount>> TakeAsync(string tenant, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        var counter = new MembershipCounter(new SegmentSet(CatalogDefinitions.Of(await catalog.ReadAsync(tenant, cancellationToken)).Values), asOf);
+        foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
+        {
+            await foreach (var contact in contacts.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
+            {
+                counter.Add(contact);
+            }
+        }
+        var counts = counter.Counts();
+        await reports.PutDayAsync(tenant, DateOnly.FromDateTime(asOf.UtcDateTime), counts, cancellationToken);
+        return counts;
+    }
+}

@@ -1,0 +1,77 @@
+using Segments.Core.Documents;
+using Segments.Core.Evaluation;
+
+namespace Segments.Core.Membership;
+
+/// <summary>What a report slices by: nothing (the total), the contact's country, its device client, or its lists.</summary>
+public enum Slicing : byte
+{
+    Total,
+    Country,
+    Client,
+    List,
+}
+
+/// <summary>How many members a segment had on a day (counted as of the day's report instant), in one slice.</summary>
+public sealed record DailyCount(string Segment, DateOnly Day, Slicing By, string Slice, long Count);
+
+/// <summary>
+/// Counts the members of every segment at one instant, in total and sliced, one contact at a time (a scan need not
+/// be held in memory). A contact's country and device client are those of its latest event at or before the instant
+/// that has them (<see cref="Unknown"/> without one), so these slices sum to the total; list slices count a member
+/// once per list it has a status on (<see cref="Unknown"/> when none), so they overlap.
+/// </summary>
+public sealed class MembershipCounter(SegmentSet segments, DateTimeOffset asOf)
+{
+    public const string Unknown = "(unknown)";
+
+    private readonly AsOf _at = new(asOf);
+    private readonly List<CompiledSegment> _segments = [.. segments.All];
+    private readonly Dictionary<(string Segment, Slicing By, string Slice), long> _counts = [];
+
+    public void Add(ContactDocument contact)
+    {
+        (string Country, string Client, string[] Lists)? slices = null;
+        foreach (var segment in _segments.Where(s => s.Matches(contact, _at)))
+        {
+            slices ??= SlicesOf(contact, _at.Ticks);
+            var id = segment.Definition.Id;
+            Count((id, Slicing.Total, ""));
+            Count((id, Slicing.Country, slices.Value.Country));
+            Count((id, Slicing.Client, slices.Value.Client));
+            foreach (var list in slices.Value.Lists)
+            {
+                Count((id, Slicing.List, list));
+            }
+        }
+    }
+
+    /// <summary>The counts so far, under the instant's UTC day; every segment has a total, zero included.</summary>
+    public IReadOnlyList<DailyCount> Counts()
+    {
+        var day = DateOnly.FromDateTime(_at.Instant.UtcDateTime);
+        var totals = _segments.Select(s => (s.Definition.Id, Slicing.Total, "")).Where(k => !_counts.ContainsKey(k)).Select(k => (Key: k, Count: 0L));
+        return [.. _counts.Select(c => (c.Key, Count: c.Value)).Concat(totals)
+            .Select(c => new DailyCount(c.Key.Item1, day, c.Key.Item2, c.Key.Item3, c.Count))
+            .OrderBy(c => c.Segment, StringComparer.Ordinal).ThenBy(c => c.By).ThenBy(c => c.Slice, StringComparer.Ordinal)];
+    }
+
+    private void Count((string, Slicing, string) key) => _counts[key] = _counts.GetValueOrDefault(key) + 1;
+
+    private static (string Country, string Client, string[] Lists) SlicesOf(ContactDocument contact, long ticks)
+    {
+        string? country = null, client = null;
+        // Events are kept in time order: the latest ones at or before the instant decide.
+        for (var i = contact.Events.Length - 1; i >= 0 && (country is null || client is null); i--)
+        {
+            var e = contact.Events[i];
+            if (e.At <= ticks)
+            {
+                country ??= e.Info.Geo?.Get(0);
+                client ??= e.Info.Device?.Get(0);
+            }
+        }
+        string[] lists = [.. contact.Lists.Select(l => l.Key).Order(StringComparer.Ordinal)];
+        return (country ?? Unknown, client ?? Unknown, lists.Length > 0 ? lists : [Unknown]);
+    }
+}
