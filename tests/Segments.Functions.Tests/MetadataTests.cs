@@ -59,6 +59,13 @@ public sealed partial class MetadataTests
         Assert.Equal(activities, Triggers("activityTrigger").Select(t => t.Function).Order());
     }
 
+    [Fact]
+    public void The_package_tells_the_host_to_load_the_durable_extension()
+    {
+        var extensions = JsonNode.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(Repository.FunctionsMetadata)!, "extensions.json")))!;
+        Assert.Contains("DurableTask", extensions["extensions"]!.AsArray().Select(e => (string?)e!["name"]));
+    }
+
     /// <summary>"METHOD /prefix/route" of every HTTP trigger, under the route prefix of host.json.</summary>
     private static HashSet<string> HttpRoutes()
     {
