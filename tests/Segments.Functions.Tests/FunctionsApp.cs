@@ -47,8 +47,8 @@ internal static class FunctionsApp
         .AddSingleton(configuration)
         .AddSingleton<IHostEnvironment>(new HostingEnvironment { ApplicationName = "Segments.Functions", EnvironmentName = Environments.Production });
 
-    /// <summary>The routes <c>segments serve</c> maps, as "METHOD /path" (the route table the Functions app describes in OpenAPI).</summary>
-    public static IReadOnlySet<string> ServeRoutes(IServiceProvider services) =>
+    /// <summary>The shared route table (<c>ApiRouteTable</c>: the routes of <c>Segments.Api</c> the Functions app serves and describes in OpenAPI), as "METHOD /path".</summary>
+    public static IReadOnlySet<string> RouteTable(IServiceProvider services) =>
         services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .ToHashSet();

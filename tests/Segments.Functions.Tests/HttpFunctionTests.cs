@@ -57,7 +57,7 @@ public sealed class HttpFunctionTests
 
         Assert.Equal(200, status);
         var paths = JsonNode.Parse(body)!["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
-        var routes = FunctionsApp.ServeRoutes(services).Select(r => r[(r.IndexOf(' ') + 1)..]).Where(p => p != "/api/openapi.json").ToHashSet();
+        var routes = FunctionsApp.RouteTable(services).Select(r => r[(r.IndexOf(' ') + 1)..]).Where(p => p != "/api/openapi.json").ToHashSet();
         Assert.Equal(routes.Order(), paths.Order());
     }
 
