@@ -39,6 +39,7 @@ public static class EmbeddedRuntime
         services.TryAddSingleton<IAudienceSink>(_ => new FolderAudienceSink(Path.Combine(root, "audiences")));
         services.TryAddSingleton<IMembershipStore>(_ => new SqliteMembershipStore(Sqlite("membership.db")));
         services.TryAddSingleton<IConsumerStore>(_ => new SqliteConsumerStore(Sqlite("membership.db")));
+        services.TryAddSingleton<IReportStore>(_ => new SqliteReportStore(Sqlite("membership.db")));
         services.AddMembershipTracking().AddHostedService<TimeSweepLoop>();
         if (!services.Any(d => d.ServiceType == typeof(IEventPublisher)))
         {

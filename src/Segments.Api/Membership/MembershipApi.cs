@@ -10,14 +10,15 @@ namespace Segments.Api.Membership;
 public static class MembershipApi
 {
     /// <summary>
-    /// The handlers and the membership tracker. The host registers the <see cref="IMembershipStore"/> and the
-    /// <see cref="IConsumerStore"/> (with <see cref="SegmentsApi.AddSegmentsApi"/>, which brings the catalog).
+    /// The handlers, the membership tracker and the daily report of each configured tenant. The host registers the
+    /// <see cref="IMembershipStore"/>, <see cref="IConsumerStore"/> and <see cref="IReportStore"/> (with
+    /// <see cref="SegmentsApi.AddSegmentsApi"/>, which brings the catalog and the tenants).
     /// </summary>
     public static IServiceCollection AddMembershipApi(this IServiceCollection services) =>
-        services.AddMembershipTracking().AddSingleton<MembershipHandlers>();
+        services.AddMembershipTracking().AddSingleton<MembershipHandlers>().AddSingleton<ReportHandlers>().AddHostedService<DailyReportLoop>();
 
     /// <summary>
-    /// <c>GET /api/segments/{id}/changes</c>, <c>PUT|GET /api/drips/{id}</c>, <c>GET /api/drips/{id}/enrollments</c>,
+    /// <c>GET /api/segments/{id}/changes</c>, <c>GET /api/segments/{id}/report</c>, <c>PUT|GET /api/drips/{id}</c>, <c>GET /api/drips/{id}/enrollments</c>,
     /// <c>PUT|GET /api/triggers/{id}</c>, <c>GET /api/triggers/{id}/firings</c>; an API key is required.
     /// </summary>
     public static IEndpointRouteBuilder MapMembershipApi(this IEndpointRouteBuilder endpoints)
@@ -27,6 +28,10 @@ public static class MembershipApi
                 h.ChangesAsync(t, id, since, limit, ct))
             .WithTags("Segments").WithSummary("Contacts entering and leaving a segment used by a drip or trigger, in recorded order, after since")
             .Produces<ChangePage>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/segments/{id}/report", (ReportHandlers h, CallerTenant t, string id, string? from, string? to, string? by, CancellationToken ct) =>
+                h.GetAsync(t, id, from, to, by, ct))
+            .WithTags("Segments").WithSummary("Daily member counts from one day to another, in total or by country, client or list")
+            .Produces<ReportResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         Consumers(api.MapGroup("/drips").WithTags("Drips"), ConsumerKind.Drip, "enrollments", "Contacts enrolled, once each, on entering the segment");
         Consumers(api.MapGroup("/triggers").WithTags("Triggers"), ConsumerKind.Trigger, "firings", "Firings, once per change of the kind 'on'");
         return endpoints;

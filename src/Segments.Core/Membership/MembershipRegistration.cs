@@ -7,8 +7,9 @@ namespace Segments.Core.Membership;
 public static class MembershipRegistration
 {
     /// <summary>
-    /// The tracker (as the fold's <see cref="IContactWritten"/>) and the time sweep. The host registers the
-    /// <see cref="IMembershipStore"/>, the <see cref="IConsumerStore"/> and runs the sweep on a schedule.
+    /// The tracker (as the fold's <see cref="IContactWritten"/>), the time sweep and the daily report. The host registers
+    /// the <see cref="IMembershipStore"/>, <see cref="IConsumerStore"/> and <see cref="IReportStore"/>, and runs the
+    /// sweep and the report on a schedule.
     /// </summary>
     public static IServiceCollection AddMembershipTracking(this IServiceCollection services)
     {
@@ -17,6 +18,7 @@ public static class MembershipRegistration
         services.TryAddSingleton<MembershipTracker>();
         services.TryAddSingleton<IContactWritten>(provider => provider.GetRequiredService<MembershipTracker>());
         services.TryAddSingleton<TimeSweep>();
+        services.TryAddSingleton<DailyReport>();
         return services;
     }
 }

@@ -73,8 +73,8 @@ public abstract class MembershipApiTests : IAsyncLifetime
             written: _app.Services.GetRequiredService<IContactWritten>())
             .HandleAsync([new StreamMessage(tenant, Encoding.UTF8.GetBytes(json), Guid.NewGuid().ToString("N"))]);
 
-    private static string Open(string id, DateTimeOffset at) =>
-        $$"""{"id":"{{id}}","contactId":"c1","kind":"email","name":"open","at":"{{at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}}"}""";
+    private static string Open(string id, DateTimeOffset at, string contact = "c1", string country = "DE") =>
+        $$$"""{"id":"{{{id}}}","contactId":"{{{contact}}}","kind":"email","name":"open","at":"{{{at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}}}","geo":{"country":"{{{country}}}"}}""";
 
     private static IEnumerable<(string, string)> Items(JsonElement page, string property) =>
         page.GetProperty(property).EnumerateArray().Select(e => (e.GetProperty("contact").GetString()!, e.GetProperty("kind").GetString()!));
@@ -101,6 +101,28 @@ public abstract class MembershipApiTests : IAsyncLifetime
 
         Assert.Equal([("c1", "entered")], Items(await (await _a.GetAsync("/api/drips/welcome-back/enrollments")).JsonAsync(), "records"));
         Assert.Equal([("c1", "entered")], Items(await (await _a.GetAsync("/api/triggers/went-quiet/firings")).JsonAsync(), "records"));
+    }
+
+    [Fact]
+    public async Task The_report_has_each_day_s_counts_and_its_country_slices_sum_to_the_total()
+    {
+        await FoldAsync(TestTenant.A.Id, Open("e1", LastOpen, "c1", "DE"));
+        await FoldAsync(TestTenant.A.Id, Open("e2", LastOpen, "c2", "FR"));
+        await FoldAsync(TestTenant.A.Id, Open("e3", LastOpen + TimeSpan.FromDays(30), "c3", "FR"));
+        var report = _app.Services.GetRequiredService<DailyReport>();
+        _clock.SetUtcNow(LastOpen + TimeSpan.FromDays(61));
+        await report.TakeAsync(TestTenant.A.Id, _clock.GetUtcNow());
+        _clock.SetUtcNow(LastOpen + TimeSpan.FromDays(91));
+        await report.TakeAsync(TestTenant.A.Id, _clock.GetUtcNow());
+
+        var total = await (await _a.GetAsync("/api/segments/win-back/report?from=2026-10-01&to=2026-12-31")).JsonAsync();
+        Assert.Equal([("2026-11-01", 2L), ("2026-12-01", 3L)], total.GetProperty("counts").EnumerateArray()
+            .Select(c => (c.GetProperty("day").GetString()!, c.GetProperty("count").GetInt64())));
+        var byCountry = await (await _a.GetAsync("/api/segments/win-back/report?from=2026-12-01&to=2026-12-01&by=country")).JsonAsync();
+        Assert.Equal([("DE", 1L), ("FR", 2L)], byCountry.GetProperty("counts").EnumerateArray()
+            .Select(c => (c.GetProperty("slice").GetString()!, c.GetProperty("count").GetInt64())));
+        await (await _a.GetAsync("/api/segments/win-back/report?by=city")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _b.GetAsync("/api/segments/win-back/report")).ProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -141,7 +163,8 @@ public abstract class MembershipApiTests : IAsyncLifetime
 public sealed class InMemoryMembershipApiTests : MembershipApiTests
 {
     protected override void Stores(IServiceCollection services) =>
-        services.AddSingleton<IMembershipStore, InMemoryMembershipStore>().AddSingleton<IConsumerStore, InMemoryConsumerStore>();
+        services.AddSingleton<IMembershipStore, InMemoryMembershipStore>().AddSingleton<IConsumerStore, InMemoryConsumerStore>()
+            .AddSingleton<IReportStore, InMemoryReportStore>();
 }
 
 public sealed class SqliteMembershipApiTests : MembershipApiTests, IDisposable
@@ -151,7 +174,8 @@ public sealed class SqliteMembershipApiTests : MembershipApiTests, IDisposable
     protected override void Stores(IServiceCollection services)
     {
         var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "membership.db"), Pooling = false }.ToString();
-        services.AddSingleton<IMembershipStore>(new SqliteMembershipStore(connection)).AddSingleton<IConsumerStore>(new SqliteConsumerStore(connection));
+        services.AddSingleton<IMembershipStore>(new SqliteMembershipStore(connection)).AddSingleton<IConsumerStore>(new SqliteConsumerStore(connection))
+            .AddSingleton<IReportStore>(new SqliteReportStore(connection));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
