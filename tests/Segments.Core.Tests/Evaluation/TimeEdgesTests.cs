@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
-using Segments.Core.Documents;
 using Segments.Core.Evaluation;
-using Segments.Core.Offline;
+using Segments.Core.Tests.Documents;
 using Segments.Core.Tests.Reference;
 
 namespace Segments.Core.Tests.Evaluation;
@@ -54,36 +52,24 @@ public class TimeEdgesTests
     public void Membership_never_changes_between_a_contact_and_its_next_edge(int seed)
     {
         var data = RandomDataSet.Generate(seed, contacts: 40, definitions: 25);
-        var folder = Directory.CreateTempSubdirectory("segments-edges-").FullName;
-        try
+        var loaded = RandomDataSets.Load(data);
+        var set = new SegmentSet(loaded.Definitions);
+        var byId = loaded.Definitions.ToDictionary(d => d.Id);
+        var random = new Random(seed);
+        foreach (var definition in loaded.Definitions)
         {
-            File.WriteAllText(Path.Combine(folder, "schema.json"), data.Schema.ToJsonString());
-            File.WriteAllLines(Path.Combine(folder, "contacts.jsonl"), data.Contacts.Select(c => c.ToJsonString()));
-            File.WriteAllLines(Path.Combine(folder, "events.jsonl"), data.Events.Select(e => e.ToJsonString()));
-            File.WriteAllText(Path.Combine(folder, "segments.json"), new JsonArray([.. data.Definitions.Select(d => d.DeepClone())]).ToJsonString());
-            var loaded = DataSet.Load(folder, new FoldOptions { Horizon = TimeSpan.FromDays(3650) });
-            var set = new SegmentSet(loaded.Definitions);
-            var byId = loaded.Definitions.ToDictionary(d => d.Id);
-            var random = new Random(seed);
-            foreach (var definition in loaded.Definitions)
+            var edges = TimeEdges.Of(definition, byId);
+            foreach (var contact in loaded.Contacts)
             {
-                var edges = TimeEdges.Of(definition, byId);
-                foreach (var contact in loaded.Contacts)
+                var t = data.AsOf - TimeSpan.FromDays(random.Next(0, 60));
+                var member = set[definition.Id].Matches(contact, new AsOf(t));
+                var next = edges.Next(contact, t) ?? t + TimeSpan.FromDays(400);
+                foreach (var probe in new[] { next - TimeSpan.FromTicks(1), t + (next - t) / 2, t + (next - t) / 3 })
                 {
-                    var t = data.AsOf - TimeSpan.FromDays(random.Next(0, 60));
-                    var member = set[definition.Id].Matches(contact, new AsOf(t));
-                    var next = edges.Next(contact, t) ?? t + TimeSpan.FromDays(400);
-                    foreach (var probe in new[] { next - TimeSpan.FromTicks(1), t + (next - t) / 2, t + (next - t) / 3 })
-                    {
-                        Assert.True(member == set[definition.Id].Matches(contact, new AsOf(probe)),
-                            $"{definition.Id} for {contact.Id}: {member} at {t:O} but not at {probe:O}, before the next edge {next:O}");
-                    }
+                    Assert.True(member == set[definition.Id].Matches(contact, new AsOf(probe)),
+                        $"{definition.Id} for {contact.Id}: {member} at {t:O} but not at {probe:O}, before the next edge {next:O}");
                 }
             }
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
-using Segments.Core.Documents;
 using Segments.Core.Evaluation;
-using Segments.Core.Offline;
+using Segments.Core.Tests.Documents;
 
 namespace Segments.Core.Tests.Reference;
 
@@ -11,10 +9,6 @@ namespace Segments.Core.Tests.Reference;
 /// </summary>
 public class DifferentialTests
 {
-    // The generator spreads events over ~500 days and past T; compaction beyond the horizon is tested on
-    // its own (ContactFolderTests), so here the horizon covers the whole span.
-    private static readonly FoldOptions WholeSpan = new() { Horizon = TimeSpan.FromDays(3650) };
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -27,28 +21,20 @@ public class DifferentialTests
     public void Folded_evaluation_equals_brute_force_over_raw_events(int seed)
     {
         var data = RandomDataSet.Generate(seed, contacts: 150, definitions: 30);
-        var folder = Write(data);
-        try
+        var loaded = RandomDataSets.Load(data);
+        var engine = new SegmentSet(loaded.Definitions);
+        var reference = new BruteForceEvaluator(data.Schema, data.Contacts, data.Events, data.Definitions);
+        foreach (var at in new[] { data.AsOf, data.AsOf.AddDays(-30), data.AsOf.AddSeconds(0.5) })
         {
-            var loaded = DataSet.Load(folder, WholeSpan);
-            var engine = new SegmentSet(loaded.Definitions);
-            var reference = new BruteForceEvaluator(data.Schema, data.Contacts, data.Events, data.Definitions);
-            foreach (var at in new[] { data.AsOf, data.AsOf.AddDays(-30), data.AsOf.AddSeconds(0.5) })
+            foreach (var definition in data.Definitions)
             {
-                foreach (var definition in data.Definitions)
-                {
-                    var id = definition["id"]!.GetValue<string>();
-                    var expected = reference.Members(id, at);
-                    var actual = engine[id].Members(loaded.Contacts, at);
-                    Assert.True(expected.SequenceEqual(actual),
-                        $"seed {seed}, segment {id} at {at:O}: {definition.ToJsonString()}\n" +
-                        $"only brute force: {string.Join(",", expected.Except(actual))}\nonly engine: {string.Join(",", actual.Except(expected))}");
-                }
+                var id = definition["id"]!.GetValue<string>();
+                var expected = reference.Members(id, at);
+                var actual = engine[id].Members(loaded.Contacts, at);
+                Assert.True(expected.SequenceEqual(actual),
+                    $"seed {seed}, segment {id} at {at:O}: {definition.ToJsonString()}\n" +
+                    $"only brute force: {string.Join(",", expected.Except(actual))}\nonly engine: {string.Join(",", actual.Except(expected))}");
             }
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -57,23 +43,13 @@ public class DifferentialTests
     {
         var data = RandomDataSet.Generate(42, contacts: 100, definitions: 30);
         var shuffled = data with { Events = [.. data.Events.AsEnumerable().Reverse().Concat(data.Events.Take(200))] };
-        var a = DataSet.Load(Write(data));
-        var b = DataSet.Load(Write(shuffled));
+        var a = RandomDataSets.Load(data);
+        var b = RandomDataSets.Load(shuffled);
         var setA = new SegmentSet(a.Definitions);
         var setB = new SegmentSet(b.Definitions);
         foreach (var definition in a.Definitions)
         {
             Assert.Equal(setA[definition.Id].Members(a.Contacts, data.AsOf), setB[definition.Id].Members(b.Contacts, data.AsOf));
         }
-    }
-
-    private static string Write(RandomDataSet data)
-    {
-        var folder = Directory.CreateTempSubdirectory("segments-differential-").FullName;
-        File.WriteAllText(Path.Combine(folder, "schema.json"), data.Schema.ToJsonString());
-        File.WriteAllLines(Path.Combine(folder, "contacts.jsonl"), data.Contacts.Select(c => c.ToJsonString()));
-        File.WriteAllLines(Path.Combine(folder, "events.jsonl"), data.Events.Select(e => e.ToJsonString()));
-        File.WriteAllText(Path.Combine(folder, "segments.json"), new JsonArray([.. data.Definitions.Select(d => d.DeepClone())]).ToJsonString());
-        return folder;
     }
 }
