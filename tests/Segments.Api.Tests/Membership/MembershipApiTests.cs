@@ -89,6 +89,11 @@ public abstract class MembershipApiTests : IAsyncLifetime
         await FoldAsync(TestTenant.A.Id, Open("e1", LastOpen));
         _clock.SetUtcNow(LastOpen + TimeSpan.FromDays(60) + TimeSpan.FromSeconds(15));
         Assert.Equal(1, await _app.Services.GetRequiredService<TimeSweep>().RunAsync());
+        // Replays (the batch again, the edge evaluated again) record nothing twice, on every store.
+        await FoldAsync(TestTenant.A.Id, Open("e1", LastOpen));
+        var contact = (await _app.Services.GetRequiredService<IContactStore>().ReadAsync(TestTenant.A.Id, "c1"))!.Document;
+        await _app.Services.GetRequiredService<MembershipTracker>().EvaluateAsync(TestTenant.A.Id, contact, LastOpen + TimeSpan.FromDays(60),
+            "win-back", CancellationToken.None);
         await FoldAsync(TestTenant.A.Id, Open("e2", _clock.GetUtcNow()));
 
         var changes = await (await _a.GetAsync("/api/segments/win-back/changes")).JsonAsync();
