@@ -61,6 +61,21 @@ public sealed class HttpFunctionTests
         Assert.Equal(routes.Order(), paths.Order());
     }
 
+    [Fact]
+    public async Task The_pixel_function_answers_a_gif_even_to_a_hit_without_a_pixel_key()
+    {
+        await using var services = FunctionsApp.Services();
+        var context = FunctionsApp.Request(services, "GET", "/api/px.gif");
+        context.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?e=page_view");
+
+        var (status, _) = await FunctionsApp.ExecuteAsync(context,
+            await ActivatorUtilities.CreateInstance<PublicFunctions>(context.RequestServices).Gif(context.Request));
+
+        Assert.Equal(200, status);
+        Assert.Equal("image/gif", context.Response.ContentType);
+        Assert.Equal(Api.Pixel.Gif.Bytes, ((MemoryStream)context.Response.Body).ToArray());
+    }
+
     private static SegmentFunctions Segments(Microsoft.AspNetCore.Http.HttpContext context) =>
         ActivatorUtilities.CreateInstance<SegmentFunctions>(context.RequestServices);
 }
