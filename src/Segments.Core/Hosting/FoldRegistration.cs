@@ -34,11 +34,13 @@ public static class FoldRegistration
         {
             AttributionWindow = TimeSpan.FromDays(provider.GetRequiredService<IOptions<AttributionOptions>>().Value.WindowDays),
         }));
+        // With membership tracking registered (drips and triggers), every written document is re-evaluated.
         services.TryAddSingleton<IStreamBatchHandler>(provider => new StreamFolder(
             provider.GetRequiredService<IContactStore>(),
             provider.GetRequiredService<IDeadLetterStore>(),
             provider.GetRequiredService<ContactFolder>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            written: provider.GetService<IContactWritten>()));
         return services;
     }
 }
