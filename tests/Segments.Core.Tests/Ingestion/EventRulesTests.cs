@@ -14,7 +14,11 @@ public class EventRulesTests
     {
         var e = new ContactEvent
         {
-            Id = "0b9c7f4e-2f5d-4a8e-9c1b-3d2e1f0a9b8c", ContactId = "c1", Kind = EventKind.Pixel, Name = "page_view", At = Now,
+            Id = "0b9c7f4e-2f5d-4a8e-9c1b-3d2e1f0a9b8c",
+            ContactId = "c1",
+            Kind = EventKind.Pixel,
+            Name = "page_view",
+            At = Now,
             Properties = new PropertyBag([new("path", ScalarValue.OfText("/pricing"))]),
         };
         return change is null ? e : change(e);
