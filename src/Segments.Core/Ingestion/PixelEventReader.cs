@@ -202,15 +202,7 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         var items = new List<KeyValuePair<string, ScalarValue>>();
         foreach (var p in bag.EnumerateObject())
         {
-            ScalarValue? value = p.Value.ValueKind switch
-            {
-                JsonValueKind.String => ScalarValue.OfText(p.Value.GetString()!),
-                JsonValueKind.Number when double.IsFinite(p.Value.GetDouble()) => ScalarValue.OfNumber(p.Value.GetDouble()),
-                JsonValueKind.True => ScalarValue.OfBoolean(true),
-                JsonValueKind.False => ScalarValue.OfBoolean(false),
-                JsonValueKind.Null => ScalarValue.Missing,
-                _ => null,
-            };
+            var value = Scalar(p.Value);
             if (value is null)
             {
                 errors.Add(new($"{path}.properties.{p.Name}", "values are strings, numbers, booleans or null"));

@@ -215,15 +215,7 @@ public static class InputReader
         var items = new List<KeyValuePair<string, ScalarValue>>();
         foreach (var p in bag.EnumerateObject())
         {
-            ScalarValue? value = p.Value.ValueKind switch
-            {
-                JsonValueKind.String => ScalarValue.OfText(p.Value.GetString()!),
-                JsonValueKind.Number => ScalarValue.OfNumber(p.Value.GetDouble()),
-                JsonValueKind.True => ScalarValue.OfBoolean(true),
-                JsonValueKind.False => ScalarValue.OfBoolean(false),
-                JsonValueKind.Null => ScalarValue.Missing,
-                _ => null,
-            };
+            var value = Scalar(p.Value);
             if (value is null)
             {
                 errors.Add(new($"{path}.{key}.{p.Name}", "values are strings, numbers, booleans or null, not objects or arrays"));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Segments.Core.Language;
+using Segments.Core.Model;
 
 namespace Segments.Core.Input;
 
@@ -44,6 +45,17 @@ internal static class JsonFields
         }
         return value.GetString();
     }
+
+    /// <summary>A property or field value as a scalar: text, a finite number, a boolean, or null (missing); null when it is an object or array.</summary>
+    public static ScalarValue? Scalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => ScalarValue.OfText(value.GetString()!),
+        JsonValueKind.Number when double.IsFinite(value.GetDouble()) => ScalarValue.OfNumber(value.GetDouble()),
+        JsonValueKind.True => ScalarValue.OfBoolean(true),
+        JsonValueKind.False => ScalarValue.OfBoolean(false),
+        JsonValueKind.Null => ScalarValue.Missing,
+        _ => null,
+    };
 
     public static void RejectUnknown(JsonElement json, string path, IReadOnlyCollection<string> known, List<ValidationError> errors)
     {
