@@ -126,7 +126,7 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
             errors.Add(new("$.value", "only conversions carry a value and a currency"));
         }
         TooMany(properties.Count, "$.properties", errors);
-        return errors.Count > before ? null : Checked(Build(id, kind, name, time.GetUtcNow(), Bag(properties), value, currency, hit), "$", errors);
+        return errors.Count > before ? null : Checked(Build(id, kind, name, time.GetUtcNow(), PropertyBag.From(properties), value, currency, hit), "$", errors);
     }
 
     /// <summary>Refuses more properties than an event may carry before they are sorted.</summary>
@@ -184,63 +184,10 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         return true;
     }
 
-    private PropertyBag Properties(JsonElement json, string path, List<ValidationError> errors)
-    {
-        if (!json.TryGetProperty("properties", out var bag) || bag.ValueKind == JsonValueKind.Null)
-        {
-            return PropertyBag.Empty;
-        }
-        if (bag.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add(new($"{path}.properties", "'properties' is an object of names and values"));
-            return PropertyBag.Empty;
-        }
-        if (TooMany(bag.EnumerateObject().Count(), $"{path}.properties", errors))
-        {
-            return PropertyBag.Empty;
-        }
-        var items = new List<KeyValuePair<string, ScalarValue>>();
-        foreach (var p in bag.EnumerateObject())
-        {
-            var value = Scalar(p.Value);
-            if (value is null)
-            {
-                errors.Add(new($"{path}.properties.{p.Name}", "values are strings, numbers, booleans or null"));
-                continue;
-            }
-            items.Add(new(p.Name, value.Value));
-        }
-        return Bag(items);
-    }
-
-    /// <summary>Sorted by name, the last of repeated names kept: equal contents make equal bags.</summary>
-    private static PropertyBag Bag(List<KeyValuePair<string, ScalarValue>> items)
-    {
-        if (items.Count == 0)
-        {
-            return PropertyBag.Empty;
-        }
-        // Insertion sort, stable (repeated names stay in the order given) and quick for the few properties an event
-        // may carry (the count was checked before).
-        var sorted = items.ToArray();
-        for (var i = 1; i < sorted.Length; i++)
-        {
-            var item = sorted[i];
-            var j = i - 1;
-            for (; j >= 0 && string.CompareOrdinal(sorted[j].Key, item.Key) > 0; j--)
-            {
-                sorted[j + 1] = sorted[j];
-            }
-            sorted[j + 1] = item;
-        }
-        var kept = 0;
-        for (var i = 0; i < sorted.Length; i++)
-        {
-            if (i + 1 == sorted.Length || sorted[i + 1].Key != sorted[i].Key)
-            {
-                sorted[kept++] = sorted[i];
-            }
-        }
-        return new PropertyBag(kept == sorted.Length ? sorted : sorted[..kept]);
-    }
+    private PropertyBag Properties(JsonElement json, string path, List<ValidationError> errors) =>
+        // The limit on the number of properties comes first: an oversized object is refused without reading it.
+        json.TryGetProperty("properties", out var bag) && bag.ValueKind == JsonValueKind.Object
+            && TooMany(bag.EnumerateObject().Count(), $"{path}.properties", errors)
+            ? PropertyBag.Empty
+            : ReadScalars(json, path, "properties", errors);
 }

@@ -201,32 +201,6 @@ public static class InputReader
         return errors.Count > 0 ? (null, errors) : (new FieldSchema(fields), errors);
     }
 
-    private static PropertyBag ReadScalars(JsonElement json, string path, string key, List<ValidationError> errors)
-    {
-        if (!json.TryGetProperty(key, out var bag) || bag.ValueKind == JsonValueKind.Null)
-        {
-            return PropertyBag.Empty;
-        }
-        if (bag.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add(new($"{path}.{key}", $"'{key}' is an object of names and values"));
-            return PropertyBag.Empty;
-        }
-        var items = new List<KeyValuePair<string, ScalarValue>>();
-        foreach (var p in bag.EnumerateObject())
-        {
-            var value = Scalar(p.Value);
-            if (value is null)
-            {
-                errors.Add(new($"{path}.{key}.{p.Name}", "values are strings, numbers, booleans or null, not objects or arrays"));
-                continue;
-            }
-            items.RemoveAll(i => i.Key == p.Name);
-            items.Add(new(p.Name, value.Value));
-        }
-        return items.Count == 0 ? PropertyBag.Empty : new PropertyBag([.. items.OrderBy(i => i.Key, StringComparer.Ordinal)]);
-    }
-
     private static TextBag? ReadContext(JsonElement json, string path, string key, string[] names, List<ValidationError> errors)
     {
         if (!json.TryGetProperty(key, out var bag) || bag.ValueKind == JsonValueKind.Null)

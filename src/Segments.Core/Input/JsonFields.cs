@@ -57,6 +57,32 @@ internal static class JsonFields
         _ => null,
     };
 
+    /// <summary>An object of named scalars (profile fields, event properties); a value that is an object or array is an error.</summary>
+    public static PropertyBag ReadScalars(JsonElement json, string path, string key, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty(key, out var bag) || bag.ValueKind == JsonValueKind.Null)
+        {
+            return PropertyBag.Empty;
+        }
+        if (bag.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new($"{path}.{key}", $"'{key}' is an object of names and values"));
+            return PropertyBag.Empty;
+        }
+        var items = new List<KeyValuePair<string, ScalarValue>>();
+        foreach (var p in bag.EnumerateObject())
+        {
+            var value = Scalar(p.Value);
+            if (value is null)
+            {
+                errors.Add(new($"{path}.{key}.{p.Name}", "values are strings, numbers, booleans or null, not objects or arrays"));
+                continue;
+            }
+            items.Add(new(p.Name, value.Value));
+        }
+        return PropertyBag.From(items);
+    }
+
     public static void RejectUnknown(JsonElement json, string path, IReadOnlyCollection<string> known, List<ValidationError> errors)
     {
         foreach (var p in json.EnumerateObject())

@@ -75,6 +75,37 @@ public sealed class PropertyBag : IEquatable<PropertyBag>
 
     public int Count => _items.Length;
 
+    /// <summary>A bag of these items by name (ordinal); of a name given more than once, the last one wins.</summary>
+    public static PropertyBag From(IReadOnlyList<KeyValuePair<string, ScalarValue>> items)
+    {
+        if (items.Count == 0)
+        {
+            return Empty;
+        }
+        // Insertion sort, stable (repeated names stay in the order given) and quick for the few properties an
+        // event or a profile carries.
+        var sorted = items.ToArray();
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            var item = sorted[i];
+            var j = i - 1;
+            for (; j >= 0 && string.CompareOrdinal(sorted[j].Key, item.Key) > 0; j--)
+            {
+                sorted[j + 1] = sorted[j];
+            }
+            sorted[j + 1] = item;
+        }
+        var kept = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i + 1 == sorted.Length || sorted[i + 1].Key != sorted[i].Key)
+            {
+                sorted[kept++] = sorted[i];
+            }
+        }
+        return new PropertyBag(kept == sorted.Length ? sorted : sorted[..kept]);
+    }
+
     public IReadOnlyList<KeyValuePair<string, ScalarValue>> Items => _items;
 
     /// <summary>Property names are exact; values compare case-insensitively where they are text.</summary>
