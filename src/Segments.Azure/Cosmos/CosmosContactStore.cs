@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -143,7 +144,7 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static ContactDocument ReadItem(JsonElement item) => ContactDocumentJson.Read(item.GetProperty("doc"));
+    private static ContactDocument ReadItem(JsonElement item) => ContactDocumentJson.Deserialize(JsonMarshal.GetRawUtf8Value(item.GetProperty("doc")));
 
     private static string Later(string a, string b) => string.CompareOrdinal(a, b) >= 0 ? a : b;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Segments.Core.Model;
@@ -35,11 +36,18 @@ public static class ContactDocumentJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Reads a document written by <see cref="Write"/>; throws <see cref="JsonException"/> on anything else.</summary>
     public static ContactDocument Deserialize(ReadOnlySpan<byte> utf8)
     {
-        var reader = new Utf8JsonReader(utf8);
-        using var json = JsonDocument.ParseValue(ref reader);
-        return Read(json.RootElement);
+        try
+        {
+            return Read(utf8);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException
+            or ArgumentException)
+        {
+            throw new JsonException($"not a contact document: {e.Message}", e);
+        }
     }
 
     /// <summary>Writes the document as one JSON object (stores may write it as a property of their own envelope).</summary>
@@ -112,49 +120,178 @@ public static class ContactDocumentJson
         writer.WriteEndObject();
     }
 
-    /// <summary>Reads a document written by <see cref="Write"/>; throws <see cref="JsonException"/> on anything else.</summary>
-    public static ContactDocument Read(JsonElement json)
+    // Read token by token, with no JsonDocument: a send-time scan reads every document of a partition, and building a
+    // tree of the whole body first cost several times the parse.
+    private static ContactDocument Read(ReadOnlySpan<byte> utf8)
     {
-        try
+        var reader = new Utf8JsonReader(utf8);
+        Next(ref reader, JsonTokenType.StartObject);
+        var version = 0;
+        string? id = null, email = null, firstName = null, lastName = null;
+        var createdAt = ScalarValue.Missing;
+        var fields = PropertyBag.Empty;
+        KeyValuePair<string, string>[] lists = [];
+        KeyValuePair<string, long>[] listOptOuts = [];
+        KeyValuePair<string, long>[] suppressions = [];
+        CompactedTotal[] compacted = [];
+        long? newestAt = null;
+        EventInfo[] infos = [];
+        var events = new List<(long Delta, string Id, int Info)>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (json.GetProperty("v").GetInt32() != Version)
+            var name = reader.GetString();
+            reader.Read();
+            switch (name)
             {
-                throw new JsonException($"contact document format version {json.GetProperty("v")} is not {Version}");
+                case "v":
+                    version = reader.GetInt32();
+                    if (version != Version)
+                    {
+                        throw new JsonException($"contact document format version {version} is not {Version}");
+                    }
+                    break;
+                case "id": id = reader.GetString(); break;
+                case "email": email = reader.GetString(); break;
+                case "firstName": firstName = reader.GetString(); break;
+                case "lastName": lastName = reader.GetString(); break;
+                case "createdAt": createdAt = ReadScalar(ref reader); break;
+                case "fields": fields = ReadBag(ref reader); break;
+                case "lists": lists = ReadMap(ref reader, ReadText); break;
+                case "infos": infos = ReadInfos(ref reader, utf8); break;
+                case "events": ReadEvents(ref reader, events); break;
+                case "listOptOuts": listOptOuts = ReadMap(ref reader, ReadInteger); break;
+                case "suppressions": suppressions = ReadMap(ref reader, ReadInteger); break;
+                case "compacted": compacted = ReadCompacted(ref reader); break;
+                case "newestAt": newestAt = ReadInteger(ref reader); break;
+                default: reader.Skip(); break;
             }
-            var document = new ContactDocument(json.GetProperty("id").GetString()!)
-            {
-                Email = OptionalText(json, "email"),
-                FirstName = OptionalText(json, "firstName"),
-                LastName = OptionalText(json, "lastName"),
-                CreatedAt = json.TryGetProperty("createdAt", out var created) ? ReadScalar(created) : ScalarValue.Missing,
-                Fields = json.TryGetProperty("fields", out var fields) ? ReadBag(fields) : PropertyBag.Empty,
-                Lists = ReadMap(json, "lists", v => v.GetString()!),
-                ListOptOuts = ReadMap(json, "listOptOuts", ReadInteger),
-                Suppressions = [.. ReadMap(json, "suppressions", ReadInteger).Select(s => KeyValuePair.Create(Reason(s.Key), s.Value))],
-                NewestAt = ReadInteger(json.GetProperty("newestAt")),
-            };
-            var infos = json.GetProperty("infos").EnumerateArray().Select(ReadInfo).ToArray();
-            var events = new FoldedEvent[json.GetProperty("events").GetArrayLength()];
-            var i = 0;
-            var at = 0L;
-            foreach (var e in json.GetProperty("events").EnumerateArray())
-            {
-                at += ReadInteger(e[0]);
-                events[i++] = new FoldedEvent(at, e[1].GetString()!, infos[e[2].GetInt32()]);
-            }
-            document.Events = events;
-            if (json.TryGetProperty("compacted", out var compacted))
-            {
-                document.Compacted = [.. compacted.EnumerateArray().Select(t => new CompactedTotal(
-                    Kind(t[0].GetString()), t[1].GetString()!, Action(t[2].GetString()), t[3].GetString(), t[4].GetString(),
-                    ReadInteger(t[5]), ReadDouble(t[6]), ReadInteger(t[7])))];
-            }
-            return document;
         }
-        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException)
+        if (version != Version || id is null || newestAt is null)
         {
-            throw new JsonException($"not a contact document: {e.Message}", e);
+            throw new JsonException("a contact document needs \"v\", \"id\" and \"newestAt\"");
         }
+        var folded = new FoldedEvent[events.Count];
+        var at = 0L;
+        for (var i = 0; i < folded.Length; i++)
+        {
+            at += events[i].Delta;
+            folded[i] = new FoldedEvent(at, events[i].Id, infos[events[i].Info]);
+        }
+        return new ContactDocument(id)
+        {
+            Email = email,
+            FirstName = firstName,
+            LastName = lastName,
+            CreatedAt = createdAt,
+            Fields = fields,
+            Lists = lists,
+            ListOptOuts = listOptOuts,
+            Suppressions = [.. suppressions.Select(s => KeyValuePair.Create(Reason(s.Key), s.Value))],
+            NewestAt = newestAt.Value,
+            Events = folded,
+            Compacted = compacted,
+        };
+    }
+
+    private delegate T ValueReader<out T>(ref Utf8JsonReader reader);
+
+    /// <summary>Moves to the next token, which must be of the <paramref name="expected"/> type.</summary>
+    private static void Next(ref Utf8JsonReader reader, JsonTokenType expected)
+    {
+        if (!reader.Read() || reader.TokenType != expected)
+        {
+            throw new JsonException($"expected {expected} at byte {reader.TokenStartIndex}, found {reader.TokenType}");
+        }
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType expected)
+    {
+        if (reader.TokenType != expected)
+        {
+            throw new JsonException($"expected {expected} at byte {reader.TokenStartIndex}, found {reader.TokenType}");
+        }
+    }
+
+    // Each event is [ticksSincePrevious, id, infoIndex]; times stay deltas, and indexes unresolved, until all is read.
+    private static void ReadEvents(ref Utf8JsonReader reader, List<(long Delta, string Id, int Info)> events)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        {
+            reader.Read();
+            var delta = ReadInteger(ref reader);
+            Next(ref reader, JsonTokenType.String);
+            var id = reader.GetString()!;
+            Next(ref reader, JsonTokenType.Number);
+            var info = reader.GetInt32();
+            Next(ref reader, JsonTokenType.EndArray);
+            events.Add((delta, id, info));
+        }
+        Expect(ref reader, JsonTokenType.EndArray);
+    }
+
+    private static EventInfo[] ReadInfos(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        var infos = new List<EventInfo>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        {
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            infos.Add(InfoCache.Get(utf8[start..(int)reader.BytesConsumed]));
+        }
+        Expect(ref reader, JsonTokenType.EndArray);
+        return [.. infos];
+    }
+
+    /// <summary>
+    /// Infos by their stored bytes: the same few thousand contents recur across a million documents, and decoding one
+    /// (then finding its shared instance in <see cref="EventInfoPool"/>) costs far more than hashing its bytes. Bytes
+    /// decode to one content, so the cache only answers what decoding would. Bounded like the pool.
+    /// </summary>
+    private static class InfoCache
+    {
+        private const int Capacity = 1_000_000;
+        private static readonly ConcurrentDictionary<byte[], EventInfo> Items = new(BytesComparer.Instance);
+        private static readonly ConcurrentDictionary<byte[], EventInfo>.AlternateLookup<ReadOnlySpan<byte>> Lookup =
+            Items.GetAlternateLookup<ReadOnlySpan<byte>>();
+        private static int _count;
+
+        public static EventInfo Get(ReadOnlySpan<byte> stored)
+        {
+            if (Lookup.TryGetValue(stored, out var info))
+            {
+                return info;
+            }
+            var reader = new Utf8JsonReader(stored);
+            reader.Read();
+            info = ReadInfo(ref reader);
+            if (Volatile.Read(ref _count) < Capacity && Items.TryAdd(stored.ToArray(), info))
+            {
+                Interlocked.Increment(ref _count);
+            }
+            return info;
+        }
+    }
+
+    private sealed class BytesComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly BytesComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes) => GetHashCode((ReadOnlySpan<byte>)bytes);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 
     // An info is [kind, name, action, campaignId, properties, geo, device, value, currency, attributedCampaign, bot] with
@@ -196,27 +333,88 @@ public static class ContactDocumentJson
         writer.WriteEndArray();
     }
 
-    private static EventInfo ReadInfo(JsonElement json)
+    private static EventInfo ReadInfo(ref Utf8JsonReader reader)
     {
-        JsonElement? Slot(int i) => i < json.GetArrayLength() && json[i].ValueKind != JsonValueKind.Null ? json[i] : null;
-        static TextBag? Context(JsonElement? e) => e is { } c ? new TextBag(c[0].GetString(), c[1].GetString(), c[2].GetString()) : null;
-        var kind = Kind(json[0].GetString());
-        var name = json[1].GetString()!;
+        Expect(ref reader, JsonTokenType.StartArray);
+        Next(ref reader, JsonTokenType.String);
+        var kind = Kind(reader.GetString());
+        Next(ref reader, JsonTokenType.String);
+        var name = reader.GetString()!;
+        EmailAction? action = null;
+        string? campaignId = null, currency = null, attributedCampaign = null;
+        var properties = PropertyBag.Empty;
+        TextBag? geo = null, device = null;
+        double? value = null;
+        var bot = false;
+        for (var slot = 2; reader.Read() && reader.TokenType != JsonTokenType.EndArray; slot++)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+            switch (slot)
+            {
+                case 2: action = Action(reader.GetString()); break;
+                case 3: campaignId = reader.GetString(); break;
+                case 4: properties = ReadBag(ref reader); break;
+                case 5: geo = ReadContext(ref reader); break;
+                case 6: device = ReadContext(ref reader); break;
+                case 7: value = ReadDouble(ref reader); break;
+                case 8: currency = reader.GetString(); break;
+                case 9: attributedCampaign = reader.GetString(); break;
+                case 10: bot = reader.GetBoolean(); break;
+                default: throw new JsonException($"an event info has at most 11 slots (byte {reader.TokenStartIndex})");
+            }
+        }
         // Shared like freshly folded contents, so evaluation caches its verdicts per content for stored documents too.
         return EventInfoPool.Shared.Share(new EventInfo(
-            kind,
-            name,
-            Slot(2) is { } action ? Action(action.GetString()) : DerivedAction(kind, name),
-            Slot(3)?.GetString(),
-            Slot(4) is { } properties ? ReadBag(properties) : PropertyBag.Empty,
-            Context(Slot(5)),
-            Context(Slot(6)),
-            Slot(7) is { } value ? ReadDouble(value) : null,
-            Slot(8)?.GetString())
+            kind, name, action ?? DerivedAction(kind, name), campaignId, properties, geo, device, value, currency)
         {
-            AttributedCampaign = Slot(9)?.GetString(),
-            Bot = Slot(10)?.GetBoolean() ?? false,
+            AttributedCampaign = attributedCampaign,
+            Bot = bot,
         });
+    }
+
+    private static TextBag ReadContext(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        reader.Read();
+        var first = reader.GetString();
+        reader.Read();
+        var second = reader.GetString();
+        reader.Read();
+        var third = reader.GetString();
+        Next(ref reader, JsonTokenType.EndArray);
+        return new TextBag(first, second, third);
+    }
+
+    private static CompactedTotal[] ReadCompacted(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        var totals = new List<CompactedTotal>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        {
+            reader.Read();
+            var kind = Kind(reader.GetString());
+            reader.Read();
+            var name = reader.GetString()!;
+            reader.Read();
+            var action = Action(reader.GetString());
+            reader.Read();
+            var campaignId = reader.GetString();
+            reader.Read();
+            var attributedCampaign = reader.GetString();
+            reader.Read();
+            var count = ReadInteger(ref reader);
+            reader.Read();
+            var valueSum = ReadDouble(ref reader);
+            reader.Read();
+            var newestAt = ReadInteger(ref reader);
+            Next(ref reader, JsonTokenType.EndArray);
+            totals.Add(new CompactedTotal(kind, name, action, campaignId, attributedCampaign, count, valueSum, newestAt));
+        }
+        Expect(ref reader, JsonTokenType.EndArray);
+        return [.. totals];
     }
 
     private static EmailAction DerivedAction(EventKind kind, string name) =>
@@ -233,8 +431,7 @@ public static class ContactDocumentJson
         writer.WriteEndObject();
     }
 
-    private static PropertyBag ReadBag(JsonElement json) =>
-        new([.. json.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, ReadScalar(p.Value)))]);
+    private static PropertyBag ReadBag(ref Utf8JsonReader reader) => new(ReadMap(ref reader, ReadScalar));
 
     /// <summary>
     /// A scalar as the plain JSON value it was read from (null, string, number, boolean) whenever reading that value
@@ -274,19 +471,37 @@ public static class ContactDocumentJson
         writer.WriteEndObject();
     }
 
-    private static ScalarValue ReadScalar(JsonElement json) => json.ValueKind switch
+    private static ScalarValue ReadScalar(ref Utf8JsonReader reader)
     {
-        JsonValueKind.Null => ScalarValue.Missing,
-        JsonValueKind.String => ScalarValue.OfText(json.GetString()!),
-        JsonValueKind.Number => ScalarValue.OfNumber(json.GetDouble()),
-        JsonValueKind.True => ScalarValue.OfBoolean(true),
-        JsonValueKind.False => ScalarValue.OfBoolean(false),
-        _ => new ScalarValue(
-            Enum.Parse<ValueKind>(json.GetProperty("k").GetString()!),
-            json.GetProperty("t").GetString(),
-            ReadDouble(json.GetProperty("n")),
-            json.GetProperty("d").ValueKind == JsonValueKind.Null ? null : ReadInteger(json.GetProperty("d"))),
-    };
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null: return ScalarValue.Missing;
+            case JsonTokenType.String: return ScalarValue.OfText(reader.GetString()!);
+            case JsonTokenType.Number: return ScalarValue.OfNumber(reader.GetDouble());
+            case JsonTokenType.True: return ScalarValue.OfBoolean(true);
+            case JsonTokenType.False: return ScalarValue.OfBoolean(false);
+        }
+        Expect(ref reader, JsonTokenType.StartObject);
+        ValueKind? kind = null;
+        string? text = null;
+        double? number = null;
+        long? date = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            switch (name)
+            {
+                case "k": kind = Enum.Parse<ValueKind>(reader.GetString()!); break;
+                case "t": text = reader.GetString(); break;
+                case "n": number = ReadDouble(ref reader); break;
+                case "d": date = reader.TokenType == JsonTokenType.Null ? null : ReadInteger(ref reader); break;
+                default: reader.Skip(); break;
+            }
+        }
+        return new ScalarValue(kind ?? throw new JsonException("a stored value needs \"k\""), text,
+            number ?? throw new JsonException("a stored value needs \"n\""), date);
+    }
 
     /// <summary>The largest integer every JSON reader (JavaScript, Cosmos DB) keeps exactly: 2^53.</summary>
     private const long ExactInDouble = 1L << 53;
@@ -303,8 +518,10 @@ public static class ContactDocumentJson
         }
     }
 
-    private static long ReadInteger(JsonElement json) =>
-        json.ValueKind == JsonValueKind.String ? long.Parse(json.GetString()!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : json.GetInt64();
+    private static long ReadInteger(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String
+            ? long.Parse(reader.GetString()!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)
+            : reader.GetInt64();
 
     // JSON has no NaN or infinities; a sum that overflowed is written as text so that it still round-trips.
     private static void WriteDouble(Utf8JsonWriter writer, double value)
@@ -319,8 +536,10 @@ public static class ContactDocumentJson
         }
     }
 
-    private static double ReadDouble(JsonElement json) =>
-        json.ValueKind == JsonValueKind.String ? double.Parse(json.GetString()!, CultureInfo.InvariantCulture) : json.GetDouble();
+    private static double ReadDouble(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String ? double.Parse(reader.GetString()!, CultureInfo.InvariantCulture) : reader.GetDouble();
+
+    private static string ReadText(ref Utf8JsonReader reader) => reader.GetString() ?? throw new JsonException($"null at byte {reader.TokenStartIndex}");
 
     private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
     {
@@ -329,9 +548,6 @@ public static class ContactDocumentJson
             writer.WriteString(name, value);
         }
     }
-
-    private static string? OptionalText(JsonElement json, string name) =>
-        json.TryGetProperty(name, out var value) ? value.GetString() : null;
 
     private static void WriteMap<T>(Utf8JsonWriter writer, string name, KeyValuePair<string, T>[] map, Action<Utf8JsonWriter, T> write)
     {
@@ -348,8 +564,19 @@ public static class ContactDocumentJson
         writer.WriteEndObject();
     }
 
-    private static KeyValuePair<string, T>[] ReadMap<T>(JsonElement json, string name, Func<JsonElement, T> read) =>
-        json.TryGetProperty(name, out var map) ? [.. map.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, read(p.Value)))] : [];
+    private static KeyValuePair<string, T>[] ReadMap<T>(ref Utf8JsonReader reader, ValueReader<T> read)
+    {
+        Expect(ref reader, JsonTokenType.StartObject);
+        var items = new List<KeyValuePair<string, T>>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            items.Add(KeyValuePair.Create(name, read(ref reader)));
+        }
+        Expect(ref reader, JsonTokenType.EndObject);
+        return [.. items];
+    }
 
     private static string Word(EmailAction action) => action.ToString().ToLowerInvariant();
 

@@ -94,6 +94,42 @@ public class ContactDocumentJsonTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Properties_are_read_in_any_order_and_unknown_ones_are_skipped()
+    {
+        // A store may hand the properties back reordered (events before the infos they point to) or with its own added.
+        const string json = """
+            {"events":[["639000000000000000","e1",1],[36000000000,"e2",0]],"extra":{"a":[1,{"b":null}]},"newestAt":"639000036000000000",
+             "infos":[["email","open",null,"cmp-7"],["pixel","page_view",null,null,{"path":"/pricing"},["DE",null,"Berlin"]]],
+             "id":"c1","v":1,"lists":{"newsletter":"subscribed"},"fields":{"mrr":620,"plan":"Pro","gone":null}}
+            """;
+
+        var document = ContactDocumentJson.Deserialize(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal("c1", document.Id);
+        Assert.Equal([("e1", "page_view", 639000000000000000L), ("e2", "open", 639000036000000000L)],
+            document.Events.Select(e => (e.Id, e.Info.Name, e.At)));
+        Assert.Equal(EmailAction.Open, document.Events[1].Info.Action);
+        Assert.Equal("/pricing", document.Events[0].Info.Properties.Items.Single().Value.Text);
+        Assert.Equal(new TextBag("DE", null, "Berlin"), document.Events[0].Info.Geo);
+        Assert.Equal(620, document.GetField("mrr").Number);
+        Assert.Equal("subscribed", document.RecordedListStatus("newsletter"));
+    }
+
+    [Theory]
+    [InlineData("""{"v":1,"id":"c1","infos":[],"events":[["5","e1",0]],"newestAt":5}""")] // no info 0
+    [InlineData("""{"v":1,"id":"c1","infos":[["email","open"]],"events":[["5","e1",0]]}""")] // no newestAt
+    [InlineData("""{"v":1,"infos":[],"events":[],"newestAt":5}""")] // no id
+    [InlineData("""{"v":1,"id":"c1","infos":[["email"]],"events":[],"newestAt":5}""")] // an info without a name
+    [InlineData("""{"v":1,"id":"c1","infos":[["mail","open"]],"events":[],"newestAt":5}""")] // unknown kind
+    [InlineData("""{"v":1,"id":"c1","infos":[],"events":[[5,"e1"]],"newestAt":5}""")] // an event without its info
+    [InlineData("""{"v":1,"id":"c1","fields":{"mrr":{"t":"x"}},"infos":[],"events":[],"newestAt":5}""")] // a value without a kind
+    [InlineData("""{"v":1,"id":"c1","infos":[],"events":[],"newestAt":"soon"}""")]
+    [InlineData("""{"v":1,"id":"c1","infos":[],"events":[]""")] // cut short
+    [InlineData("""[]""")]
+    public void A_malformed_document_is_refused_as_json(string json) =>
+        Assert.ThrowsAny<JsonException>(() => ContactDocumentJson.Deserialize(Encoding.UTF8.GetBytes(json)));
+
+    [Fact]
     public void Heavy_contact_serializes_far_below_the_cosmos_item_limit()
     {
         // 50 events a day for three years, ids as long as GUIDs, folded a day at a time with the default options.
