@@ -84,13 +84,13 @@ internal sealed class GroupCommit(SqliteDatabase database)
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO contacts (tenant, contact_id, bucket, version, body) VALUES ($tenant, $id, $bucket, 1, $body)
+            INSERT INTO contacts (tenant, bucket, contact_id, version, body) VALUES ($tenant, $bucket, $id, 1, $body)
             ON CONFLICT DO NOTHING RETURNING version
             """;
         await using var update = connection.CreateCommand();
         update.CommandText = """
             UPDATE contacts SET version = version + 1, body = $body
-            WHERE tenant = $tenant AND contact_id = $id AND version = $expected RETURNING version
+            WHERE tenant = $tenant AND bucket = $bucket AND contact_id = $id AND version = $expected RETURNING version
             """;
         var versions = new long?[group.Count];
         for (var i = 0; i < group.Count; i++)
@@ -100,14 +100,11 @@ internal sealed class GroupCommit(SqliteDatabase database)
             command.Parameters.Clear();
             command.Parameters.AddWithValue("$tenant", write.Tenant);
             command.Parameters.AddWithValue("$id", write.ContactId);
+            command.Parameters.AddWithValue("$bucket", write.Bucket);
             command.Parameters.AddWithValue("$body", write.Body);
             if (write.ExpectedVersion is { } expected)
             {
                 command.Parameters.AddWithValue("$expected", expected);
-            }
-            else
-            {
-                command.Parameters.AddWithValue("$bucket", write.Bucket);
             }
             versions[i] = await command.ExecuteScalarAsync() as long?;
         }

@@ -9,7 +9,7 @@ namespace Segments.Embedded.Contacts;
 /// <summary>
 /// Contact documents in SQLite, the embedded default: one row per (tenant, contact) holding the document JSON
 /// (<see cref="ContactDocumentJson"/>) and a version number that optimistic concurrency compares. Partitions are
-/// hash buckets of the contact id, stored with the row, so a scan of one partition is an index range.
+/// hash buckets of the contact id, the second part of the key, so a scan of one partition reads one range of the table.
 /// </summary>
 public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
 {
@@ -19,8 +19,9 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
     {
         await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT version, body FROM contacts WHERE tenant = $tenant AND contact_id = $id";
+        command.CommandText = "SELECT version, body FROM contacts WHERE tenant = $tenant AND bucket = $bucket AND contact_id = $id";
         command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(contactId, database.Partitions));
         command.Parameters.AddWithValue("$id", contactId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

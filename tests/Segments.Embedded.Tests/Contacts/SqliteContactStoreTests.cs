@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Tests.Stream;
 using Segments.Embedded.Contacts;
@@ -31,6 +33,50 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
         Assert.All(written, w => Assert.Equal(Json(w.Value), Json(read[w.Key])));
         var letter = Assert.Single(await new SqliteDeadLetterStore(after).ListAsync("t1").ToListAsync());
         Assert.Equal(("stream:p0/200", "not json"), (letter.Source, letter.Payload));
+    }
+
+    [Fact]
+    public async Task A_file_of_the_first_layout_is_moved_to_the_clustered_one_with_every_contact_and_version()
+    {
+        // The first layout, as SqliteDatabase created it before contacts were clustered by bucket.
+        var memory = new InMemoryContactStore();
+        await Folder(memory).HandleAsync(StreamEvents.Messages("t1", StreamEvents.Generate(seed: 4, count: 120, contacts: 12)));
+        var documents = (await ScanAllAsync(memory, "t1")).Values.ToList();
+        await using (var connection = new SqliteConnection($"Data Source={File}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                INSERT INTO meta (key, value) VALUES ('partitions', '4');
+                CREATE TABLE contacts (tenant TEXT NOT NULL, contact_id TEXT NOT NULL, bucket INTEGER NOT NULL, version INTEGER NOT NULL,
+                    body BLOB NOT NULL, PRIMARY KEY (tenant, contact_id)) WITHOUT ROWID;
+                CREATE INDEX contacts_by_bucket ON contacts (tenant, bucket, contact_id);
+                """;
+            await command.ExecuteNonQueryAsync();
+            command.CommandText = "INSERT INTO contacts VALUES ($tenant, $id, $bucket, 3, $body)";
+            foreach (var document in documents)
+            {
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$tenant", "t1");
+                command.Parameters.AddWithValue("$id", document.Id);
+                command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(document.Id, 4));
+                command.Parameters.AddWithValue("$body", ContactDocumentJson.Serialize(document));
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+        SqliteConnection.ClearAllPools();
+
+        var store = new SqliteContactStore(await SqliteDatabase.OpenAsync(File));
+        var read = await ScanAllAsync(store, "t1");
+
+        Assert.Equal(documents.Select(d => d.Id).Order(), read.Keys.Order());
+        Assert.All(documents, d => Assert.Equal(Json(d), Json(read[d.Id])));
+        var stored = await store.ReadAsync("t1", documents[0].Id);
+        Assert.Equal("3", stored!.ETag);
+        Assert.Equal("4", await store.WriteAsync("t1", stored.Document, ifMatch: "3"));
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(read.Count, (await ScanAllAsync(new SqliteContactStore(await SqliteDatabase.OpenAsync(File)), "t1")).Count); // opened again: no second move
     }
 
     [Fact]
