@@ -26,14 +26,41 @@ public static class ContactDocumentJson
     /// <summary>The format version, written first; a reader refuses versions it does not know.</summary>
     public const int Version = 1;
 
-    public static byte[] Serialize(ContactDocument document)
+    public static byte[] Serialize(ContactDocument document) => Serialize(document, withEvents: true);
+
+    /// <summary>The document, or (for <see cref="ContactDocumentBinary"/>) all of it but its infos and events.</summary>
+    internal static byte[] Serialize(ContactDocument document, bool withEvents)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, document);
+            Write(writer, document, withEvents);
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>One info as its own JSON array, the form <see cref="SharedInfo"/> reads.</summary>
+    internal static byte[] SerializeInfo(EventInfo info)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteInfo(writer, info);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The shared instance of the info stored as <paramref name="json"/> (see <see cref="InfoCache"/>).</summary>
+    internal static EventInfo SharedInfo(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return InfoCache.Get(json);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new JsonException($"not an event info: {e.Message}", e);
+        }
     }
 
     /// <summary>Reads a document written by <see cref="Write"/>; throws <see cref="JsonException"/> on anything else.</summary>
@@ -51,7 +78,9 @@ public static class ContactDocumentJson
     }
 
     /// <summary>Writes the document as one JSON object (stores may write it as a property of their own envelope).</summary>
-    public static void Write(Utf8JsonWriter writer, ContactDocument document)
+    public static void Write(Utf8JsonWriter writer, ContactDocument document) => Write(writer, document, withEvents: true);
+
+    private static void Write(Utf8JsonWriter writer, ContactDocument document, bool withEvents)
     {
         writer.WriteStartObject();
         writer.WriteNumber("v", Version);
@@ -71,30 +100,10 @@ public static class ContactDocumentJson
         }
         WriteMap(writer, "lists", document.Lists, (w, v) => w.WriteStringValue(v));
 
-        var infos = new Dictionary<EventInfo, int>();
-        foreach (var e in document.Events)
+        if (withEvents)
         {
-            infos.TryAdd(e.Info, infos.Count);
+            WriteEvents(writer, document);
         }
-        writer.WriteStartArray("infos");
-        foreach (var info in infos.Keys)
-        {
-            WriteInfo(writer, info);
-        }
-        writer.WriteEndArray();
-        writer.WriteStartArray("events");
-        var previous = 0L;
-        foreach (var e in document.Events)
-        {
-            writer.WriteStartArray();
-            WriteInteger(writer, e.At - previous);
-            previous = e.At;
-            writer.WriteStringValue(e.Id);
-            writer.WriteNumberValue(infos[e.Info]);
-            writer.WriteEndArray();
-        }
-        writer.WriteEndArray();
-
         WriteMap(writer, "listOptOuts", document.ListOptOuts, WriteInteger);
         WriteMap(writer, "suppressions", [.. document.Suppressions.Select(s => KeyValuePair.Create(s.Key.ToWord(), s.Value))], WriteInteger);
         if (document.Compacted.Length > 0)
@@ -118,6 +127,40 @@ public static class ContactDocumentJson
         writer.WritePropertyName("newestAt");
         WriteInteger(writer, document.NewestAt);
         writer.WriteEndObject();
+    }
+
+    /// <summary>Each distinct info of the document once, numbered in order of first use: how both stored forms refer to them.</summary>
+    internal static Dictionary<EventInfo, int> NumberInfos(ContactDocument document)
+    {
+        var infos = new Dictionary<EventInfo, int>();
+        foreach (var e in document.Events)
+        {
+            infos.TryAdd(e.Info, infos.Count);
+        }
+        return infos;
+    }
+
+    private static void WriteEvents(Utf8JsonWriter writer, ContactDocument document)
+    {
+        var infos = NumberInfos(document);
+        writer.WriteStartArray("infos");
+        foreach (var info in infos.Keys)
+        {
+            WriteInfo(writer, info);
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("events");
+        var previous = 0L;
+        foreach (var e in document.Events)
+        {
+            writer.WriteStartArray();
+            WriteInteger(writer, e.At - previous);
+            previous = e.At;
+            writer.WriteStringValue(e.Id);
+            writer.WriteNumberValue(infos[e.Info]);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
     }
 
     // Read token by token, with no JsonDocument: a send-time scan reads every document of a partition, and building a

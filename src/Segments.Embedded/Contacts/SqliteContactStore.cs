@@ -7,8 +7,8 @@ using Segments.Core.Ports;
 namespace Segments.Embedded.Contacts;
 
 /// <summary>
-/// Contact documents in SQLite, the embedded default: one row per (tenant, contact) holding the document JSON
-/// (<see cref="ContactDocumentJson"/>) and a version number that optimistic concurrency compares. Partitions are
+/// Contact documents in SQLite, the embedded default: one row per (tenant, contact) holding the document in its binary
+/// form (<see cref="ContactDocumentBinary"/>) and a version number that optimistic concurrency compares. Partitions are
 /// hash buckets of the contact id, the second part of the key, so a scan of one partition reads one range of the table.
 /// </summary>
 public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
@@ -28,7 +28,7 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
         {
             return null;
         }
-        return new StoredContact(ContactDocumentJson.Deserialize((byte[])reader[1]), Version(reader.GetInt64(0)));
+        return new StoredContact(Decode((byte[])reader[1]), Version(reader.GetInt64(0)));
     }
 
     /// <summary>Writes are committed in groups with whatever other writes are pending (see <see cref="GroupCommit"/>).</summary>
@@ -44,7 +44,7 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
             expected = version;
         }
         return _writes.WriteAsync(new GroupCommit.Write(
-            tenant, document.Id, InMemoryContactStore.PartitionOf(document.Id, database.Partitions), expected, ContactDocumentJson.Serialize(document)));
+            tenant, document.Id, InMemoryContactStore.PartitionOf(document.Id, database.Partitions), expected, ContactDocumentBinary.Serialize(document)));
     }
 
     public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
@@ -66,9 +66,13 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return ContactDocumentJson.Deserialize((byte[])reader[0]);
+            yield return Decode((byte[])reader[0]);
         }
     }
+
+    // Rows written before the binary form hold JSON; they are rewritten in binary when their contact next changes.
+    private static ContactDocument Decode(byte[] body) =>
+        ContactDocumentBinary.Holds(body) ? ContactDocumentBinary.Deserialize(body) : ContactDocumentJson.Deserialize(body);
 
     private static string Version(long version) => version.ToString(CultureInfo.InvariantCulture);
 }

@@ -8,20 +8,31 @@ using Xunit.Abstractions;
 
 namespace Segments.Core.Tests.Documents;
 
+/// <summary>Both stored forms of a document (<see cref="ContactDocumentJson"/>, <see cref="ContactDocumentBinary"/>) round-trip exactly.</summary>
 public class ContactDocumentJsonTests(ITestOutputHelper output)
 {
-    private static ContactDocument RoundTrip(ContactDocument document) =>
-        ContactDocumentJson.Deserialize(ContactDocumentJson.Serialize(document));
+    public static readonly TheoryData<string> Forms = ["json", "binary"];
+
+    private static byte[] Serialize(ContactDocument document, string form) =>
+        form == "json" ? ContactDocumentJson.Serialize(document) : ContactDocumentBinary.Serialize(document);
+
+    private static ContactDocument Deserialize(byte[] stored, string form) =>
+        form == "json" ? ContactDocumentJson.Deserialize(stored) : ContactDocumentBinary.Deserialize(stored);
+
+    private static ContactDocument RoundTrip(ContactDocument document, string form) => Deserialize(Serialize(document, form), form);
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Folded_random_data_sets_round_trip_exactly_and_evaluate_identically(int seed)
+    [InlineData(1, "json")]
+    [InlineData(2, "json")]
+    [InlineData(3, "json")]
+    [InlineData(1, "binary")]
+    [InlineData(2, "binary")]
+    [InlineData(3, "binary")]
+    public void Folded_random_data_sets_round_trip_exactly_and_evaluate_identically(int seed, string form)
     {
         var data = RandomDataSet.Generate(seed, contacts: 150, definitions: 30);
         var loaded = RandomDataSets.Load(data);
-        var restored = loaded.Contacts.Select(RoundTrip).ToList();
+        var restored = loaded.Contacts.Select(c => RoundTrip(c, form)).ToList();
 
         foreach (var (expected, actual) in loaded.Contacts.Zip(restored))
         {
@@ -37,13 +48,14 @@ public class ContactDocumentJsonTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Serialized_form_is_stable_across_a_round_trip()
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void Serialized_form_is_stable_across_a_round_trip(string form)
     {
         foreach (var document in RandomDataSets.Load(RandomDataSet.Generate(11, contacts: 60, definitions: 1)).Contacts)
         {
-            var first = ContactDocumentJson.Serialize(document);
-            Assert.Equal(first, ContactDocumentJson.Serialize(ContactDocumentJson.Deserialize(first)));
+            var first = Serialize(document, form);
+            Assert.Equal(first, Serialize(Deserialize(first, form), form));
         }
     }
 
@@ -67,8 +79,9 @@ public class ContactDocumentJsonTests(ITestOutputHelper output)
         _ => [],
     };
 
-    [Fact]
-    public void Values_the_input_reader_never_makes_still_round_trip()
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void Values_the_input_reader_never_makes_still_round_trip(string form)
     {
         var info = new EventInfo(EventKind.Email, "Open", EmailAction.Click, null,
             new PropertyBag([new("odd", new ScalarValue(ValueKind.Text, "not a date", 0, 42)), new("num", new ScalarValue(ValueKind.Number, "x", 1.5, null))]),
@@ -82,7 +95,7 @@ public class ContactDocumentJsonTests(ITestOutputHelper output)
             Suppressions = [new(SuppressionReason.Manual, 1), new(SuppressionReason.Complaint, 2)],
         };
 
-        DocumentAssert.Equal(document, RoundTrip(document));
+        DocumentAssert.Equal(document, RoundTrip(document, form));
     }
 
     [Fact]
@@ -130,6 +143,24 @@ public class ContactDocumentJsonTests(ITestOutputHelper output)
         Assert.ThrowsAny<JsonException>(() => ContactDocumentJson.Deserialize(Encoding.UTF8.GetBytes(json)));
 
     [Fact]
+    public void A_binary_document_cut_short_or_with_bytes_added_is_refused()
+    {
+        var document = RandomDataSets.Load(RandomDataSet.Generate(5, contacts: 20, definitions: 1)).Contacts.MaxBy(c => c.Events.Length)!;
+        var stored = ContactDocumentBinary.Serialize(document);
+
+        for (var length = 0; length < stored.Length; length++)
+        {
+            var cut = stored[..length];
+            var error = Record.Exception(() => ContactDocumentBinary.Deserialize(cut));
+            Assert.True(error is InvalidDataException or JsonException, $"cut at {length}: {error?.GetType().Name ?? "no error"}");
+        }
+        Assert.Throws<InvalidDataException>(() => ContactDocumentBinary.Deserialize([.. stored, 0]));
+        Assert.Throws<InvalidDataException>(() => ContactDocumentBinary.Deserialize(ContactDocumentJson.Serialize(document)));
+        Assert.True(ContactDocumentBinary.Holds(stored));
+        Assert.False(ContactDocumentBinary.Holds(ContactDocumentJson.Serialize(document)));
+    }
+
+    [Fact]
     public void Heavy_contact_serializes_far_below_the_cosmos_item_limit()
     {
         // 50 events a day for three years, ids as long as GUIDs, folded a day at a time with the default options.
@@ -149,7 +180,8 @@ public class ContactDocumentJsonTests(ITestOutputHelper output)
         output.WriteLine($"{document.Events.Length} retained events, {document.Compacted.Length} compacted totals, {size:N0} bytes");
         Assert.Equal(options.MaxRetainedEvents, document.Events.Length); // 400 days of 50 a day are over the cap
         Assert.True(size <= 1_000_000, $"{size:N0} bytes");
-        DocumentAssert.Equal(document, RoundTrip(document));
+        DocumentAssert.Equal(document, RoundTrip(document, "json"));
+        DocumentAssert.Equal(document, RoundTrip(document, "binary"));
     }
 
     private static ContactEvent HeavyEvent(Random random, DateTimeOffset at, int day)
