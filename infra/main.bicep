@@ -74,9 +74,6 @@ param logRetentionDays int = 30
 @description('Turn on Key Vault purge protection (irreversible; keep true outside throw-away environments).')
 param keyVaultPurgeProtection bool = true
 
-@description('Name of the Key Vault secret that holds the tenant\'s token secret.')
-param tokenSecretName string = 'tenant-token'
-
 @description('The tenant\'s token secret (at least 32 characters). Pass it from a pipeline secret or an environment variable, never from a committed file.')
 @secure()
 @minLength(32)
@@ -117,6 +114,7 @@ var consumerGroupName = 'fold'
 var cosmosDatabaseName = 'segments'
 var contactsContainerName = 'contacts'
 var membershipsContainerName = 'memberships'
+var tokenSecretName = 'tenant-token'
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -191,17 +189,13 @@ var appSettings = {
   Segments__Cosmos__Endpoint: cosmos.outputs.endpoint
   Segments__Cosmos__Database: cosmos.outputs.databaseName
   Segments__Cosmos__ContactsContainer: cosmos.outputs.contactsContainerName
-  Segments__Cosmos__MembershipsContainer: cosmos.outputs.membershipsContainerName
   Segments__Storage__BlobServiceUri: storage.outputs.blobServiceUri
-  Segments__Storage__QueueServiceUri: storage.outputs.queueServiceUri
   Segments__Storage__TableServiceUri: storage.outputs.tableServiceUri
   Segments__Storage__AudienceContainer: storage.outputs.audienceContainerName
   Segments__Storage__CheckpointContainer: storage.outputs.checkpointContainerName
   Segments__EventHubs__FullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
   Segments__EventHubs__HubName: eventHubs.outputs.hubName
   Segments__EventHubs__ConsumerGroup: eventHubs.outputs.consumerGroupName
-  Segments__KeyVault__VaultUri: keyVault.outputs.vaultUri
-  Segments__Tokens__SecretName: keyVault.outputs.tokenSecretName
   Segments__Attribution__WindowDays: string(attributionWindowDays)
 }
 

@@ -53,5 +53,3 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
 }
 
 output name string = vault.name
-output vaultUri string = vault.properties.vaultUri
-output tokenSecretName string = secret.name

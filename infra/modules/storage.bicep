@@ -80,7 +80,6 @@ resource checkpointContainer 'Microsoft.Storage/storageAccounts/blobServices/con
 
 output name string = account.name
 output blobServiceUri string = account.properties.primaryEndpoints.blob
-output queueServiceUri string = account.properties.primaryEndpoints.queue
 output tableServiceUri string = account.properties.primaryEndpoints.table
 output audienceContainerName string = audienceContainer.name
 output checkpointContainerName string = checkpointContainer.name

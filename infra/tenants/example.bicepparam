@@ -19,7 +19,6 @@ param alwaysReadyInstances = 1
 param maximumInstances = 10
 param logRetentionDays = 30
 param keyVaultPurgeProtection = true
-param tokenSecretName = 'tenant-token'
 param tokenSecret = readEnvironmentVariable('SEGMENTS_TOKEN_SECRET')
 param attributionWindowDays = 7
 // Running from a package blob instead of zip deployment (see infra/README.md):

@@ -41,6 +41,28 @@ public sealed class SettingsTests
         Assert.Empty(notDeployed);
     }
 
+    [Fact]
+    public void Every_segments_setting_of_the_local_sample_and_of_the_bicep_is_read_by_the_app()
+    {
+        var read = SettingsRead().Select(ListOf).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var sample = FunctionsApp.SampleSettings().Keys.Where(k => k.StartsWith("Segments:", StringComparison.Ordinal)).Select(ListOf);
+        var deployed = DeployedSettings().Where(k => k.StartsWith("Segments:", StringComparison.Ordinal));
+
+        var unreadInSample = sample.Where(k => !read.Contains(k)).ToList();
+        var unreadDeployed = deployed.Where(k => !read.Contains(k)).ToList();
+        Assert.Empty(unreadInSample);
+        Assert.Empty(unreadDeployed);
+    }
+
+    /// <summary>The names of infra/app-settings.json, with ':' for '__' as the app reads them.</summary>
+    private static HashSet<string> DeployedSettings() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "infra", "app-settings.json")))!.AsArray()
+            .Select(n => ((string)n!).Replace("__", ":", StringComparison.Ordinal)).ToHashSet();
+
+    /// <summary>The list an item setting belongs to (<c>a:b:0</c> is item 0 of <c>a:b</c>), or the setting itself.</summary>
+    private static string ListOf(string key) =>
+        key.LastIndexOf(':') is var colon and > 0 && key[(colon + 1)..].All(char.IsAsciiDigit) ? key[..colon] : key;
+
     /// <summary>Every key the app's options read while they are bound and validated as at start-up, over the sample's values.</summary>
     private static HashSet<string> SettingsRead()
     {

@@ -43,7 +43,6 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
     [InlineData("AzureWebJobsStorage__credential", "managedidentity")]
     [InlineData("Segments__Cosmos__Database", "segments")]
     [InlineData("Segments__Cosmos__ContactsContainer", "contacts")]
-    [InlineData("Segments__Cosmos__MembershipsContainer", "memberships")]
     [InlineData("Segments__Storage__AudienceContainer", "audiences")]
     [InlineData("Segments__Storage__CheckpointContainer", "checkpoints")]
     [InlineData("Segments__EventHubs__HubName", "contact-events")]
@@ -57,10 +56,8 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "Microsoft.Insights/components", ".ConnectionString")]
     [InlineData("Segments__Cosmos__Endpoint", "Microsoft.DocumentDB/databaseAccounts", ".documentEndpoint")]
     [InlineData("Segments__Storage__BlobServiceUri", "Microsoft.Storage/storageAccounts", ".primaryEndpoints.blob")]
-    [InlineData("Segments__Storage__QueueServiceUri", "Microsoft.Storage/storageAccounts", ".primaryEndpoints.queue")]
     [InlineData("Segments__Storage__TableServiceUri", "Microsoft.Storage/storageAccounts", ".primaryEndpoints.table")]
     [InlineData("Segments__EventHubs__FullyQualifiedNamespace", "Microsoft.EventHub/namespaces", ".serviceBusEndpoint")]
-    [InlineData("Segments__KeyVault__VaultUri", "Microsoft.KeyVault/vaults", ".vaultUri")]
     public void Setting_names_an_endpoint_of_the_resource(string name, string resourceType, string property)
     {
         var expression = Setting(name);
@@ -78,17 +75,6 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
         Assert.Equal(accountName, Setting("AzureWebJobsStorage__accountName"));
         Assert.Equal("managedidentity", Setting("AzureWebJobsStorage__credential"));
         Assert.DoesNotContain("AzureWebJobsStorage", InfraChecks.AppSettings(infra.Template).Keys); // no connection string
-    }
-
-    [Fact]
-    public void Token_secret_setting_names_the_secret_in_the_key_vault()
-    {
-        var secret = Assert.Single(ArmTemplate.Resources(infra.Template, "Microsoft.KeyVault/vaults/secrets"));
-
-        // The secret's name and the setting come from the same place.
-        var secretName = ArmTemplate.Inline(ArmTemplate.Text(secret.Node["name"]), secret.Scope);
-        var setting = Setting("Segments__Tokens__SecretName");
-        Assert.Contains(setting.Trim('[', ']'), secretName, StringComparison.Ordinal);
     }
 
     [Fact]
