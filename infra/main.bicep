@@ -109,6 +109,7 @@ var names = {
 // Names fixed by the application's contract.
 var audienceContainerName = 'audiences'
 var checkpointContainerName = 'checkpoints'
+var deadLetterContainerName = 'deadletters'
 var eventHubName = 'contact-events'
 var consumerGroupName = 'fold'
 var cosmosDatabaseName = 'segments'
@@ -136,6 +137,7 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSku
     audienceContainerName: audienceContainerName
     checkpointContainerName: checkpointContainerName
+    deadLetterContainerName: deadLetterContainerName
   }
 }
 
@@ -193,6 +195,7 @@ var appSettings = {
   Segments__Storage__TableServiceUri: storage.outputs.tableServiceUri
   Segments__Storage__AudienceContainer: storage.outputs.audienceContainerName
   Segments__Storage__CheckpointContainer: storage.outputs.checkpointContainerName
+  Segments__Storage__DeadLetterContainer: storage.outputs.deadLetterContainerName
   Segments__EventHubs__FullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
   Segments__EventHubs__HubName: eventHubs.outputs.hubName
   Segments__EventHubs__ConsumerGroup: eventHubs.outputs.consumerGroupName

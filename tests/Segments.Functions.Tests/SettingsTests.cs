@@ -16,7 +16,6 @@ public sealed class SettingsTests
         "Segments:EventHubs:MaxBatchSize",
         "Segments:Storage:CatalogTable",
         "Segments:Storage:SuppressionTable",
-        "Segments:Storage:DeadLetterContainer",
     ];
 
     /// <summary>Local only: the emulators' connection string (deployed apps use their identity).</summary>

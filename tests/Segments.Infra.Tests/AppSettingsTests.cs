@@ -45,6 +45,7 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
     [InlineData("Segments__Cosmos__ContactsContainer", "contacts")]
     [InlineData("Segments__Storage__AudienceContainer", "audiences")]
     [InlineData("Segments__Storage__CheckpointContainer", "checkpoints")]
+    [InlineData("Segments__Storage__DeadLetterContainer", "deadletters")]
     [InlineData("Segments__EventHubs__HubName", "contact-events")]
     [InlineData("Segments__EventHubs__ConsumerGroup", "fold")]
     public void Setting_has_its_fixed_value(string name, string expected)

@@ -35,6 +35,7 @@ public sealed class ResourceTests(InfraFixture infra)
     [Theory]
     [InlineData("audiences")]
     [InlineData("checkpoints")]
+    [InlineData("deadletters")]
     public void Blob_container_exists_and_is_private(string container)
     {
         var found = ArmTemplate.Resources(infra.Template, "Microsoft.Storage/storageAccounts/blobServices/containers")
