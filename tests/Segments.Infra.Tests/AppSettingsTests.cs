@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Segments.Infra.Tests;
@@ -30,9 +29,10 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
     [Fact]
     public void Main_template_outputs_every_canonical_setting()
     {
-        var output = ArmTemplate.Resolve(infra.Template["outputs"]?["appSettings"]?["value"], TemplateScope.Root(infra.Template));
+        var output = InfraChecks.SettingsObject(infra.Template["outputs"]?["appSettings"]?["value"], TemplateScope.Root(infra.Template));
 
-        var outputNames = Assert.IsType<JsonObject>(output.Node).Select(p => p.Key).ToHashSet();
+        Assert.NotNull(output);
+        var outputNames = output.Keys.ToHashSet();
         Assert.All(infra.SettingNames, n => Assert.Contains(n, outputNames));
         Assert.Equal(InfraChecks.AppSettings(infra.Template).Keys.Order(), outputNames.Order());
     }
@@ -76,6 +76,48 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
         Assert.Equal(accountName, Setting("AzureWebJobsStorage__accountName"));
         Assert.Equal("managedidentity", Setting("AzureWebJobsStorage__credential"));
         Assert.DoesNotContain("AzureWebJobsStorage", InfraChecks.AppSettings(infra.Template).Keys); // no connection string
+    }
+
+    [Theory]
+    [InlineData("Segments__Tenants__0__ApiKey", "apiKey")]
+    [InlineData("Segments__Tenants__0__TokenSecret", "tokenSecret")]
+    public void Tenant_secret_setting_is_a_key_vault_reference_to_the_latest_version_of_its_secret(string setting, string secureParameter)
+    {
+        Assert.Empty(InfraChecks.KeyVaultReferenceProblems(infra.Template, setting, secureParameter));
+    }
+
+    [Fact]
+    public void Settings_are_deployed_after_the_identity_may_read_the_secrets()
+    {
+        Assert.Empty(InfraChecks.SettingsBeforeSecretsRoleProblems(infra.Template));
+    }
+
+    [Fact]
+    public void Tenant_id_is_the_tenant_name_in_lower_case()
+    {
+        Assert.Equal("[toLower(parameters('tenantName'))]", Setting("Segments__Tenants__0__Id"));
+    }
+
+    [Fact]
+    public void Pixel_key_is_a_plain_parameter_that_may_be_empty()
+    {
+        Assert.Equal("[parameters('pixelKey')]", Setting("Segments__Tenants__0__PixelKey"));
+        Assert.Equal("string", ArmTemplate.Text(infra.Template["parameters"]?["pixelKey"]?["type"]));
+        Assert.Equal("", infra.Template["parameters"]?["pixelKey"]?["defaultValue"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public void Allowed_origins_are_a_list_setting_from_the_array_parameter()
+    {
+        var lists = InfraChecks.ListSettings(infra.Template);
+
+        var origins = Assert.Single(lists);
+        Assert.Equal("Segments__Tenants__0__AllowedOrigins", origins.Key);
+        var resolved = ArmTemplate.Resolve(origins.Value.Node, origins.Value.Scope);
+        Assert.Null(resolved.Scope.Parent);
+        Assert.Equal("[parameters('allowedOrigins')]", resolved.Expression);
+        Assert.Equal("array", ArmTemplate.Text(infra.Template["parameters"]?["allowedOrigins"]?["type"]));
+        Assert.Equal("string", ArmTemplate.Text(infra.Template["parameters"]?["allowedOrigins"]?["items"]?["type"]));
     }
 
     [Fact]
