@@ -1,7 +1,8 @@
 // A tenant environment of the segments pipeline: one resource group per tenant holding the
 // storage account, Event Hubs, Cosmos DB, Key Vault, monitoring and the Functions app, wired
 // together with the app's managed identity. No key or connection string with a secret is
-// created, read or handed out: every app setting names an endpoint.
+// created, read or handed out: every app setting names an endpoint, and the tenant's own secrets
+// (API key, token secret) are Key Vault secrets that the settings reference.
 //
 //   az deployment group create -g <rg> -f infra/main.bicep -p infra/tenants/<tenant>.bicepparam
 //
@@ -9,7 +10,7 @@
 
 targetScope = 'resourceGroup'
 
-@description('Short name of the tenant: 3-12 lowercase letters and digits. Goes into every resource name.')
+@description('Short name of the tenant: 3-12 lowercase letters and digits. Goes into every resource name and is the tenant id the app scopes all data with.')
 @minLength(3)
 @maxLength(12)
 param tenantName string
@@ -74,13 +75,22 @@ param logRetentionDays int = 30
 @description('Turn on Key Vault purge protection (irreversible; keep true outside throw-away environments).')
 param keyVaultPurgeProtection bool = true
 
-@description('Name of the Key Vault secret that holds the tenant\'s token secret.')
-param tokenSecretName string = 'tenant-token'
-
-@description('The tenant\'s token secret (at least 32 characters). Pass it from a pipeline secret or an environment variable, never from a committed file.')
+@description('The tenant\'s API key (at least 24 characters), presented by its callers. Pass it from a pipeline secret or an environment variable, never from a committed file.')
 @secure()
-@minLength(32)
+@minLength(24)
+param apiKey string
+
+@description('The tenant\'s token secret: base64 of at least 32 random bytes (44 characters or more), the HMAC key of its contact tokens. Pass it like the API key; keep it across deployments, or issued tokens stop verifying.')
+@secure()
+@minLength(44)
 param tokenSecret string
+
+@description('The tenant\'s public pixel key (8-128 letters, digits, \'_\' or \'-\'), written into its web pages; empty for no pixel.')
+@maxLength(128)
+param pixelKey string = ''
+
+@description('Origins (scheme://host[:port]) of the web pages allowed to use the pixel key.')
+param allowedOrigins string[] = []
 
 @description('Attribution window of conversions, in days.')
 @minValue(1)
@@ -112,11 +122,14 @@ var names = {
 // Names fixed by the application's contract.
 var audienceContainerName = 'audiences'
 var checkpointContainerName = 'checkpoints'
+var deadLetterContainerName = 'deadletters'
 var eventHubName = 'contact-events'
 var consumerGroupName = 'fold'
 var cosmosDatabaseName = 'segments'
 var contactsContainerName = 'contacts'
 var membershipsContainerName = 'memberships'
+var apiKeySecretName = 'tenant-api-key'
+var tokenSecretName = 'tenant-token'
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -138,6 +151,7 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSku
     audienceContainerName: audienceContainerName
     checkpointContainerName: checkpointContainerName
+    deadLetterContainerName: deadLetterContainerName
   }
 }
 
@@ -175,12 +189,17 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: allTags
     enablePurgeProtection: keyVaultPurgeProtection
+    apiKeySecretName: apiKeySecretName
+    apiKey: apiKey
     tokenSecretName: tokenSecretName
     tokenSecret: tokenSecret
   }
 }
 
-// Every value is an endpoint, a name or a number: nothing here grants access by itself.
+// Every value is an endpoint, a name, a number or a Key Vault reference: nothing here grants access
+// by itself, and no secret is written into a setting. The references name no secret version
+// (the URI ends with the secret's name and '/'), so the app follows the latest one (see
+// infra/README.md, rotating the tenant's secrets).
 var appSettings = {
   FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
   FUNCTIONS_EXTENSION_VERSION: '~4'
@@ -191,18 +210,24 @@ var appSettings = {
   Segments__Cosmos__Endpoint: cosmos.outputs.endpoint
   Segments__Cosmos__Database: cosmos.outputs.databaseName
   Segments__Cosmos__ContactsContainer: cosmos.outputs.contactsContainerName
-  Segments__Cosmos__MembershipsContainer: cosmos.outputs.membershipsContainerName
   Segments__Storage__BlobServiceUri: storage.outputs.blobServiceUri
-  Segments__Storage__QueueServiceUri: storage.outputs.queueServiceUri
   Segments__Storage__TableServiceUri: storage.outputs.tableServiceUri
   Segments__Storage__AudienceContainer: storage.outputs.audienceContainerName
   Segments__Storage__CheckpointContainer: storage.outputs.checkpointContainerName
+  Segments__Storage__DeadLetterContainer: storage.outputs.deadLetterContainerName
   Segments__EventHubs__FullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
   Segments__EventHubs__HubName: eventHubs.outputs.hubName
   Segments__EventHubs__ConsumerGroup: eventHubs.outputs.consumerGroupName
-  Segments__KeyVault__VaultUri: keyVault.outputs.vaultUri
-  Segments__Tokens__SecretName: keyVault.outputs.tokenSecretName
   Segments__Attribution__WindowDays: string(attributionWindowDays)
+  Segments__Tenants__0__Id: tenant
+  Segments__Tenants__0__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.apiKeySecretUri}/)'
+  Segments__Tenants__0__TokenSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.tokenSecretUri}/)'
+  Segments__Tenants__0__PixelKey: pixelKey
+}
+
+// Settings with a list of values: item i of each becomes <name>__<i> (modules/settinglists.bicep).
+var listSettings = {
+  Segments__Tenants__0__AllowedOrigins: allowedOrigins
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -215,7 +240,6 @@ module functionApp 'modules/functionapp.bicep' = {
     planSku: functionPlanSku
     alwaysReadyInstances: alwaysReadyInstances
     maximumElasticWorkerCount: maximumInstances
-    appSettings: appSettings
   }
 }
 
@@ -231,8 +255,21 @@ module access 'modules/access.bicep' = {
   }
 }
 
-@description('The Function App\'s settings, name to value (the same values the app gets). For local.settings.json and scripts.')
-output appSettings object = appSettings
+// After the role assignments, so that the Key Vault references resolve on the app's first start.
+module settings 'modules/appsettings.bicep' = {
+  name: 'appsettings'
+  params: {
+    functionAppName: functionApp.outputs.name
+    appSettings: appSettings
+    listSettings: listSettings
+  }
+  dependsOn: [
+    access
+  ]
+}
+
+@description('The Function App\'s settings, name to value (the same values the app gets; secrets as Key Vault references). For local.settings.json and scripts.')
+output appSettings object = settings.outputs.appSettings
 
 output functionAppName string = functionApp.outputs.name
 output functionAppHostName string = functionApp.outputs.defaultHostName

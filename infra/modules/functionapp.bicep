@@ -1,6 +1,7 @@
 // The Functions app (.NET 10 isolated worker on Linux) on an Elastic Premium plan that keeps
 // at least one instance running, so the Event Hubs consumer hosted in the worker never stops.
 // No Azure Files content share: its only way in is a connection string with an account key.
+// The app settings are appsettings.bicep's, deployed once the app's identity holds its roles.
 
 @description('Name of the Function App.')
 param name string
@@ -31,9 +32,6 @@ param alwaysReadyInstances int
 @minValue(1)
 @maxValue(100)
 param maximumElasticWorkerCount int
-
-@description('Application settings of the app, name to value. Endpoints and names only, never keys.')
-param appSettings object
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -77,13 +75,6 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       http20Enabled: true
     }
   }
-}
-
-// The whole set of settings, replaced on every deployment: what is not declared here is removed.
-resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
-  parent: site
-  name: 'appsettings'
-  properties: appSettings
 }
 
 resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {

@@ -1,5 +1,5 @@
 // The tenant's storage account: Functions host storage (identity-based), the Durable task hub,
-// audience files and Event Hubs checkpoints. Shared keys are off: every caller uses Entra ID.
+// audience files, Event Hubs checkpoints and the stream fold's dead letters. Shared keys are off: every caller uses Entra ID.
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
@@ -26,6 +26,9 @@ param audienceContainerName string
 
 @description('Blob container for the stream consumer\'s checkpoints and ownership records.')
 param checkpointContainerName string
+
+@description('Blob container for the events the stream fold could not fold (dead letters).')
+param deadLetterContainerName string
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
@@ -78,9 +81,17 @@ resource checkpointContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: deadLetterContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 output name string = account.name
 output blobServiceUri string = account.properties.primaryEndpoints.blob
-output queueServiceUri string = account.properties.primaryEndpoints.queue
 output tableServiceUri string = account.properties.primaryEndpoints.table
 output audienceContainerName string = audienceContainer.name
 output checkpointContainerName string = checkpointContainer.name
+output deadLetterContainerName string = deadLetterContainer.name

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace Segments.Infra.Tests;
@@ -30,9 +29,10 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
     [Fact]
     public void Main_template_outputs_every_canonical_setting()
     {
-        var output = ArmTemplate.Resolve(infra.Template["outputs"]?["appSettings"]?["value"], TemplateScope.Root(infra.Template));
+        var output = InfraChecks.SettingsObject(infra.Template["outputs"]?["appSettings"]?["value"], TemplateScope.Root(infra.Template));
 
-        var outputNames = Assert.IsType<JsonObject>(output.Node).Select(p => p.Key).ToHashSet();
+        Assert.NotNull(output);
+        var outputNames = output.Keys.ToHashSet();
         Assert.All(infra.SettingNames, n => Assert.Contains(n, outputNames));
         Assert.Equal(InfraChecks.AppSettings(infra.Template).Keys.Order(), outputNames.Order());
     }
@@ -43,9 +43,9 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
     [InlineData("AzureWebJobsStorage__credential", "managedidentity")]
     [InlineData("Segments__Cosmos__Database", "segments")]
     [InlineData("Segments__Cosmos__ContactsContainer", "contacts")]
-    [InlineData("Segments__Cosmos__MembershipsContainer", "memberships")]
     [InlineData("Segments__Storage__AudienceContainer", "audiences")]
     [InlineData("Segments__Storage__CheckpointContainer", "checkpoints")]
+    [InlineData("Segments__Storage__DeadLetterContainer", "deadletters")]
     [InlineData("Segments__EventHubs__HubName", "contact-events")]
     [InlineData("Segments__EventHubs__ConsumerGroup", "fold")]
     public void Setting_has_its_fixed_value(string name, string expected)
@@ -57,10 +57,8 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "Microsoft.Insights/components", ".ConnectionString")]
     [InlineData("Segments__Cosmos__Endpoint", "Microsoft.DocumentDB/databaseAccounts", ".documentEndpoint")]
     [InlineData("Segments__Storage__BlobServiceUri", "Microsoft.Storage/storageAccounts", ".primaryEndpoints.blob")]
-    [InlineData("Segments__Storage__QueueServiceUri", "Microsoft.Storage/storageAccounts", ".primaryEndpoints.queue")]
     [InlineData("Segments__Storage__TableServiceUri", "Microsoft.Storage/storageAccounts", ".primaryEndpoints.table")]
     [InlineData("Segments__EventHubs__FullyQualifiedNamespace", "Microsoft.EventHub/namespaces", ".serviceBusEndpoint")]
-    [InlineData("Segments__KeyVault__VaultUri", "Microsoft.KeyVault/vaults", ".vaultUri")]
     public void Setting_names_an_endpoint_of_the_resource(string name, string resourceType, string property)
     {
         var expression = Setting(name);
@@ -80,15 +78,46 @@ public sealed partial class AppSettingsTests(InfraFixture infra)
         Assert.DoesNotContain("AzureWebJobsStorage", InfraChecks.AppSettings(infra.Template).Keys); // no connection string
     }
 
-    [Fact]
-    public void Token_secret_setting_names_the_secret_in_the_key_vault()
+    [Theory]
+    [InlineData("Segments__Tenants__0__ApiKey", "apiKey")]
+    [InlineData("Segments__Tenants__0__TokenSecret", "tokenSecret")]
+    public void Tenant_secret_setting_is_a_key_vault_reference_to_the_latest_version_of_its_secret(string setting, string secureParameter)
     {
-        var secret = Assert.Single(ArmTemplate.Resources(infra.Template, "Microsoft.KeyVault/vaults/secrets"));
+        Assert.Empty(InfraChecks.KeyVaultReferenceProblems(infra.Template, setting, secureParameter));
+    }
 
-        // The secret's name and the setting come from the same place.
-        var secretName = ArmTemplate.Inline(ArmTemplate.Text(secret.Node["name"]), secret.Scope);
-        var setting = Setting("Segments__Tokens__SecretName");
-        Assert.Contains(setting.Trim('[', ']'), secretName, StringComparison.Ordinal);
+    [Fact]
+    public void Settings_are_deployed_after_the_identity_may_read_the_secrets()
+    {
+        Assert.Empty(InfraChecks.SettingsBeforeSecretsRoleProblems(infra.Template));
+    }
+
+    [Fact]
+    public void Tenant_id_is_the_tenant_name_in_lower_case()
+    {
+        Assert.Equal("[toLower(parameters('tenantName'))]", Setting("Segments__Tenants__0__Id"));
+    }
+
+    [Fact]
+    public void Pixel_key_is_a_plain_parameter_that_may_be_empty()
+    {
+        Assert.Equal("[parameters('pixelKey')]", Setting("Segments__Tenants__0__PixelKey"));
+        Assert.Equal("string", ArmTemplate.Text(infra.Template["parameters"]?["pixelKey"]?["type"]));
+        Assert.Equal("", infra.Template["parameters"]?["pixelKey"]?["defaultValue"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public void Allowed_origins_are_a_list_setting_from_the_array_parameter()
+    {
+        var lists = InfraChecks.ListSettings(infra.Template);
+
+        var origins = Assert.Single(lists);
+        Assert.Equal("Segments__Tenants__0__AllowedOrigins", origins.Key);
+        var resolved = ArmTemplate.Resolve(origins.Value.Node, origins.Value.Scope);
+        Assert.Null(resolved.Scope.Parent);
+        Assert.Equal("[parameters('allowedOrigins')]", resolved.Expression);
+        Assert.Equal("array", ArmTemplate.Text(infra.Template["parameters"]?["allowedOrigins"]?["type"]));
+        Assert.Equal("string", ArmTemplate.Text(infra.Template["parameters"]?["allowedOrigins"]?["items"]?["type"]));
     }
 
     [Fact]

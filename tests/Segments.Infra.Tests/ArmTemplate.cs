@@ -58,7 +58,8 @@ public sealed record Resolved(JsonNode? Node, TemplateScope Scope)
 /// <summary>
 /// Reading of the compiled template: enumerate resources through nested module deployments, and
 /// follow the simple expressions Bicep emits between modules ([parameters('x')], [variables('x')],
-/// [reference(resourceId('Microsoft.Resources/deployments', 'm'), 'v').outputs.o.value]) back to
+/// [reference(resourceId('Microsoft.Resources/deployments', 'm'), 'v').outputs.o.value], and
+/// [reference('m').outputs.o.value] in languageVersion 2.0) back to
 /// their source. Anything else is left as it is, so an unexpected shape fails a check rather than
 /// passing it.
 /// </summary>
@@ -152,19 +153,142 @@ public static partial class ArmTemplate
 
         if (WholeModuleOutput().Match(expression) is { Success: true } output)
         {
-            var module = ResourceNodes(scope.Template).FirstOrDefault(r =>
-                Text(r["type"]).Equals(DeploymentType, StringComparison.OrdinalIgnoreCase)
-                && Text(r["name"]) == output.Groups["module"].Value
-                && r["properties"]?["template"] is JsonObject);
-            if (module is null)
-            {
-                return null;
-            }
+            return ModuleOutput(scope, output.Groups["module"].Value, output.Groups["symbol"].Value, output.Groups["output"].Value);
+        }
 
-            var nested = scope.Nested(module);
-            return nested.Template["outputs"]?[output.Groups["output"].Value] is JsonObject declared && declared.ContainsKey("value")
-                ? new Resolved(declared["value"], nested)
-                : null;
+        return null;
+    }
+
+    /// <summary>The value of output <paramref name="output"/> of the module deployed by <paramref name="scope"/>, named or symbolic.</summary>
+    private static Resolved? ModuleOutput(TemplateScope scope, string name, string symbol, string output)
+    {
+        var module = symbol.Length > 0
+            ? (scope.Template["resources"] as JsonObject)?[symbol] as JsonObject // languageVersion 2.0: reference('symbol')
+            : ResourceNodes(scope.Template).FirstOrDefault(r => Text(r["name"]) == name);
+        if (module is null
+            || !Text(module["type"]).Equals(DeploymentType, StringComparison.OrdinalIgnoreCase)
+            || module["properties"]?["template"] is not JsonObject)
+        {
+            return null;
+        }
+
+        var nested = scope.Nested(module);
+        return nested.Template["outputs"]?[output] is JsonObject declared && declared.ContainsKey("value")
+            ? new Resolved(declared["value"], nested)
+            : null;
+    }
+
+    /// <summary>
+    /// Every string <paramref name="node"/> is computed from, with the scope it is read in: its own strings, and
+    /// those of every parameter (passed by a module's deployment), variable and module output they mention,
+    /// wherever in an expression the mention is. What it reaches in a parameter of the main template ends there.
+    /// </summary>
+    public static IReadOnlyList<(string Text, TemplateScope Scope)> Reached(JsonNode? node, TemplateScope scope)
+    {
+        var reached = new List<(string, TemplateScope)>();
+        var seen = new HashSet<(string, string)>();
+        var pending = new Queue<(JsonNode?, TemplateScope)>();
+        pending.Enqueue((node, scope));
+        while (pending.TryDequeue(out var item))
+        {
+            var (current, at) = item;
+            foreach (var text in Strings(current))
+            {
+                if (!seen.Add((at.Path, text)))
+                {
+                    continue;
+                }
+
+                reached.Add((text, at));
+                if (!IsExpression(text))
+                {
+                    continue;
+                }
+
+                foreach (Match m in Reference().Matches(text))
+                {
+                    var name = m.Groups["name"].Value;
+                    if (m.Groups["kind"].Value == "parameters")
+                    {
+                        if (at.Deployment?["properties"]?["parameters"]?[name] is JsonObject passed && passed.ContainsKey("value"))
+                        {
+                            pending.Enqueue((passed["value"], at.Parent!));
+                        }
+                    }
+                    else if (at.Template["variables"] is JsonObject variables && variables.ContainsKey(name))
+                    {
+                        pending.Enqueue((variables[name], at));
+                    }
+                }
+
+                foreach (Match m in ModuleOutputMention().Matches(text))
+                {
+                    if (ModuleOutput(at, m.Groups["module"].Value, m.Groups["symbol"].Value, m.Groups["output"].Value) is { } output)
+                    {
+                        pending.Enqueue((output.Node, output.Scope));
+                    }
+                }
+            }
+        }
+
+        return reached;
+    }
+
+    /// <summary>
+    /// The arguments of <paramref name="expression"/> when it is one call of <paramref name="function"/> as a whole
+    /// ("[f(a, b)]" or "f(a, b)"), split at its top-level commas; null when it is anything else.
+    /// </summary>
+    public static IReadOnlyList<string>? CallArguments(string expression, string function)
+    {
+        var text = IsExpression(expression) ? expression[1..^1] : expression;
+        if (!text.StartsWith(function + "(", StringComparison.Ordinal) || !text.EndsWith(')'))
+        {
+            return null;
+        }
+
+        var arguments = new List<string>();
+        var depth = 0;
+        var quoted = false;
+        var start = function.Length + 1;
+        for (var i = start; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                quoted = c != '\'';
+                if (c == '\'' && i + 1 < text.Length && text[i + 1] == '\'')
+                {
+                    quoted = true; // '' is a quote inside a string
+                    i++;
+                }
+            }
+            else if (c == '\'')
+            {
+                quoted = true;
+            }
+            else if (c is '(' or '[')
+            {
+                depth++;
+            }
+            else if (c is ')' or ']' && depth > 0)
+            {
+                depth--;
+            }
+            else if (c == ')')
+            {
+                if (i != text.Length - 1)
+                {
+                    return null; // the call ends before the expression does: f(a).x, f(a) + g(b)
+                }
+
+                arguments.Add(text[start..i].Trim());
+                return arguments;
+            }
+            else if (c == ',' && depth == 0)
+            {
+                arguments.Add(text[start..i].Trim());
+                start = i + 1;
+            }
         }
 
         return null;
@@ -234,8 +358,15 @@ public static partial class ArmTemplate
     [GeneratedRegex(@"^\[variables\('(?<name>[^']+)'\)\]$")]
     private static partial Regex WholeVariable();
 
-    [GeneratedRegex(@"^\[reference\(resourceId\('Microsoft\.Resources/deployments', '(?<module>[^']+)'\), '[^']+'\)\.outputs\.(?<output>[A-Za-z0-9_]+)\.value\]$", RegexOptions.IgnoreCase)]
+    // reference(resourceId('Microsoft.Resources/deployments', 'name'), 'version') before languageVersion 2.0, reference('symbol') in it.
+    private const string ModuleOutputPattern =
+        @"reference\((?:resourceId\('Microsoft\.Resources/deployments', '(?<module>[^']+)'\), '[^']+'|'(?<symbol>[^']+)')\)\.outputs\.(?<output>[A-Za-z0-9_]+)\.value";
+
+    [GeneratedRegex("^\\[" + ModuleOutputPattern + "\\]$", RegexOptions.IgnoreCase)]
     private static partial Regex WholeModuleOutput();
+
+    [GeneratedRegex(ModuleOutputPattern, RegexOptions.IgnoreCase)]
+    private static partial Regex ModuleOutputMention();
 
     [GeneratedRegex(@"\b(?<kind>parameters|variables)\('(?<name>[^']+)'\)")]
     private static partial Regex Reference();

@@ -43,8 +43,8 @@ public sealed class BicepToolingTests(InfraFixture infra)
     [MemberData(nameof(TenantParameterFiles))]
     public void Tenant_parameters_build_and_lint_without_errors_or_warnings(string file)
     {
-        var build = BicepCli.Run(["build-params", file, "--stdout"], InfraFixture.StandInSecret);
-        var lint = BicepCli.Run(["lint", file], InfraFixture.StandInSecret);
+        var build = BicepCli.Run(["build-params", file, "--stdout"], InfraFixture.StandInSecrets);
+        var lint = BicepCli.Run(["lint", file], InfraFixture.StandInSecrets);
 
         Assert.Empty(build.Problems());
         Assert.Empty(lint.Problems(stdoutIsDiagnostics: true));
@@ -52,32 +52,110 @@ public sealed class BicepToolingTests(InfraFixture infra)
         Assert.NotNull(parameters["tenantName"]?["value"]);
     }
 
-    [Theory]
-    [MemberData(nameof(TenantParameterFiles))]
-    public void Tenant_parameters_take_the_token_secret_from_outside_the_repository(string file)
+    public static TheoryData<string, string> TenantParameterFilesAndSecrets()
     {
-        var build = BicepCli.Run(["build-params", file, "--stdout"], InfraFixture.StandInSecret);
+        var data = new TheoryData<string, string>();
+        foreach (var file in TenantParameterFiles())
+        {
+            foreach (var parameter in InfraFixture.SecretVariables.Keys)
+            {
+                data.Add(file, parameter);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TenantParameterFilesAndSecrets))]
+    public void Tenant_parameters_take_the_secrets_from_outside_the_repository(string file, string parameter)
+    {
+        var build = BicepCli.Run(["build-params", file, "--stdout"], InfraFixture.StandInSecrets);
         Assert.Empty(build.Problems());
 
         // The secret is either the environment's (the stand-in here) or a Key Vault reference:
         // never a value written in the committed file.
-        var tokenSecret = ParametersOf(build)["tokenSecret"] as JsonObject;
-        Assert.NotNull(tokenSecret);
+        var variable = InfraFixture.SecretVariables[parameter];
+        var secret = ParametersOf(build)[parameter] as JsonObject;
+        Assert.NotNull(secret);
         Assert.True(
-            tokenSecret["reference"] is not null
-                || tokenSecret["value"]?.GetValue<string>() == InfraFixture.StandInSecret[InfraFixture.TokenSecretVariable],
-            $"{file} sets tokenSecret to a value of its own: read it with readEnvironmentVariable('{InfraFixture.TokenSecretVariable}') or az.getSecret.");
+            secret["reference"] is not null
+                || secret["value"]?.GetValue<string>() == InfraFixture.StandInSecrets[variable],
+            $"{file} sets {parameter} to a value of its own: read it with readEnvironmentVariable('{variable}') or az.getSecret.");
     }
 
-    [Fact]
-    public void Example_parameters_fail_to_build_when_no_token_secret_is_given()
+    [Theory]
+    [InlineData("SEGMENTS_API_KEY")]
+    [InlineData("SEGMENTS_TOKEN_SECRET")]
+    public void Example_parameters_fail_to_build_when_a_secret_is_not_given(string variable)
     {
-        var build = BicepCli.Run(
-            ["build-params", "infra/tenants/example.bicepparam", "--stdout"],
-            new Dictionary<string, string?> { [InfraFixture.TokenSecretVariable] = null });
+        var environment = new Dictionary<string, string?>(InfraFixture.StandInSecrets) { [variable] = null };
+        var build = BicepCli.Run(["build-params", "infra/tenants/example.bicepparam", "--stdout"], environment);
 
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("BCP427", BicepCli.DiagnosticCodes(build.StdErr)); // environment variable does not exist
+    }
+
+    [Theory]
+    [InlineData("SEGMENTS_API_KEY", "short-key")]
+    [InlineData("SEGMENTS_TOKEN_SECRET", "c2hvcnQgc2VjcmV0")] // base64 of 12 bytes
+    public void Example_parameters_fail_to_build_with_a_secret_too_short_for_the_app(string variable, string value)
+    {
+        var environment = new Dictionary<string, string?>(InfraFixture.StandInSecrets) { [variable] = value };
+        var build = BicepCli.Run(["build-params", "infra/tenants/example.bicepparam", "--stdout"], environment);
+
+        Assert.NotEqual(0, build.ExitCode);
+    }
+
+    [Fact]
+    public void List_settings_expand_to_one_setting_per_item_as_the_configuration_binder_reads_a_list()
+    {
+        var folder = Directory.CreateTempSubdirectory("segments-infra-tests-");
+        try
+        {
+            // The function main.bicep's settings go through, evaluated by bicep itself on known lists.
+            var module = Path.GetRelativePath(folder.FullName, TestEnvironment.InfraPath("modules", "settinglists.bicep")).Replace('\\', '/');
+            var file = Path.Combine(folder.FullName, "lists.bicepparam");
+            File.WriteAllText(file, $$"""
+                using none
+
+                import { expandLists } from '{{module}}'
+
+                param expanded = expandLists({
+                  Segments__Tenants__0__AllowedOrigins: ['https://www.contoso.example', 'https://shop.contoso.example']
+                  Segments__Empty: []
+                })
+                """);
+
+            var run = BicepCli.Run(["build-params", file, "--stdout"]);
+
+            Assert.Empty(run.Problems());
+            var expanded = ParametersOf(run)["expanded"]?["value"];
+            var expected = JsonNode.Parse("""
+                {
+                  "Segments__Tenants__0__AllowedOrigins__0": "https://www.contoso.example",
+                  "Segments__Tenants__0__AllowedOrigins__1": "https://shop.contoso.example"
+                }
+                """);
+            Assert.True(JsonNode.DeepEquals(expected, expanded), expanded?.ToJsonString());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_settings_module_expands_the_lists_with_the_function_of_settinglists_bicep()
+    {
+        var config = Assert.Single(ArmTemplate.Resources(infra.Template, "Microsoft.Web/sites/config"));
+        var function = config.Scope.Template["functions"]?.AsArray()
+            .SelectMany(n => n?["members"]?["expandLists"] is { } member && ArmTemplate.Text(n["namespace"]) == "__bicep" ? [member] : Array.Empty<JsonNode>())
+            .SingleOrDefault();
+
+        Assert.NotNull(function);
+        Assert.Equal("settinglists.bicep", ArmTemplate.Text(function["metadata"]?["__bicep_imported_from!"]?["sourceTemplate"]));
+        Assert.NotEmpty(InfraChecks.ListSettings(infra.Template));
     }
 
     [Theory]

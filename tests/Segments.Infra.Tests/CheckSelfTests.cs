@@ -178,6 +178,85 @@ public sealed class CheckSelfTests(InfraFixture infra)
     }
 
     [Fact]
+    public void A_secret_reaching_a_setting_through_a_module_output_is_detected()
+    {
+        var template = infra.TemplateCopy();
+
+        // The setting stays format('@Microsoft.KeyVault(SecretUri={0}/)', <output>): only the output changes.
+        Output(template, "keyvault", "apiKeySecretUri")["value"] = "[parameters('apiKey')]";
+
+        Assert.Contains(InfraChecks.CredentialSettingProblems(template), p => p.Contains("Segments__Tenants__0__ApiKey", StringComparison.Ordinal));
+        Assert.Contains(InfraChecks.SecretOutputProblems(template), p => p.Contains("apiKey", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_output_computed_from_a_secret_is_detected()
+    {
+        var template = infra.TemplateCopy();
+
+        template["outputs"]!["leak"] = new JsonObject
+        {
+            ["type"] = "string",
+            ["value"] = "[format('{0}-{1}', variables('tenant'), parameters('tokenSecret'))]",
+        };
+
+        Assert.Contains(InfraChecks.SecretOutputProblems(template), p => p.Contains("tokenSecret", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[parameters('pixelKey')]")] // a plain value
+    [InlineData("[format('@Microsoft.KeyVault(SecretUri={0}/)', 'https://kv-other.vault.azure.net/secrets/tenant-api-key')]")] // a vault of someone else
+    public void A_tenant_secret_setting_that_is_not_a_reference_to_its_secret_is_detected(string value)
+    {
+        var template = infra.TemplateCopy();
+
+        Settings(template)["Segments__Tenants__0__ApiKey"] = value;
+
+        Assert.NotEmpty(InfraChecks.KeyVaultReferenceProblems(template, "Segments__Tenants__0__ApiKey", "apiKey"));
+    }
+
+    [Fact]
+    public void A_reference_pinned_to_one_secret_version_is_detected()
+    {
+        var template = infra.TemplateCopy();
+        var output = Output(template, "keyvault", "tokenSecretUri");
+
+        output["value"] = ArmTemplate.Text(output["value"]).Replace(".secretUri]", ".secretUriWithVersion]", StringComparison.Ordinal);
+
+        Assert.NotEmpty(InfraChecks.KeyVaultReferenceProblems(template, "Segments__Tenants__0__TokenSecret", "tokenSecret"));
+    }
+
+    [Fact]
+    public void A_reference_to_the_secret_of_the_other_parameter_is_detected()
+    {
+        Assert.NotEmpty(InfraChecks.KeyVaultReferenceProblems(infra.Template, "Segments__Tenants__0__ApiKey", "tokenSecret"));
+    }
+
+    [Fact]
+    public void Settings_deployed_without_waiting_for_the_secrets_role_are_detected()
+    {
+        var template = infra.TemplateCopy();
+        var settings = Assert.Single(ArmTemplate.Resources(template, ArmTemplate.DeploymentType), r => r.Name == "appsettings");
+
+        settings.Node["dependsOn"] = new JsonArray("functionApp", "keyVault");
+
+        Assert.NotEmpty(InfraChecks.SettingsBeforeSecretsRoleProblems(template));
+    }
+
+    [Fact]
+    public void A_list_setting_not_expanded_to_items_is_detected()
+    {
+        var template = infra.TemplateCopy();
+        var config = Assert.Single(ArmTemplate.Resources(template, "Microsoft.Web/sites/config"));
+        var variables = config.Scope.Template["variables"]!.AsObject();
+
+        // The list itself as the value of one setting: the binder reads no item from it.
+        variables["allSettings"] = "[union(parameters('appSettings'), parameters('listSettings'))]";
+
+        Assert.Empty(InfraChecks.ListSettings(template));
+    }
+
+    [Fact]
     public void A_missing_setting_is_detected()
     {
         var template = infra.TemplateCopy();
@@ -210,11 +289,18 @@ public sealed class CheckSelfTests(InfraFixture infra)
         Assert.Single(new BicepRun("bicep build x.bicep", 1, "", "").Problems());
     }
 
-    /// <summary>The object of app settings the Function App gets, in <paramref name="template"/> (a copy).</summary>
+    /// <summary>The object of single-valued app settings the Function App gets, in <paramref name="template"/> (a copy).</summary>
     private static JsonObject Settings(JsonObject template)
     {
-        var config = Assert.Single(ArmTemplate.Resources(template, "Microsoft.Web/sites/config"));
-        return Assert.IsType<JsonObject>(ArmTemplate.Resolve(config.Properties, config.Scope).Node);
+        var settings = Assert.Single(ArmTemplate.Resources(template, ArmTemplate.DeploymentType), r => r.Name == "appsettings");
+        return Assert.IsType<JsonObject>(settings.Properties?["parameters"]?["appSettings"]?["value"]);
+    }
+
+    /// <summary>The declaration of output <paramref name="output"/> of module deployment <paramref name="module"/>, in <paramref name="template"/> (a copy).</summary>
+    private static JsonObject Output(JsonObject template, string module, string output)
+    {
+        var deployment = Assert.Single(ArmTemplate.Resources(template, ArmTemplate.DeploymentType), r => r.Name == module);
+        return Assert.IsType<JsonObject>(deployment.Properties?["template"]?["outputs"]?[output]);
     }
 
     private static void Remove(JsonObject resource)

@@ -81,13 +81,9 @@ public static partial class InfraChecks
         foreach (var config in ArmTemplate.Resources(main, "Microsoft.Web/sites/config")
                      .Where(r => r.Name.Contains("appsettings", StringComparison.OrdinalIgnoreCase)))
         {
-            var properties = ArmTemplate.Resolve(config.Properties, config.Scope);
-            if (properties.Node is JsonObject values)
+            foreach (var (name, value) in SettingsObject(config.Properties, config.Scope) ?? new Dictionary<string, Resolved>())
             {
-                foreach (var (name, value) in values)
-                {
-                    settings[name] = new Resolved(value, properties.Scope);
-                }
+                settings[name] = value;
             }
         }
 
@@ -104,6 +100,78 @@ public static partial class InfraChecks
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// The settings an object of settings stands for, name to value: a JSON object, a union(...) of such objects,
+    /// or __bicep.expandLists(x) (modules/settinglists.bicep), which stands for the lists of x under their own names
+    /// (the app gets item i of list n as n__i). Null for any other shape, so that it defines no setting.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Resolved>? SettingsObject(JsonNode? node, TemplateScope scope)
+    {
+        var resolved = ArmTemplate.Resolve(node, scope);
+        if (resolved.Node is JsonObject values)
+        {
+            return values.ToDictionary(p => p.Key, p => new Resolved(p.Value, resolved.Scope), StringComparer.Ordinal);
+        }
+
+        if (resolved.Expression is not { } expression)
+        {
+            return null;
+        }
+
+        if (ArmTemplate.CallArguments(expression, ExpandListsFunction) is [var lists])
+        {
+            return SettingsObject(JsonValue.Create($"[{lists}]"), resolved.Scope);
+        }
+
+        if (ArmTemplate.CallArguments(expression, "union") is not { Count: > 0 } parts)
+        {
+            return null;
+        }
+
+        var merged = new Dictionary<string, Resolved>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            if (SettingsObject(JsonValue.Create($"[{part}]"), resolved.Scope) is not { } partSettings)
+            {
+                return null;
+            }
+
+            foreach (var (name, value) in partSettings)
+            {
+                merged[name] = value;
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>The user-defined function of modules/settinglists.bicep as the compiled template calls it.</summary>
+    public const string ExpandListsFunction = "__bicep.expandLists";
+
+    /// <summary>The settings of the Function Apps that are lists: each is passed through <see cref="ExpandListsFunction"/>.</summary>
+    public static IReadOnlyDictionary<string, Resolved> ListSettings(JsonObject main)
+    {
+        var lists = new Dictionary<string, Resolved>(StringComparer.Ordinal);
+        foreach (var config in ArmTemplate.Resources(main, "Microsoft.Web/sites/config")
+                     .Where(r => r.Name.Contains("appsettings", StringComparison.OrdinalIgnoreCase)))
+        {
+            var properties = ArmTemplate.Resolve(config.Properties, config.Scope);
+            foreach (var part in ArmTemplate.CallArguments(properties.Expression ?? "", "union") ?? [])
+            {
+                if (ArmTemplate.CallArguments(part, ExpandListsFunction) is [var argument]
+                    && SettingsObject(JsonValue.Create($"[{argument}]"), properties.Scope) is { } found)
+                {
+                    foreach (var (name, value) in found)
+                    {
+                        lists[name] = value;
+                    }
+                }
+            }
+        }
+
+        return lists;
     }
 
     public static IReadOnlyList<string> MissingSettings(JsonObject main, IEnumerable<string> names)
@@ -130,26 +198,163 @@ public static partial class InfraChecks
         var problems = new List<string>();
         foreach (var (name, value) in AppSettings(main))
         {
-            foreach (var step in ArmTemplate.Chain(value.Node, value.Scope))
+            foreach (var (text, scope) in ArmTemplate.Reached(value.Node, value.Scope))
             {
-                foreach (var text in ArmTemplate.Strings(step.Node))
+                problems.AddRange(CredentialMarkers
+                    .Where(marker => text.Contains(marker, StringComparison.OrdinalIgnoreCase))
+                    .Select(marker => $"App setting {name} carries a credential ({marker}): {text}"));
+                if (ArmTemplate.IsExpression(text) && ListFunction().IsMatch(text))
                 {
-                    problems.AddRange(CredentialMarkers
-                        .Where(marker => text.Contains(marker, StringComparison.OrdinalIgnoreCase))
-                        .Select(marker => $"App setting {name} carries a credential ({marker}): {text}"));
-                    if (ArmTemplate.IsExpression(text) && ListFunction().IsMatch(text))
-                    {
-                        problems.Add($"App setting {name} reads a credential with a list* function: {text}");
-                    }
-
-                    problems.AddRange(ArmTemplate.ParametersRead(text)
-                        .Where(p => ArmTemplate.IsSecureParameter(step.Scope, p))
-                        .Select(p => $"App setting {name} carries the secure parameter {p} of {step.Scope.Path}."));
+                    problems.Add($"App setting {name} reads a credential with a list* function: {text}");
                 }
+
+                problems.AddRange(SecureParametersRead(text, scope)
+                    .Select(p => $"App setting {name} carries the secure parameter {p} of {scope.Path}."));
             }
         }
 
         return problems.Distinct().ToList();
+    }
+
+    /// <summary>Outputs of any template (the main one or a module's) whose value is computed from a secure parameter.</summary>
+    public static IReadOnlyList<string> SecretOutputProblems(JsonObject main)
+    {
+        var root = TemplateScope.Root(main);
+        var scopes = ArmTemplate.Resources(root)
+            .Where(r => r.Type.Equals(ArmTemplate.DeploymentType, StringComparison.OrdinalIgnoreCase) && r.Properties?["template"] is JsonObject)
+            .Select(r => r.Scope.Nested(r.Node))
+            .Prepend(root);
+        var problems = new List<string>();
+        foreach (var scope in scopes)
+        {
+            foreach (var (output, declaration) in scope.Template["outputs"] as JsonObject ?? [])
+            {
+                problems.AddRange(ArmTemplate.Reached(declaration?["value"], scope)
+                    .SelectMany(r => SecureParametersRead(r.Text, r.Scope).Select(p => $"Output {output} of {scope.Path} carries the secure parameter {p} of {r.Scope.Path}.")));
+            }
+        }
+
+        return problems.Distinct().ToList();
+    }
+
+    private static IEnumerable<string> SecureParametersRead(string text, TemplateScope scope) =>
+        ArmTemplate.IsExpression(text)
+            ? ArmTemplate.ParametersRead(text).Where(p => ArmTemplate.IsSecureParameter(scope, p))
+            : [];
+
+    /// <summary>
+    /// What keeps <paramref name="setting"/> from being a Key Vault reference (@Microsoft.KeyVault(SecretUri=...))
+    /// to the latest version of a secret of the template whose value is <paramref name="secureParameter"/>, a
+    /// secure parameter of the main template without a default.
+    /// </summary>
+    public static IReadOnlyList<string> KeyVaultReferenceProblems(JsonObject main, string setting, string secureParameter)
+    {
+        if (!AppSettings(main).TryGetValue(setting, out var value))
+        {
+            return [$"The Function App has no app setting {setting}."];
+        }
+
+        var resolved = ArmTemplate.Resolve(value.Node, value.Scope);
+        if (ArmTemplate.CallArguments(resolved.Expression ?? "", "format") is not [KeyVaultReferenceFormat, var uriArgument])
+        {
+            return [$"App setting {setting} is not a Key Vault reference: {resolved.Node?.ToJsonString()}"];
+        }
+
+        var uri = ArmTemplate.Resolve(JsonValue.Create($"[{uriArgument}]"), resolved.Scope);
+        if (SecretUri().Match(uri.Expression ?? "") is not { Success: true } match)
+        {
+            return [$"App setting {setting} references {uri.Expression}, not the versionless secretUri of a secret of the template."];
+        }
+
+        var secretName = $"[format('{{0}}/{{1}}', {match.Groups["vault"].Value}, {match.Groups["secret"].Value})]";
+        var secret = ArmTemplate.Resources(uri.Scope)
+            .FirstOrDefault(r => r.Scope == uri.Scope && r.Type.Equals("Microsoft.KeyVault/vaults/secrets", StringComparison.OrdinalIgnoreCase) && r.Name == secretName);
+        if (secret is null)
+        {
+            return [$"App setting {setting} references a secret {secretName} that {uri.Scope.Path} does not deploy."];
+        }
+
+        var secretValue = ArmTemplate.Resolve(secret.Properties?["value"], secret.Scope);
+        var root = TemplateScope.Root(main);
+        return secretValue.Scope.Parent is null
+            && secretValue.Expression == $"[parameters('{secureParameter}')]"
+            && ArmTemplate.IsSecureParameter(root, secureParameter)
+            && main["parameters"]?[secureParameter]?["defaultValue"] is null
+                ? []
+                : [$"The secret {setting} references holds {secretValue.Expression} of {secretValue.Scope.Path}, not the secure parameter {secureParameter} of main without a default."];
+    }
+
+    // The secret's URI without a version, closed with '/' as App Service's examples of a versionless reference are.
+    private const string KeyVaultReferenceFormat = "'@Microsoft.KeyVault(SecretUri={0}/)'";
+
+    /// <summary>
+    /// Deployments of app settings that do not wait for the Key Vault Secrets User role of the app's identity:
+    /// their Key Vault references would fail to resolve on the app's first start.
+    /// </summary>
+    public static IReadOnlyList<string> SettingsBeforeSecretsRoleProblems(JsonObject main)
+    {
+        var role = AppRoles.Single(r => r.Name == "Key Vault Secrets User");
+        var grants = RoleGrants(main, RoleAssignmentType)
+            .Where(g => g.RoleDefinition.Contains($"'{role.RoleDefinitionId}'", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (grants.Count == 0)
+        {
+            return ["No role assignment gives Key Vault Secrets User."];
+        }
+
+        var problems = new List<string>();
+        foreach (var config in ArmTemplate.Resources(main, "Microsoft.Web/sites/config")
+                     .Where(r => r.Name.Contains("appsettings", StringComparison.OrdinalIgnoreCase)))
+        {
+            foreach (var grant in grants)
+            {
+                // The outermost deployments that hold each of them, in the template that holds both.
+                var (waiting, awaited) = Siblings(config.Node, config.Scope, grant.Resource.Node, grant.Resource.Scope);
+                if (waiting is null || awaited is null || !DependsOn(waiting, awaited))
+                {
+                    problems.Add($"{config} does not wait for {grant.Resource}.");
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    private static (JsonObject? Waiting, JsonObject? Awaited) Siblings(JsonObject a, TemplateScope aScope, JsonObject b, TemplateScope bScope)
+    {
+        var aChain = Ancestry(a, aScope);
+        var bChain = Ancestry(b, bScope);
+        // Both chains start in the main template; the first pair that differs are siblings in one template.
+        for (var i = 0; i < Math.Min(aChain.Count, bChain.Count); i++)
+        {
+            if (aChain[i] != bChain[i])
+            {
+                return (aChain[i], bChain[i]);
+            }
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>The resource and the deployments that hold it, outermost first.</summary>
+    private static List<JsonObject> Ancestry(JsonObject resource, TemplateScope scope)
+    {
+        var chain = new List<JsonObject> { resource };
+        for (var s = scope; s.Deployment is not null; s = s.Parent!)
+        {
+            chain.Insert(0, s.Deployment);
+        }
+
+        return chain;
+    }
+
+    /// <summary>Whether <paramref name="waiting"/> lists <paramref name="awaited"/> (a sibling) in its dependsOn, by symbolic name or by resourceId.</summary>
+    private static bool DependsOn(JsonObject waiting, JsonObject awaited)
+    {
+        var symbol = awaited.Parent is JsonObject ? awaited.GetPropertyName() : null;
+        var name = ArmTemplate.Text(awaited["name"]);
+        return ArmTemplate.Strings(waiting["dependsOn"]).Any(d =>
+            d == symbol || (d.Contains(ArmTemplate.Text(awaited["type"]), StringComparison.OrdinalIgnoreCase) && d.Contains($"'{name}'", StringComparison.Ordinal)));
     }
 
     // ---- identity and roles -----------------------------------------------------------------
@@ -254,6 +459,9 @@ public static partial class InfraChecks
 
         return problems;
     }
+
+    [GeneratedRegex(@"^\[reference\(resourceId\('Microsoft\.KeyVault/vaults/secrets', (?<vault>.+), (?<secret>[^,]+)\), '[^']+'\)\.secretUri\]$", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretUri();
 
     [GeneratedRegex(@"\blist[A-Za-z]*\s*\(", RegexOptions.IgnoreCase)]
     private static partial Regex ListFunction();

@@ -9,11 +9,22 @@ namespace Segments.Infra.Tests;
 /// </summary>
 public sealed class InfraFixture
 {
-    /// <summary>A stand-in token secret for building parameter files; long enough for @minLength(32).</summary>
-    public const string TokenSecretVariable = "SEGMENTS_TOKEN_SECRET";
+    /// <summary>The environment variables the tenant parameter files read the tenant's secrets from, by parameter.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SecretVariables = new Dictionary<string, string>
+    {
+        ["apiKey"] = "SEGMENTS_API_KEY",
+        ["tokenSecret"] = "SEGMENTS_TOKEN_SECRET",
+    };
 
-    public static readonly IReadOnlyDictionary<string, string?> StandInSecret =
-        new Dictionary<string, string?> { [TokenSecretVariable] = "stand-in-token-secret-for-tests-0123456789abcdef" };
+    /// <summary>
+    /// Stand-in secrets for building parameter files, of the shape main.bicep asks for: an API key of at least 24
+    /// characters, a token secret in base64 of at least 32 bytes (44 characters).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> StandInSecrets = new Dictionary<string, string?>
+    {
+        ["SEGMENTS_API_KEY"] = "stand-in-api-key-for-tests-0123456789abcdef",
+        ["SEGMENTS_TOKEN_SECRET"] = Convert.ToBase64String("stand-in-token-secret-for-tests-0123456789abcdef"u8),
+    };
 
     private readonly Lazy<BicepRun> build = new(() => BicepCli.Run(["build", "infra/main.bicep", "--stdout"]));
     private readonly Lazy<BicepRun> lint = new(() => BicepCli.Run(["lint", "infra/main.bicep"]));

