@@ -16,6 +16,10 @@ public sealed class SettingsTests
         "Segments:EventHubs:MaxBatchSize",
         "Segments:Storage:CatalogTable",
         "Segments:Storage:SuppressionTable",
+        "Segments:Storage:MembershipTable",
+        "Segments:Storage:MembershipDueTable",
+        "Segments:Storage:ConsumerTable",
+        "Segments:Storage:ReportTable",
         "Segments:Storage:DeadLetterContainer",
     ];
 
