@@ -163,6 +163,24 @@ public abstract class MembershipStoreContract
         Assert.Empty(await store.DueAsync(At(60), 100));
     }
 
+    [Fact]
+    public async Task Racing_moves_of_one_contact_s_edge_leave_exactly_one_check()
+    {
+        var store = await CreateMembershipStoreAsync();
+        await store.SetNextAsync("t1", "s1", "c1", At(0));
+
+        await Task.WhenAll(Enumerable.Range(1, 8).Select(i => Task.Run(async () =>
+        {
+            await store.SetNextAsync("t1", "s1", "c1", At(i));
+            await store.SetNextAsync("t1", "s1", "c1", At(10 + i));
+        })));
+
+        var check = Assert.Single(await store.DueAsync(At(100), 100));
+        Assert.InRange(check.At, At(11), At(18));
+        await store.SetNextAsync("t1", "s1", "c1", null);
+        Assert.Empty(await store.DueAsync(At(100), 100));
+    }
+
     [Theory]
     [InlineData("a/b")]
     [InlineData("a\\b#c?d")]
