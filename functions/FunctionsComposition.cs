@@ -4,6 +4,7 @@ using Segments.Api;
 using Segments.Api.Broadcasts;
 using Segments.Api.Http;
 using Segments.Api.Ingestion;
+using Segments.Api.Membership;
 using Segments.Azure.Audiences;
 using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
@@ -15,7 +16,9 @@ namespace Segments.Functions;
 /// <summary>
 /// The Functions app's services: the parts of <c>segments serve</c> with every store on its Azure service (the
 /// settings of <c>local.settings.sample.json</c> and <c>infra/app-settings.json</c>, validated at start-up), and the
-/// Event Hubs processor hosted in the worker, folding the stream into Cosmos DB (dead letters in Blob storage).
+/// Event Hubs processor hosted in the worker, folding the stream into Cosmos DB (dead letters in Blob storage) and
+/// re-evaluating each written contact for the segments drips and triggers use (memberships, drips, triggers and daily
+/// reports in Table storage; the time sweep and the daily report run on timers, see <c>Timers/MembershipTimers</c>).
 /// </summary>
 public static class FunctionsComposition
 {
@@ -23,11 +26,14 @@ public static class FunctionsComposition
     {
         services.AddCosmosContactStore(configuration);
         services.AddTableStorageCatalog(configuration);
+        services.AddTableStorageMembership(configuration);
         services.AddBlobAudienceSink(configuration);
         services.AddEventHubsStream(configuration);
         services.AddStreamFold(configuration);
         services.AddSegmentsApi(configuration);
         services.AddIngestion(configuration);
+        // The tracker is the fold's IContactWritten; no hosted loop: the timers run the sweep and the report.
+        services.AddMembershipHandlers();
         // The broadcast functions make their handlers around the Durable client bound to each call; this registration
         // only tells the route table (OpenAPI) that the broadcast routes take their handler from the container.
         services.AddSingleton<BroadcastHandlers>(_ =>

@@ -2,8 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Segments.Api.Membership;
 using Segments.Azure.EventHubs;
+using Segments.Azure.Membership;
+using Segments.Core.Membership;
 using Segments.Core.Streaming;
+using Segments.Functions.Timers;
 
 namespace Segments.Functions.Tests;
 
@@ -23,5 +27,22 @@ public sealed class CompositionTests
 
         Assert.Contains(provider.GetServices<IHostedService>(), s => s.GetType().Assembly == typeof(ContactEventProcessor).Assembly);
         Assert.IsType<EventHubsPublisher>(provider.GetRequiredService<IEventPublisher>());
+    }
+
+    [Fact]
+    public async Task Membership_is_tracked_on_table_storage_by_the_fold_with_its_sweep_and_report_left_to_the_timers()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(FunctionsApp.SampleSettings()).Build();
+        var services = FunctionsApp.Host(configuration);
+        services.AddSegmentsFunctions(configuration);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.IsType<TableMembershipStore>(provider.GetRequiredService<IMembershipStore>());
+        Assert.IsType<TableConsumerStore>(provider.GetRequiredService<IConsumerStore>());
+        Assert.IsType<TableReportStore>(provider.GetRequiredService<IReportStore>());
+        Assert.IsType<MembershipTracker>(provider.GetRequiredService<IContactWritten>());
+        Assert.NotNull(ActivatorUtilities.CreateInstance<MembershipTimers>(provider));
+        // A hosted loop would run on every instance; the timers run once across them.
+        Assert.DoesNotContain(provider.GetServices<IHostedService>(), s => s.GetType().Assembly == typeof(TenantReports).Assembly);
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Segments.Core.Catalog;
+using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 
@@ -23,7 +24,8 @@ internal static class FunctionsApp
         JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")))!["Values"]!.AsObject()
             .ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value!.GetValue<string>());
 
-    public static ServiceProvider Services()
+    /// <param name="time">The clock of the app, if not the system's.</param>
+    public static ServiceProvider Services(TimeProvider? time = null)
     {
         var settings = SampleSettings();
         foreach (var key in settings.Keys.Where(k => k.StartsWith("Segments:Tenants:", StringComparison.Ordinal)).ToList())
@@ -38,6 +40,13 @@ internal static class FunctionsApp
         services.AddSingleton<ICatalogStore, InMemoryCatalogStore>();
         services.AddSingleton<ISuppressionStore, InMemorySuppressionStore>();
         services.AddSingleton<IContactStore>(new InMemoryContactStore());
+        services.AddSingleton<IMembershipStore, InMemoryMembershipStore>();
+        services.AddSingleton<IConsumerStore, InMemoryConsumerStore>();
+        services.AddSingleton<IReportStore, InMemoryReportStore>();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
         return services.BuildServiceProvider();
     }
 

@@ -16,6 +16,10 @@ public sealed class SettingsTests
         "Segments:EventHubs:MaxBatchSize",
         "Segments:Storage:CatalogTable",
         "Segments:Storage:SuppressionTable",
+        "Segments:Storage:MembershipTable",
+        "Segments:Storage:MembershipDueTable",
+        "Segments:Storage:ConsumerTable",
+        "Segments:Storage:ReportTable",
     ];
 
     /// <summary>Local only: the emulators' connection string (deployed apps use their identity).</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Api.Broadcasts;
 using Segments.Api.Ingestion;
+using Segments.Api.Membership;
 
 namespace Segments.Api.Http;
 
@@ -37,6 +38,7 @@ public static class ApiRouteTable
             ServiceProvider = services;
             this.MapSegmentsApi();
             this.MapIngestionApi();
+            this.MapMembershipApi();
             this.MapBroadcastsApi();
         }
 

@@ -6,30 +6,42 @@ using Segments.Core.Membership;
 
 namespace Segments.Api.Membership;
 
+/// <summary>Takes the daily report of every configured tenant; a failed tenant is logged and the others go on.</summary>
+public sealed class TenantReports(DailyReport report, IOptions<TenantsOptions> tenants, ILogger<TenantReports> logger)
+{
+    /// <summary>Takes each tenant's report as of <paramref name="asOf"/> (replacing that day's); returns how many tenants failed.</summary>
+    public async Task<int> TakeAllAsync(DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        var failed = 0;
+        foreach (var tenant in tenants.Value.Tenants)
+        {
+            try
+            {
+                var counts = await report.TakeAsync(tenant.Id, asOf, cancellationToken);
+                logger.LogInformation("Daily report of tenant {Tenant}: {Counts} counts", tenant.Id, counts.Count);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Daily report of tenant {Tenant} failed", tenant.Id);
+                failed++;
+            }
+        }
+        return failed;
+    }
+}
+
 /// <summary>
 /// Takes each configured tenant's daily report at start-up (for today, replacing an earlier one) and at every UTC
-/// midnight after (for the day that starts). A failed tenant is logged; the others go on.
+/// midnight after (for the day that starts).
 /// </summary>
-internal sealed class DailyReportLoop(DailyReport report, IOptions<TenantsOptions> tenants, TimeProvider time, ILogger<DailyReportLoop> logger)
-    : BackgroundService
+internal sealed class DailyReportLoop(TenantReports reports, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
-            foreach (var tenant in tenants.Value.Tenants)
-            {
-                try
-                {
-                    var counts = await report.TakeAsync(tenant.Id, now, stoppingToken);
-                    logger.LogInformation("Daily report of tenant {Tenant}: {Counts} counts", tenant.Id, counts.Count);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Daily report of tenant {Tenant} failed", tenant.Id);
-                }
-            }
+            await reports.TakeAllAsync(now, stoppingToken);
             var midnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
             await Task.Delay(midnight - now, time, stoppingToken);
         }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
 using Segments.Core.Membership;
 
@@ -10,12 +11,25 @@ namespace Segments.Api.Membership;
 public static class MembershipApi
 {
     /// <summary>
-    /// The handlers, the membership tracker and the daily report of each configured tenant. The host registers the
-    /// <see cref="IMembershipStore"/>, <see cref="IConsumerStore"/> and <see cref="IReportStore"/> (with
-    /// <see cref="SegmentsApi.AddSegmentsApi"/>, which brings the catalog and the tenants).
+    /// The handlers, the membership tracker and the daily report of each configured tenant, taken at start-up and every
+    /// UTC midnight. The host registers the <see cref="IMembershipStore"/>, <see cref="IConsumerStore"/> and
+    /// <see cref="IReportStore"/> (with <see cref="SegmentsApi.AddSegmentsApi"/>, which brings the catalog and the tenants).
     /// </summary>
     public static IServiceCollection AddMembershipApi(this IServiceCollection services) =>
-        services.AddMembershipTracking().AddSingleton<MembershipHandlers>().AddSingleton<ReportHandlers>().AddHostedService<DailyReportLoop>();
+        services.AddMembershipHandlers().AddHostedService<DailyReportLoop>();
+
+    /// <summary>
+    /// As <see cref="AddMembershipApi"/> but with nothing running on its own: a host that schedules the time sweep and
+    /// <see cref="TenantReports"/> itself (the Functions app's timers) registers this.
+    /// </summary>
+    public static IServiceCollection AddMembershipHandlers(this IServiceCollection services)
+    {
+        services.AddMembershipTracking();
+        services.TryAddSingleton<MembershipHandlers>();
+        services.TryAddSingleton<ReportHandlers>();
+        services.TryAddSingleton<TenantReports>();
+        return services;
+    }
 
     /// <summary>
     /// <c>GET /api/segments/{id}/changes</c>, <c>GET /api/segments/{id}/report</c>, <c>PUT|GET /api/drips/{id}</c>, <c>GET /api/drips/{id}/enrollments</c>,

@@ -1,8 +1,9 @@
 namespace Segments.Azure.Catalog;
 
 /// <summary>
-/// Where the catalog and suppression tables are (section <c>Segments:Storage</c>): the table endpoint, reached
-/// with the app's identity, or a connection string, for the local emulator only.
+/// Where the catalog, suppression and membership tables are (section <c>Segments:Storage</c>): the table endpoint,
+/// reached with the app's identity, or a connection string, for the local emulator only. The table names have
+/// defaults that fit every environment (tests set their own).
 /// </summary>
 public sealed class TableStorageOptions
 {
@@ -16,4 +17,16 @@ public sealed class TableStorageOptions
     public string CatalogTable { get; set; } = "SegmentCatalog";
 
     public string SuppressionTable { get; set; } = "Suppressions";
+
+    /// <summary>Memberships, changes and time-index pointers of tracked segments.</summary>
+    public string MembershipTable { get; set; } = "Memberships";
+
+    /// <summary>The time index: each contact's next edge per tracked segment, by instant.</summary>
+    public string MembershipDueTable { get; set; } = "MembershipDue";
+
+    /// <summary>Drips and triggers with their enrollments and firings.</summary>
+    public string ConsumerTable { get; set; } = "Consumers";
+
+    /// <summary>Daily membership counts.</summary>
+    public string ReportTable { get; set; } = "MembershipReports";
 }

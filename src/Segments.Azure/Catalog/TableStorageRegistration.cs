@@ -5,8 +5,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Segments.Azure.Membership;
 using Segments.Azure.Suppressions;
 using Segments.Core.Catalog;
+using Segments.Core.Membership;
 using Segments.Core.Suppressions;
 
 namespace Segments.Azure.Catalog;
@@ -20,6 +22,35 @@ public static class TableStorageRegistration
     /// </summary>
     public static IServiceCollection AddTableStorageCatalog(this IServiceCollection services, IConfiguration configuration)
     {
+        AddTableService(services, configuration);
+        services.AddSingleton<ICatalogStore>(provider => new TableCatalogStore(Table(provider, o => o.CatalogTable)));
+        services.AddSingleton<ISuppressionStore>(provider => new TableSuppressionStore(Table(provider, o => o.SuppressionTable)));
+        return services;
+    }
+
+    /// <summary>
+    /// Membership tracking's stores on Table storage (memberships with their changes and time index, drips and
+    /// triggers with their records, daily reports), with the same settings and client as the catalog's. The host adds
+    /// the tracking itself (<see cref="MembershipRegistration.AddMembershipTracking"/>) and schedules its sweep and report.
+    /// </summary>
+    public static IServiceCollection AddTableStorageMembership(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddTableService(services, configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IMembershipStore>(provider => new TableMembershipStore(Table(provider, o => o.MembershipTable),
+            Table(provider, o => o.MembershipDueTable), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IConsumerStore>(provider => new TableConsumerStore(Table(provider, o => o.ConsumerTable)));
+        services.AddSingleton<IReportStore>(provider => new TableReportStore(Table(provider, o => o.ReportTable)));
+        return services;
+    }
+
+    /// <summary>The options and the <see cref="TableServiceClient"/>, once however many stores use them.</summary>
+    private static void AddTableService(IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(TableServiceClient)))
+        {
+            return;
+        }
         services.AddOptions<TableStorageOptions>()
             .Bind(configuration.GetSection(TableStorageOptions.Section))
             .Validate(o => o.TableServiceUri is not null || !string.IsNullOrEmpty(o.ConnectionString),
@@ -33,9 +64,6 @@ public static class TableStorageRegistration
                 ? new TableServiceClient(options.TableServiceUri, provider.GetRequiredService<TokenCredential>())
                 : new TableServiceClient(options.ConnectionString);
         });
-        services.AddSingleton<ICatalogStore>(provider => new TableCatalogStore(Table(provider, o => o.CatalogTable)));
-        services.AddSingleton<ISuppressionStore>(provider => new TableSuppressionStore(Table(provider, o => o.SuppressionTable)));
-        return services;
     }
 
     private static TableClient Table(IServiceProvider provider, Func<TableStorageOptions, string> name) =>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
 using Segments.Core.Model;
@@ -35,9 +34,9 @@ public sealed class TableSuppressionStore(TableClient table) : ISuppressionStore
     public async Task<IReadOnlyList<Suppression>> ForContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
     {
         var client = await _table.GetAsync(cancellationToken);
-        var prefix = Escape(contactId) + '|';
+        var prefix = TableKeys.Escape(contactId) + '|';
         // '}' follows '|': the range holds exactly the row keys that start with the prefix.
-        var end = Escape(contactId) + '}';
+        var end = TableKeys.Escape(contactId) + '}';
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey ge {prefix} and RowKey lt {end}");
         var found = new List<Suppression>();
         await foreach (var entity in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -60,7 +59,7 @@ public sealed class TableSuppressionStore(TableClient table) : ISuppressionStore
     private static TableEntity ToEntity(string tenant, Suppression s)
     {
         var ticks = s.At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-        return new TableEntity(tenant, $"{Escape(s.ContactId)}|{s.Reason.ToWord()}|{ticks}")
+        return new TableEntity(tenant, $"{TableKeys.Escape(s.ContactId)}|{s.Reason.ToWord()}|{ticks}")
         {
             ["ContactId"] = s.ContactId,
             ["Reason"] = s.Reason.ToWord(),
@@ -73,25 +72,4 @@ public sealed class TableSuppressionStore(TableClient table) : ISuppressionStore
         SuppressionReasons.TryParse(entity.GetString("Reason"), out var reason)
             ? new Suppression(entity.GetString("ContactId"), reason, new DateTimeOffset(entity.GetInt64("AtTicks")!.Value, TimeSpan.Zero))
             : throw new InvalidDataException($"suppression row '{entity.RowKey}' of tenant '{entity.PartitionKey}' has an unknown reason");
-
-    /// <summary>
-    /// Contact ids are free text; a row key refuses '/', '\', '#', '?' and control characters. Those, the
-    /// separator '|' and the escape '%' itself become %XX, so distinct ids stay distinct keys.
-    /// </summary>
-    private static string Escape(string contactId)
-    {
-        var key = new StringBuilder(contactId.Length);
-        foreach (var c in contactId)
-        {
-            if (c is '%' or '/' or '\\' or '#' or '?' or '|' || char.IsControl(c))
-            {
-                key.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                key.Append(c);
-            }
-        }
-        return key.ToString();
-    }
 }

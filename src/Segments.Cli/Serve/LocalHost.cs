@@ -22,8 +22,8 @@ namespace Segments.Cli.Serve;
 /// The whole pipeline in one process: the HTTP API and pixel (the Functions app's routes), the event stream and
 /// its fold, the stores and the audience sink. Each part is the embedded default unless its real service is
 /// configured, with the setting names of <c>local.settings.sample.json</c>: <c>Segments:Cosmos:Endpoint</c>
-/// (contacts on Cosmos DB), <c>Segments:Storage:TableServiceUri</c> or <c>…:ConnectionString</c> (catalog and
-/// suppressions on Table storage), <c>Segments:Storage:BlobServiceUri</c> (audiences on Blob storage),
+/// (contacts on Cosmos DB), <c>Segments:Storage:TableServiceUri</c> or <c>…:ConnectionString</c> (catalog,
+/// suppressions, memberships, drips, triggers and reports on Table storage), <c>Segments:Storage:BlobServiceUri</c> (audiences on Blob storage),
 /// <c>Segments:EventHubs:FullyQualifiedNamespace</c> (the stream on Event Hubs).
 /// </summary>
 internal static class LocalHost
@@ -43,6 +43,7 @@ internal static class LocalHost
         if (!string.IsNullOrEmpty(configuration["Segments:Storage:TableServiceUri"]) || !string.IsNullOrEmpty(configuration["Segments:Storage:ConnectionString"]))
         {
             services.AddTableStorageCatalog(configuration);
+            services.AddTableStorageMembership(configuration);
         }
         if (!string.IsNullOrEmpty(configuration["Segments:Storage:BlobServiceUri"]) || !string.IsNullOrEmpty(configuration["Segments:Storage:ConnectionString"]))
         {

@@ -12,11 +12,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Segments.Api.Membership;
+using Segments.Azure.Catalog;
 using Segments.Core.Documents;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Membership;
+using Segments.TestSupport.Emulators;
 
 namespace Segments.Api.Tests.Membership;
 
@@ -184,4 +186,24 @@ public sealed class SqliteMembershipApiTests : MembershipApiTests, IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
+
+/// <summary>Through the production registration, with fresh tables so hosts never share memberships.</summary>
+[Collection(EmulatorCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class TableMembershipApiTests(EmulatorFixture fixture) : MembershipApiTests
+{
+    protected override void Stores(IServiceCollection services)
+    {
+        var suffix = Guid.NewGuid().ToString("N");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{TableStorageOptions.Section}:ConnectionString"] = fixture.Emulators.StorageConnectionString,
+            [$"{TableStorageOptions.Section}:MembershipTable"] = $"memberships{suffix}",
+            [$"{TableStorageOptions.Section}:MembershipDueTable"] = $"due{suffix}",
+            [$"{TableStorageOptions.Section}:ConsumerTable"] = $"consumers{suffix}",
+            [$"{TableStorageOptions.Section}:ReportTable"] = $"reports{suffix}",
+        }).Build();
+        services.AddTableStorageMembership(configuration);
+    }
 }

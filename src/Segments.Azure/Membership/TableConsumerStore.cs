@@ -1,0 +1,112 @@
+using Azure.Data.Tables;
+using Segments.Azure.Catalog;
+using Segments.Core.Membership;
+
+namespace Segments.Azure.Membership;
+
+/// <summary>
+/// Drips and triggers with their records in Table storage. A tenant's consumers are one partition (the tenant, row key
+/// <c>{drip|trigger}|{id}</c>); each consumer's records are another (<c>{tenant}|{kind}|{id}</c>), holding a row per
+/// record (<c>r|{change}|{contact}</c>, in change order) and a row for what makes it unique (<c>o|{contact}</c> for a
+/// drip, <c>o|{change}</c> for a trigger), added together in one transaction, so "once" is the table's key, not a
+/// read before a write. Every key part is escaped (<see cref="TableKeys"/>).
+/// </summary>
+public sealed class TableConsumerStore(TableClient table) : IConsumerStore
+{
+    private readonly LazyTable _table = new(table);
+
+    public async Task PutAsync(string tenant, Consumer consumer, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        await client.UpsertEntityAsync(new TableEntity(TableKeys.Escape(tenant), Row(consumer.Kind, consumer.Id))
+        {
+            ["Kind"] = Word(consumer.Kind),
+            ["Id"] = consumer.Id,
+            ["Segment"] = consumer.Segment,
+            ["On"] = MembershipChange.Word(consumer.On),
+        }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<Consumer?> GetAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var found = await client.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(tenant), Row(kind, id), cancellationToken: cancellationToken);
+        return found.HasValue ? ToConsumer(found.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<Consumer>> ListAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var consumers = new List<Consumer>();
+        await foreach (var entity in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(tenant)}"),
+            cancellationToken: cancellationToken))
+        {
+            consumers.Add(ToConsumer(entity));
+        }
+        return consumers;
+    }
+
+    public async Task<bool> AddRecordAsync(string tenant, Consumer consumer, ConsumerRecord record, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var partition = Records(tenant, consumer.Kind, consumer.Id);
+        var once = consumer.Kind == ConsumerKind.Drip ? TableKeys.Escape(record.ContactId) : TableKeys.Number(record.Change);
+        try
+        {
+            await client.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, "o|" + once) { ["Change"] = record.Change }),
+                new TableTransactionAction(TableTransactionActionType.Add,
+                    new TableEntity(partition, $"r|{TableKeys.Number(record.Change)}|{TableKeys.Escape(record.ContactId)}")
+                    {
+                        ["Change"] = record.Change,
+                        ["ContactId"] = record.ContactId,
+                        ["Kind"] = (int)record.Kind,
+                        ["AtTicks"] = record.At.UtcTicks,
+                    }),
+            ], cancellationToken);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<ConsumerRecord>> RecordsAsync(string tenant, ConsumerKind kind, string id, long after, int max,
+        CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var records = new List<ConsumerRecord>();
+        if (max <= 0 || after == long.MaxValue)
+        {
+            return records;
+        }
+        var first = after < 0 ? "r|" : "r|" + TableKeys.Number(after + 1);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Records(tenant, kind, id)} and RowKey ge {first} and RowKey lt {TableKeys.AfterPrefix("r")}");
+        await foreach (var entity in client.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        {
+            records.Add(new ConsumerRecord(entity.GetInt64("Change")!.Value, entity.GetString("ContactId"), (ChangeKind)entity.GetInt32("Kind")!.Value,
+                new DateTimeOffset(entity.GetInt64("AtTicks")!.Value, TimeSpan.Zero)));
+            if (records.Count == max)
+            {
+                break;
+            }
+        }
+        return records;
+    }
+
+    private static string Word(ConsumerKind kind) => kind == ConsumerKind.Drip ? "drip" : "trigger";
+
+    private static string Row(ConsumerKind kind, string id) => TableKeys.Join(Word(kind), id);
+
+    private static string Records(string tenant, ConsumerKind kind, string id) => TableKeys.Join(tenant, Word(kind), id);
+
+    private static Consumer ToConsumer(TableEntity entity)
+    {
+        var kind = entity.GetString("Kind") == "drip" ? ConsumerKind.Drip : ConsumerKind.Trigger;
+        MembershipChange.TryParseKind(entity.GetString("On"), out var on);
+        return new Consumer(kind, entity.GetString("Id"), entity.GetString("Segment"), on);
+    }
+}
