@@ -79,15 +79,17 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
         Assert.Equal(read.Count, (await ScanAllAsync(new SqliteContactStore(await SqliteDatabase.OpenAsync(File)), "t1")).Count); // opened again: no second move
     }
 
-    [Fact]
-    public async Task The_database_runs_in_wal_mode()
+    [Theory]
+    [InlineData("PRAGMA journal_mode", "wal")]
+    [InlineData("PRAGMA page_size", 16384L)] // a typical document fits in its cell, with no overflow page
+    public async Task A_new_database_is_set_up_for_scans(string pragma, object expected)
     {
         var database = await SqliteDatabase.OpenAsync(File);
         await using var connection = await database.ConnectAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode";
+        command.CommandText = pragma;
 
-        Assert.Equal("wal", await command.ExecuteScalarAsync());
+        Assert.Equal(expected, await command.ExecuteScalarAsync());
     }
 
     [Fact]
