@@ -13,6 +13,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
 using Segments.Core.Documents;
@@ -53,9 +54,11 @@ var output = Directory.CreateTempSubdirectory("segments-bench-audience-").FullNa
 var sink = new FolderAudienceSink(output);
 try
 {
+    using var logging = LoggerFactory.Create(builder => builder.AddConsole().SetMinimumLevel(LogLevel.Warning));
     await using var host = await DurableTaskTestHost.StartAsync(tasks => tasks.AddAudienceResolution(), new DurableTaskTestHostOptions
     {
         Port = FreePort(),
+        LoggerFactory = logging, // the sidecar logs every call at Information
         ConfigureServices = services => services.AddSingleton<IContactStore>(store).AddSingleton<ISuppressionStore>(new InMemorySuppressionStore())
             .AddSingleton<ICatalogStore>(catalog).AddSingleton<IAudienceSink>(sink).AddSingleton(TimeProvider.System).AddLogging(),
     });
