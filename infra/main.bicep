@@ -45,7 +45,7 @@ param eventHubsCapacity int = 1
 @maxValue(7)
 param eventHubRetentionDays int = 1
 
-@description('Autoscale ceiling of each Cosmos DB container in RU/s (it scales between a tenth of this and this).')
+@description('Autoscale ceiling of the Cosmos DB contacts container in RU/s (it scales between a tenth of this and this).')
 @minValue(1000)
 param cosmosMaxThroughput int = 1000
 
@@ -127,7 +127,6 @@ var eventHubName = 'contact-events'
 var consumerGroupName = 'fold'
 var cosmosDatabaseName = 'segments'
 var contactsContainerName = 'contacts'
-var membershipsContainerName = 'memberships'
 var apiKeySecretName = 'tenant-api-key'
 var tokenSecretName = 'tenant-token'
 
@@ -177,7 +176,6 @@ module cosmos 'modules/cosmos.bicep' = {
     tags: allTags
     databaseName: cosmosDatabaseName
     contactsContainerName: contactsContainerName
-    membershipsContainerName: membershipsContainerName
     containerMaxThroughput: cosmosMaxThroughput
   }
 }

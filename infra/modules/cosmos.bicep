@@ -1,5 +1,6 @@
-// Cosmos DB for NoSQL: the contact documents and segment memberships, both partitioned on the
-// hierarchical key [/tenantId, /contactId]. Keys are off: data-plane access is Entra ID only.
+// Cosmos DB for NoSQL: the contact documents, partitioned on the hierarchical key
+// [/tenantId, /contactId]. Keys are off: data-plane access is Entra ID only. (Segment memberships
+// are in Table storage, not here.)
 
 @description('Name of the Cosmos DB account (3-44 lowercase letters, digits and hyphens).')
 @minLength(3)
@@ -18,10 +19,7 @@ param databaseName string
 @description('Container of contact documents.')
 param contactsContainerName string
 
-@description('Container of segment memberships.')
-param membershipsContainerName string
-
-@description('Autoscale ceiling of each container, in RU/s (the floor is a tenth of it).')
+@description('Autoscale ceiling of the contacts container, in RU/s (the floor is a tenth of it).')
 @minValue(1000)
 param containerMaxThroughput int
 
@@ -90,24 +88,7 @@ resource contacts 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
   }
 }
 
-resource memberships 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
-  parent: database
-  name: membershipsContainerName
-  properties: {
-    resource: {
-      id: membershipsContainerName
-      partitionKey: hierarchicalPartitionKey
-    }
-    options: {
-      autoscaleSettings: {
-        maxThroughput: containerMaxThroughput
-      }
-    }
-  }
-}
-
 output accountName string = account.name
 output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name
 output contactsContainerName string = contacts.name
-output membershipsContainerName string = memberships.name

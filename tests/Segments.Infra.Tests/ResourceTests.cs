@@ -6,19 +6,29 @@ namespace Segments.Infra.Tests;
 [Collection(InfraCollection.Name)]
 public sealed class ResourceTests(InfraFixture infra)
 {
-    [Theory]
-    [InlineData("contacts")]
-    [InlineData("memberships")]
-    public void Cosmos_container_is_partitioned_on_tenant_then_contact(string container)
+    [Fact]
+    public void Cosmos_contacts_container_is_partitioned_on_tenant_then_contact()
     {
-        var found = ArmTemplate.Resources(infra.Template, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers")
-            .Where(r => Value(r, r.Properties?["resource"]?["id"]) == container)
+        var containers = ArmTemplate.Resources(infra.Template, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers")
+            .Where(r => Value(r, r.Properties?["resource"]?["id"]) == "contacts")
             .ToList();
 
-        var resource = Assert.Single(found);
+        var resource = Assert.Single(containers);
         var partitionKey = ArmTemplate.Resolve(resource.Properties?["resource"]?["partitionKey"], resource.Scope).Node;
         var expected = JsonNode.Parse("""{ "paths": ["/tenantId", "/contactId"], "kind": "MultiHash", "version": 2 }""");
-        Assert.True(JsonNode.DeepEquals(expected, partitionKey), $"partitionKey of {container} is {partitionKey?.ToJsonString()}.");
+        Assert.True(JsonNode.DeepEquals(expected, partitionKey), $"partitionKey of contacts is {partitionKey?.ToJsonString()}.");
+    }
+
+    [Fact]
+    public void Cosmos_has_no_container_besides_contacts()
+    {
+        // Memberships, drips, triggers and reports live in Table storage: any other container is read by
+        // nothing and only costs provisioned throughput.
+        var names = ArmTemplate.Resources(infra.Template, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers")
+            .Select(r => Value(r, r.Properties?["resource"]?["id"]))
+            .ToList();
+
+        Assert.Equal(["contacts"], names);
     }
 
     [Fact]
