@@ -16,8 +16,9 @@ public static class ContactProfiles
 
     /// <summary>
     /// The written document, whether it was created, and the parts of it the upsert changed (fields and lists whose
-    /// values differ); null when the contact kept changing. An upsert that changed nothing reports every field and list
-    /// of the profile: it may be the retry of one whose write went through but whose membership update failed.
+    /// values differ; every part of a new contact); null when the contact kept changing. An upsert that changed
+    /// nothing reports every field and list of the profile: it may be the retry of one whose write went through but
+    /// whose membership update failed.
     /// </summary>
     public static async Task<(ContactDocument Document, bool Created, ContactParts Changed)?> UpsertAsync(IContactStore contacts, string tenant,
         ContactProfile profile, CancellationToken cancellationToken = default)
@@ -29,7 +30,9 @@ public static class ContactProfiles
             var written = new ContactDocument(profile.Id);
             written.SetProfile(profile);
             // Compared before the profile is set: a store may hand out the instance it holds.
-            var changed = Changed(document, written) is { IsEmpty: false } diff ? diff : Changed(new ContactDocument(profile.Id), written);
+            var changed = stored is null ? ContactParts.All
+                : Changed(document, written) is { IsEmpty: false } diff ? diff
+                : Changed(new ContactDocument(profile.Id), written);
             document.SetProfile(profile);
             try
             {

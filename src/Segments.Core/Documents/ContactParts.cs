@@ -12,7 +12,10 @@ public sealed record ContactParts(ulong Events, IReadOnlySet<string> Fields, IRe
 
     public static readonly ContactParts None = new(0, NoNames, NoNames);
 
-    /// <summary>Every part: a write whose effect is not known (a replayed batch that was written before).</summary>
+    /// <summary>
+    /// Every part: a write that creates the contact (it was a member of nothing, not even of "not …" segments), or
+    /// one whose effect is not known (a replayed batch that was written before).
+    /// </summary>
     public static readonly ContactParts All = new(ulong.MaxValue, NoNames, NoNames) { IsAll = true };
 
     public bool IsAll { get; private init; }
@@ -23,11 +26,4 @@ public sealed record ContactParts(ulong Events, IReadOnlySet<string> Fields, IRe
 
     public bool Overlaps(ContactParts other) =>
         IsAll || other.IsAll || (Events & other.Events) != 0 || Fields.Overlaps(other.Fields) || Lists.Overlaps(other.Lists);
-
-    public ContactParts Union(ContactParts other) => IsAll || other.IsAll
-        ? All
-        : new(Events | other.Events, Names(Fields, other.Fields), Names(Lists, other.Lists));
-
-    private static IReadOnlySet<string> Names(IReadOnlySet<string> a, IReadOnlySet<string> b) =>
-        b.Count == 0 ? a : a.Count == 0 ? b : new HashSet<string>(a.Concat(b), StringComparer.Ordinal);
 }

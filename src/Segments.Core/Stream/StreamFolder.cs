@@ -96,7 +96,8 @@ public sealed class StreamFolder(
             }
             if (written is not null)
             {
-                await written.OnWrittenAsync(tenant, document, outcome.Touched, cancellationToken);
+                // A new contact is new to every segment, "not …" ones included.
+                await written.OnWrittenAsync(tenant, document, stored is null ? ContactParts.All : outcome.Touched, cancellationToken);
             }
             return (outcome, true, conflicts);
         }

@@ -28,6 +28,7 @@ public class MembershipScopeTests
         {
             await _rig.UseAsync(new Consumer(ConsumerKind.Drip, $"{segment}-drip", segment, ChangeKind.Entered));
         }
+        await UpsertAsync("""{"id":"c1"}""");
         _counting.Evaluated.Clear();
     }
 
@@ -77,6 +78,16 @@ public class MembershipScopeTests
             Assert.Equal(kinds, (await _rig.ChangesAsync(segment)).Select(c => c.Kind));
             Assert.Single(await _rig.RecordsAsync(ConsumerKind.Drip, $"{segment}-drip"));
         }
+    }
+
+    [Fact]
+    public async Task A_new_contact_is_evaluated_for_every_tracked_segment_whatever_its_first_write()
+    {
+        await SetUpAsync();
+        string[] all = ["german", "pricing", "vip-news"];
+
+        Assert.Equal(all, await EvaluatedByAsync(() => _rig.FoldAsync(MembershipRig.Event("e1", "c2", Now, """{"kind":"pixel","name":"blog_view"}"""))));
+        Assert.Equal(all, await EvaluatedByAsync(() => UpsertAsync("""{"id":"c3","firstName":"Grace"}""")));
     }
 
     [Fact]
