@@ -96,8 +96,10 @@ public sealed class StreamFolder(
             }
             if (written is not null)
             {
-                // A new contact is new to every segment, "not …" ones included.
-                await written.OnWrittenAsync(tenant, document, stored is null ? ContactParts.All : outcome.Touched, cancellationToken);
+                // A new contact is new to every segment, "not …" ones included. A batch that repeats events may come
+                // again after the observer failed on the write that added them, and what that write changed is not known.
+                var changed = stored is null || outcome.Duplicates > 0 ? ContactParts.All : outcome.Touched;
+                await written.OnWrittenAsync(tenant, document, changed, cancellationToken);
             }
             return (outcome, true, conflicts);
         }
