@@ -20,11 +20,15 @@ namespace Segments.Embedded;
 /// <summary>
 /// The embedded defaults of the single-machine runtime, all under one data folder that survives restarts:
 /// SQLite files for contacts (with dead letters), the catalog, suppressions and segment membership (with its time
-/// sweep every 15 s), a folder of audiences, and the in-process event stream with its fold loop. Every part is
+/// sweep every 15 s), membership changes published to <c>membership-changes.jsonl</c>, a folder of audiences, and the
+/// in-process event stream with its fold loop. Every part is
 /// registered only if nothing else was, so a host that registered a real service first (Cosmos DB, Table storage, Blob storage, Event Hubs) keeps it.
 /// </summary>
 public static class EmbeddedRuntime
 {
+    /// <summary>The file in the data folder that membership changes are published to, one JSON object a line.</summary>
+    public const string ChangesFile = "membership-changes.jsonl";
+
     public static IServiceCollection AddEmbeddedRuntime(this IServiceCollection services, string dataDirectory)
     {
         var root = Path.GetFullPath(dataDirectory);
@@ -40,6 +44,7 @@ public static class EmbeddedRuntime
         services.TryAddSingleton<IMembershipStore>(_ => new SqliteMembershipStore(Sqlite("membership.db")));
         services.TryAddSingleton<IConsumerStore>(_ => new SqliteConsumerStore(Sqlite("membership.db")));
         services.TryAddSingleton<IReportStore>(_ => new SqliteReportStore(Sqlite("membership.db")));
+        services.TryAddSingleton<IMembershipChangePublisher>(_ => new JsonLinesChangePublisher(Path.Combine(root, ChangesFile)));
         services.AddMembershipTracking().AddHostedService<TimeSweepLoop>();
         if (!services.Any(d => d.ServiceType == typeof(IEventPublisher)))
         {

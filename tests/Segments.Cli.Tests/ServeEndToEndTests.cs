@@ -41,6 +41,23 @@ public class ServeEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task A_contact_entering_a_drip_s_segment_is_enrolled_and_published_to_the_changes_file_at_once()
+    {
+        var data = Directory.CreateTempSubdirectory("segments-serve-").FullName;
+        await using var serve = await ServeProcess.StartAsync(data);
+
+        await Send(serve.Client, HttpMethod.Put, "segments/readers", """{"name":"Readers","match":{"list":{"id":"news"}}}""");
+        await Send(serve.Client, HttpMethod.Put, "drips/welcome", """{"segment":"readers"}""");
+        await Send(serve.Client, HttpMethod.Put, "contacts/c1", """{"email":"ada@example.com","lists":{"news":"subscribed"}}""");
+
+        var enrolled = await serve.Client.GetFromJsonAsync<JsonElement>("drips/welcome/enrollments");
+        Assert.Equal(["c1"], enrolled.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("contact").GetString()));
+        var published = JsonDocument.Parse(Assert.Single(File.ReadAllLines(Path.Combine(data, "membership-changes.jsonl")))).RootElement;
+        Assert.Equal(("readers", "c1", "entered"),
+            (published.GetProperty("segment").GetString(), published.GetProperty("contact").GetString(), published.GetProperty("kind").GetString()));
+    }
+
     private static async Task<JsonElement> BroadcastAsync(HttpClient api) => await api.GetFromJsonAsync<JsonElement>("broadcasts/b1");
 
     /// <summary>The broadcast's manifest and audience equal `segments resolve` of the same segment, list and T.</summary>

@@ -6,12 +6,17 @@ using Segments.Core.Contacts;
 using Segments.Core.Documents;
 using Segments.Core.Input;
 using Segments.Core.Ports;
+using Segments.Core.Streaming;
 using Segments.Core.Suppressions;
 
 namespace Segments.Api.Contacts;
 
-/// <summary>The contact routes: profile upserts into the contact store, and the contact as folded.</summary>
-public sealed class ContactHandlers(IContactStore contacts, ISuppressionStore suppressions, ILogger<ContactHandlers> logger)
+/// <summary>
+/// The contact routes: profile upserts into the contact store, and the contact as folded. An upsert is told to the
+/// <see cref="IContactWritten"/> observer (membership tracking) when there is one, as a fold write is, before it answers.
+/// </summary>
+public sealed class ContactHandlers(
+    IContactStore contacts, ISuppressionStore suppressions, ILogger<ContactHandlers> logger, IContactWritten? written = null)
 {
     /// <summary>How often an upsert is tried again when the stream fold writes the same contact meanwhile.</summary>
     public async Task<IResult> PutAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
@@ -31,10 +36,14 @@ public sealed class ContactHandlers(IContactStore contacts, ISuppressionStore su
         {
             return Problems.Invalid(errors);
         }
-        if (await ContactProfiles.UpsertAsync(contacts, tenant.Id, profile, cancellationToken) is not var (document, created))
+        if (await ContactProfiles.UpsertAsync(contacts, tenant.Id, profile, cancellationToken) is not var (document, created, changed))
         {
             return Problems.Refusal(StatusCodes.Status409Conflict, "The contact kept changing", "$",
                 $"contact '{id}' changed {ContactProfiles.MaxAttempts} times while its profile was being written; try again");
+        }
+        if (written is not null)
+        {
+            await written.OnWrittenAsync(tenant.Id, document, changed, cancellationToken);
         }
         logger.LogInformation("Upserted the profile of contact {Contact} of tenant {Tenant}", id, tenant.Id);
         var view = ContactView.From(document, await suppressions.ForContactAsync(tenant.Id, id, cancellationToken));

@@ -12,7 +12,8 @@ namespace Segments.Api.Membership;
 
 /// <summary>The change feed, drips and triggers; the tenant is always the caller's, so another tenant's ids are not found.</summary>
 public sealed class MembershipHandlers(
-    SegmentCatalog catalog, IMembershipStore membership, IConsumerStore consumers, MembershipTracker tracker, ILogger<MembershipHandlers> logger)
+    SegmentCatalog catalog, IMembershipStore membership, IConsumerStore consumers, ChangeDispatcher dispatcher, MembershipTracker tracker,
+    ILogger<MembershipHandlers> logger)
 {
     public const int DefaultPage = 100;
     public const int MaxPage = 1000;
@@ -50,7 +51,7 @@ public sealed class MembershipHandlers(
         {
             return Problems.From(result);
         }
-        await consumers.PutAsync(tenant.Id, consumer, cancellationToken);
+        await dispatcher.SaveAsync(tenant.Id, consumer, cancellationToken);
         await tracker.BaselineAsync(tenant.Id, consumer.Segment, cancellationToken);
         logger.LogInformation("Saved {User} on segment {Segment} of tenant {Tenant}", user, consumer.Segment, tenant.Id);
         var resource = ConsumerResource.From(consumer);

@@ -12,19 +12,32 @@ public static class ContactProfiles
 {
     public const int MaxAttempts = 8;
 
-    /// <summary>The written document and whether it was created; null when the contact kept changing.</summary>
-    public static async Task<(ContactDocument Document, bool Created)?> UpsertAsync(IContactStore contacts, string tenant, ContactProfile profile,
-        CancellationToken cancellationToken = default)
+    private static readonly string[] BuiltInFields = ["email", "first_name", "last_name", "created_at"];
+
+    /// <summary>
+    /// The written document, whether it was created, and the parts of it the upsert changed (fields and lists whose
+    /// values differ; every part of a new contact); null when the contact kept changing. An upsert that changed
+    /// nothing reports every field and list of the profile: it may be the retry of one whose write went through but
+    /// whose membership update failed.
+    /// </summary>
+    public static async Task<(ContactDocument Document, bool Created, ContactParts Changed)?> UpsertAsync(IContactStore contacts, string tenant,
+        ContactProfile profile, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var stored = await contacts.ReadAsync(tenant, profile.Id, cancellationToken);
             var document = stored?.Document ?? new ContactDocument(profile.Id);
+            var written = new ContactDocument(profile.Id);
+            written.SetProfile(profile);
+            // Compared before the profile is set: a store may hand out the instance it holds.
+            var changed = stored is null ? ContactParts.All
+                : Changed(document, written) is { IsEmpty: false } diff ? diff
+                : Changed(new ContactDocument(profile.Id), written);
             document.SetProfile(profile);
             try
             {
                 await contacts.WriteAsync(tenant, document, stored?.ETag, cancellationToken);
-                return (document, stored is null);
+                return (document, stored is null, changed);
             }
             catch (ConcurrencyConflictException)
             {
@@ -32,5 +45,19 @@ public static class ContactProfiles
             }
         }
         return null;
+    }
+
+    /// <summary>The fields and lists of which <paramref name="before"/> and <paramref name="after"/> hold different values.</summary>
+    private static ContactParts Changed(ContactDocument before, ContactDocument after)
+    {
+        var fields = BuiltInFields.Concat(before.Fields.Items.Select(f => f.Key)).Concat(after.Fields.Items.Select(f => f.Key))
+            .Where(name => before.GetField(name) != after.GetField(name));
+        var lists = before.Lists.Concat(after.Lists).Select(l => l.Key)
+            .Where(list => before.RecordedListStatus(list) != after.RecordedListStatus(list));
+        return ContactParts.None with
+        {
+            Fields = new HashSet<string>(fields, StringComparer.Ordinal),
+            Lists = new HashSet<string>(lists, StringComparer.Ordinal),
+        };
     }
 }

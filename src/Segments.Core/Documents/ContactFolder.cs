@@ -20,8 +20,11 @@ public sealed record FoldOptions
     public int MaxRetainedEvents { get; init; } = 10_000;
 }
 
-/// <summary>What one fold did with a batch of events for one contact.</summary>
-public sealed record FoldOutcome(int Added, int Duplicates, IReadOnlyList<(ContactEvent Event, string Reason)> Refused)
+/// <summary>
+/// What one fold did with a batch of events for one contact; <see cref="Touched"/> are the parts of the document it
+/// changed: the events added, conversions attributed anew and events compacted, and lists opted out of.
+/// </summary>
+public sealed record FoldOutcome(int Added, int Duplicates, IReadOnlyList<(ContactEvent Event, string Reason)> Refused, ContactParts Touched)
 {
     public bool Changed => Added > 0;
 }
@@ -97,36 +100,45 @@ public sealed class ContactFolder(FoldOptions options)
         }
         if (added.Count == 0)
         {
-            return new FoldOutcome(0, duplicates, refused);
+            return new FoldOutcome(0, duplicates, refused, ContactParts.None);
         }
         while (i < existing.Length)
         {
             merged.Add(existing[i++]);
         }
 
+        var touched = 0UL;
+        var lists = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in added)
         {
-            ApplyImpliedEffects(document, e);
+            touched |= e.Info.Signature;
+            if (ApplyImpliedEffects(document, e) is { } list)
+            {
+                lists.Add(list);
+            }
         }
         if (added.Exists(e => e.Info.IsClickWithCampaign || e.Info.Kind == EventKind.Conversion))
         {
-            Attribute(merged);
+            touched |= Attribute(merged);
         }
         document.NewestAt = Math.Max(document.NewestAt, merged[^1].At);
-        Compact(document, merged);
+        touched |= Compact(document, merged);
         document.Events = [.. merged];
-        return new FoldOutcome(added.Count, duplicates, refused);
+        return new FoldOutcome(added.Count, duplicates, refused, ContactParts.OfEvents(touched) with { Lists = lists });
     }
 
     private static EventInfo Share(EventInfo info) => EventInfoPool.Shared.Share(info);
 
-    /// <summary>Hard bounces, complaints and unsubscribes imply suppressions and list opt-outs from their time on.</summary>
-    private static void ApplyImpliedEffects(ContactDocument document, in FoldedEvent e)
+    /// <summary>
+    /// Hard bounces, complaints and unsubscribes imply suppressions and list opt-outs from their time on; returns the
+    /// list of an opt-out.
+    /// </summary>
+    private static string? ApplyImpliedEffects(ContactDocument document, in FoldedEvent e)
     {
         var info = e.Info;
         if (info.Kind != EventKind.Email)
         {
-            return;
+            return null;
         }
         switch (info.Action)
         {
@@ -140,6 +152,7 @@ public sealed class ContactFolder(FoldOptions options)
                 if (info.Properties.Get("listId") is { Kind: ValueKind.Text, Text: { } listId })
                 {
                     document.ListOptOuts = KeepEarliest(document.ListOptOuts, listId, e.At);
+                    return listId;
                 }
                 else
                 {
@@ -147,6 +160,7 @@ public sealed class ContactFolder(FoldOptions options)
                 }
                 break;
         }
+        return null;
     }
 
     private static KeyValuePair<TKey, long>[] KeepEarliest<TKey>(KeyValuePair<TKey, long>[] marks, TKey key, long at)
@@ -171,8 +185,10 @@ public sealed class ContactFolder(FoldOptions options)
     /// before it and at most the attribution window before it; ties go to the larger event id, which the
     /// (time, id) order puts last.
     /// </summary>
-    private void Attribute(List<FoldedEvent> events)
+    /// <returns>The signature bits of the conversions whose attribution changed.</returns>
+    private ulong Attribute(List<FoldedEvent> events)
     {
+        var touched = 0UL;
         for (var c = 0; c < events.Count; c++)
         {
             var conversion = events[c];
@@ -197,15 +213,19 @@ public sealed class ContactFolder(FoldOptions options)
             if (campaign != conversion.Info.AttributedCampaign)
             {
                 events[c] = conversion with { Info = Share(conversion.Info with { AttributedCampaign = campaign }) };
+                touched |= conversion.Info.Signature;
             }
         }
+        return touched;
     }
 
-    private void Compact(ContactDocument document, List<FoldedEvent> events)
+    /// <returns>The signature bits of the events compacted (or, a bot's email events, dropped).</returns>
+    private ulong Compact(ContactDocument document, List<FoldedEvent> events)
     {
         var cutoff = document.NewestAt - _horizon;
         var overCap = Math.Max(0, events.Count - options.MaxRetainedEvents);
         var removed = 0;
+        var touched = 0UL;
         var totals = new Dictionary<(EventKind, string, EmailAction, string?, string?), CompactedTotal>();
         foreach (var t in document.Compacted)
         {
@@ -220,6 +240,7 @@ public sealed class ContactFolder(FoldOptions options)
             }
             removed++;
             var info = e.Info;
+            touched |= info.Signature;
             if (info.Bot && info.Kind == EventKind.Email)
             {
                 return true; // Engagement never counts a bot's email event, so its total would only mislead.
@@ -236,5 +257,6 @@ public sealed class ContactFolder(FoldOptions options)
                 .OrderBy(t => t.Kind).ThenBy(t => t.Name, StringComparer.Ordinal).ThenBy(t => t.Action)
                 .ThenBy(t => t.CampaignId, StringComparer.Ordinal).ThenBy(t => t.AttributedCampaign, StringComparer.Ordinal)];
         }
+        return touched;
     }
 }

@@ -200,7 +200,7 @@ internal abstract class EventCountMatcher : Matcher
 internal sealed class EngagementMatcher(EngagementCondition c)
     : EventCountMatcher(c.Within, c.Count, null, true, Needs(c.Event))
 {
-    private static ulong Needs(EngagementEvent e) => e == EngagementEvent.Engaged
+    internal static ulong Needs(EngagementEvent e) => e == EngagementEvent.Engaged
         ? EventSignature.Name(EventKind.Email, "open") | EventSignature.Name(EventKind.Email, "click")
         : EventSignature.Name(EventKind.Email, DefinitionParser.EngagementEvents[(int)e]);
 
@@ -277,9 +277,10 @@ internal sealed class EngagementMatcher(EngagementCondition c)
     }
 }
 
-internal sealed class PixelMatcher(PixelCondition c)
-    : EventCountMatcher(c.Within, c.Count, null, c.Where.Count == 0, EventSignature.Name(EventKind.Pixel, c.Event))
+internal sealed class PixelMatcher(PixelCondition c) : EventCountMatcher(c.Within, c.Count, null, c.Where.Count == 0, Needs(c))
 {
+    internal static ulong Needs(PixelCondition c) => EventSignature.Name(EventKind.Pixel, c.Event);
+
     protected override bool MatchesContent(EventInfo info) =>
         info.Kind == EventKind.Pixel && NameIs(info.Name, c.Event) && AllHold(c.Where, info.Properties);
 
@@ -287,9 +288,11 @@ internal sealed class PixelMatcher(PixelCondition c)
         total.Kind == EventKind.Pixel && NameIs(total.Name, c.Event);
 }
 
-internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatcher(c.Within, c.Count, c.Value, c.Where.Count == 0,
-    c.Event is null ? EventSignature.Kind(EventKind.Conversion) : EventSignature.Name(EventKind.Conversion, c.Event))
+internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatcher(c.Within, c.Count, c.Value, c.Where.Count == 0, Needs(c))
 {
+    internal static ulong Needs(ConversionCondition c) =>
+        c.Event is null ? EventSignature.Kind(EventKind.Conversion) : EventSignature.Name(EventKind.Conversion, c.Event);
+
     protected override bool MatchesContent(EventInfo info) =>
         info.Kind == EventKind.Conversion && (c.Event is null || NameIs(info.Name, c.Event)) && InCampaign(info.AttributedCampaign)
         && AllHold(c.Where, info.Properties);

@@ -13,8 +13,9 @@ public enum ConsumerKind : byte
 public sealed record ConsumerRecord(long Change, string ContactId, ChangeKind Kind, DateTimeOffset At);
 
 /// <summary>
-/// Drips and triggers with what they did. A drip enrols each contact once ever; a trigger fires once per change.
-/// Every call is scoped by the tenant.
+/// Drips and triggers with what they did, and the cursors of the change feed's readers (each drip, trigger and stream).
+/// A drip enrols each contact once ever; a trigger fires once per change. Every call but <see cref="ListAllAsync"/> is
+/// scoped by the tenant.
 /// </summary>
 public interface IConsumerStore
 {
@@ -23,6 +24,9 @@ public interface IConsumerStore
     Task<Consumer?> GetAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Consumer>> ListAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Every tenant's drips and triggers, each with its tenant (the sweep's catch-up).</summary>
+    Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Keeps the record unless the consumer already has one for the same contact (a drip) or change (a trigger);
@@ -33,4 +37,13 @@ public interface IConsumerStore
     /// <summary>The consumer's records with a change sequence above <paramref name="after"/>, in that order, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<ConsumerRecord>> RecordsAsync(string tenant, ConsumerKind kind, string id, long after, int max,
         CancellationToken cancellationToken = default);
+
+    /// <summary>Where the named reader of the change feed is: the sequence of the last change it handled; 0 when it has no cursor.</summary>
+    Task<long> CursorAsync(string tenant, string cursor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves the named cursor forward to <paramref name="sequence"/>, creating it when absent; never back, so a slower
+    /// dispatcher cannot undo a faster one's progress.
+    /// </summary>
+    Task AdvanceCursorAsync(string tenant, string cursor, long sequence, CancellationToken cancellationToken = default);
 }

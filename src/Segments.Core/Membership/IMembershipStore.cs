@@ -25,4 +25,7 @@ public interface IMembershipStore
 
     /// <summary>The segment's changes with a sequence above <paramref name="after"/>, in sequence order, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<MembershipChange>> ChangesAsync(string tenant, string segment, long after, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>The sequence of the segment's latest change; 0 when it has none.</summary>
+    Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default);
 }

@@ -1,11 +1,12 @@
 namespace Segments.Core.Membership;
 
-/// <summary>Drips and triggers with their records in memory, behind one lock.</summary>
+/// <summary>Drips and triggers with their records and the feed's cursors in memory, behind one lock.</summary>
 public sealed class InMemoryConsumerStore : IConsumerStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Tenant, ConsumerKind Kind, string Id), Consumer> _consumers = [];
     private readonly Dictionary<(string Tenant, ConsumerKind Kind, string Id), List<ConsumerRecord>> _records = [];
+    private readonly Dictionary<(string Tenant, string Cursor), long> _cursors = [];
 
     public Task PutAsync(string tenant, Consumer consumer, CancellationToken cancellationToken = default)
     {
@@ -29,6 +30,14 @@ public sealed class InMemoryConsumerStore : IConsumerStore
         lock (_lock)
         {
             return Task.FromResult<IReadOnlyList<Consumer>>([.. _consumers.Where(c => c.Key.Tenant == tenant).Select(c => c.Value)]);
+        }
+    }
+
+    public Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<(string, Consumer)>>([.. _consumers.Select(c => (c.Key.Tenant, c.Value))]);
         }
     }
 
@@ -58,6 +67,23 @@ public sealed class InMemoryConsumerStore : IConsumerStore
             return Task.FromResult<IReadOnlyList<ConsumerRecord>>(_records.TryGetValue((tenant, kind, id), out var records)
                 ? [.. records.Where(r => r.Change > after).OrderBy(r => r.Change).Take(max)]
                 : []);
+        }
+    }
+
+    public Task<long> CursorAsync(string tenant, string cursor, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_cursors.GetValueOrDefault((tenant, cursor)));
+        }
+    }
+
+    public Task AdvanceCursorAsync(string tenant, string cursor, long sequence, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _cursors[(tenant, cursor)] = Math.Max(sequence, _cursors.GetValueOrDefault((tenant, cursor)));
+            return Task.CompletedTask;
         }
     }
 }

@@ -68,4 +68,12 @@ public sealed class InMemoryMembershipStore : IMembershipStore
                 .Select(c => c.Change).Take(max)]);
         }
     }
+
+    public Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_changes.LastOrDefault(c => c.Tenant == tenant && c.Change.Segment == segment).Change?.Sequence ?? 0);
+        }
+    }
 }

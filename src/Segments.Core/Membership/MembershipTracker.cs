@@ -6,36 +6,40 @@ using Segments.Core.Streaming;
 namespace Segments.Core.Membership;
 
 /// <summary>
-/// Keeps the membership of tracked segments per contact: re-evaluates a contact after each fold write (at the fold
-/// time) and at each of its time edges (at the edge instant), records an entered or left change once, moves the
-/// contact's entry in the time index to its next edge, and hands each change to the drips and triggers of its segment.
+/// Keeps the membership of tracked segments per contact: re-evaluates a contact after each write (at the write time)
+/// for the segments that read a part of it the write changed, and at each of its time edges (at the edge instant);
+/// records an entered or left change once, moves the contact's entry in the time index to its next edge, and has the
+/// dispatcher hand the segment's new changes to its drips and triggers and to the stream.
 /// </summary>
 public sealed class MembershipTracker(
-    TrackedSegments tracked, IMembershipStore membership, IConsumerStore consumers, IContactStore contacts, TimeProvider time)
+    TrackedSegments tracked, IMembershipStore membership, ChangeDispatcher dispatcher, IContactStore contacts, TimeProvider time)
     : IContactWritten
 {
-    public Task OnWrittenAsync(string tenant, ContactDocument document, CancellationToken cancellationToken) =>
-        EvaluateAsync(tenant, document, time.GetUtcNow(), only: null, cancellationToken);
-
-    /// <summary>
-    /// Re-evaluates the contact as of <paramref name="at"/> for every tracked segment, or for <paramref name="only"/>
-    /// (a due time edge; its index entry is cleared when the segment is no longer tracked).
-    /// </summary>
-    public async Task EvaluateAsync(string tenant, ContactDocument contact, DateTimeOffset at, string? only, CancellationToken cancellationToken)
+    public async Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, CancellationToken cancellationToken)
     {
-        var segments = await tracked.OfAsync(tenant, cancellationToken);
-        var found = false;
-        foreach (var segment in segments)
+        var now = time.GetUtcNow();
+        foreach (var segment in await tracked.OfAsync(tenant, cancellationToken))
         {
-            if (only is null || segment.Id == only)
+            if (segment.Reads.Overlaps(changed))
             {
-                found = true;
-                await EvaluateAsync(tenant, segment, contact, at, baseline: false, cancellationToken);
+                await EvaluateAsync(tenant, segment, document, now, baseline: false, cancellationToken);
             }
         }
-        if (only is not null && !found)
+    }
+
+    /// <summary>
+    /// Re-evaluates the contact as of <paramref name="at"/> for one segment (a due time edge); the contact's index entry
+    /// is cleared when the segment is no longer tracked.
+    /// </summary>
+    public async Task EvaluateAsync(string tenant, ContactDocument contact, DateTimeOffset at, string segmentId, CancellationToken cancellationToken)
+    {
+        if ((await tracked.OfAsync(tenant, cancellationToken)).FirstOrDefault(s => s.Id == segmentId) is { } segment)
         {
-            await membership.SetNextAsync(tenant, only, contact.Id, null, cancellationToken);
+            await EvaluateAsync(tenant, segment, contact, at, baseline: false, cancellationToken);
+        }
+        else
+        {
+            await membership.SetNextAsync(tenant, segmentId, contact.Id, null, cancellationToken);
         }
     }
 
@@ -62,17 +66,9 @@ public sealed class MembershipTracker(
         var member = segment.Segment.Matches(contact, new AsOf(at));
         var change = await membership.RecordAsync(tenant, segment.Id, contact.Id, member, at, baseline, cancellationToken);
         await membership.SetNextAsync(tenant, segment.Id, contact.Id, segment.Edges.Next(contact, at), cancellationToken);
-        if (change is null)
+        if (change is not null)
         {
-            return;
-        }
-        foreach (var consumer in await consumers.ListAsync(tenant, cancellationToken))
-        {
-            if (consumer.Segment == segment.Id && consumer.On == change.Kind)
-            {
-                await consumers.AddRecordAsync(tenant, consumer, new ConsumerRecord(change.Sequence, change.ContactId, change.Kind, change.At),
-                    cancellationToken);
-            }
+            await dispatcher.DispatchAsync(tenant, segment.Id, cancellationToken);
         }
     }
 }

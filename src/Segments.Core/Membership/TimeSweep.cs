@@ -6,13 +6,16 @@ namespace Segments.Core.Membership;
 /// Re-evaluates the contacts whose next time edge has passed, and only those: the time index hands them out earliest
 /// first, each is evaluated at its edge instant (so a change is dated when it happened, however late the sweep), and
 /// its next edge, always later, goes back into the index, so a contact several edges behind is evaluated at each.
+/// Then every used segment is dispatched, so changes that a crash kept from their drips, triggers or the stream are
+/// handed on.
 /// </summary>
-public sealed class TimeSweep(IMembershipStore membership, IContactStore contacts, MembershipTracker tracker, TimeProvider time)
+public sealed class TimeSweep(IMembershipStore membership, IContactStore contacts, MembershipTracker tracker, ChangeDispatcher dispatcher,
+    TimeProvider time)
 {
     /// <summary>How many due checks are read from the index at a time.</summary>
     public const int PageSize = 256;
 
-    /// <summary>Runs every check due by now; returns how many contacts were re-evaluated.</summary>
+    /// <summary>Runs every check due by now, then the dispatcher's catch-up; returns how many contacts were re-evaluated.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
@@ -32,6 +35,7 @@ public sealed class TimeSweep(IMembershipStore membership, IContactStore contact
                 }
             }
         }
+        await dispatcher.CatchUpAsync(cancellationToken);
         return evaluated;
     }
 }

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using Segments.Core.Catalog;
+using Segments.Core.Documents;
 using Segments.Core.Evaluation;
 
 namespace Segments.Core.Membership;
 
-/// <summary>A segment that a drip or a trigger uses, compiled, with its time edges.</summary>
-public sealed record TrackedSegment(CompiledSegment Segment, TimeEdges Edges)
+/// <summary>A segment that a drip or a trigger uses, compiled, with its time edges and the parts of a contact it reads.</summary>
+public sealed record TrackedSegment(CompiledSegment Segment, TimeEdges Edges, ContactParts Reads)
 {
     public string Id => Segment.Definition.Id;
 }
@@ -32,7 +33,8 @@ public sealed class TrackedSegments(ICatalogStore catalog)
         {
             var definitions = CatalogDefinitions.Of(snapshot);
             var set = new SegmentSet(definitions.Values);
-            segments = [.. tracked.Select(id => new TrackedSegment(set[id], TimeEdges.Of(definitions[id], definitions)))];
+            segments = [.. tracked.Select(id => new TrackedSegment(set[id], TimeEdges.Of(definitions[id], definitions),
+                SegmentReads.Of(definitions[id], definitions)))];
         }
         _compiled[tenant] = (snapshot.Revision, segments);
         return segments;

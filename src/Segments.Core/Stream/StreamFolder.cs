@@ -15,7 +15,7 @@ namespace Segments.Core.Streaming;
 /// race. Poison deliveries (no tenant, not JSON, not an event, over a limit) and events the fold refuses go to
 /// the dead-letter store with the reason. When the returned task completes, every document and dead letter of the
 /// batch is durable, and the source may checkpoint. An optional <see cref="IContactWritten"/> hears of each
-/// contact's durable document before the batch completes.
+/// contact's durable document, with the parts the fold changed, before the batch completes.
 /// </summary>
 public sealed class StreamFolder(
     IContactStore contacts, IDeadLetterStore deadLetters, ContactFolder folder, TimeProvider time, StreamFoldOptions? options = null,
@@ -79,8 +79,9 @@ public sealed class StreamFolder(
             {
                 if (stored is not null && written is not null)
                 {
-                    // A replayed batch: the observer may have failed after the write last time, so it hears again.
-                    await written.OnWrittenAsync(tenant, stored.Document, cancellationToken);
+                    // A replayed batch: the observer may have failed after the write last time, so it hears again, and
+                    // since what that write changed is not known (it may have compacted other events), of every part.
+                    await written.OnWrittenAsync(tenant, stored.Document, ContactParts.All, cancellationToken);
                 }
                 return (outcome, false, conflicts);
             }
@@ -95,7 +96,10 @@ public sealed class StreamFolder(
             }
             if (written is not null)
             {
-                await written.OnWrittenAsync(tenant, document, cancellationToken);
+                // A new contact is new to every segment, "not …" ones included. A batch that repeats events may come
+                // again after the observer failed on the write that added them, and what that write changed is not known.
+                var changed = stored is null || outcome.Duplicates > 0 ? ContactParts.All : outcome.Touched;
+                await written.OnWrittenAsync(tenant, document, changed, cancellationToken);
             }
             return (outcome, true, conflicts);
         }
@@ -158,10 +162,11 @@ public sealed class StreamFolder(
 }
 
 /// <summary>
-/// Hears of a contact's document once it is durable, before the batch completes: a failure fails the batch, and
-/// the source delivers it again, so the observer is called again for the same document and must be idempotent.
+/// Hears of a contact's document once it is durable, with the parts of it the write changed (<see cref="ContactParts.All"/>
+/// when not known), before the batch completes: a failure fails the batch, and the source delivers it again, so the
+/// observer is called again for the same document and must be idempotent. Profile upserts call it too.
 /// </summary>
 public interface IContactWritten
 {
-    Task OnWrittenAsync(string tenant, ContactDocument document, CancellationToken cancellationToken);
+    Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, CancellationToken cancellationToken);
 }

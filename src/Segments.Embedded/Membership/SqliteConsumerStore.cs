@@ -5,8 +5,9 @@ using Segments.Embedded.Catalog;
 namespace Segments.Embedded.Membership;
 
 /// <summary>
-/// Drips and triggers with their records in SQLite. A record's <c>once</c> column holds what makes it unique (the
-/// contact for a drip, the change for a trigger), so "once" is the table's constraint, not a read before a write.
+/// Drips and triggers with their records and the feed's cursors in SQLite. A record's <c>once</c> column holds what
+/// makes it unique (the contact for a drip, the change for a trigger), so "once" is the table's constraint, not a read
+/// before a write; a cursor only moves forward in one statement (an upsert keeping the larger sequence).
 /// </summary>
 public sealed class SqliteConsumerStore(string connectionString) : IConsumerStore
 {
@@ -29,6 +30,11 @@ public sealed class SqliteConsumerStore(string connectionString) : IConsumerStor
             at INTEGER NOT NULL,
             PRIMARY KEY (tenant, kind, id, once));
         CREATE INDEX IF NOT EXISTS consumer_records_feed ON consumer_records (tenant, kind, id, change);
+        CREATE TABLE IF NOT EXISTS consumer_cursors (
+            tenant TEXT NOT NULL,
+            name TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            PRIMARY KEY (tenant, name));
         """);
 
     public async Task PutAsync(string tenant, Consumer consumer, CancellationToken cancellationToken = default)
@@ -41,10 +47,14 @@ public sealed class SqliteConsumerStore(string connectionString) : IConsumerStor
     }
 
     public async Task<Consumer?> GetAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default) =>
-        (await ReadAsync(tenant, "AND kind = $kind AND id = $id", cancellationToken, ("$kind", (int)kind), ("$id", id))).SingleOrDefault();
+        (await ReadAsync("WHERE tenant = $tenant AND kind = $kind AND id = $id", cancellationToken, ("$tenant", tenant), ("$kind", (int)kind), ("$id", id)))
+        .Select(c => c.Consumer).SingleOrDefault();
 
     public async Task<IReadOnlyList<Consumer>> ListAsync(string tenant, CancellationToken cancellationToken = default) =>
-        await ReadAsync(tenant, "", cancellationToken);
+        [.. (await ReadAsync("WHERE tenant = $tenant", cancellationToken, ("$tenant", tenant))).Select(c => c.Consumer)];
+
+    public async Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default) =>
+        await ReadAsync("", cancellationToken);
 
     public async Task<bool> AddRecordAsync(string tenant, Consumer consumer, ConsumerRecord record, CancellationToken cancellationToken = default)
     {
@@ -76,17 +86,34 @@ public sealed class SqliteConsumerStore(string connectionString) : IConsumerStor
         return records;
     }
 
-    private async Task<List<Consumer>> ReadAsync(string tenant, string where, CancellationToken cancellationToken,
+    public async Task<long> CursorAsync(string tenant, string cursor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var command = SqliteTables.Command(connection, "SELECT sequence FROM consumer_cursors WHERE tenant = $tenant AND name = $name",
+            ("$tenant", tenant), ("$name", cursor));
+        return await command.ExecuteScalarAsync(cancellationToken) is long sequence ? sequence : 0;
+    }
+
+    public async Task AdvanceCursorAsync(string tenant, string cursor, long sequence, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await SqliteTables.ExecuteAsync(connection, """
+            INSERT INTO consumer_cursors (tenant, name, sequence) VALUES ($tenant, $name, $sequence)
+            ON CONFLICT (tenant, name) DO UPDATE SET sequence = MAX(sequence, excluded.sequence)
+            """, cancellationToken, ("$tenant", tenant), ("$name", cursor), ("$sequence", sequence));
+    }
+
+    private async Task<List<(string Tenant, Consumer Consumer)>> ReadAsync(string where, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {
         await using var connection = await _tables.OpenAsync(cancellationToken);
-        await using var command = SqliteTables.Command(connection, $"SELECT kind, id, segment, on_kind FROM consumers WHERE tenant = $tenant {where}",
-            [("$tenant", tenant), .. parameters]);
+        await using var command = SqliteTables.Command(connection, $"SELECT tenant, kind, id, segment, on_kind FROM consumers {where}", parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var consumers = new List<Consumer>();
+        var consumers = new List<(string, Consumer)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            consumers.Add(new Consumer((ConsumerKind)reader.GetInt32(0), reader.GetString(1), reader.GetString(2), (ChangeKind)reader.GetInt32(3)));
+            consumers.Add((reader.GetString(0),
+                new Consumer((ConsumerKind)reader.GetInt32(1), reader.GetString(2), reader.GetString(3), (ChangeKind)reader.GetInt32(4))));
         }
         return consumers;
     }

@@ -108,4 +108,12 @@ public sealed class SqliteMembershipStore(string connectionString) : IMembership
         }
         return changes;
     }
+
+    public async Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var command = SqliteTables.Command(connection,
+            "SELECT MAX(sequence) FROM membership_changes WHERE tenant = $tenant AND segment = $segment", ("$tenant", tenant), ("$segment", segment));
+        return await command.ExecuteScalarAsync(cancellationToken) is long sequence ? sequence : 0;
+    }
 }

@@ -15,6 +15,7 @@ using Segments.Api.Membership;
 using Segments.Azure.Catalog;
 using Segments.Core.Documents;
 using Segments.Core.Membership;
+using Segments.Core.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Membership;
@@ -130,6 +131,42 @@ public abstract class MembershipApiTests : IAsyncLifetime
             .Select(c => (c.GetProperty("slice").GetString()!, c.GetProperty("count").GetInt64())));
         await (await _a.GetAsync("/api/segments/win-back/report?by=city")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await _b.GetAsync("/api/segments/win-back/report")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_profile_upsert_enters_and_leaves_a_tracked_segment_at_once()
+    {
+        await (await _a.PutAsync("/api/segments/readers", """{"name":"Readers","match":{"list":{"id":"news"}}}""")).JsonAsync(HttpStatusCode.Created);
+        await (await _a.PutAsync("/api/drips/welcome", """{"segment":"readers"}""")).JsonAsync(HttpStatusCode.Created);
+        await (await _a.PutAsync("/api/triggers/goodbye", """{"segment":"readers","on":"left"}""")).JsonAsync(HttpStatusCode.Created);
+
+        await (await _a.PutAsync("/api/contacts/c1", """{"email":"ada@example.com","lists":{"news":"subscribed"}}""")).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal([("c1", "entered")], Items(await (await _a.GetAsync("/api/drips/welcome/enrollments")).JsonAsync(), "records"));
+        await (await _a.PutAsync("/api/contacts/c1", """{"email":"ada@example.com","lists":{"news":"unsubscribed"}}""")).JsonAsync();
+
+        var changes = await (await _a.GetAsync("/api/segments/readers/changes")).JsonAsync();
+        Assert.Equal([("c1", "entered"), ("c1", "left")], Items(changes, "changes"));
+        Assert.Equal(Rfc3339.Format(_clock.GetUtcNow()), changes.GetProperty("changes")[1].GetProperty("at").GetString());
+        Assert.Equal([("c1", "left")], Items(await (await _a.GetAsync("/api/triggers/goodbye/firings")).JsonAsync(), "records"));
+    }
+
+    [Fact]
+    public async Task A_drip_saved_after_changes_enrols_only_contacts_entering_later()
+    {
+        await (await _a.PutAsync("/api/triggers/went-quiet", """{"segment":"win-back","on":"entered"}""")).JsonAsync(HttpStatusCode.Created);
+        await FoldAsync(TestTenant.A.Id, Open("e1", LastOpen, "c1"));
+        await FoldAsync(TestTenant.A.Id, Open("e2", LastOpen + TimeSpan.FromHours(1), "c2"));
+        _clock.SetUtcNow(LastOpen + TimeSpan.FromDays(60) + TimeSpan.FromMinutes(30));
+        Assert.Equal(1, await _app.Services.GetRequiredService<TimeSweep>().RunAsync());
+
+        await (await _a.PutAsync("/api/drips/welcome-back", """{"segment":"win-back"}""")).JsonAsync(HttpStatusCode.Created);
+        // Saved again on the same segment, it keeps its place.
+        await (await _a.PutAsync("/api/drips/welcome-back", """{"segment":"win-back"}""")).JsonAsync();
+        _clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(1, await _app.Services.GetRequiredService<TimeSweep>().RunAsync());
+
+        Assert.Equal([("c2", "entered")], Items(await (await _a.GetAsync("/api/drips/welcome-back/enrollments")).JsonAsync(), "records"));
+        Assert.Equal([("c1", "entered"), ("c2", "entered")], Items(await (await _a.GetAsync("/api/triggers/went-quiet/firings")).JsonAsync(), "records"));
     }
 
     [Fact]

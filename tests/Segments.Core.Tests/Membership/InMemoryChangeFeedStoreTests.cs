@@ -1,0 +1,8 @@
+using Segments.Core.Membership;
+
+namespace Segments.Core.Tests.Membership;
+
+public sealed class InMemoryChangeFeedStoreTests : ChangeFeedStoreContract
+{
+    protected override (IMembershipStore, IConsumerStore) CreateStores() => (new InMemoryMembershipStore(), new InMemoryConsumerStore());
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using Segments.Core.Catalog;
+using Segments.Core.Documents;
+using Segments.Core.Language;
+using Segments.Core.Membership;
+using Segments.Core.Ports;
+using Segments.Core.Streaming;
+using Segments.Core.Tests.Stream;
+
+namespace Segments.Core.Tests.Membership;
+
+/// <summary>
+/// Membership tracking over in-memory stores with a fake clock: the catalog, the fold that tells the tracker of each
+/// write, the dispatcher and the sweep. The membership and consumer stores can be wrapped (to count or to fail).
+/// </summary>
+internal sealed class MembershipRig
+{
+    public const string Tenant = "t1";
+
+    public MembershipRig(DateTimeOffset now, Func<IMembershipStore, IMembershipStore>? membership = null,
+        Func<IConsumerStore, IConsumerStore>? consumers = null, IMembershipChangePublisher? publisher = null)
+    {
+        Clock = new FakeTimeProvider(now);
+        Membership = membership?.Invoke(Memberships) ?? Memberships;
+        Consumers = consumers?.Invoke(Records) ?? Records;
+        Catalog = new SegmentCatalog(CatalogStore);
+        Dispatcher = new ChangeDispatcher(Membership, Consumers, publisher);
+        Tracker = new MembershipTracker(new TrackedSegments(CatalogStore), Membership, Dispatcher, Contacts, Clock);
+        Sweep = new TimeSweep(Membership, Contacts, Tracker, Dispatcher, Clock);
+        Fold = new StreamFolder(Contacts, new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), Clock, written: Tracker);
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public InMemoryContactStore Contacts { get; } = new();
+
+    /// <summary>The stores as kept, unwrapped.</summary>
+    public InMemoryMembershipStore Memberships { get; } = new();
+
+    public InMemoryConsumerStore Records { get; } = new();
+
+    public IMembershipStore Membership { get; }
+
+    public IConsumerStore Consumers { get; }
+
+    public InMemoryCatalogStore CatalogStore { get; } = new();
+
+    public SegmentCatalog Catalog { get; }
+
+    public ChangeDispatcher Dispatcher { get; }
+
+    public MembershipTracker Tracker { get; }
+
+    public TimeSweep Sweep { get; }
+
+    public StreamFolder Fold { get; }
+
+    public async Task SaveAsync(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        Assert.True((await Catalog.SaveSegmentAsync(Tenant, document.RootElement, null)).Succeeded);
+    }
+
+    /// <summary>Saves a drip or trigger as the route does: in the catalog, then with its cursor, then the baseline.</summary>
+    public async Task UseAsync(Consumer consumer)
+    {
+        var kind = consumer.Kind == ConsumerKind.Drip ? CatalogUserKind.Drip : CatalogUserKind.Trigger;
+        Assert.True((await Catalog.SetUserAsync(Tenant, new CatalogUser(kind, consumer.Id), [new SegmentReference(consumer.Segment, "$.segment")]))
+            .Succeeded);
+        await Dispatcher.SaveAsync(Tenant, consumer, CancellationToken.None);
+        await Tracker.BaselineAsync(Tenant, consumer.Segment, CancellationToken.None);
+    }
+
+    public Task FoldAsync(params string[] events) => Fold.HandleAsync(StreamEvents.Messages(Tenant, events));
+
+    public Task<IReadOnlyList<MembershipChange>> ChangesAsync(string segment) => Memberships.ChangesAsync(Tenant, segment, 0, 100);
+
+    public Task<IReadOnlyList<ConsumerRecord>> RecordsAsync(ConsumerKind kind, string id) => Records.RecordsAsync(Tenant, kind, id, 0, 100);
+
+    /// <summary>An event of the contact at the instant, with the other members of <paramref name="json"/> (an object).</summary>
+    public static string Event(string id, string contact, DateTimeOffset at, string json) =>
+        $$"""{"id":"{{id}}","contactId":"{{contact}}","at":"{{at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}}",{{json.TrimStart()[1..]}}""";
+}

@@ -1,0 +1,90 @@
+using Segments.Core.Membership;
+
+namespace Segments.Core.Tests.Membership;
+
+/// <summary>A membership store that notes the segment of every evaluation recorded (one per evaluation).</summary>
+internal sealed class CountingMembershipStore(IMembershipStore inner) : IMembershipStore
+{
+    public List<string> Evaluated { get; } = [];
+
+    public Task<MembershipChange?> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
+        CancellationToken cancellationToken = default)
+    {
+        lock (Evaluated)
+        {
+            Evaluated.Add(segment);
+        }
+        return inner.RecordAsync(tenant, segment, contactId, member, at, baseline, cancellationToken);
+    }
+
+    public Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
+        inner.SetNextAsync(tenant, segment, contactId, next, cancellationToken);
+
+    public Task<IReadOnlyList<DueCheck>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) =>
+        inner.DueAsync(now, max, cancellationToken);
+
+    public Task<IReadOnlyList<MembershipChange>> ChangesAsync(string tenant, string segment, long after, int max,
+        CancellationToken cancellationToken = default) => inner.ChangesAsync(tenant, segment, after, max, cancellationToken);
+
+    public Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default) =>
+        inner.LastSequenceAsync(tenant, segment, cancellationToken);
+}
+
+/// <summary>A consumer store whose next record fails once when <see cref="FailNext"/> is set: a crash after the change is recorded.</summary>
+internal sealed class CrashingConsumerStore(IConsumerStore inner) : IConsumerStore
+{
+    public bool FailNext { get; set; }
+
+    public Task<bool> AddRecordAsync(string tenant, Consumer consumer, ConsumerRecord record, CancellationToken cancellationToken = default)
+    {
+        if (FailNext)
+        {
+            FailNext = false;
+            throw new IOException("the process died before the record was kept");
+        }
+        return inner.AddRecordAsync(tenant, consumer, record, cancellationToken);
+    }
+
+    public Task PutAsync(string tenant, Consumer consumer, CancellationToken cancellationToken = default) =>
+        inner.PutAsync(tenant, consumer, cancellationToken);
+
+    public Task<Consumer?> GetAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default) =>
+        inner.GetAsync(tenant, kind, id, cancellationToken);
+
+    public Task<IReadOnlyList<Consumer>> ListAsync(string tenant, CancellationToken cancellationToken = default) =>
+        inner.ListAsync(tenant, cancellationToken);
+
+    public Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default) =>
+        inner.ListAllAsync(cancellationToken);
+
+    public Task<IReadOnlyList<ConsumerRecord>> RecordsAsync(string tenant, ConsumerKind kind, string id, long after, int max,
+        CancellationToken cancellationToken = default) => inner.RecordsAsync(tenant, kind, id, after, max, cancellationToken);
+
+    public Task<long> CursorAsync(string tenant, string cursor, CancellationToken cancellationToken = default) =>
+        inner.CursorAsync(tenant, cursor, cancellationToken);
+
+    public Task AdvanceCursorAsync(string tenant, string cursor, long sequence, CancellationToken cancellationToken = default) =>
+        inner.AdvanceCursorAsync(tenant, cursor, sequence, cancellationToken);
+}
+
+/// <summary>A stream that keeps what is published; with <see cref="FailNext"/> set, the next publication fails once.</summary>
+internal sealed class RecordingPublisher : IMembershipChangePublisher
+{
+    public List<(string Tenant, MembershipChange Change)> Published { get; } = [];
+
+    public bool FailNext { get; set; }
+
+    public Task PublishAsync(string tenant, IReadOnlyList<MembershipChange> changes, CancellationToken cancellationToken)
+    {
+        if (FailNext)
+        {
+            FailNext = false;
+            throw new IOException("the stream is unreachable");
+        }
+        lock (Published)
+        {
+            Published.AddRange(changes.Select(c => (tenant, c)));
+        }
+        return Task.CompletedTask;
+    }
+}
