@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
 using Segments.Core.Membership;
@@ -9,7 +10,8 @@ namespace Segments.Azure.Membership;
 /// <c>{drip|trigger}|{id}</c>); each consumer's records are another (<c>{tenant}|{kind}|{id}</c>), holding a row per
 /// record (<c>r|{change}|{contact}</c>, in change order) and a row for what makes it unique (<c>o|{contact}</c> for a
 /// drip, <c>o|{change}</c> for a trigger), added together in one transaction, so "once" is the table's key, not a
-/// read before a write. Every key part is escaped (<see cref="TableKeys"/>).
+/// read before a write. The change feed's cursors are a partition per tenant (<c>{tenant}|cursors</c>, a row per
+/// cursor), moved forward only, under their ETag. Every key part is escaped (<see cref="TableKeys"/>).
 /// </summary>
 public sealed class TableConsumerStore(TableClient table) : IConsumerStore
 {
@@ -20,6 +22,7 @@ public sealed class TableConsumerStore(TableClient table) : IConsumerStore
         var client = await _table.GetAsync(cancellationToken);
         await client.UpsertEntityAsync(new TableEntity(TableKeys.Escape(tenant), Row(consumer.Kind, consumer.Id))
         {
+            ["Tenant"] = tenant,
             ["Kind"] = Word(consumer.Kind),
             ["Id"] = consumer.Id,
             ["Segment"] = consumer.Segment,
@@ -44,6 +47,59 @@ public sealed class TableConsumerStore(TableClient table) : IConsumerStore
             consumers.Add(ToConsumer(entity));
         }
         return consumers;
+    }
+
+    /// <summary>Every tenant's drips and triggers: the consumer rows of the whole table (the sweep's catch-up reads it).</summary>
+    public async Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var consumers = new List<(string, Consumer)>();
+        foreach (var kind in new[] { ConsumerKind.Drip, ConsumerKind.Trigger })
+        {
+            var filter = TableClient.CreateQueryFilter($"RowKey gt {Word(kind) + TableKeys.Separator} and RowKey lt {TableKeys.AfterPrefix(Word(kind))}");
+            await foreach (var entity in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                consumers.Add((entity.GetString("Tenant"), ToConsumer(entity)));
+            }
+        }
+        return consumers;
+    }
+
+    public async Task<long> CursorAsync(string tenant, string cursor, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var found = await client.GetEntityIfExistsAsync<TableEntity>(Cursors(tenant), TableKeys.Escape(cursor), cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value!.GetInt64("Sequence") ?? 0 : 0;
+    }
+
+    public async Task AdvanceCursorAsync(string tenant, string cursor, long sequence, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var entity = new TableEntity(Cursors(tenant), TableKeys.Escape(cursor)) { ["Sequence"] = sequence };
+        while (true)
+        {
+            var found = await client.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
+            if (found.HasValue && found.Value!.GetInt64("Sequence") >= sequence)
+            {
+                return; // never back
+            }
+            try
+            {
+                if (found.HasValue)
+                {
+                    await client.UpdateEntityAsync(entity, found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await client.AddEntityAsync(entity, cancellationToken);
+                }
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // another reader moved it meanwhile: read again
+            }
+        }
     }
 
     public async Task<bool> AddRecordAsync(string tenant, Consumer consumer, ConsumerRecord record, CancellationToken cancellationToken = default)
@@ -102,6 +158,8 @@ public sealed class TableConsumerStore(TableClient table) : IConsumerStore
     private static string Row(ConsumerKind kind, string id) => TableKeys.Join(Word(kind), id);
 
     private static string Records(string tenant, ConsumerKind kind, string id) => TableKeys.Join(tenant, Word(kind), id);
+
+    private static string Cursors(string tenant) => TableKeys.Join(tenant, "cursors");
 
     private static Consumer ToConsumer(TableEntity entity)
     {

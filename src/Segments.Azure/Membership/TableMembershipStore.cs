@@ -41,6 +41,12 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
     private readonly LazyTable _memberships = new(memberships);
     private readonly LazyTable _due = new(due);
 
+    public async Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default)
+    {
+        var client = await _memberships.GetAsync(cancellationToken);
+        return (await ReadAsync(client, Partition(tenant, segment), CounterKey, cancellationToken))?.GetInt64("Sequence") ?? 0;
+    }
+
     public async Task<MembershipChange?> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
         CancellationToken cancellationToken = default)
     {
