@@ -29,6 +29,7 @@ public static class FunctionsComposition
         services.AddTableStorageMembership(configuration);
         services.AddBlobAudienceSink(configuration);
         services.AddEventHubsStream(configuration);
+        services.AddEventHubsChangePublisher(configuration);
         services.AddStreamFold(configuration);
         services.AddSegmentsApi(configuration);
         services.AddIngestion(configuration);

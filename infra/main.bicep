@@ -216,6 +216,7 @@ var appSettings = {
   Segments__EventHubs__FullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
   Segments__EventHubs__HubName: eventHubs.outputs.hubName
   Segments__EventHubs__ConsumerGroup: eventHubs.outputs.consumerGroupName
+  Segments__EventHubs__ChangesHubName: eventHubs.outputs.changesHubName
   Segments__Attribution__WindowDays: string(attributionWindowDays)
   Segments__Tenants__0__Id: tenant
   Segments__Tenants__0__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.apiKeySecretUri}/)'
@@ -248,6 +249,7 @@ module access 'modules/access.bicep' = {
     storageAccountName: storage.outputs.name
     eventHubsNamespaceName: eventHubs.outputs.namespaceName
     eventHubName: eventHubs.outputs.hubName
+    changesHubName: eventHubs.outputs.changesHubName
     cosmosAccountName: cosmos.outputs.accountName
     keyVaultName: keyVault.outputs.name
   }

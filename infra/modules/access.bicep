@@ -13,6 +13,9 @@ param eventHubsNamespaceName string
 @description('Name of the hub of contact events.')
 param eventHubName string
 
+@description('Name of the hub of membership changes.')
+param changesHubName string
+
 @description('Name of the Cosmos DB account.')
 param cosmosAccountName string
 
@@ -40,6 +43,11 @@ resource eventHubsNamespace 'Microsoft.EventHub/namespaces@2024-01-01' existing 
 resource eventHub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' existing = {
   parent: eventHubsNamespace
   name: eventHubName
+}
+
+resource changesHub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' existing = {
+  parent: eventHubsNamespace
+  name: changesHubName
 }
 
 resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' existing = {
@@ -97,6 +105,17 @@ resource hubDataReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   name: guid(eventHub.id, principalId, eventHubsDataReceiver)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataReceiver)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The change dispatcher publishes membership changes (sender only: their consumers are outside the app).
+resource changesHubDataSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: changesHub
+  name: guid(changesHub.id, principalId, eventHubsDataSender)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataSender)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

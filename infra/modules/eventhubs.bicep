@@ -1,5 +1,6 @@
 // Event Hubs namespace (Standard: a consumer group other than $Default needs it) with the
-// contact-events hub and the consumer group of the stream fold. Local (SAS) auth is off.
+// contact-events hub and the consumer group of the stream fold, and the membership-changes hub that
+// drips, triggers and other consumers outside the app read. Local (SAS) auth is off.
 
 @description('Name of the Event Hubs namespace.')
 @minLength(6)
@@ -59,6 +60,16 @@ resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
   }
 }
 
+// Membership changes (entered/left), keyed by tenant and segment; consumers bring their own consumer group.
+resource changesHub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
+  parent: namespace
+  name: 'membership-changes'
+  properties: {
+    partitionCount: partitionCount
+    messageRetentionInDays: messageRetentionInDays
+  }
+}
+
 resource consumerGroup 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = {
   parent: hub
   name: consumerGroupName
@@ -70,3 +81,4 @@ output namespaceName string = namespace.name
 output fullyQualifiedNamespace string = first(split(split(namespace.properties.serviceBusEndpoint, '/')[2], ':'))
 output hubName string = hub.name
 output consumerGroupName string = consumerGroup.name
+output changesHubName string = changesHub.name

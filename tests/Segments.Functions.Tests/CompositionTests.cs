@@ -41,6 +41,7 @@ public sealed class CompositionTests
         Assert.IsType<TableConsumerStore>(provider.GetRequiredService<IConsumerStore>());
         Assert.IsType<TableReportStore>(provider.GetRequiredService<IReportStore>());
         Assert.IsType<MembershipTracker>(provider.GetRequiredService<IContactWritten>());
+        Assert.IsType<EventHubsChangePublisher>(provider.GetRequiredService<IMembershipChangePublisher>());
         Assert.NotNull(ActivatorUtilities.CreateInstance<MembershipTimers>(provider));
         // A hosted loop would run on every instance; the timers run once across them.
         Assert.DoesNotContain(provider.GetServices<IHostedService>(), s => s.GetType().Assembly == typeof(TenantReports).Assembly);

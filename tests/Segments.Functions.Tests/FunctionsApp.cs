@@ -43,11 +43,27 @@ internal static class FunctionsApp
         services.AddSingleton<IMembershipStore, InMemoryMembershipStore>();
         services.AddSingleton<IConsumerStore, InMemoryConsumerStore>();
         services.AddSingleton<IReportStore, InMemoryReportStore>();
+        services.AddSingleton<IMembershipChangePublisher, RecordedChanges>(); // Event Hubs has no local server
         if (time is not null)
         {
             services.AddSingleton(time);
         }
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>The changes the app published, in order, in place of the membership-changes hub.</summary>
+    public sealed class RecordedChanges : IMembershipChangePublisher
+    {
+        public List<(string Tenant, MembershipChange Change)> Published { get; } = [];
+
+        public Task PublishAsync(string tenant, IReadOnlyList<MembershipChange> changes, CancellationToken cancellationToken)
+        {
+            lock (Published)
+            {
+                Published.AddRange(changes.Select(c => (tenant, c)));
+            }
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>What the worker's host provides the app with.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Segments.Core.Membership;
 using Segments.Core.Streaming;
 using Segments.Functions.Http;
 using Segments.Functions.Timers;
@@ -43,6 +44,9 @@ public sealed class MembershipFunctionTests
         Assert.Equal(200, status);
         var change = JsonNode.Parse(body)!["changes"]!.AsArray().Single()!;
         Assert.Equal(("c1", "entered", "2026-10-31T08:30:00Z"), ((string?)change["contact"], (string?)change["kind"], (string?)change["at"]));
+        var published = Assert.Single(((FunctionsApp.RecordedChanges)services.GetRequiredService<IMembershipChangePublisher>()).Published);
+        Assert.Equal((FunctionsApp.TenantA, "win-back", "c1", ChangeKind.Entered), (published.Tenant, published.Change.Segment, published.Change.ContactId,
+            published.Change.Kind));
         var enrollments = await Call(services, "GET", "/api/drips/welcome-back/enrollments", FunctionsApp.KeyA, null,
             (c, r) => Membership(c).Enrollments(r, "welcome-back"));
         Assert.Equal("c1", (string?)JsonNode.Parse(enrollments.Body)!["records"]!.AsArray().Single()!["contact"]);

@@ -17,10 +17,11 @@ public sealed class CheckSelfTests(InfraFixture infra)
     {
         var template = infra.TemplateCopy();
         var expected = InfraChecks.AppRoles.Single(r => r.Name == role);
-        var grant = Assert.Single(InfraChecks.RoleGrants(template, InfraChecks.RoleAssignmentType),
-            g => g.RoleDefinition.Contains(expected.RoleDefinitionId, StringComparison.OrdinalIgnoreCase));
+        var grants = InfraChecks.RoleGrants(template, InfraChecks.RoleAssignmentType)
+            .Where(g => g.RoleDefinition.Contains(expected.RoleDefinitionId, StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.NotEmpty(grants);
 
-        Remove(grant.Resource.Node);
+        grants.ForEach(g => Remove(g.Resource.Node));
 
         var problems = InfraChecks.MissingRoles(template, InfraChecks.AppRoles);
         var problem = Assert.Single(problems);

@@ -59,7 +59,10 @@ public sealed class ResourceTests(InfraFixture infra)
     [Fact]
     public void Contact_events_hub_takes_its_partition_count_from_a_parameter_and_has_the_fold_consumer_group()
     {
-        var hub = Assert.Single(ArmTemplate.Resources(infra.Template, "Microsoft.EventHub/namespaces/eventhubs"));
+        var hubs = ArmTemplate.Resources(infra.Template, "Microsoft.EventHub/namespaces/eventhubs").ToList();
+        Assert.Equal(2, hubs.Count);
+        Assert.Contains(hubs, h => ArmTemplate.Inline(h.Name, h.Scope).Contains("'membership-changes'", StringComparison.Ordinal));
+        var hub = Assert.Single(hubs, h => ArmTemplate.Inline(h.Name, h.Scope).Contains("'contact-events'", StringComparison.Ordinal));
         var group = Assert.Single(ArmTemplate.Resources(infra.Template, "Microsoft.EventHub/namespaces/eventhubs/consumergroups"));
 
         Assert.Contains("'contact-events'", ArmTemplate.Inline(hub.Name, hub.Scope), StringComparison.Ordinal);

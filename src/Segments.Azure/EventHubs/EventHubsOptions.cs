@@ -17,6 +17,9 @@ public sealed class EventHubsOptions
     [Required]
     public string? ConsumerGroup { get; set; }
 
+    /// <summary>The hub that membership changes are published to, for consumers outside the app (see <see cref="EventHubsChangePublisher"/>).</summary>
+    public string? ChangesHubName { get; set; }
+
     /// <summary>Events handed to the fold at most at once per partition (one read and one write per contact in it).</summary>
     [Range(1, 1000)]
     public int MaxBatchSize { get; set; } = 256;

@@ -15,20 +15,7 @@ public sealed class EventHubsPublisher(EventHubProducerClient producer) : IEvent
     {
         foreach (var group in events.GroupBy(e => $"{e.Tenant}/{e.ContactId}", StringComparer.Ordinal))
         {
-            var pending = new Queue<OutgoingEvent>(group);
-            while (pending.Count > 0)
-            {
-                using var batch = await producer.CreateBatchAsync(new CreateBatchOptions { PartitionKey = group.Key }, cancellationToken);
-                while (pending.Count > 0 && batch.TryAdd(ToEventData(pending.Peek())))
-                {
-                    pending.Dequeue();
-                }
-                if (batch.Count == 0)
-                {
-                    throw new InvalidOperationException($"an event of contact '{group.Key}' is larger than an Event Hubs batch");
-                }
-                await producer.SendAsync(batch, cancellationToken);
-            }
+            await KeyedBatches.SendAsync(producer, group.Key, group.Select(ToEventData), cancellationToken);
         }
     }
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 
@@ -73,6 +74,27 @@ public static class EventHubsRegistration
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<ContactEventProcessor>>()));
         services.AddHostedService<ProcessorService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Membership changes published to their own hub (<c>Segments:EventHubs:ChangesHubName</c>, required, validated at
+    /// start-up) with the registered <see cref="TokenCredential"/>. Call before the membership tracking registration.
+    /// </summary>
+    public static IServiceCollection AddEventHubsChangePublisher(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EventHubsOptions>()
+            .Bind(configuration.GetSection(EventHubsOptions.Section))
+            .Validate(o => !string.IsNullOrEmpty(o.ChangesHubName), $"{EventHubsOptions.Section}:ChangesHubName is required")
+            .ValidateOnStart();
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.TryAddSingleton<IMembershipChangePublisher>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<EventHubsOptions>>().Value;
+            // Its own client: the registered producer is the contact-events hub's.
+            return new EventHubsChangePublisher(
+                new EventHubProducerClient(options.FullyQualifiedNamespace, options.ChangesHubName, provider.GetRequiredService<TokenCredential>()));
+        });
         return services;
     }
 
