@@ -12,16 +12,11 @@ namespace Segments.Azure.EventHubs;
 /// </summary>
 public sealed class EventHubsChangePublisher(EventHubProducerClient producer) : IMembershipChangePublisher
 {
-    public async Task PublishAsync(string tenant, IReadOnlyList<MembershipChange> changes, CancellationToken cancellationToken)
-    {
-        foreach (var segment in changes.GroupBy(c => c.Segment, StringComparer.Ordinal))
-        {
-            await KeyedBatches.SendAsync(producer, $"{tenant}/{segment.Key}", segment.OrderBy(c => c.Sequence).Select(c =>
-                new EventData(MembershipChangeMessage.Utf8(tenant, c))
-                {
-                    ContentType = "application/json",
-                    Properties = { [EventProperties.Tenant] = tenant },
-                }), cancellationToken);
-        }
-    }
+    public Task PublishAsync(string tenant, IReadOnlyList<MembershipChange> changes, CancellationToken cancellationToken) =>
+        KeyedBatches.SendAsync(producer, changes.GroupBy(c => c.Segment, StringComparer.Ordinal).Select(segment => ($"{tenant}/{segment.Key}",
+            segment.OrderBy(c => c.Sequence).Select(c => new EventData(MembershipChangeMessage.Utf8(tenant, c))
+            {
+                ContentType = "application/json",
+                Properties = { [EventProperties.Tenant] = tenant },
+            }))), cancellationToken);
 }

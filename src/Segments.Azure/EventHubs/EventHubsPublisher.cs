@@ -11,13 +11,9 @@ namespace Segments.Azure.EventHubs;
 /// </summary>
 public sealed class EventHubsPublisher(EventHubProducerClient producer) : IEventPublisher
 {
-    public async Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken = default)
-    {
-        foreach (var group in events.GroupBy(e => $"{e.Tenant}/{e.ContactId}", StringComparer.Ordinal))
-        {
-            await KeyedBatches.SendAsync(producer, group.Key, group.Select(ToEventData), cancellationToken);
-        }
-    }
+    public Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken = default) =>
+        KeyedBatches.SendAsync(producer,
+            events.GroupBy(e => $"{e.Tenant}/{e.ContactId}", StringComparer.Ordinal).Select(g => (g.Key, g.Select(ToEventData))), cancellationToken);
 
     private static EventData ToEventData(OutgoingEvent e) =>
         new(e.Json) { ContentType = "application/json", Properties = { [EventProperties.Tenant] = e.Tenant } };

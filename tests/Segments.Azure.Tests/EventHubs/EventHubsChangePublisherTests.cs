@@ -19,15 +19,15 @@ public class EventHubsChangePublisherTests
             new MembershipChange(5, "win-back", "c1", ChangeKind.Entered, At),
         ], CancellationToken.None);
 
-        Assert.Equal(["t1/win-back", "t1/vip"], producer.Sent.Select(s => s.PartitionKey));
-        var winBack = producer.Sent[0].Events;
+        Assert.Equal(["t1/vip", "t1/win-back"], producer.Sent.Select(s => s.PartitionKey).Order());
+        var winBack = producer.SentUnder("t1/win-back");
         Assert.Equal([5L, 7L], winBack.Select(e => JsonDocument.Parse(e.EventBody.ToString()).RootElement.GetProperty("sequence").GetInt64()));
         Assert.All(producer.Sent.SelectMany(s => s.Events), e =>
         {
             Assert.Equal("t1", e.Properties[EventProperties.Tenant]);
             Assert.Equal("application/json", e.ContentType);
         });
-        var body = JsonDocument.Parse(producer.Sent[1].Events.Single().EventBody.ToString()).RootElement;
+        var body = JsonDocument.Parse(producer.SentUnder("t1/vip").Single().EventBody.ToString()).RootElement;
         Assert.Equal(("t1", "vip", "c1", "entered"),
             (body.GetProperty("tenant").GetString(), body.GetProperty("segment").GetString(), body.GetProperty("contact").GetString(),
                 body.GetProperty("kind").GetString()));
@@ -42,7 +42,7 @@ public class EventHubsChangePublisherTests
             [.. Enumerable.Range(1, 5).Select(i => new MembershipChange(i, "s1", $"c{i}", ChangeKind.Entered, At))], CancellationToken.None);
 
         Assert.Equal([2, 2, 1], producer.Sent.Select(s => s.Events.Count));
-        Assert.Equal(["c1", "c2", "c3", "c4", "c5"], producer.Sent.SelectMany(s => s.Events)
+        Assert.Equal(["c1", "c2", "c3", "c4", "c5"], producer.SentUnder("t1/s1")
             .Select(e => JsonDocument.Parse(e.EventBody.ToString()).RootElement.GetProperty("contact").GetString()));
     }
 }
