@@ -6,10 +6,13 @@ namespace Segments.Core.Membership;
 /// stream publisher (per segment) publishes; only then does the cursor move past them. A crash between recording a
 /// change and handing it on loses nothing: the next dispatch of the segment (after its next change, or the sweep's
 /// catch-up) starts at the cursor. Handing a change on twice is harmless: a record is kept once, and the stream is
-/// at least once.
+/// at least once. Within a process, dispatches of one segment run one at a time (a fold, the sweep and other folds
+/// may all ask at once), so the stream repeats a change only after a crash or across processes.
 /// </summary>
 public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore consumers, IMembershipChangePublisher? publisher = null)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, string Segment), SemaphoreSlim> _dispatching = new();
+
     /// <summary>How many changes are read from the feed at a time.</summary>
     public const int PageSize = 256;
 
@@ -30,6 +33,20 @@ public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore
 
     /// <summary>Hands the segment's changes after each reader's cursor to its drips and triggers and to the stream.</summary>
     public async Task DispatchAsync(string tenant, string segment, CancellationToken cancellationToken)
+    {
+        var one = _dispatching.GetOrAdd((tenant, segment), _ => new SemaphoreSlim(1, 1));
+        await one.WaitAsync(cancellationToken);
+        try
+        {
+            await DispatchAloneAsync(tenant, segment, cancellationToken);
+        }
+        finally
+        {
+            one.Release();
+        }
+    }
+
+    private async Task DispatchAloneAsync(string tenant, string segment, CancellationToken cancellationToken)
     {
         foreach (var consumer in await consumers.ListAsync(tenant, cancellationToken))
         {

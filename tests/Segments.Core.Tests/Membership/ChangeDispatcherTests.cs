@@ -56,6 +56,25 @@ public class ChangeDispatcherTests
     }
 
     [Fact]
+    public async Task Dispatches_of_a_segment_running_at_once_hand_each_change_on_once()
+    {
+        await SetUpAsync(Drip);
+        _stream.Down = true; // the changes wait in the feed
+        foreach (var contact in new[] { "c1", "c2", "c3" })
+        {
+            await Assert.ThrowsAsync<IOException>(() => _rig.FoldAsync(PricingView(contact)));
+        }
+        _stream.Down = false;
+        _stream.Latency = TimeSpan.FromMilliseconds(20);
+
+        // After a fold, the sweep's catch-up and other folds all dispatching the segment at once.
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => _rig.Dispatcher.DispatchAsync(MembershipRig.Tenant, "pricing",
+            CancellationToken.None))));
+
+        Assert.Equal(["c1", "c2", "c3"], _stream.Published.Select(p => p.Change.ContactId));
+    }
+
+    [Fact]
     public async Task The_next_change_of_the_segment_hands_on_what_a_crash_left_behind_at_once()
     {
         await SetUpAsync(Drip);

@@ -74,17 +74,23 @@ internal sealed class RecordingPublisher : IMembershipChangePublisher
 
     public bool FailNext { get; set; }
 
-    public Task PublishAsync(string tenant, IReadOnlyList<MembershipChange> changes, CancellationToken cancellationToken)
+    /// <summary>Fails every publish while set: the stream is down.</summary>
+    public bool Down { get; set; }
+
+    /// <summary>How long a publish takes, so that dispatches running at once interleave.</summary>
+    public TimeSpan Latency { get; set; }
+
+    public async Task PublishAsync(string tenant, IReadOnlyList<MembershipChange> changes, CancellationToken cancellationToken)
     {
-        if (FailNext)
+        if (FailNext || Down)
         {
             FailNext = false;
             throw new IOException("the stream is unreachable");
         }
+        await Task.Delay(Latency, cancellationToken);
         lock (Published)
         {
             Published.AddRange(changes.Select(c => (tenant, c)));
         }
-        return Task.CompletedTask;
     }
 }
