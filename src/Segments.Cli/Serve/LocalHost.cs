@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Api;
 using Segments.Api.Broadcasts;
@@ -32,6 +33,16 @@ internal static class LocalHost
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
         builder.WebHost.UseUrls(url.ToString());
+        // Quiet defaults, as the ASP.NET Core templates set them: a line per request, and per call of the in-memory
+        // Durable sidecar, drowned the pipeline's own log. First source, so Logging__LogLevel__* settings override it.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
+            },
+        });
         var configuration = builder.Configuration;
         var generated = LocalTenants.EnsureDemoTenant(configuration, dataDirectory, url);
 
