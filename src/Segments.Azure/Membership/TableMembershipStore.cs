@@ -19,11 +19,20 @@ namespace Segments.Azure.Membership;
 /// keeps its records' order.
 /// </para>
 /// <para>
+/// The membership entity keeps the last evaluation's instant (<c>EvaluatedAtTicks</c>, missing: never). Every
+/// evaluation but a stale one (earlier than that) is one entity-group transaction: the membership with its instant
+/// (conditional on its ETag, so evaluations of a contact are serialised), the change if any, and the time-index
+/// pointer made current at the new next edge (announced and its entry written just before, as below). A stale
+/// evaluation writes nothing, and takes back an instant announced on the pointer and not made current (its own,
+/// if it announced before it lost the race), so the index never names an edge computed from an older document.
+/// </para>
+/// <para>
 /// The time-index table holds an entry per contact and segment with a next edge, in <see cref="Buckets"/> partitions
 /// (by a hash of tenant, segment and contact) with row key <c>{ticks}|{tenant}|{segment}|{contact}</c>, so the
 /// due entries are each bucket's first rows, merged. The pointer says which entry is current (<c>NextTicks</c>) and
 /// which one is being written (<c>PendingTicks</c>): a move announces the new instant on the pointer, writes the new
-/// entry, makes it current on the pointer, then deletes the old entries. An entry the pointer does not name (left by a
+/// entry, makes it current on the pointer (conditional on the announcement's ETag; with an evaluation, in its
+/// transaction), then deletes the old entries. An entry the pointer does not name (left by a
 /// crash or a lost race) is deleted when the sweep meets it, conditional on its ETag so a rewrite in between survives.
 /// </para>
 /// Every key part is escaped (<see cref="TableKeys"/>).
@@ -47,60 +56,83 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
         return (await ReadAsync(client, Partition(tenant, segment), CounterKey, cancellationToken))?.GetInt64("Sequence") ?? 0;
     }
 
-    public async Task<MembershipChange?> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
-        CancellationToken cancellationToken = default)
+    public async Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at,
+        bool baseline, DateTimeOffset? next, CancellationToken cancellationToken = default)
     {
         var client = await _memberships.GetAsync(cancellationToken);
+        var index = await _due.GetAsync(cancellationToken);
         var partition = Partition(tenant, segment);
         var kind = member ? ChangeKind.Entered : ChangeKind.Left;
+        var target = next?.UtcTicks;
         for (var attempt = 1; ; attempt++)
         {
-            var recorded = await ReadAsync(client, partition, MemberRow(contactId), cancellationToken);
-            var was = recorded?.GetBoolean("Member");
-            if (was == member)
+            var recordedRead = ReadAsync(client, partition, MemberRow(contactId), cancellationToken);
+            var pointer = await ReadAsync(client, partition, PointerRow(contactId), cancellationToken);
+            var recorded = await recordedRead;
+            var evaluated = recorded?.GetInt64("EvaluatedAtTicks");
+            if (at.UtcTicks < evaluated)
             {
-                return null;
+                await WithdrawPendingAsync(client, pointer, cancellationToken);
+                return MembershipRecording.StaleEvaluation;
             }
-            var membership = new TableEntity(partition, MemberRow(contactId)) { ["ContactId"] = contactId, ["Member"] = member };
+            var was = recorded?.GetBoolean("Member");
+            var (current, pending) = (pointer?.GetInt64("NextTicks"), pointer?.GetInt64("PendingTicks"));
+            var moves = current != target || pending is not null;
+            if (was == member && evaluated == at.UtcTicks && !moves)
+            {
+                return MembershipRecording.NoChange;
+            }
             try
             {
-                if (was is null && (baseline || !member))
+                var actions = new List<TableTransactionAction>();
+                MembershipChange? change = null;
+                if (was is { } known ? known != member : member && !baseline)
                 {
-                    await client.AddEntityAsync(membership, cancellationToken);
-                    return null;
-                }
-                var counterRead = ReadAsync(client, partition, CounterKey, cancellationToken);
-                var keyRead = ReadAsync(client, partition, KeyRow(contactId, kind, at), cancellationToken);
-                var counter = await counterRead;
-                if (await keyRead is not null)
-                {
-                    // This change was recorded already: a replay records nothing, not even the membership.
-                    return null;
-                }
-                var sequence = Math.Max((counter?.GetInt64("Sequence") ?? 0) + 1, (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10);
-                var next = new TableEntity(partition, CounterKey) { ["Sequence"] = sequence };
-                await client.SubmitTransactionAsync(
-                [
-                    counter is null
-                        ? new TableTransactionAction(TableTransactionActionType.Add, next)
-                        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, counter.ETag),
-                    recorded is null
-                        ? new TableTransactionAction(TableTransactionActionType.Add, membership)
-                        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, membership, recorded.ETag),
-                    new TableTransactionAction(TableTransactionActionType.Add,
-                        new TableEntity(partition, KeyRow(contactId, kind, at)) { ["Sequence"] = sequence }),
-                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, ChangeRow(sequence))
+                    var counterRead = ReadAsync(client, partition, CounterKey, cancellationToken);
+                    var keyRead = ReadAsync(client, partition, KeyRow(contactId, kind, at), cancellationToken);
+                    var counter = await counterRead;
+                    // A change recorded already is not recorded again (a replay), and leaves the membership as it is.
+                    if (await keyRead is null)
                     {
-                        ["ContactId"] = contactId,
-                        ["Kind"] = (int)kind,
-                        ["AtTicks"] = at.UtcTicks,
-                    }),
-                ], cancellationToken);
-                return new MembershipChange(sequence, segment, contactId, kind, at);
+                        var sequence = Math.Max((counter?.GetInt64("Sequence") ?? 0) + 1, (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10);
+                        var sequenced = new TableEntity(partition, CounterKey) { ["Sequence"] = sequence };
+                        actions.Add(counter is null
+                            ? new TableTransactionAction(TableTransactionActionType.Add, sequenced)
+                            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, sequenced, counter.ETag));
+                        actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                            new TableEntity(partition, KeyRow(contactId, kind, at)) { ["Sequence"] = sequence }));
+                        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, ChangeRow(sequence))
+                        {
+                            ["ContactId"] = contactId,
+                            ["Kind"] = (int)kind,
+                            ["AtTicks"] = at.UtcTicks,
+                        }));
+                        change = new MembershipChange(sequence, segment, contactId, kind, at);
+                    }
+                }
+                var membership = new TableEntity(partition, MemberRow(contactId))
+                {
+                    ["ContactId"] = contactId,
+                    ["Member"] = change is not null ? member : was ?? member,
+                    ["EvaluatedAtTicks"] = at.UtcTicks,
+                };
+                actions.Add(recorded is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, membership)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, membership, recorded.ETag));
+                if (moves && await MovePointerAsync(client, index, tenant, segment, contactId, pointer, target, cancellationToken) is { } settle)
+                {
+                    actions.Add(settle);
+                }
+                await client.SubmitTransactionAsync(actions, cancellationToken);
+                if (moves)
+                {
+                    await DropOldAsync(index, tenant, segment, contactId, current, pending, target, cancellationToken);
+                }
+                return change is null ? MembershipRecording.NoChange : MembershipRecording.Changed(change);
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
-                // Another writer of this segment went first: read again.
+                // Another evaluation of this contact, or writer of this segment, went first (or cleared the pointer): read again.
                 await BackOffAsync(attempt, cancellationToken);
             }
         }
@@ -110,52 +142,29 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
     {
         var client = await _memberships.GetAsync(cancellationToken);
         var index = await _due.GetAsync(cancellationToken);
-        var partition = Partition(tenant, segment);
-        var row = PointerRow(contactId);
         var target = next?.UtcTicks;
         for (var attempt = 1; ; attempt++)
         {
-            var pointer = await ReadAsync(client, partition, row, cancellationToken);
-            var current = pointer?.GetInt64("NextTicks");
-            var pending = pointer?.GetInt64("PendingTicks");
+            var pointer = await ReadAsync(client, Partition(tenant, segment), PointerRow(contactId), cancellationToken);
+            var (current, pending) = (pointer?.GetInt64("NextTicks"), pointer?.GetInt64("PendingTicks"));
             if (current == target && pending is null)
             {
                 return;
             }
             try
             {
-                if (target is { } ticks)
+                if (await MovePointerAsync(client, index, tenant, segment, contactId, pointer, target, cancellationToken) is { } settle)
                 {
-                    var announce = new TableEntity(partition, row) { ["PendingTicks"] = ticks };
-                    if (current is { } c)
-                    {
-                        announce["NextTicks"] = c;
-                    }
-                    var announced = pointer is null
-                        ? await client.AddEntityAsync(announce, cancellationToken)
-                        : await client.UpdateEntityAsync(announce, pointer.ETag, TableUpdateMode.Replace, cancellationToken);
-                    await index.UpsertEntityAsync(DueEntity(tenant, segment, contactId, ticks), TableUpdateMode.Replace, cancellationToken);
-                    await client.UpdateEntityAsync(new TableEntity(partition, row) { ["NextTicks"] = ticks }, announced.Headers.ETag!.Value,
-                        TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await client.DeleteEntityAsync(partition, row, pointer!.ETag, cancellationToken);
+                    await client.SubmitTransactionAsync([settle], cancellationToken);
                 }
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
-                // The pointer moved since it was read; an entry written meanwhile is left for the sweep to drop.
+                // The pointer moved (or went) since it was read; an entry written meanwhile is left for the sweep to drop.
                 await BackOffAsync(attempt, cancellationToken);
                 continue;
             }
-            foreach (var old in new[] { current, pending }.Distinct())
-            {
-                if (old is { } ticks && ticks != target)
-                {
-                    await DeleteAsync(index, DueEntity(tenant, segment, contactId, ticks), ETag.All, cancellationToken);
-                }
-            }
+            await DropOldAsync(index, tenant, segment, contactId, current, pending, target, cancellationToken);
             return;
         }
     }
@@ -272,6 +281,75 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
             ["ContactId"] = contactId,
             ["AtTicks"] = ticks,
         };
+    }
+
+    /// <summary>
+    /// Prepares moving the contact's pointer (as read, or null) to <paramref name="target"/>: with an instant, announces
+    /// it on the pointer and writes its index entry; returns the action that makes it current (or, with null, deletes
+    /// the pointer), conditional on the pointer's ETag, for the caller's transaction; null when there is nothing to delete.
+    /// </summary>
+    private static async Task<TableTransactionAction?> MovePointerAsync(TableClient client, TableClient index, string tenant, string segment,
+        string contactId, TableEntity? pointer, long? target, CancellationToken cancellationToken)
+    {
+        var (partition, row) = (Partition(tenant, segment), PointerRow(contactId));
+        if (target is not { } ticks)
+        {
+            return pointer is null ? null : new TableTransactionAction(TableTransactionActionType.Delete, pointer, pointer.ETag);
+        }
+        var announce = new TableEntity(partition, row) { ["PendingTicks"] = ticks };
+        if (pointer?.GetInt64("NextTicks") is { } current)
+        {
+            announce["NextTicks"] = current;
+        }
+        var announced = pointer is null
+            ? await client.AddEntityAsync(announce, cancellationToken)
+            : await client.UpdateEntityAsync(announce, pointer.ETag, TableUpdateMode.Replace, cancellationToken);
+        await index.UpsertEntityAsync(DueEntity(tenant, segment, contactId, ticks), TableUpdateMode.Replace, cancellationToken);
+        return new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity(partition, row) { ["NextTicks"] = ticks },
+            announced.Headers.ETag!.Value);
+    }
+
+    /// <summary>Deletes the index entries of a pointer's former instants, once it names <paramref name="target"/>.</summary>
+    private static async Task DropOldAsync(TableClient index, string tenant, string segment, string contactId, long? current, long? pending,
+        long? target, CancellationToken cancellationToken)
+    {
+        foreach (var old in new[] { current, pending }.Distinct())
+        {
+            if (old is { } ticks && ticks != target)
+            {
+                await DeleteAsync(index, DueEntity(tenant, segment, contactId, ticks), ETag.All, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a stale evaluation: takes back an instant announced on the pointer and not made current, which may be the
+    /// stale evaluation's own (announced before it lost the race), so the sweep never evaluates a contact at an instant
+    /// computed from an old document. An evaluation still under way loses its announcement with a 412 and starts over;
+    /// the entry is left for the sweep to drop.
+    /// </summary>
+    private static async Task WithdrawPendingAsync(TableClient client, TableEntity? pointer, CancellationToken cancellationToken)
+    {
+        if (pointer?.GetInt64("PendingTicks") is null)
+        {
+            return;
+        }
+        try
+        {
+            if (pointer.GetInt64("NextTicks") is { } current)
+            {
+                await client.UpdateEntityAsync(new TableEntity(pointer.PartitionKey, pointer.RowKey) { ["NextTicks"] = current }, pointer.ETag,
+                    TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                await client.DeleteEntityAsync(pointer.PartitionKey, pointer.RowKey, pointer.ETag, cancellationToken);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+        {
+            // The pointer moved meanwhile: whoever moved it settled it.
+        }
     }
 
     private static async Task<TableEntity?> ReadAsync(TableClient client, string partition, string row, CancellationToken cancellationToken)

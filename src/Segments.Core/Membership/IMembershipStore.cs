@@ -8,16 +8,23 @@ namespace Segments.Core.Membership;
 public interface IMembershipStore
 {
     /// <summary>
-    /// Records, all or nothing, that the contact is or is not a member as of <paramref name="at"/>. Returns the change
-    /// when this differs from the membership recorded before and no change of that (segment, contact, kind, at) was
-    /// recorded yet; null otherwise, so replayed evaluations record nothing twice. A contact never evaluated before
-    /// has its membership recorded with no change when <paramref name="baseline"/> (tracking just started), else
-    /// enters when it is a member.
+    /// Records, all or nothing, an evaluation of the contact as of <paramref name="at"/>: whether it is a member, and its
+    /// next time edge <paramref name="next"/> (null: none) in the time index. An evaluation at an instant before the last
+    /// one recorded for this (tenant, segment, contact) is stale (it read an older document, or raced a later
+    /// evaluation): it records nothing, the time index included. Any other records <paramref name="at"/> as the last
+    /// evaluation and moves the index, and has a change when the membership differs from the one recorded before and
+    /// no change of that (segment, contact, kind, at) was recorded yet, so replayed evaluations record nothing twice
+    /// and a contact's changes never go back in time. A contact never evaluated before has its membership recorded
+    /// with no change when <paramref name="baseline"/> (tracking just started), else enters when it is a member.
     /// </summary>
-    Task<MembershipChange?> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
-        CancellationToken cancellationToken = default);
+    Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
+        DateTimeOffset? next, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets (or with null, clears) the contact's next time edge for the segment.</summary>
+    /// <summary>
+    /// Sets (or with null, clears) the contact's next time edge for the segment, whatever its last evaluation: for
+    /// clearing the edge of a segment no longer tracked or a contact gone (an evaluation moves it with
+    /// <see cref="RecordAsync"/>).
+    /// </summary>
     Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default);
 
     /// <summary>Up to <paramref name="max"/> checks whose instant is at or before <paramref name="now"/>, earliest first.</summary>

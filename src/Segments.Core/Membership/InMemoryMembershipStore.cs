@@ -1,33 +1,41 @@
 namespace Segments.Core.Membership;
 
-/// <summary>Membership records, changes and the time index in memory, behind one lock (each call is all or nothing).</summary>
+/// <summary>
+/// Membership records (with each contact's last evaluation), changes and the time index in memory, behind one lock
+/// (each call is all or nothing).
+/// </summary>
 public sealed class InMemoryMembershipStore : IMembershipStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string Tenant, string Segment, string Contact), bool> _members = [];
+    private readonly Dictionary<(string Tenant, string Segment, string Contact), (bool Member, long EvaluatedAt)> _members = [];
     private readonly List<(string Tenant, MembershipChange Change)> _changes = [];
     private readonly HashSet<(string Tenant, string Segment, string Contact, ChangeKind Kind, long At)> _keys = [];
     private readonly Dictionary<(string Tenant, string Segment, string Contact), DateTimeOffset> _next = [];
     private readonly SortedSet<(long At, string Tenant, string Segment, string Contact)> _index = [];
 
-    public Task<MembershipChange?> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
-        CancellationToken cancellationToken = default)
+    public Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
+        DateTimeOffset? next, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             var key = (tenant, segment, contactId);
             var known = _members.TryGetValue(key, out var was);
-            var kind = member ? ChangeKind.Entered : ChangeKind.Left;
-            if ((known && was == member) || (!known && (baseline || !member)) || _keys.Contains((tenant, segment, contactId, kind, at.UtcTicks)))
+            if (known && at.UtcTicks < was.EvaluatedAt)
             {
-                _members[key] = known ? was : member;
-                return Task.FromResult<MembershipChange?>(null);
+                return Task.FromResult(MembershipRecording.StaleEvaluation);
             }
-            _members[key] = member;
+            MoveNext(key, next);
+            var kind = member ? ChangeKind.Entered : ChangeKind.Left;
+            if ((known && was.Member == member) || (!known && (baseline || !member)) || _keys.Contains((tenant, segment, contactId, kind, at.UtcTicks)))
+            {
+                _members[key] = (known ? was.Member : member, at.UtcTicks);
+                return Task.FromResult(MembershipRecording.NoChange);
+            }
+            _members[key] = (member, at.UtcTicks);
             _keys.Add((tenant, segment, contactId, kind, at.UtcTicks));
             var change = new MembershipChange(_changes.Count + 1, segment, contactId, kind, at);
             _changes.Add((tenant, change));
-            return Task.FromResult<MembershipChange?>(change);
+            return Task.FromResult(MembershipRecording.Changed(change));
         }
     }
 
@@ -35,17 +43,22 @@ public sealed class InMemoryMembershipStore : IMembershipStore
     {
         lock (_lock)
         {
-            var key = (tenant, segment, contactId);
-            if (_next.Remove(key, out var old))
-            {
-                _index.Remove((old.UtcTicks, tenant, segment, contactId));
-            }
-            if (next is { } at)
-            {
-                _next[key] = at;
-                _index.Add((at.UtcTicks, tenant, segment, contactId));
-            }
+            MoveNext((tenant, segment, contactId), next);
             return Task.CompletedTask;
+        }
+    }
+
+    // Under the lock.
+    private void MoveNext((string Tenant, string Segment, string Contact) key, DateTimeOffset? next)
+    {
+        if (_next.Remove(key, out var old))
+        {
+            _index.Remove((old.UtcTicks, key.Tenant, key.Segment, key.Contact));
+        }
+        if (next is { } at)
+        {
+            _next[key] = at;
+            _index.Add((at.UtcTicks, key.Tenant, key.Segment, key.Contact));
         }
     }
 

@@ -24,3 +24,16 @@ public sealed record MembershipChange(long Sequence, string Segment, string Cont
 
 /// <summary>A contact whose membership of a segment may change by time alone at <see cref="At"/>.</summary>
 public sealed record DueCheck(string Tenant, string Segment, string ContactId, DateTimeOffset At);
+
+/// <summary>
+/// What recording an evaluation did: nothing when it was <see cref="Stale"/> (earlier than the last evaluation
+/// recorded), else it recorded the evaluation, with the <see cref="Change"/> it made if any.
+/// </summary>
+public sealed record MembershipRecording(bool Stale, MembershipChange? Change)
+{
+    public static readonly MembershipRecording StaleEvaluation = new(true, null);
+
+    public static readonly MembershipRecording NoChange = new(false, null);
+
+    public static MembershipRecording Changed(MembershipChange change) => new(false, change);
+}

@@ -8,8 +8,9 @@ namespace Segments.Core.Membership;
 /// <summary>
 /// Keeps the membership of tracked segments per contact: re-evaluates a contact after each write (at the write time)
 /// for the segments that read a part of it the write changed, and at each of its time edges (at the edge instant);
-/// records an entered or left change once, moves the contact's entry in the time index to its next edge, and has the
-/// dispatcher hand the segment's new changes to its drips and triggers and to the stream.
+/// records an entered or left change once, moves the contact's entry in the time index to its next edge (both skipped
+/// when the evaluation is older than the last one recorded for the contact and segment), and has the dispatcher hand
+/// the segment's new changes to its drips and triggers and to the stream.
 /// </summary>
 public sealed class MembershipTracker(
     TrackedSegments tracked, IMembershipStore membership, ChangeDispatcher dispatcher, IContactStore contacts, TimeProvider time)
@@ -64,9 +65,11 @@ public sealed class MembershipTracker(
         CancellationToken cancellationToken)
     {
         var member = segment.Segment.Matches(contact, new AsOf(at));
-        var change = await membership.RecordAsync(tenant, segment.Id, contact.Id, member, at, baseline, cancellationToken);
-        await membership.SetNextAsync(tenant, segment.Id, contact.Id, segment.Edges.Next(contact, at), cancellationToken);
-        if (change is not null)
+        // One call: an evaluation older than the last one recorded (a sweep that read the contact before a write was
+        // evaluated) records nothing, neither membership nor next edge.
+        var recording = await membership.RecordAsync(tenant, segment.Id, contact.Id, member, at, baseline, segment.Edges.Next(contact, at),
+            cancellationToken);
+        if (recording.Change is not null)
         {
             await dispatcher.DispatchAsync(tenant, segment.Id, cancellationToken);
         }

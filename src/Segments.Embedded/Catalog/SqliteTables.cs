@@ -2,8 +2,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Segments.Embedded.Catalog;
 
-/// <summary>Opens connections to a SQLite database whose tables are created on the first open.</summary>
-public sealed class SqliteTables(string connectionString, string createTables)
+/// <summary>
+/// Opens connections to a SQLite database whose tables are created on the first open, then brought up to date by
+/// <paramref name="upgrade"/> (a file written by an earlier version keeps its tables as they were created).
+/// </summary>
+public sealed class SqliteTables(string connectionString, string createTables, Func<SqliteConnection, CancellationToken, Task>? upgrade = null)
 {
     private volatile bool _created;
 
@@ -17,6 +20,10 @@ public sealed class SqliteTables(string connectionString, string createTables)
             {
                 // WAL lets readers go on while a commit is written.
                 await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;" + createTables, cancellationToken);
+                if (upgrade is not null)
+                {
+                    await upgrade(connection, cancellationToken);
+                }
                 _created = true;
             }
             return connection;
@@ -25,6 +32,27 @@ public sealed class SqliteTables(string connectionString, string createTables)
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>Adds a column to a table an earlier version created without it; nothing when the table has it.</summary>
+    public static async Task AddColumnAsync(SqliteConnection connection, string table, string column, string type, CancellationToken cancellationToken)
+    {
+        await using (var columns = Command(connection, "SELECT 1 FROM pragma_table_info($table) WHERE name = $column", ("$table", table),
+            ("$column", column)))
+        {
+            if (await columns.ExecuteScalarAsync(cancellationToken) is not null)
+            {
+                return;
+            }
+        }
+        try
+        {
+            await ExecuteAsync(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}", cancellationToken);
+        }
+        catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another connection's first open added it meanwhile.
         }
     }
 

@@ -6,7 +6,9 @@ namespace Segments.Embedded.Membership;
 
 /// <summary>
 /// Membership records, changes and the time index in SQLite. A change's sequence is its row id; the time index is a
-/// column of the membership row with an index on it, so the sweep reads due rows without scanning the others.
+/// column of the membership row with an index on it, so the sweep reads due rows without scanning the others. The row
+/// also keeps the last evaluation's instant (<c>evaluated_at</c>, null: never), checked and moved with the membership
+/// and the next edge in one transaction.
 /// </summary>
 public sealed class SqliteMembershipStore(string connectionString) : IMembershipStore
 {
@@ -16,6 +18,7 @@ public sealed class SqliteMembershipStore(string connectionString) : IMembership
             segment TEXT NOT NULL,
             contact TEXT NOT NULL,
             member INTEGER,
+            evaluated_at INTEGER,
             next_at INTEGER,
             PRIMARY KEY (tenant, segment, contact));
         CREATE INDEX IF NOT EXISTS membership_next ON membership (next_at) WHERE next_at IS NOT NULL;
@@ -28,20 +31,28 @@ public sealed class SqliteMembershipStore(string connectionString) : IMembership
             at INTEGER NOT NULL,
             UNIQUE (tenant, segment, contact, kind, at));
         CREATE INDEX IF NOT EXISTS membership_changes_feed ON membership_changes (tenant, segment, sequence);
-        """);
+        """,
+        // Files from before evaluations were dated: their rows read as never evaluated.
+        (connection, cancellationToken) => SqliteTables.AddColumnAsync(connection, "membership", "evaluated_at", "INTEGER", cancellationToken));
 
-    public async Task<MembershipChange?> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
-        CancellationToken cancellationToken = default)
+    public async Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at,
+        bool baseline, DateTimeOffset? next, CancellationToken cancellationToken = default)
     {
         await using var connection = await _tables.OpenAsync(cancellationToken);
         // Not deferred: the write lock is taken before the membership is read, so no other evaluation slips in between.
         await using var transaction = connection.BeginTransaction(deferred: false);
         bool? was;
         await using (var read = SqliteTables.Command(connection,
-            "SELECT member FROM membership WHERE tenant = $tenant AND segment = $segment AND contact = $contact",
+            "SELECT member, evaluated_at FROM membership WHERE tenant = $tenant AND segment = $segment AND contact = $contact",
             ("$tenant", tenant), ("$segment", segment), ("$contact", contactId)))
+        await using (var row = await read.ExecuteReaderAsync(cancellationToken))
         {
-            was = await read.ExecuteScalarAsync(cancellationToken) is long value ? value != 0 : null;
+            var found = await row.ReadAsync(cancellationToken);
+            if (found && !row.IsDBNull(1) && at.UtcTicks < row.GetInt64(1))
+            {
+                return MembershipRecording.StaleEvaluation;
+            }
+            was = found && !row.IsDBNull(0) ? row.GetInt64(0) != 0 : null;
         }
         var kind = member ? ChangeKind.Entered : ChangeKind.Left;
         MembershipChange? change = null;
@@ -56,15 +67,14 @@ public sealed class SqliteMembershipStore(string connectionString) : IMembership
                 change = new MembershipChange(sequence, segment, contactId, kind, at);
             }
         }
-        if (was is null || change is not null)
-        {
-            await SqliteTables.ExecuteAsync(connection, """
-                INSERT INTO membership (tenant, segment, contact, member) VALUES ($tenant, $segment, $contact, $member)
-                ON CONFLICT (tenant, segment, contact) DO UPDATE SET member = excluded.member
-                """, cancellationToken, ("$tenant", tenant), ("$segment", segment), ("$contact", contactId), ("$member", member ? 1 : 0));
-        }
+        var recorded = change is not null ? member : was ?? member;
+        await SqliteTables.ExecuteAsync(connection, """
+            INSERT INTO membership (tenant, segment, contact, member, evaluated_at, next_at) VALUES ($tenant, $segment, $contact, $member, $at, $next)
+            ON CONFLICT (tenant, segment, contact) DO UPDATE SET member = excluded.member, evaluated_at = excluded.evaluated_at, next_at = excluded.next_at
+            """, cancellationToken, ("$tenant", tenant), ("$segment", segment), ("$contact", contactId), ("$member", recorded ? 1 : 0),
+            ("$at", at.UtcTicks), ("$next", next?.UtcTicks));
         await transaction.CommitAsync(cancellationToken);
-        return change;
+        return change is null ? MembershipRecording.NoChange : MembershipRecording.Changed(change);
     }
 
     public async Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default)

@@ -44,9 +44,9 @@ public abstract class ChangeFeedStoreContract
     {
         var (membership, _) = CreateStores();
         Assert.Equal(0, await membership.LastSequenceAsync("t1", "s1"));
-        var first = await membership.RecordAsync("t1", "s1", "c1", true, At, baseline: false);
-        var other = await membership.RecordAsync("t1", "s2", "c1", true, At, baseline: false);
-        var last = await membership.RecordAsync("t1", "s1", "c2", true, At, baseline: false);
+        var first = (await membership.RecordAsync("t1", "s1", "c1", true, At, baseline: false, next: null)).Change;
+        var other = (await membership.RecordAsync("t1", "s2", "c1", true, At, baseline: false, next: null)).Change;
+        var last = (await membership.RecordAsync("t1", "s1", "c2", true, At, baseline: false, next: null)).Change;
 
         Assert.True(first!.Sequence < last!.Sequence);
         Assert.Equal(last.Sequence, await membership.LastSequenceAsync("t1", "s1"));

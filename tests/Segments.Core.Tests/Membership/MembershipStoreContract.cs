@@ -27,14 +27,14 @@ public abstract class MembershipStoreContract
     {
         var store = await CreateMembershipStoreAsync();
 
-        Assert.Null(await store.RecordAsync("t1", "s1", "c1", member: false, At(0), baseline: false));
-        Assert.Null(await store.RecordAsync("t1", "s1", "c2", member: true, At(0), baseline: true));
-        var entered = await store.RecordAsync("t1", "s1", "c3", member: true, At(0), baseline: false);
+        Assert.Null((await store.RecordAsync("t1", "s1", "c1", member: false, At(0), baseline: false, next: null)).Change);
+        Assert.Null((await store.RecordAsync("t1", "s1", "c2", member: true, At(0), baseline: true, next: null)).Change);
+        var entered = (await store.RecordAsync("t1", "s1", "c3", member: true, At(0), baseline: false, next: null)).Change;
         Assert.Equal(("s1", "c3", ChangeKind.Entered, At(0)), (entered!.Segment, entered.ContactId, entered.Kind, entered.At));
 
-        Assert.Null(await store.RecordAsync("t1", "s1", "c2", member: true, At(1), baseline: false));
-        var c1 = await store.RecordAsync("t1", "s1", "c1", member: true, At(2), baseline: false);
-        var c2 = await store.RecordAsync("t1", "s1", "c2", member: false, At(3), baseline: false);
+        Assert.Null((await store.RecordAsync("t1", "s1", "c2", member: true, At(1), baseline: false, next: null)).Change);
+        var c1 = (await store.RecordAsync("t1", "s1", "c1", member: true, At(2), baseline: false, next: null)).Change;
+        var c2 = (await store.RecordAsync("t1", "s1", "c2", member: false, At(3), baseline: false, next: null)).Change;
         Assert.Equal((ChangeKind.Entered, ChangeKind.Left), (c1!.Kind, c2!.Kind));
 
         var changes = await store.ChangesAsync("t1", "s1", 0, 100);
@@ -48,18 +48,81 @@ public abstract class MembershipStoreContract
     public async Task Replayed_evaluations_record_nothing_twice_and_leave_the_membership_as_it_was()
     {
         var store = await CreateMembershipStoreAsync();
-        Assert.NotNull(await store.RecordAsync("t1", "s1", "c1", member: true, At(0), baseline: false));
+        Assert.NotNull((await store.RecordAsync("t1", "s1", "c1", member: true, At(0), baseline: false, next: null)).Change);
 
-        Assert.Null(await store.RecordAsync("t1", "s1", "c1", member: true, At(0), baseline: false));
-        Assert.NotNull(await store.RecordAsync("t1", "s1", "c1", member: false, At(5), baseline: false));
+        Assert.Null((await store.RecordAsync("t1", "s1", "c1", member: true, At(0), baseline: false, next: null)).Change);
+        Assert.NotNull((await store.RecordAsync("t1", "s1", "c1", member: false, At(5), baseline: false, next: null)).Change);
         // An old evaluation replayed after the contact left: its change exists, so nothing is recorded, and the
         // contact is still out (leaving again is no change).
-        Assert.Null(await store.RecordAsync("t1", "s1", "c1", member: true, At(0), baseline: false));
-        Assert.Null(await store.RecordAsync("t1", "s1", "c1", member: false, At(6), baseline: false));
+        Assert.Null((await store.RecordAsync("t1", "s1", "c1", member: true, At(0), baseline: false, next: null)).Change);
+        Assert.Null((await store.RecordAsync("t1", "s1", "c1", member: false, At(6), baseline: false, next: null)).Change);
         // Entering again later is a new change.
-        Assert.NotNull(await store.RecordAsync("t1", "s1", "c1", member: true, At(7), baseline: false));
+        Assert.NotNull((await store.RecordAsync("t1", "s1", "c1", member: true, At(7), baseline: false, next: null)).Change);
 
         Assert.Equal([ChangeKind.Entered, ChangeKind.Left, ChangeKind.Entered], (await store.ChangesAsync("t1", "s1", 0, 100)).Select(c => c.Kind));
+    }
+
+    [Fact]
+    public async Task An_evaluation_older_than_the_last_one_is_stale_and_records_nothing_not_even_the_next_edge()
+    {
+        var store = await CreateMembershipStoreAsync();
+        // A write evaluated at 10 (the contact entered; its next edge 70), then a sweep's evaluation at its edge 5, from
+        // the document it read before the write: it would have the contact leave at 5, with the next edge 65.
+        var entered = await store.RecordAsync("t1", "s1", "c1", member: true, At(10), baseline: false, next: At(70));
+        Assert.Equal(new MembershipRecording(false, entered.Change), entered);
+        Assert.NotNull(entered.Change);
+
+        Assert.Equal(MembershipRecording.StaleEvaluation, await store.RecordAsync("t1", "s1", "c1", member: false, At(5), baseline: false, next: At(65)));
+        Assert.Equal(MembershipRecording.StaleEvaluation, await store.RecordAsync("t1", "s1", "c1", member: true, At(9), baseline: true, next: null));
+
+        Assert.Equal([new DueCheck("t1", "s1", "c1", At(70))], await store.DueAsync(At(100), 100));
+        Assert.Equal([(ChangeKind.Entered, At(10))], (await store.ChangesAsync("t1", "s1", 0, 100)).Select(c => (c.Kind, c.At)));
+        // Still a member: leaving at a later instant is a change.
+        var left = await store.RecordAsync("t1", "s1", "c1", member: false, At(11), baseline: false, next: null);
+        Assert.Equal((ChangeKind.Left, At(11)), (left.Change!.Kind, left.Change.At));
+        Assert.Empty(await store.DueAsync(At(100), 100));
+    }
+
+    [Fact]
+    public async Task An_evaluation_at_the_same_or_a_later_instant_records_and_moves_the_next_edge_even_with_no_change()
+    {
+        var store = await CreateMembershipStoreAsync();
+        Assert.Equal(MembershipRecording.NoChange, await store.RecordAsync("t1", "s1", "c1", member: true, At(10), baseline: true, next: At(70)));
+
+        // The same instant again (a replay) is no change but is recorded: the edge moves.
+        Assert.Equal(MembershipRecording.NoChange, await store.RecordAsync("t1", "s1", "c1", member: true, At(10), baseline: false, next: At(60)));
+        Assert.Equal([new DueCheck("t1", "s1", "c1", At(60))], await store.DueAsync(At(100), 100));
+        // A later one with no change is recorded too: an evaluation between it and the one at 10 is stale now.
+        Assert.Equal(MembershipRecording.NoChange, await store.RecordAsync("t1", "s1", "c1", member: true, At(20), baseline: false, next: At(80)));
+        Assert.Equal(MembershipRecording.StaleEvaluation, await store.RecordAsync("t1", "s1", "c1", member: false, At(15), baseline: false, next: null));
+        Assert.Equal([new DueCheck("t1", "s1", "c1", At(80))], await store.DueAsync(At(100), 100));
+
+        var left = await store.RecordAsync("t1", "s1", "c1", member: false, At(20), baseline: false, next: null);
+        Assert.False(left.Stale);
+        Assert.Equal((ChangeKind.Left, At(20)), (left.Change!.Kind, left.Change.At));
+        Assert.Empty(await store.DueAsync(At(100), 100));
+        // Another contact, tenant or segment has its own last evaluation.
+        Assert.NotNull((await store.RecordAsync("t1", "s1", "c2", member: true, At(1), baseline: false, next: null)).Change);
+        Assert.NotNull((await store.RecordAsync("t2", "s1", "c1", member: true, At(1), baseline: false, next: null)).Change);
+        Assert.NotNull((await store.RecordAsync("t1", "s2", "c1", member: true, At(1), baseline: false, next: null)).Change);
+    }
+
+    [Fact]
+    public async Task A_contact_s_changes_never_go_back_in_time_whatever_order_evaluations_arrive_in()
+    {
+        var store = await CreateMembershipStoreAsync();
+        // Evaluations of one contact alternating membership, delivered out of order and some twice.
+        int[] minutes = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 8, 7, 10, 9];
+        foreach (var minute in minutes)
+        {
+            await store.RecordAsync("t1", "s1", "c1", member: minute % 2 == 0, At(minute), baseline: false, next: At(minute + 60));
+        }
+
+        var changes = await store.ChangesAsync("t1", "s1", 0, 100);
+        Assert.Equal(changes.Select(c => c.At).Order(), changes.Select(c => c.At));
+        // The first (at 3) records the contact out with no change; after 9, every one but 10 is stale.
+        Assert.Equal([(ChangeKind.Entered, At(4)), (ChangeKind.Left, At(5)), (ChangeKind.Entered, At(10))], changes.Select(c => (c.Kind, c.At)));
+        Assert.Equal([new DueCheck("t1", "s1", "c1", At(70))], await store.DueAsync(At(200), 100));
     }
 
     [Fact]
@@ -73,9 +136,9 @@ public abstract class MembershipStoreContract
             var mine = new List<MembershipChange?>();
             for (var i = 0; i < 4; i++)
             {
-                mine.Add(await store.RecordAsync("t1", "s1", $"c{w}-{i}", member: true, At(i), baseline: false));
+                mine.Add((await store.RecordAsync("t1", "s1", $"c{w}-{i}", member: true, At(i), baseline: false, next: null)).Change);
             }
-            mine.Add(await store.RecordAsync("t1", "s1", "c-shared", member: true, At(9), baseline: false));
+            mine.Add((await store.RecordAsync("t1", "s1", "c-shared", member: true, At(9), baseline: false, next: null)).Change);
             return mine;
         })).ToList();
         var recorded = (await Task.WhenAll(writers)).SelectMany(r => r).OfType<MembershipChange>().ToList();
@@ -93,10 +156,10 @@ public abstract class MembershipStoreContract
         var store = await CreateMembershipStoreAsync();
         for (var i = 0; i < 5; i++)
         {
-            await store.RecordAsync("t1", "s1", $"c{i}", member: true, At(i), baseline: false);
+            await store.RecordAsync("t1", "s1", $"c{i}", member: true, At(i), baseline: false, next: null);
         }
-        await store.RecordAsync("t1", "s2", "c0", member: true, At(0), baseline: false);
-        await store.RecordAsync("t2", "s1", "c9", member: true, At(0), baseline: false);
+        await store.RecordAsync("t1", "s2", "c0", member: true, At(0), baseline: false, next: null);
+        await store.RecordAsync("t2", "s1", "c9", member: true, At(0), baseline: false, next: null);
 
         var first = await store.ChangesAsync("t1", "s1", 0, 2);
         Assert.Equal(["c0", "c1"], first.Select(c => c.ContactId));
@@ -112,12 +175,12 @@ public abstract class MembershipStoreContract
     public async Task Tenants_keep_their_own_membership_of_the_same_segment_and_contact()
     {
         var store = await CreateMembershipStoreAsync();
-        Assert.NotNull(await store.RecordAsync("t1", "s1", "c1", member: true, At(0), baseline: false));
+        Assert.NotNull((await store.RecordAsync("t1", "s1", "c1", member: true, At(0), baseline: false, next: null)).Change);
 
         // Tenant t2 has never seen c1: its first evaluation is its own, baseline included.
-        Assert.Null(await store.RecordAsync("t2", "s1", "c1", member: true, At(0), baseline: true));
-        Assert.NotNull(await store.RecordAsync("t2", "s1", "c1", member: false, At(1), baseline: false));
-        Assert.Null(await store.RecordAsync("t1", "s1", "c1", member: true, At(2), baseline: false));
+        Assert.Null((await store.RecordAsync("t2", "s1", "c1", member: true, At(0), baseline: true, next: null)).Change);
+        Assert.NotNull((await store.RecordAsync("t2", "s1", "c1", member: false, At(1), baseline: false, next: null)).Change);
+        Assert.Null((await store.RecordAsync("t1", "s1", "c1", member: true, At(2), baseline: false, next: null)).Change);
 
         Assert.Equal([ChangeKind.Entered], (await store.ChangesAsync("t1", "s1", 0, 100)).Select(c => c.Kind));
         Assert.Equal([ChangeKind.Left], (await store.ChangesAsync("t2", "s1", 0, 100)).Select(c => c.Kind));
@@ -189,10 +252,9 @@ public abstract class MembershipStoreContract
     public async Task Any_contact_id_is_kept_as_given(string contactId)
     {
         var membership = await CreateMembershipStoreAsync();
-        await membership.RecordAsync("t1", "s1", contactId, member: true, At(0), baseline: false);
-        await membership.RecordAsync("t1", "s1", contactId + "x", member: true, At(0), baseline: false);
-        await membership.SetNextAsync("t1", "s1", contactId, At(1));
-        Assert.Null(await membership.RecordAsync("t1", "s1", contactId, member: true, At(0), baseline: false));
+        await membership.RecordAsync("t1", "s1", contactId, member: true, At(0), baseline: false, next: At(1));
+        await membership.RecordAsync("t1", "s1", contactId + "x", member: true, At(0), baseline: false, next: null);
+        Assert.Null((await membership.RecordAsync("t1", "s1", contactId, member: true, At(0), baseline: false, next: At(1))).Change);
 
         Assert.Equal([contactId, contactId + "x"], (await membership.ChangesAsync("t1", "s1", 0, 100)).Select(c => c.ContactId));
         Assert.Equal(contactId, Assert.Single(await membership.DueAsync(At(1), 100)).ContactId);

@@ -104,4 +104,37 @@ public class MembershipTrackerTests
         Assert.Empty(await Changes());
         Assert.Empty(await _rig.Records.RecordsAsync(Tenant, ConsumerKind.Drip, "welcome-back", 0, 100));
     }
+
+    [Fact]
+    public async Task A_sweep_evaluation_that_read_the_contact_before_a_later_write_was_evaluated_records_nothing()
+    {
+        await _rig.SaveAsync("""{"id":"recent","name":"Opened lately","match":{"engagement":{"event":"open","within":"60d"}}}""");
+        await _rig.UseAsync(new Consumer(ConsumerKind.Trigger, "went-quiet", "recent", ChangeKind.Left));
+        await _rig.Fold.HandleAsync(StreamEvents.Messages(Tenant, [Open("e1", "c1", LastOpen)]));
+        var entered = Assert.Single(await _rig.ChangesAsync("recent"));
+
+        // The sweep takes c1's edge (its open ageing out) and reads the contact; before it evaluates, a new open is
+        // folded and evaluated at the write time, later than the edge.
+        var edge = LastOpen + TimeSpan.FromDays(60);
+        _rig.Clock.SetUtcNow(edge + TimeSpan.FromSeconds(15));
+        Assert.Equal([new DueCheck(Tenant, "recent", "c1", edge)], await _rig.Membership.DueAsync(_rig.Clock.GetUtcNow(), 100));
+        var read = (await _rig.Contacts.ReadAsync(Tenant, "c1"))!.Document;
+        var reopened = edge + TimeSpan.FromSeconds(10);
+        await _rig.Fold.HandleAsync(StreamEvents.Messages(Tenant, [Open("e2", "c1", reopened)]));
+        await _rig.Tracker.EvaluateAsync(Tenant, read, edge, "recent", CancellationToken.None);
+
+        // The stale evaluation would have had c1 leave at the edge and cleared its next edge: it recorded nothing.
+        Assert.Equal([entered], await _rig.ChangesAsync("recent"));
+        Assert.Empty(await _rig.RecordsAsync(ConsumerKind.Trigger, "went-quiet"));
+        var next = reopened + TimeSpan.FromDays(60);
+        Assert.Equal([new DueCheck(Tenant, "recent", "c1", next)], await _rig.Membership.DueAsync(next + TimeSpan.FromDays(365), 100));
+        Assert.Equal(0, await _rig.Sweep.RunAsync());
+
+        // c1 is still a member: it leaves when the new open ages out.
+        _rig.Clock.SetUtcNow(next + TimeSpan.FromSeconds(15));
+        Assert.Equal(1, await _rig.Sweep.RunAsync());
+        var changes = await _rig.ChangesAsync("recent");
+        Assert.Equal([(ChangeKind.Entered, entered.At), (ChangeKind.Left, next)], changes.Select(c => (c.Kind, c.At)));
+        Assert.Equal([changes[1].Sequence], (await _rig.RecordsAsync(ConsumerKind.Trigger, "went-quiet")).Select(r => r.Change));
+    }
 }

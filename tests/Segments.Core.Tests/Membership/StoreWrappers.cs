@@ -7,14 +7,14 @@ internal sealed class CountingMembershipStore(IMembershipStore inner) : IMembers
 {
     public List<string> Evaluated { get; } = [];
 
-    public Task<MembershipChange?> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
-        CancellationToken cancellationToken = default)
+    public Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
+        DateTimeOffset? next, CancellationToken cancellationToken = default)
     {
         lock (Evaluated)
         {
             Evaluated.Add(segment);
         }
-        return inner.RecordAsync(tenant, segment, contactId, member, at, baseline, cancellationToken);
+        return inner.RecordAsync(tenant, segment, contactId, member, at, baseline, next, cancellationToken);
     }
 
     public Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
