@@ -76,7 +76,7 @@ public sealed class TableConsumerStore(TableClient table) : IConsumerStore
     {
         var client = await _table.GetAsync(cancellationToken);
         var entity = new TableEntity(Cursors(tenant), TableKeys.Escape(cursor)) { ["Sequence"] = sequence };
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             var found = await client.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
             if (found.HasValue && found.Value!.GetInt64("Sequence") >= sequence)
@@ -95,9 +95,10 @@ public sealed class TableConsumerStore(TableClient table) : IConsumerStore
                 }
                 return;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < TableContention.MaxAttempts)
             {
-                // another reader moved it meanwhile: read again
+                // Another dispatcher moved it meanwhile: read again.
+                await TableContention.BackOffAsync(attempt, cancellationToken);
             }
         }
     }

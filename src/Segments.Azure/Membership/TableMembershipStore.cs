@@ -44,8 +44,6 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
 
     private const string CounterKey = "seq";
 
-    // Attempts of a write that lost a race (409, 412) before it gives up.
-    private const int MaxAttempts = 64;
 
     private readonly LazyTable _memberships = new(memberships);
     private readonly LazyTable _due = new(due);
@@ -130,10 +128,10 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
                 }
                 return change is null ? MembershipRecording.NoChange : MembershipRecording.Changed(change);
             }
-            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < TableContention.MaxAttempts)
             {
                 // Another evaluation of this contact, or writer of this segment, went first (or cleared the pointer): read again.
-                await BackOffAsync(attempt, cancellationToken);
+                await TableContention.BackOffAsync(attempt, cancellationToken);
             }
         }
     }
@@ -158,10 +156,10 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
                     await client.SubmitTransactionAsync([settle], cancellationToken);
                 }
             }
-            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < TableContention.MaxAttempts)
             {
                 // The pointer moved (or went) since it was read; an entry written meanwhile is left for the sweep to drop.
-                await BackOffAsync(attempt, cancellationToken);
+                await TableContention.BackOffAsync(attempt, cancellationToken);
                 continue;
             }
             await DropOldAsync(index, tenant, segment, contactId, current, pending, target, cancellationToken);
@@ -369,7 +367,4 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
         {
         }
     }
-
-    private static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
-        attempt < 3 ? Task.CompletedTask : Task.Delay(Random.Shared.Next(1, 10 * Math.Min(attempt, 10)), cancellationToken);
 }
