@@ -39,7 +39,7 @@ public static class ContactDocumentBinary
         {
             WriteNumber(buffer, checked((ulong)(e.At - previous)));
             previous = e.At;
-            WriteBytes(buffer, Encoding.UTF8.GetBytes(e.Id));
+            WriteText(buffer, e.Id);
             WriteNumber(buffer, (ulong)infos[e.Info]);
         }
         return buffer.WrittenSpan.ToArray();
@@ -82,6 +82,14 @@ public static class ContactDocumentBinary
     {
         WriteNumber(buffer, (ulong)bytes.Length);
         buffer.Write(bytes);
+    }
+
+    // Encoded straight into the buffer: a write of the fold encodes every retained event's id.
+    private static void WriteText(ArrayBufferWriter<byte> buffer, string text)
+    {
+        var length = Encoding.UTF8.GetByteCount(text);
+        WriteNumber(buffer, (ulong)length);
+        buffer.Advance(Encoding.UTF8.GetBytes(text, buffer.GetSpan(length)));
     }
 
     private static void WriteNumber(ArrayBufferWriter<byte> buffer, ulong value)

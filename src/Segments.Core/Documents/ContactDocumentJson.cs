@@ -29,23 +29,17 @@ public static class ContactDocumentJson
     public static byte[] Serialize(ContactDocument document) => Serialize(document, withEvents: true);
 
     /// <summary>The document, or (for <see cref="ContactDocumentBinary"/>) all of it but its infos and events.</summary>
-    internal static byte[] Serialize(ContactDocument document, bool withEvents)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, document, withEvents);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    internal static byte[] Serialize(ContactDocument document, bool withEvents) => Utf8(writer => Write(writer, document, withEvents));
 
     /// <summary>One info as its own JSON array, the form <see cref="SharedInfo"/> reads.</summary>
-    internal static byte[] SerializeInfo(EventInfo info)
+    internal static byte[] SerializeInfo(EventInfo info) => Utf8(writer => WriteInfo(writer, info));
+
+    private static byte[] Utf8(Action<Utf8JsonWriter> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            WriteInfo(writer, info);
+            write(writer);
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -70,8 +64,7 @@ public static class ContactDocumentJson
         {
             return Read(utf8);
         }
-        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException
-            or ArgumentException)
+        catch (Exception e) when (e is InvalidOperationException or IndexOutOfRangeException or FormatException or ArgumentException)
         {
             throw new JsonException($"not a contact document: {e.Message}", e);
         }
@@ -241,12 +234,14 @@ public static class ContactDocumentJson
     /// <summary>Moves to the next token, which must be of the <paramref name="expected"/> type.</summary>
     private static void Next(ref Utf8JsonReader reader, JsonTokenType expected)
     {
-        if (!reader.Read() || reader.TokenType != expected)
+        if (!reader.Read())
         {
-            throw new JsonException($"expected {expected} at byte {reader.TokenStartIndex}, found {reader.TokenType}");
+            throw new JsonException($"expected {expected} at byte {reader.BytesConsumed}, found the end");
         }
+        Expect(ref reader, expected);
     }
 
+    /// <summary>The current token must be of the <paramref name="expected"/> type.</summary>
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType expected)
     {
         if (reader.TokenType != expected)
