@@ -56,8 +56,8 @@ public sealed class SqliteDatabase
     // secondary index on the bucket cost a primary-key lookup per row (most of a scan's time). The bucket is a function
     // of the contact id, so point reads and writes give it too. A file of the first layout (keyed by tenant and contact
     // id, with that index) is moved to this one in a single transaction when it is opened.
-    private const string ContactsTable = """
-        CREATE TABLE contacts (
+    private static string CreateContacts(string table) => $"""
+        CREATE TABLE IF NOT EXISTS {table} (
             tenant TEXT NOT NULL,
             bucket INTEGER NOT NULL,
             contact_id TEXT NOT NULL,
@@ -73,13 +73,13 @@ public sealed class SqliteDatabase
         command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'contacts_by_bucket'";
         var firstLayout = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
         command.CommandText = firstLayout
-            ? ContactsTable.Replace("CREATE TABLE contacts", "CREATE TABLE contacts_clustered", StringComparison.Ordinal) + """
+            ? CreateContacts("contacts_clustered") + """
                 INSERT INTO contacts_clustered (tenant, bucket, contact_id, version, body)
                     SELECT tenant, bucket, contact_id, version, body FROM contacts;
                 DROP TABLE contacts;
                 ALTER TABLE contacts_clustered RENAME TO contacts;
                 """
-            : ContactsTable.Replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", StringComparison.Ordinal);
+            : CreateContacts("contacts");
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
