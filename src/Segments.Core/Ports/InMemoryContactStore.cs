@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Segments.Core.Documents;
-using Segments.Core.Language;
+using Segments.Core.PushDown;
 
 namespace Segments.Core.Ports;
 
@@ -31,7 +31,7 @@ public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
     public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<string>>([.. Enumerable.Range(0, partitions).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
-    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var bucket = int.Parse(partition, System.Globalization.CultureInfo.InvariantCulture);
