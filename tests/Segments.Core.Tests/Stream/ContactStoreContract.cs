@@ -145,10 +145,10 @@ public abstract class ContactStoreContract
     public async Task A_folded_document_reads_back_exactly()
     {
         var store = await CreateStoreAsync();
-        var document = new ContactDocument(StreamEvents.ContactId(0)) { Email = "a@example.com" };
         var events = StreamEvents.Generate(seed: 7, count: 40, contacts: 1)
             .Select(e => Core.Input.InputReader.ReadEvent(System.Text.Json.JsonDocument.Parse(e).RootElement).Event!).ToList();
-        new ContactFolder(new FoldOptions()).Fold(document, events);
+        var document = new ContactFolder(new FoldOptions())
+            .Fold(new ContactDocument(StreamEvents.ContactId(0)) { Email = "a@example.com" }, events).Document;
 
         await store.WriteAsync("t1", document, ifMatch: null);
 
