@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Core.Catalog;
 using Segments.Core.Documents;
-using Segments.Core.PushDown;
 using Segments.Core.Ports;
+using Segments.Core.PushDown;
 using Segments.Core.Suppressions;
 
 namespace Segments.Api.Tests;

@@ -7,8 +7,7 @@ namespace Segments.Core.Ports;
 
 /// <summary>
 /// Contact documents held in memory, partitioned into hash buckets of the contact id: the store behind
-/// offline data sets and a reference for the adapters. Documents are handed out as stored, so callers
-/// must not change a document they did not write back.
+/// offline data sets and a reference for the adapters. Documents are handed out as stored (they are immutable).
 /// </summary>
 public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
 {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Segments.Core.Documents;
-using Segments.Core.PushDown;
 using Segments.Core.Ports;
+using Segments.Core.PushDown;
 
 namespace Segments.Embedded.Contacts;
 
