@@ -79,6 +79,7 @@ internal static class LocalHost
         app.MapIngestionApi();
         app.MapMembershipApi();
         app.MapBroadcastsApi();
+        app.MapConsole();
         return (app, generated);
     }
 }
