@@ -12,6 +12,8 @@ public interface IApiCredentials
     event Action? Changed;
 
     ValueTask<string?> BearerAsync();
+
+    ValueTask SignOutAsync();
 }
 
 /// <summary>

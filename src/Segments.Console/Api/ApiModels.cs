@@ -71,7 +71,7 @@ public sealed record ReportCount(string Day, string Slice, long Count);
 
 public sealed record ReportResponse(string Segment, string By, string From, string To, IReadOnlyList<ReportCount> Counts);
 
-public sealed record PixelHit(string At, string Event, string Outcome, string? ContactId, string? Visitor, string? Url, string? Origin, string? Reason);
+public sealed record PixelHit(string At, string Event, string Outcome, string? ContactId, string? Visitor, string? Page, string? Origin, string? Reason);
 
 public sealed record PixelRecent(string? PixelKey, IReadOnlyList<string> AllowedOrigins, IReadOnlyList<PixelHit> Hits);
 

@@ -1,11 +1,13 @@
+using System.Diagnostics;
 using Microsoft.Playwright;
 using Segments.TestSupport.Serve;
+using Xunit.Abstractions;
 
 namespace Segments.Console.Tests.Browser;
 
 [Collection(ConsoleCollection.Name)]
 [Trait("Category", "Browser")]
-public sealed class SignInTests(ConsoleFixture console)
+public sealed class SignInTests(ConsoleFixture console, ITestOutputHelper output)
 {
     [Fact]
     public async Task The_key_is_kept_for_the_tab_only_and_never_in_the_address_or_local_storage()
@@ -29,7 +31,11 @@ public sealed class SignInTests(ConsoleFixture console)
     public async Task A_wrong_key_is_refused_with_a_message()
     {
         var page = await (await console.Browser.NewContextAsync()).NewPageAsync();
+        // First load in a fresh profile (nothing cached): from the request of / to the running console's first screen.
+        var firstLoad = Stopwatch.StartNew();
         await page.GotoAsync(console.Serve.Root.ToString());
+        await page.GetByLabel("API key").WaitForAsync();
+        output.WriteLine($"first load: {firstLoad.ElapsedMilliseconds} ms");
 
         await page.GetByLabel("API key").FillAsync("sk_not_the_key_of_anyone_at_all");
         await page.Locator("fluent-button", new() { HasText = "Sign in" }).ClickAsync();

@@ -6,15 +6,8 @@ namespace Segments.Console.Tests.Definitions;
 public class ConditionKindsTests
 {
     /// <summary>The definition's JSON Schema (schemas/ at the repository root) is the language's list of conditions.</summary>
-    private static JsonNode Schema()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(folder.FullName, "Segments.sln")))
-        {
-            folder = folder.Parent ?? throw new InvalidOperationException("the repository root (Segments.sln) is not above the tests");
-        }
-        return JsonNode.Parse(File.ReadAllText(Path.Combine(folder.FullName, "schemas", "segment-definition.schema.json")))!;
-    }
+    private static JsonNode Schema() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "schemas", "segment-definition.schema.json")))!;
 
     [Fact]
     public void The_builder_has_controls_for_every_leaf_condition_of_the_schema()
