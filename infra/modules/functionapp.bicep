@@ -34,7 +34,7 @@ param alwaysReadyInstances int
 param maximumElasticWorkerCount int
 
 @description('Origins the API answers cross-origin requests from: the console\'s, exactly.')
-param corsAllowedOrigins string[]
+param corsAllowedOrigins array
 
 @description('Client id of the API\'s Entra ID app registration; empty leaves App Service Authentication off.')
 param entraClientId string

@@ -43,7 +43,10 @@ public static class SegmentsApi
         services.AddSingleton<SchemaHandlers>();
         services.AddSingleton<ContactHandlers>();
         services.AddSingleton<SuppressionHandlers>();
-        services.AddOptions<EntraCallersOptions>().Bind(configuration.GetSection(EntraCallersOptions.Section));
+        services.AddOptions<EntraCallersOptions>().Bind(configuration.GetSection(EntraCallersOptions.Section))
+            .Validate<IOptions<TenantsOptions>>((callers, tenants) => string.IsNullOrEmpty(callers.Tenant) || tenants.Value.Tenants.Any(t => t.Id == callers.Tenant),
+                $"{EntraCallersOptions.Section}:Tenant is not the id of a configured tenant (Segments:Tenants:N:Id)")
+            .ValidateOnStart();
         // An API key, or (deployed with Entra ID in front of the API) an App Service principal: one scheme picks.
         services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, null, o => o.ForwardDefaultSelector = context =>
