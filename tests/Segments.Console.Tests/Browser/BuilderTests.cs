@@ -28,7 +28,8 @@ public sealed class BuilderTests(ConsoleFixture console, ITestOutputHelper outpu
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot, FullPage = true });
 
         await page.Locator("fluent-button", new() { HasText = "Save" }).ClickAsync();
-        await page.WaitForURLAsync("**/segments/hot-prospects-built");
+        // A save validates and stores the definition; on a loaded machine that has taken over 30 s.
+        await page.WaitForURLAsync("**/segments/hot-prospects-built", new() { Timeout = 90_000 });
         Assert.Equal(await CountAsync("hot-prospects"), await CountAsync("hot-prospects-built"));
     }
 
