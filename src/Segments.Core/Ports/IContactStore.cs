@@ -1,5 +1,5 @@
 using Segments.Core.Documents;
-using Segments.Core.Language;
+using Segments.Core.PushDown;
 
 namespace Segments.Core.Ports;
 
@@ -38,7 +38,7 @@ public interface IContactStore
     /// The contacts of one partition. With <paramref name="pushDown"/>, the store may leave out contacts
     /// that cannot match it (a superset of the members, never fewer); callers still evaluate exactly.
     /// </summary>
-    IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+    IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         CancellationToken cancellationToken = default);
 }
 

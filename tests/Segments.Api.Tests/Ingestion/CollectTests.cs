@@ -36,10 +36,9 @@ public class CollectTests
     public async Task A_token_writes_for_its_contact_and_joins_the_visitors_history_with_the_same_event_ids()
     {
         var contacts = new InMemoryContactStore();
-        var visitor = new ContactDocument(Visitor);
         var (earlier, _) = InputReader.ReadEvent(JsonDocument.Parse(
             $$$"""{"id":"v1","contactId":"{{{Visitor}}}","kind":"pixel","name":"page_view","at":"2026-11-20T09:30:00.123Z","properties":{"path":"/pricing"}}""").RootElement);
-        new ContactFolder(new FoldOptions()).Fold(visitor, [earlier!]);
+        var visitor = new ContactFolder(new FoldOptions()).Fold(new ContactDocument(Visitor), [earlier!]).Document;
         await contacts.WriteAsync("tenant-a~visitors", visitor, null);
         await using var host = await IngestionHost.StartAsync(_published, contacts, _time);
         var token = Token(_time, "tenant-a", "c42", host.TenantA.TokenSecret);

@@ -118,7 +118,7 @@ public class StreamFolderTests
         public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
             inner.ListPartitionsAsync(tenant, cancellationToken);
 
-        public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Segments.Core.Language.Condition? pushDown = null,
+        public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Segments.Core.PushDown.PushDownCondition? pushDown = null,
             CancellationToken cancellationToken = default) => inner.ScanAsync(tenant, partition, pushDown, cancellationToken);
     }
 }
