@@ -189,5 +189,5 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         json.TryGetProperty("properties", out var bag) && bag.ValueKind == JsonValueKind.Object
             && TooMany(bag.EnumerateObject().Count(), $"{path}.properties", errors)
             ? PropertyBag.Empty
-            : ReadScalars(json, path, "properties", errors);
+            : ReadValues(json, path, "properties", errors, MaxPropertyDepth);
 }

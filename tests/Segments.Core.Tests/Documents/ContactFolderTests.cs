@@ -21,7 +21,7 @@ public class ContactFolderTests
     private static string Describe(ContactDocument d) => string.Join("\n",
         d.Events.Select(e => $"{e.At} {e.Id} {e.Info}")
             .Concat(d.Suppressions.Select(s => $"suppression {s.Key} {s.Value}"))
-            .Concat(d.ListOptOuts.Select(s => $"optout {s.Key} {s.Value}"))
+            .Concat(d.ListChanges.Select(c => c.ToString()))
             .Concat(d.Compacted.Select(c => c.ToString())));
 
     [Fact]
