@@ -43,6 +43,9 @@ public sealed class EventsHandler(
 
     private readonly TimeSpan _horizon = (folder?.Options ?? new FoldOptions()).Horizon;
 
+    /// <summary>The array of events, each taken or rejected on its own.</summary>
+    private readonly JsonBodyRules _batch = new(rules.Limits.MaxEventsBodyBytes, MaxDepth, IngestionLimits.MaxTextLengthBound) { BatchPath = "$" };
+
     public async Task<IResult> PostAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
         var (accepted, rejected, refusal) = await IngestAsync(tenant, request, cancellationToken);
@@ -63,8 +66,7 @@ public sealed class EventsHandler(
         CancellationToken cancellationToken)
     {
         var rejected = new List<RejectedEvent>();
-        var (body, refusal) = await JsonBody.ReadAsync(request,
-            new JsonBodyRules(rules.Limits.MaxEventsBodyBytes, MaxDepth, IngestionLimits.MaxTextLengthBound) { BatchPath = "$" }, cancellationToken);
+        var (body, refusal) = await JsonBody.ReadAsync(request, _batch, cancellationToken);
         if (body is null)
         {
             return (0, rejected, refusal);

@@ -33,6 +33,13 @@ public sealed class PixelHandlers(
     /// <summary>A snippet batch nests three levels (batch, events, properties); anything deeper is not one.</summary>
     private const int MaxBatchDepth = 8;
 
+    /// <summary>A snippet batch: text/plain too (sendBeacon), each event taken or rejected on its own.</summary>
+    private readonly JsonBodyRules _batch = new(options.Value.Limits.MaxCollectBodyBytes, MaxBatchDepth, IngestionLimits.MaxTextLengthBound)
+    {
+        BatchPath = "$.events",
+        AcceptsTextPlain = true,
+    };
+
     /// <summary><c>POST /api/collect?k=</c>: 204, 400 naming each rejected event (the others are accepted), or a refusal.</summary>
     public async Task<IResult> CollectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -97,8 +104,7 @@ public sealed class PixelHandlers(
         {
             return (0, 0, errors, notAdmitted);
         }
-        var (body, refusal) = await JsonBody.ReadAsync(request, new JsonBodyRules(options.Value.Limits.MaxCollectBodyBytes, MaxBatchDepth,
-            IngestionLimits.MaxTextLengthBound) { BatchPath = "$.events", AcceptsTextPlain = true }, cancellationToken);
+        var (body, refusal) = await JsonBody.ReadAsync(request, _batch, cancellationToken);
         if (body is null)
         {
             return (0, 0, errors, refusal);

@@ -37,7 +37,7 @@ public sealed partial record AudienceAddress
     private static string Checked(string id, string name) =>
         DefinitionParser.IdShape().IsMatch(id) ? id : throw new ArgumentException($"'{id}' is not an id (lower-case letters, digits, dashes)", name);
 
-    [GeneratedRegex("^part-[0-9]{5}\\.ndjson$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^part-[0-9]{5}\\.ndjson\\z", RegexOptions.CultureInvariant)]
     private static partial Regex PartShape();
 }
 

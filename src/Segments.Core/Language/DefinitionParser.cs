@@ -76,7 +76,7 @@ public sealed partial class DefinitionParser
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}\\z", RegexOptions.CultureInvariant)]
     public static partial Regex IdShape();
 
     private SegmentDefinition? ParseDefinition(JsonElement json)
