@@ -42,8 +42,6 @@ internal sealed partial class ServeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public int ExitCode => _process.ExitCode;
-
     /// <summary>Serve with the end-to-end tenant configured through the environment, and <paramref name="settings"/> on top.</summary>
     public static async Task<ServeProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {

@@ -56,7 +56,7 @@ public interface IDeadLetterStore
     /// <summary>
     /// Up to <paramref name="limit"/> of the tenant's letters in order of <see cref="DeadLetter.Source"/>, after
     /// <paramref name="cursor"/> (the <see cref="DeadLetterPage.Next"/> of the page before; null for the first). A cursor
-    /// the store cannot have made throws <see cref="ArgumentException"/>.
+    /// the store cannot read throws <see cref="ArgumentException"/>.
     /// </summary>
     Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default);
 }

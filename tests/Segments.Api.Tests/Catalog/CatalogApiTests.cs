@@ -140,11 +140,14 @@ public abstract class CatalogApiTests : IAsyncLifetime
     [Fact]
     public async Task A_reference_to_no_segment_is_reported_together_with_every_other_problem()
     {
-        var definition = """{"name":"","match":{"and":[{"segment":{"id":"customers"}},{"field":{"name":"seats","op":"gt","value":5}},{"segment":{"id":"vips"}}]}}""";
+        const string Match = """{"and":[{"segment":{"id":"customers"}},{"field":{"name":"seats","op":"gt","value":5}},{"segment":{"id":"vips"}}]}""";
 
-        foreach (var (method, path) in new[] { ("PUT", "/api/segments/x"), ("POST", "/api/segments/validate") })
+        foreach (var (method, path, body) in new[]
         {
-            var body = method == "PUT" ? definition : definition.Replace("{\"name\"", "{\"id\":\"x\",\"name\"", StringComparison.Ordinal);
+            ("PUT", "/api/segments/x", $$"""{"name":"","match":{{Match}}}"""),
+            ("POST", "/api/segments/validate", $$"""{"id":"x","name":"","match":{{Match}}}"""),
+        })
+        {
             var problem = await (await _api.SendAsync(new HttpMethod(method), path, body)).ProblemAsync(HttpStatusCode.BadRequest);
 
             Assert.Equal(["$.match.and[0].segment.id", "$.match.and[1].field.name", "$.match.and[2].segment.id", "$.name"], problem.Errors.Select(e => e.Path).Order());

@@ -39,7 +39,7 @@ public sealed class BlobDeadLetterStoreTests(EmulatorFixture fixture) : IAsyncLi
     }
 
     [Fact]
-    public async Task Letters_are_paged_by_the_listing_s_cursor_and_a_made_up_cursor_is_an_argument_error()
+    public async Task Letters_are_paged_by_the_listing_s_cursor()
     {
         var store = new BlobDeadLetterStore(_container);
         var at = new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
@@ -55,6 +55,5 @@ public sealed class BlobDeadLetterStoreTests(EmulatorFixture fixture) : IAsyncLi
         Assert.Equal(["stream:eventhubs/0/0", "stream:eventhubs/0/1", "stream:eventhubs/0/2", "stream:eventhubs/0/3", "stream:eventhubs/0/4"],
             first.Letters.Concat(second.Letters).Concat(third.Letters).Select(l => l.Source));
         Assert.Null(third.Next);
-        await Assert.ThrowsAsync<ArgumentException>(() => store.PageAsync("t1", "not-a-marker", 2));
     }
 }
