@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Xunit.Abstractions;
 using Segments.TestSupport.Serve;
+using Xunit.Abstractions;
 
 namespace Segments.Cli.Tests.Fuzz;
 
