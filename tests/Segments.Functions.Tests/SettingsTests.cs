@@ -12,6 +12,7 @@ public sealed class SettingsTests
     private static readonly string[] Tuning =
     [
         "Segments:Ingestion",
+        "Segments:Authentication",
         "Segments:Cosmos:ScanRangesPerFeedRange",
         "Segments:EventHubs:MaxBatchSize",
         "Segments:Storage:CatalogTable",

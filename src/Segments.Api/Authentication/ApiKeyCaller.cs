@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace Segments.Api.Authentication;
@@ -21,4 +22,12 @@ public static class ApiKeyCaller
         context.User = result.Principal;
         return await handle((await CallerTenant.BindAsync(context))!);
     }
+}
+
+/// <summary>How a route group says that it needs an API key.</summary>
+public static class ApiKeyRoutes
+{
+    /// <summary>The API key is required (401 without a known one, 429 after too many failures from one address), and OpenAPI says so.</summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using Segments.Api.Http;
 using Segments.Api.Ingestion;
 using Segments.Core.Ingestion;
 using Segments.Core.Model;

@@ -43,12 +43,23 @@ public sealed partial class DefinitionParser
     private readonly List<string> _fields = [];
     private int _conditions;
 
-    private DefinitionParser(FieldSchema schema) => _schema = schema;
+    private readonly Func<string, bool>? _segmentExists;
 
-    /// <summary>Parses and validates; returns the definition, or null with every error found.</summary>
-    public static (SegmentDefinition? Definition, IReadOnlyList<ValidationError> Errors) Parse(JsonElement json, FieldSchema schema)
+    private DefinitionParser(FieldSchema schema, Func<string, bool>? segmentExists)
     {
-        var parser = new DefinitionParser(schema);
+        _schema = schema;
+        _segmentExists = segmentExists;
+    }
+
+    /// <summary>
+    /// Parses and validates; returns the definition, or null with every error found. With <paramref name="segmentExists"/>,
+    /// a reference to a segment it does not know is one of those errors, reported with the others (the rest of the
+    /// graph checks need a valid definition: <see cref="SegmentGraph"/>).
+    /// </summary>
+    public static (SegmentDefinition? Definition, IReadOnlyList<ValidationError> Errors) Parse(JsonElement json, FieldSchema schema,
+        Func<string, bool>? segmentExists = null)
+    {
+        var parser = new DefinitionParser(schema, segmentExists);
         var definition = parser.ParseDefinition(json);
         return parser._errors.Count == 0 ? (definition, []) : (null, parser._errors);
     }
@@ -66,7 +77,7 @@ public sealed partial class DefinitionParser
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}\\z", RegexOptions.CultureInvariant)]
     public static partial Regex IdShape();
 
     private SegmentDefinition? ParseDefinition(JsonElement json)
@@ -717,7 +728,12 @@ public sealed partial class DefinitionParser
             Error($"{path}.id", $"'{id}' is not a valid segment id");
             return null;
         }
-        _references.Add(new SegmentReference(id, $"{path}.id"));
+        var reference = new SegmentReference(id, $"{path}.id");
+        if (_segmentExists?.Invoke(id) == false)
+        {
+            Error(reference.Path, SegmentGraph.Missing(reference));
+        }
+        _references.Add(reference);
         return new SegmentCondition(id);
     }
 

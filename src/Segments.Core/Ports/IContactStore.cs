@@ -53,5 +53,13 @@ public interface IDeadLetterStore
 {
     Task AddAsync(DeadLetter letter, CancellationToken cancellationToken = default);
 
-    IAsyncEnumerable<DeadLetter> ListAsync(string tenant, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the tenant's letters in order of <see cref="DeadLetter.Source"/>, after
+    /// <paramref name="cursor"/> (the <see cref="DeadLetterPage.Next"/> of the page before; null for the first). A cursor
+    /// the store cannot read throws <see cref="ArgumentException"/>.
+    /// </summary>
+    Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A page of dead letters; <see cref="Next"/> is the cursor of the following page, null after the last.</summary>
+public sealed record DeadLetterPage(IReadOnlyList<DeadLetter> Letters, string? Next);

@@ -11,18 +11,22 @@ namespace Segments.Console.Tests.Browser;
 public sealed class ConsoleFixture : IAsyncLifetime
 {
     private ServeProcess? _serve;
+    private string? _apiKey;
     private Chromium.Session? _browser;
 
     public ServeProcess Serve => _serve ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The demo tenant's API key.</summary>
+    public string ApiKey => _apiKey ?? throw new InvalidOperationException("not started");
 
     public Chromium.Session Browser => _browser ?? throw new InvalidOperationException("not started");
 
     public async Task InitializeAsync()
     {
         var data = Directory.CreateTempSubdirectory("segments-console-").FullName;
-        _serve = await ServeProcess.StartAsync(data, "--demo");
-        // The banner comes once the demo tenant is seeded.
-        await _serve.WaitForOutputAsync("Press Ctrl+C to stop", TimeSpan.FromMinutes(5));
+        // Ready once the demo tenant is seeded; its API key is the one the README reads from tenants.json.
+        _serve = await ServeProcess.StartDemoAsync(data);
+        _apiKey = ServeProcess.DemoKey(data) ?? throw new InvalidOperationException("serve --demo wrote no API key");
         _browser = await Chromium.LaunchAsync();
     }
 
@@ -33,7 +37,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(Serve.Root, path).ToString());
-        await page.GetByLabel("API key").FillAsync(ServeProcess.ApiKey);
+        await page.GetByLabel("API key").FillAsync(ApiKey);
         await page.Locator("fluent-button", new() { HasText = "Sign in" }).ClickAsync();
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).WaitForAsync();
         return page;

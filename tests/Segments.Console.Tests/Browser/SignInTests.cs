@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
-using Segments.TestSupport.Serve;
 using Xunit.Abstractions;
 
 namespace Segments.Console.Tests.Browser;
@@ -14,10 +13,10 @@ public sealed class SignInTests(ConsoleFixture console, ITestOutputHelper output
     {
         var page = await console.SignedInPageAsync();
 
-        Assert.DoesNotContain(ServeProcess.ApiKey, page.Url, StringComparison.Ordinal);
-        Assert.Equal(ServeProcess.ApiKey, await page.EvaluateAsync<string?>("sessionStorage.getItem('segments.apiKey')"));
+        Assert.DoesNotContain(console.ApiKey, page.Url, StringComparison.Ordinal);
+        Assert.Equal(console.ApiKey, await page.EvaluateAsync<string?>("sessionStorage.getItem('segments.apiKey')"));
         Assert.Equal(0, await page.EvaluateAsync<int>("localStorage.length"));
-        Assert.DoesNotContain(ServeProcess.ApiKey, await page.Context.CookiesAsync().ContinueWith(c => string.Concat(c.Result.Select(x => x.Value))), StringComparison.Ordinal);
+        Assert.DoesNotContain(console.ApiKey, await page.Context.CookiesAsync().ContinueWith(c => string.Concat(c.Result.Select(x => x.Value))), StringComparison.Ordinal);
 
         // A reload in the same tab stays signed in; a new tab (another session) asks again.
         await page.ReloadAsync();
