@@ -12,6 +12,9 @@ namespace Segments.Core.Input;
 /// </summary>
 public static class InputReader
 {
+    /// <summary>How deep event properties nest (v2): the <c>properties</c> object is the first level; deeper is an error.</summary>
+    public const int MaxPropertyDepth = 8;
+
     public static (ContactProfile? Contact, IReadOnlyList<ValidationError> Errors) ReadContact(JsonElement json, string path = "$")
     {
         var errors = new List<ValidationError>();

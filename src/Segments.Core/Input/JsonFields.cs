@@ -46,9 +46,6 @@ internal static class JsonFields
         return value.GetString();
     }
 
-    /// <summary>How deep event properties nest: the <c>properties</c> object is the first level.</summary>
-    public const int MaxPropertyDepth = 8;
-
     /// <summary>
     /// A JSON value as a <see cref="ScalarValue"/>: text, a finite number, a boolean, null (missing), or an array or
     /// object of such values. <paramref name="depth"/> is the depth of the value's container; an array or object that
@@ -83,7 +80,7 @@ internal static class JsonFields
 
     /// <summary>
     /// An object of named values (profile fields, event properties) as a <see cref="PropertyBag"/>. Event properties
-    /// nest up to <see cref="MaxPropertyDepth"/> levels (deeper is an error); profile fields take any value, which the
+    /// nest up to <see cref="InputReader.MaxPropertyDepth"/> levels (deeper is an error); profile fields take any value, which the
     /// language reads as missing where it is not of the field's type.
     /// </summary>
     public static PropertyBag ReadValues(JsonElement json, string path, string key, List<ValidationError> errors, int maxDepth = int.MaxValue)
