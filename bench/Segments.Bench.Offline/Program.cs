@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Segments.Bench.Offline;
 
-// Usage: dotnet run -c Release --project bench/Segments.Bench.Offline [-- [generate] --contacts N] [--data DIR] [--segments DLL] [--rounds R]
+// Usage: dotnet run -c Release --project bench/Segments.Bench.Offline [-- [generate] --contacts N] [--data DIR] [--segments DLL]
+//        [--rounds R] [--part both|whole|audiences]
 // Writes the data set into DIR (default /tmp/segments-offline-N) unless it is there already, then compares
 // (`generate` only writes it).
 var options = Options.Parse(args);
@@ -20,10 +21,11 @@ if (args.Contains("generate"))
 var size = new FileInfo(Path.Combine(options.Data, "events.jsonl")).Length;
 Console.WriteLine($"data set {options.Data}: events.jsonl {size / 1e9:F2} GB");
 
-var failed = !WholeCommand.Compare(options) | !PerAudience.Compare(options);
+var failed = (options.Part is "both" or "whole" && !WholeCommand.Compare(options))
+    | (options.Part is "both" or "audiences" && !PerAudience.Compare(options));
 return failed ? 1 : 0;
 
-internal sealed record Options(int Contacts, string Data, string Segments, int Rounds)
+internal sealed record Options(int Contacts, string Data, string Segments, int Rounds, string Part)
 {
     public static Options Parse(string[] args)
     {
@@ -35,7 +37,7 @@ internal sealed record Options(int Contacts, string Data, string Segments, int R
             throw new FileNotFoundException($"{segments} is missing: build the command line first (./segments --help), or pass --segments PATH");
         }
         return new Options(contacts, Value("--data") ?? $"/tmp/segments-offline-{contacts}", segments,
-            int.Parse(Value("--rounds") ?? "3", CultureInfo.InvariantCulture));
+            int.Parse(Value("--rounds") ?? "3", CultureInfo.InvariantCulture), Value("--part") ?? "both");
     }
 
     private static string RepositoryRoot()

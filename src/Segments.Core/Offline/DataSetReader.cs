@@ -92,7 +92,7 @@ public sealed class DataSetReader
                 var records = buffers.ByContact(_events, bucket, first, count);
                 for (var c = 0; c < count; c++)
                 {
-                    var document = _contacts.Take(first + c);
+                    var document = _contacts.Document(first + c, buffers.Texts);
                     var events = buffers.Events;
                     events.Clear();
                     foreach (var record in records[buffers.Starts[c]..buffers.Starts[c + 1]])
@@ -123,6 +123,8 @@ public sealed class DataSetReader
         public int[] Starts { get; private set; } = [];
 
         public List<FoldedEvent> Events { get; } = [];
+
+        public TextPool Texts { get; } = new();
 
         /// <summary>The bucket's records, ordered by contact (stable: file order within a contact); contact c's lie in <see cref="Starts"/>[c..c+1].</summary>
         public ReadOnlySpan<EventRecord> ByContact(EventLog log, int bucket, int first, int count)
@@ -171,64 +173,66 @@ public sealed class DataSetReader
         }
     }
 
-    /// <summary>contacts.jsonl read on every core, each profile set on a document of its own, in file order.</summary>
-    private static List<ContactDocument> ReadContacts(string file, List<DataSetError> errors, int chunkBytes)
+    /// <summary>contacts.jsonl read and checked on every core; the valid lines kept as they are, chunk by chunk.</summary>
+    private static List<ContactLines> ReadContacts(string file, List<DataSetError> errors, int chunkBytes)
     {
-        var pools = new ThreadLocal<TextPool>(() => new TextPool());
-        return ReadLines(file, errors, required: true, chunkBytes, (line, number, problems) =>
+        if (!File.Exists(file))
         {
-            if ((ContactLine.TryRead(line, pools.Value!) ?? ExactLine.Read(line, number, Path.GetFileName(file), problems, InputReader.ReadContact))
-                is not { } profile)
+            errors.Add(new DataSetError(Path.GetFileName(file), null, "$", "the file is missing"));
+            return [];
+        }
+        var pools = new ThreadLocal<TextPool>(() => new TextPool());
+        return ReadChunks(file, errors, chunkBytes, (reader, problems) =>
+        {
+            var lines = new ContactLines.Builder();
+            reader.ForEachLine((line, number) =>
             {
-                return null;
-            }
-            var document = new ContactDocument(profile.Id);
-            document.SetProfile(profile);
-            return document;
+                if ((ContactLine.TryRead(line, pools.Value!) ?? ExactLine.Read(line, number, Path.GetFileName(file), problems, InputReader.ReadContact))
+                    is { } profile)
+                {
+                    lines.Add(profile.Id, line);
+                }
+            });
+            return lines.Build();
         });
     }
 
-    /// <summary>An optional JSON Lines file read with the exact reader.</summary>
+    /// <summary>An optional JSON Lines file read with the exact reader; the values in file order.</summary>
     private static List<T> ReadLines<T>(string file, List<DataSetError> errors,
         Func<JsonElement, string, (T?, IReadOnlyList<ValidationError>)> read, int chunkBytes)
-        where T : class =>
-        ReadLines(file, errors, required: false, chunkBytes, (line, number, problems) => ExactLine.Read(line, number, Path.GetFileName(file), problems, read));
-
-    private delegate T? LineRead<T>(ReadOnlySpan<byte> line, int number, List<DataSetError> problems);
-
-    /// <summary>A JSON Lines file read on every core; the values in file order, the problems in line order.</summary>
-    private static List<T> ReadLines<T>(string file, List<DataSetError> errors, bool required, int chunkBytes, LineRead<T> read)
         where T : class
     {
-        var name = Path.GetFileName(file);
         if (!File.Exists(file))
         {
-            if (required)
-            {
-                errors.Add(new DataSetError(name, null, "$", "the file is missing"));
-            }
             return [];
         }
-        var chunks = JsonLinesFile.Parse(file, reader =>
+        return [.. ReadChunks(file, errors, chunkBytes, (reader, problems) =>
         {
             var values = new List<T>();
-            var problems = new List<DataSetError>();
             reader.ForEachLine((line, number) =>
             {
-                if (read(line, number, problems) is { } value)
+                if (ExactLine.Read(line, number, Path.GetFileName(file), problems, read) is { } value)
                 {
                     values.Add(value);
                 }
             });
-            return (values, problems);
-        }, chunkBytes);
-        var result = new List<T>();
-        foreach (var ((values, problems), before) in chunks)
+            return values;
+        }).SelectMany(values => values)];
+    }
+
+    /// <summary>A JSON Lines file read on every core: each chunk's result in file order, the problems in line order.</summary>
+    private static List<T> ReadChunks<T>(string file, List<DataSetError> errors, int chunkBytes, Func<ChunkReader, List<DataSetError>, T> read)
+    {
+        var chunks = JsonLinesFile.Parse(file, reader =>
         {
-            result.AddRange(values);
-            errors.AddRange(problems.Select(p => p with { Line = p.Line + before }));
+            var problems = new List<DataSetError>();
+            return (Result: read(reader, problems), Problems: problems);
+        }, chunkBytes);
+        foreach (var (chunk, before) in chunks)
+        {
+            errors.AddRange(chunk.Problems.Select(p => p with { Line = p.Line + before }));
         }
-        return result;
+        return [.. chunks.Select(c => c.Result.Result)];
     }
 
     private static List<SegmentDefinition> ReadDefinitions(string file, FieldSchema schema, List<DataSetError> errors)

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Text.Unicode;
 
 namespace Segments.Core.Offline;
@@ -17,8 +19,15 @@ internal sealed class LineShapes
 
     private const int MaxLayouts = 16;
 
-    /// <summary>Value positions (which strings of the line hold the id, contact id and time) seen on clean lines.</summary>
-    private readonly List<(int Id, int Contact, int At)> _layouts = [];
+    /// <summary>Which strings of a line hold the id, the contact id and the time (counted from 0).</summary>
+    private readonly record struct Layout(int Id, int Contact, int At)
+    {
+        public int Last => Math.Max(Id, Math.Max(Contact, At));
+    }
+
+    /// <summary>The layouts of the clean lines read in full, and how many quotes the largest needs.</summary>
+    private readonly List<Layout> _layouts = [];
+    private int _quotesNeeded;
     private readonly Dictionary<byte[], int> _contents = new(BytesComparer.Instance);
     private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
     private byte[] _shape = new byte[512];
@@ -31,16 +40,16 @@ internal sealed class LineShapes
     {
         matched = default;
         content = -1;
-        if (_layouts.Count == 0 || line.Contains((byte)'\\') || (!System.Text.Ascii.IsValid(line) && !Utf8.IsValid(line)))
+        if (_layouts.Count == 0)
         {
             return false;
         }
-        var quotes = Quotes(line);
+        // Outside the three values the line is byte for byte a clean line read before, so only they need checking.
+        var quotes = Quotes(line, _quotesNeeded);
         for (var l = 0; l < _layouts.Count; l++)
         {
             var layout = _layouts[l];
-            var last = Math.Max(layout.Id, Math.Max(layout.Contact, layout.At));
-            if (2 * last + 1 >= quotes.Length)
+            if (2 * layout.Last + 1 >= quotes.Length)
             {
                 continue;
             }
@@ -51,7 +60,7 @@ internal sealed class LineShapes
                 At = Value(quotes, layout.At),
             };
             if (_lookup.TryGetValue(Shape(l, line, candidate), out content)
-                && IsCleanText(line[candidate.Id]) && IsCleanText(line[candidate.ContactId])
+                && IsCleanText(line[candidate.Id]) && IsCleanText(line[candidate.ContactId]) && IsCleanText(line[candidate.At])
                 && EventLine.TryParseInstant(line[candidate.At], out candidate.AtTicks))
             {
                 matched = candidate;
@@ -68,42 +77,63 @@ internal sealed class LineShapes
         {
             return;
         }
-        var quotes = Quotes(line);
-        var layout = _layouts.IndexOf((Ordinal(quotes, scanned.Id), Ordinal(quotes, scanned.ContactId), Ordinal(quotes, scanned.At)));
+        var quotes = Quotes(line, int.MaxValue);
+        var found = new Layout(Ordinal(quotes, scanned.Id), Ordinal(quotes, scanned.ContactId), Ordinal(quotes, scanned.At));
+        var layout = _layouts.IndexOf(found);
         if (layout < 0)
         {
             if (_layouts.Count == MaxLayouts)
             {
                 return;
             }
-            _layouts.Add((Ordinal(quotes, scanned.Id), Ordinal(quotes, scanned.ContactId), Ordinal(quotes, scanned.At)));
+            _layouts.Add(found);
+            _quotesNeeded = Math.Max(_quotesNeeded, (2 * found.Last) + 2);
             layout = _layouts.Count - 1;
         }
         _contents.TryAdd(Shape(layout, line, scanned).ToArray(), content);
     }
 
-    /// <summary>Non-empty, and no control character (which JSON forbids inside a string).</summary>
-    private static bool IsCleanText(ReadOnlySpan<byte> text) => text.Length > 0 && !text.ContainsAnyInRange((byte)0, (byte)0x1F);
+    /// <summary>Non-empty valid UTF-8 without escapes or control characters (which JSON forbids inside a string).</summary>
+    private static bool IsCleanText(ReadOnlySpan<byte> text) =>
+        text.Length > 0 && !text.ContainsAnyInRange((byte)0, (byte)0x1F) && !text.Contains((byte)'\\')
+        && (System.Text.Ascii.IsValid(text) || Utf8.IsValid(text));
 
     private static Range Value(ReadOnlySpan<int> quotes, int ordinal) => new(quotes[2 * ordinal] + 1, quotes[(2 * ordinal) + 1]);
 
     /// <summary>Which string of the line a value is (its opening quote is the 2n-th quote).</summary>
     private static int Ordinal(ReadOnlySpan<int> quotes, Range value) => quotes.IndexOf(value.Start.Value - 1) / 2;
 
-    private ReadOnlySpan<int> Quotes(ReadOnlySpan<byte> line)
+    /// <summary>The positions of the line's first <paramref name="needed"/> quotes (all when there are fewer), 16 bytes at a time.</summary>
+    private ReadOnlySpan<int> Quotes(ReadOnlySpan<byte> line, int needed)
     {
         var count = 0;
-        for (var at = line.IndexOf((byte)'"'); at >= 0;)
+        var quote = Vector128.Create((byte)'"');
+        var i = 0;
+        for (; i + Vector128<byte>.Count <= line.Length && count < needed; i += Vector128<byte>.Count)
         {
-            if (count == _quotes.Length)
+            var mask = Vector128.Equals(Vector128.Create(line.Slice(i, Vector128<byte>.Count)), quote).ExtractMostSignificantBits();
+            for (; mask != 0; mask &= mask - 1)
             {
-                Array.Resize(ref _quotes, count * 2);
+                Add(ref count, i + BitOperations.TrailingZeroCount(mask));
             }
-            _quotes[count++] = at;
-            var next = line[(at + 1)..].IndexOf((byte)'"');
-            at = next < 0 ? -1 : at + 1 + next;
+        }
+        for (; i < line.Length && count < needed; i++)
+        {
+            if (line[i] == '"')
+            {
+                Add(ref count, i);
+            }
         }
         return _quotes.AsSpan(0, count);
+    }
+
+    private void Add(ref int count, int position)
+    {
+        if (count == _quotes.Length)
+        {
+            Array.Resize(ref _quotes, count * 2);
+        }
+        _quotes[count++] = position;
     }
 
     /// <summary>
