@@ -26,6 +26,9 @@ public static class SegmentsApi
 {
     public const string OpenApiPath = "/api/openapi.json";
 
+    /// <summary>The authentication scheme of every route that needs a caller: the API key's, or an App Service principal's.</summary>
+    public const string CallerScheme = "Caller";
+
     /// <summary>Handlers, the catalog service, API-key authentication with the tenants of <c>Segments:Tenants</c>, OpenAPI.</summary>
     public static IServiceCollection AddSegmentsApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,8 +43,18 @@ public static class SegmentsApi
         services.AddSingleton<SchemaHandlers>();
         services.AddSingleton<ContactHandlers>();
         services.AddSingleton<SuppressionHandlers>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddOptions<EntraCallersOptions>().Bind(configuration.GetSection(EntraCallersOptions.Section))
+            .Validate<IOptions<TenantsOptions>>((callers, tenants) => string.IsNullOrEmpty(callers.Tenant) || tenants.Value.Tenants.Any(t => t.Id == callers.Tenant),
+                $"{EntraCallersOptions.Section}:Tenant is not the id of a configured tenant (Segments:Tenants:N:Id)")
+            .ValidateOnStart();
+        // An API key, or (deployed with Entra ID in front of the API) an App Service principal: one scheme picks.
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, null, o => o.ForwardDefaultSelector = context =>
+                AppServicePrincipalHandler.Applies(context, context.RequestServices.GetRequiredService<IOptions<EntraCallersOptions>>().Value)
+                    ? AppServicePrincipalHandler.SchemeName
+                    : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AppServicePrincipalHandler>(AppServicePrincipalHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddProblemDetails();
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());

@@ -30,6 +30,29 @@ public sealed class AuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_entra_principal_of_app_service_authentication_acts_for_the_configured_tenant_only_when_configured()
+    {
+        var trusting = ApiHost.TenantSettings(TestTenant.A, TestTenant.B).Append(new("Segments:EntraCallers:Tenant", "tenant-a"));
+        await using var deployed = await ApiHost.StartAsync(Backends.InMemory, settings: trusting);
+        using var signedIn = EntraCaller(deployed);
+        using var forged = EntraCaller(_host);
+
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/api/segments")).StatusCode);
+        // Without the setting (segments serve), the headers are anyone's to send: never trusted.
+        await (await forged.GetAsync("/api/segments")).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>A request as App Service passes it on once it has validated the user's Entra ID token.</summary>
+    private static HttpClient EntraCaller(ApiHost host)
+    {
+        var client = host.Client(null);
+        client.DefaultRequestHeaders.Add("Authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl");
+        client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-IDP", "aad");
+        client.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-ID", "00000000-0000-0000-0000-0000000000aa");
+        return client;
+    }
+
+    [Fact]
     public void The_route_list_of_the_tests_is_every_route_behind_a_key()
     {
         var mapped = _host.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

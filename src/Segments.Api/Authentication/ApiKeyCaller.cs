@@ -4,16 +4,16 @@ using Microsoft.AspNetCore.Http;
 namespace Segments.Api.Authentication;
 
 /// <summary>
-/// The API-key check of the routes for a host that calls the handlers itself instead of through endpoint routing
-/// and its authorization middleware (the Functions app): the same scheme, and the same 401 problem, as
-/// <c>segments serve</c>.
+/// The caller check of the routes for a host that calls the handlers itself instead of through endpoint routing
+/// and its authorization middleware (the Functions app): the same schemes (an API key, or an Entra ID principal of
+/// App Service Authentication), and the same 401 problem, as <c>segments serve</c>.
 /// </summary>
 public static class ApiKeyCaller
 {
     /// <summary>Runs <paramref name="handle"/> as the tenant of the request's API key, or answers 401.</summary>
     public static async Task<IResult> WithCallerAsync(HttpContext context, Func<CallerTenant, Task<IResult>> handle)
     {
-        var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
+        var result = await context.AuthenticateAsync(SegmentsApi.CallerScheme);
         if (!result.Succeeded)
         {
             return TypedResults.Challenge(authenticationSchemes: [ApiKeyAuthenticationHandler.SchemeName]);

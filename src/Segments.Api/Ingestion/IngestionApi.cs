@@ -14,8 +14,10 @@ namespace Segments.Api.Ingestion;
 
 /// <summary>
 /// The ingestion routes for any ASP.NET Core host (<c>segments serve</c>, the Functions app): the public pixel
-/// (<c>collect.js</c>, <c>px.gif</c>, <c>collect</c>) and, with an API key, <c>POST /api/events</c> and
-/// <c>POST /api/contacts/{id}/token</c>. Register after <see cref="SegmentsApi.AddSegmentsApi"/> (tenants, API-key
+/// (<c>collect.js</c>, <c>px.gif</c>, <c>collect</c>) and, with an API key, <c>POST /api/events</c>,
+/// <c>POST /api/contacts/{id}/token</c> and <c>GET /api/pixel/recent</c> (the console's pixel setup). A host with more
+/// than one instance registers a shared <see cref="IPixelHitLog"/> first (the Functions app: Table storage). Register
+/// after <see cref="SegmentsApi.AddSegmentsApi"/> (tenants, API-key
 /// authentication); the host registers the <see cref="Core.Streaming.IEventPublisher"/> (Event Hubs or the
 /// in-process stream) and the <see cref="Core.Ports.IContactStore"/> (read for visitor joins).
 /// </summary>
@@ -47,7 +49,10 @@ public static class IngestionApi
         services.AddSingleton<HitEnrichment>();
         services.AddSingleton<EventPublishing>();
         services.AddSingleton<IngestionMetrics>();
+        services.TryAddSingleton<IPixelHitLog, InMemoryPixelHitLog>();
+        services.AddSingleton<PixelHitRecorder>();
         services.AddSingleton<PixelHandlers>();
+        services.AddSingleton<PixelSetupHandler>();
         services.AddSingleton<EventsHandler>();
         services.AddSingleton<TokenHandler>();
         return services;
@@ -75,6 +80,9 @@ public static class IngestionApi
             .Accepts<object[]>("application/json").Produces<EventsReceipt>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/pixel/recent", (PixelSetupHandler h, CallerTenant t, CancellationToken ct) => h.RecentAsync(t, ct))
+            .WithTags("Pixel").WithSummary("The tenant's pixel key and allowed origins, and its last pixel hits (accepted or refused), newest first")
+            .Produces<PixelRecentResponse>();
         api.MapPost("/contacts/{id}/token", (TokenHandler h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PostAsync(t, id, r, ct))
             .WithTags("Contacts").WithSummary("A signed contact token (seg_t) for the click tracker; optional {expiresIn}")
             .Produces<ContactTokenResponse>().ProducesProblem(StatusCodes.Status400BadRequest);

@@ -6,6 +6,7 @@ using Segments.Api.Http;
 using Segments.Api.Ingestion;
 using Segments.Core.Ingestion;
 using Segments.Core.Language;
+using Segments.Core.Model;
 using Segments.Core.Streaming;
 
 namespace Segments.Api.Pixel;
@@ -24,6 +25,7 @@ public sealed class PixelHandlers(
     VisitorJoin join,
     EventPublishing publishing,
     IngestionMetrics metrics,
+    PixelHitRecorder hits,
     IOptions<IngestionOptions> options,
     ILogger<PixelHandlers> logger)
 {
@@ -106,10 +108,12 @@ public sealed class PixelHandlers(
                 var (identity, identityRefusal) = Identify(tenant, batch.Token, batch.Visitor);
                 if (identity is null)
                 {
+                    hits.Refused(tenant.Tenant.Id, request, identityRefusal!.Reason);
                     return (0, 0, errors, identityRefusal);
                 }
                 var hit = enrichment.For(identity.ContactId, request);
                 var outgoing = new List<OutgoingEvent>(batch.Events.GetArrayLength());
+                var taken = new List<ContactEvent>(outgoing.Capacity);
                 var index = 0;
                 foreach (var item in batch.Events.EnumerateArray())
                 {
@@ -118,11 +122,13 @@ public sealed class PixelHandlers(
                         && publishing.Prepare(identity.Scope, e, path, errors) is { } prepared)
                     {
                         outgoing.Add(prepared);
+                        taken.Add(e);
                     }
                 }
                 var accepted = outgoing.Count;
                 await JoinAsync(tenant.Tenant.Id, identity, outgoing, cancellationToken);
                 var unpublished = await publishing.PublishAsync(CollectSource, tenant.Tenant.Id, outgoing, accepted, cancellationToken);
+                hits.Accepted(tenant.Tenant.Id, identity, taken, request, unpublished);
                 return (index, index - accepted, errors, unpublished);
             }
         }
@@ -140,7 +146,8 @@ public sealed class PixelHandlers(
         var (identity, refusal) = Identify(tenant, Value(query, "t"), Value(query, "v"));
         if (identity is null)
         {
-            return refusal!.Reason;
+            hits.Refused(tenant.Tenant.Id, request, refusal!.Reason);
+            return refusal.Reason;
         }
         var errors = new List<ValidationError>();
         var pairs = query.Select(q => KeyValuePair.Create(q.Key, q.Value.Count > 0 ? q.Value[^1] ?? "" : ""));
@@ -152,7 +159,9 @@ public sealed class PixelHandlers(
         }
         var outgoing = new List<OutgoingEvent> { prepared };
         await JoinAsync(tenant.Tenant.Id, identity, outgoing, cancellationToken);
-        return (await publishing.PublishAsync(GifSource, tenant.Tenant.Id, outgoing, 1, cancellationToken))?.Reason;
+        var unpublished = await publishing.PublishAsync(GifSource, tenant.Tenant.Id, outgoing, 1, cancellationToken);
+        hits.Accepted(tenant.Tenant.Id, identity, [e], request, unpublished);
+        return unpublished?.Reason;
     }
 
     private (PixelTenant? Tenant, Refusal? Refusal) Admit(string key, HttpRequest request)
@@ -161,9 +170,13 @@ public sealed class PixelHandlers(
         {
             return (null, Refusal.Forbidden("pixel_key", "$", "'k' is not the pixel key of any tenant"));
         }
-        return PixelOrigins.IsAllowed(tenant, request)
-            ? (tenant, null)
-            : (null, Refusal.Forbidden("origin", "$", "the page's origin is not one this pixel key may be used from"));
+        if (PixelOrigins.IsAllowed(tenant, request))
+        {
+            return (tenant, null);
+        }
+        // The key is the tenant's: the owner sees the refusal in the console's live view (the usual installation mistake).
+        hits.Refused(tenant.Tenant.Id, request, "origin");
+        return (null, Refusal.Forbidden("origin", "$", "the page's origin is not one this pixel key may be used from"));
     }
 
     private (PixelIdentity? Identity, Refusal? Refusal) Identify(PixelTenant tenant, string? token, string? visitor)

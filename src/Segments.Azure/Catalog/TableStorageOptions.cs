@@ -29,4 +29,7 @@ public sealed class TableStorageOptions
 
     /// <summary>Daily membership counts.</summary>
     public string ReportTable { get; set; } = "MembershipReports";
+
+    /// <summary>The last pixel hits of each tenant, for the console's pixel setup.</summary>
+    public string PixelHitTable { get; set; } = "PixelHits";
 }

@@ -10,6 +10,7 @@ internal static class Banner
     {
         var api = new Uri(url, "api/");
         var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("[bold]Console[/]", Markup.Escape(url.ToString()));
         grid.AddRow("[bold]API[/]", Markup.Escape(api.ToString()));
         grid.AddRow("[bold]OpenAPI[/]", Markup.Escape(new Uri(api, "openapi.json").ToString()));
         grid.AddRow("[bold]Data[/]", Markup.Escape(dataDirectory));

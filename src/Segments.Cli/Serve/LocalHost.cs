@@ -55,6 +55,7 @@ internal static class LocalHost
         {
             services.AddTableStorageCatalog(configuration);
             services.AddTableStorageMembership(configuration);
+            services.AddTableStoragePixelHits(configuration);
         }
         if (!string.IsNullOrEmpty(configuration["Segments:Storage:BlobServiceUri"]) || !string.IsNullOrEmpty(configuration["Segments:Storage:ConnectionString"]))
         {
@@ -79,6 +80,7 @@ internal static class LocalHost
         app.MapIngestionApi();
         app.MapMembershipApi();
         app.MapBroadcastsApi();
+        app.MapConsole();
         return (app, generated);
     }
 }

@@ -3,26 +3,31 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 
-namespace Segments.Cli.Tests;
+namespace Segments.TestSupport.Serve;
 
 /// <summary>
 /// `segments serve` as a child process on a free loopback port, with one tenant configured through the
-/// environment (as a deployment would), stopped with SIGTERM like a service manager does.
+/// environment (as a deployment would), stopped with SIGTERM like a service manager does. The test project
+/// references src/Segments.Cli, so segments.dll is beside the tests.
 /// </summary>
-internal sealed class ServeProcess : IAsyncDisposable
+public sealed class ServeProcess : IAsyncDisposable
 {
     public const string ApiKey = "sk_end_to_end_test_key_0123456789";
 
     private readonly Process _process;
     private readonly StringWriter _output = new();
 
-    private ServeProcess(Process process, Uri api)
+    private ServeProcess(Process process, Uri root)
     {
         _process = process;
-        Api = api;
-        Client = new HttpClient { BaseAddress = api };
+        Root = root;
+        Api = new Uri(root, "api/");
+        Client = new HttpClient { BaseAddress = Api };
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
     }
+
+    /// <summary>The site root, where the web console is served.</summary>
+    public Uri Root { get; }
 
     public Uri Api { get; }
 
@@ -30,11 +35,12 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public string Output => _output.ToString();
 
-    public static async Task<ServeProcess> StartAsync(string dataDirectory)
+    /// <summary>Starts serve on <paramref name="dataDirectory"/> with the given extra options (<c>--demo</c>), once it answers.</summary>
+    public static async Task<ServeProcess> StartAsync(string dataDirectory, params string[] options)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "segments.dll"), "serve", "--urls", url, "--data-dir", dataDirectory })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "segments.dll"), "serve", "--urls", url, "--data-dir", dataDirectory }.Concat(options))
         {
             start.ArgumentList.Add(arg);
         }
@@ -45,12 +51,13 @@ internal sealed class ServeProcess : IAsyncDisposable
         start.Environment["Segments__Tenants__0__AllowedOrigins__0"] = url;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
-        var serve = new ServeProcess(process, new Uri($"{url}/api/"));
+        var serve = new ServeProcess(process, new Uri($"{url}/"));
         process.OutputDataReceived += (_, e) => serve.Record(e.Data);
         process.ErrorDataReceived += (_, e) => serve.Record(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(1);
+        // The demo seeds 10,000 contacts before serve says it is ready; on a busy machine that takes a while.
+        var deadline = DateTime.UtcNow.AddMinutes(options.Contains("--demo") ? 4 : 1);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
             try
@@ -68,6 +75,20 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
         await serve.DisposeAsync();
         throw new InvalidOperationException($"serve did not come up:\n{serve.Output}");
+    }
+
+    /// <summary>Waits until serve has printed <paramref name="text"/> (the banner comes once <c>--demo</c> has seeded).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"serve never printed '{text}':\n{Output}");
+            }
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>SIGTERM, then wait for a clean exit (the in-process stream is drained on the way out).</summary>
