@@ -59,7 +59,7 @@ public static class EventWriter
         json.WriteEndObject();
     }
 
-    /// <summary>A value as the plain JSON it was read from (arrays and objects at any depth).</summary>
+    /// <summary>A property or field value as the plain JSON it was read from (arrays and objects at any depth).</summary>
     public static void WriteValue(Utf8JsonWriter json, ScalarValue value)
     {
         switch (value.Kind)
