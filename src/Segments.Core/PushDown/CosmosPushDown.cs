@@ -84,7 +84,6 @@ public static class CosmosPushDown
         private const string NonAscii = "[^\\x00-\\x7F]";
         private const string Total = "pd_t";
         private const string ListChangeAlias = "pd_l";
-        private const string TagAlias = "pd_g";
 
         // Infos: [kind, name, action, campaignId, properties, geo, device, value, currency, attributedCampaign];
         // compacted totals: [kind, name, action, campaignId, attributedCampaign, count, valueSum, newestAt].
@@ -168,8 +167,8 @@ public static class CosmosPushDown
                 Presence.Number => new Bounds(Or(Is("NUMBER", x), Is("OBJECT", x)), Is("NUMBER", x)),
                 Presence.Boolean => new Bounds(Or(Is("BOOL", x), Is("OBJECT", x)), Is("BOOL", x)),
                 Presence.Date => AnyText(x),
-                // Tags are stored as a JSON array; only one of text alone is a tags value.
-                Presence.Tags => new Bounds(Is("ARRAY", x), And(Is("ARRAY", x), NoneIn(x, Is("STRING", TagAlias).Not()))),
+                // Tags are stored as a JSON array; whether all of its elements are text is checked after the read.
+                Presence.Tags => new Bounds(Is("ARRAY", x), False),
             };
             return exists ? present : present.Negate();
         }
@@ -196,25 +195,15 @@ public static class CosmosPushDown
         }
 
         /// <summary>
-        /// Tags: <c>includes</c> and <c>includes_any</c> as some stored tag equal to a value (upper-cased, ASCII as for text;
-        /// a tag with other characters is let through), <c>includes_all</c> as each value so; <c>not_includes</c> is the
-        /// negation of <c>includes</c>.
+        /// Tags: the positive operators need a stored array; the elements are compared after the read. (Looking into the
+        /// array needs <c>FROM … IN</c> on <c>fields[name]</c>, which the local Cosmos server fails on documents without
+        /// fields, and <c>ARRAY_CONTAINS</c> compares case-sensitively, where tags ignore case.)
         /// </summary>
         public Bounds Visit(TagsPredicate predicate, (string X, Presence Presence) at)
         {
-            var x = at.X;
-            SqlExpr Includes(string value) => Call($"EXISTS(SELECT VALUE {TagAlias} FROM {TagAlias} IN {x} WHERE IS_STRING({TagAlias}) AND "
-                + $"(REGEXMATCH({TagAlias}, {Parameter(NonAscii)}) OR UPPER({TagAlias}) = {Parameter(value.ToUpperInvariant())}))");
-            var test = predicate.Values.Any(v => !v.All(char.IsAscii)) ? True
-                : predicate.Operator == TagsOperator.IncludesAll ? And([.. predicate.Values.Select(Includes)])
-                : Or([.. predicate.Values.Select(Includes)]);
-            var includes = new Bounds(And(Is("ARRAY", x), test), False);
+            var includes = new Bounds(Is("ARRAY", at.X), False);
             return predicate.OnMissing ? includes.Negate() : includes;
         }
-
-        /// <summary>No element of the array at <paramref name="x"/> (as <c>pd_g</c>) satisfies <paramref name="test"/>.</summary>
-        private static SqlExpr NoneIn(string x, SqlExpr test) =>
-            Call($"EXISTS(SELECT VALUE {TagAlias} FROM {TagAlias} IN {x} WHERE {test.Print()})").Not();
 
         private Bounds Text(TextPredicate predicate, string x)
         {
