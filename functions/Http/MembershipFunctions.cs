@@ -27,6 +27,10 @@ public sealed class MembershipFunctions(MembershipHandlers membership, ReportHan
     public Task<IResult> GetDrip([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "drips/{id}")] HttpRequest request, string id) =>
         Get(request, ConsumerKind.Drip, id);
 
+    [Function("DeleteDrip")]
+    public Task<IResult> DeleteDrip([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "drips/{id}")] HttpRequest request, string id) =>
+        Delete(request, ConsumerKind.Drip, id);
+
     [Function("GetDripEnrollments")]
     public Task<IResult> Enrollments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "drips/{id}/enrollments")] HttpRequest request,
         string id) =>
@@ -40,6 +44,10 @@ public sealed class MembershipFunctions(MembershipHandlers membership, ReportHan
     public Task<IResult> GetTrigger([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "triggers/{id}")] HttpRequest request, string id) =>
         Get(request, ConsumerKind.Trigger, id);
 
+    [Function("DeleteTrigger")]
+    public Task<IResult> DeleteTrigger([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "triggers/{id}")] HttpRequest request, string id) =>
+        Delete(request, ConsumerKind.Trigger, id);
+
     [Function("GetTriggerFirings")]
     public Task<IResult> Firings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "triggers/{id}/firings")] HttpRequest request, string id) =>
         Records(request, ConsumerKind.Trigger, id);
@@ -49,6 +57,9 @@ public sealed class MembershipFunctions(MembershipHandlers membership, ReportHan
 
     private Task<IResult> Get(HttpRequest request, ConsumerKind kind, string id) =>
         ApiKeyCaller.WithCallerAsync(request.HttpContext, t => membership.GetAsync(t, kind, id, request.HttpContext.RequestAborted));
+
+    private Task<IResult> Delete(HttpRequest request, ConsumerKind kind, string id) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t => membership.DeleteAsync(t, kind, id, request.HttpContext.RequestAborted));
 
     private Task<IResult> Records(HttpRequest request, ConsumerKind kind, string id) =>
         ApiKeyCaller.WithCallerAsync(request.HttpContext, t =>

@@ -32,8 +32,8 @@ public static class MembershipApi
     }
 
     /// <summary>
-    /// <c>GET /api/segments/{id}/changes</c>, <c>GET /api/segments/{id}/report</c>, <c>PUT|GET /api/drips/{id}</c>, <c>GET /api/drips/{id}/enrollments</c>,
-    /// <c>PUT|GET /api/triggers/{id}</c>, <c>GET /api/triggers/{id}/firings</c>; an API key is required.
+    /// <c>GET /api/segments/{id}/changes</c>, <c>GET /api/segments/{id}/report</c>, <c>PUT|GET|DELETE /api/drips/{id}</c>, <c>GET /api/drips/{id}/enrollments</c>,
+    /// <c>PUT|GET|DELETE /api/triggers/{id}</c>, <c>GET /api/triggers/{id}/firings</c>; an API key is required.
     /// </summary>
     public static IEndpointRouteBuilder MapMembershipApi(this IEndpointRouteBuilder endpoints)
     {
@@ -59,6 +59,9 @@ public static class MembershipApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", (MembershipHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, kind, id, ct))
             .WithSummary("Read it").Produces<ConsumerResource>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id}", (MembershipHandlers h, CallerTenant t, string id, CancellationToken ct) => h.DeleteAsync(t, kind, id, ct))
+            .WithSummary("Delete it with its records; the segment it used is free again").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet($"/{{id}}/{records}", (MembershipHandlers h, CallerTenant t, string id, string? since, string? limit, CancellationToken ct) =>
                 h.RecordsAsync(t, kind, id, since, limit, ct))
             .WithSummary(recordsSummary).Produces<RecordPage>().ProducesProblem(StatusCodes.Status400BadRequest)

@@ -45,7 +45,7 @@ public sealed class MembershipHandlers(
         {
             return Problems.Invalid(errors);
         }
-        var user = new CatalogUser(kind == ConsumerKind.Drip ? CatalogUserKind.Drip : CatalogUserKind.Trigger, id);
+        var user = UserOf(kind, id);
         var result = await catalog.SetUserAsync(tenant.Id, user, [new SegmentReference(consumer.Segment, "$.segment")], cancellationToken);
         if (!result.Succeeded)
         {
@@ -58,6 +58,26 @@ public sealed class MembershipHandlers(
         return result.Status == CatalogStatus.Created
             ? TypedResults.Created($"/api/{CatalogUser.Word(user.Kind)}s/{id}", resource)
             : TypedResults.Ok(resource);
+    }
+
+    /// <summary>
+    /// Deletes the drip or trigger with its records, then its use of the segment, which may then be deleted. A delete cut
+    /// short between the two is finished by the next one (the segment stays used until then, never the other way round).
+    /// </summary>
+    public async Task<IResult> DeleteAsync(CallerTenant tenant, ConsumerKind kind, string id, CancellationToken cancellationToken)
+    {
+        var deleted = await dispatcher.DeleteAsync(tenant.Id, kind, id, cancellationToken);
+        var released = await catalog.RemoveUserAsync(tenant.Id, UserOf(kind, id), cancellationToken);
+        if (!deleted && released.Status == CatalogStatus.NotFound)
+        {
+            return Problems.NotFound(What(kind, id));
+        }
+        if (!released.Succeeded && released.Status != CatalogStatus.NotFound)
+        {
+            return Problems.From(released);
+        }
+        logger.LogInformation("Deleted {Kind} {Id} of tenant {Tenant}", kind, id, tenant.Id);
+        return TypedResults.NoContent();
     }
 
     public async Task<IResult> GetAsync(CallerTenant tenant, ConsumerKind kind, string id, CancellationToken cancellationToken) =>
@@ -80,6 +100,8 @@ public sealed class MembershipHandlers(
         var records = await consumers.RecordsAsync(tenant.Id, kind, id, after, max, cancellationToken);
         return TypedResults.Ok(new RecordPage(id, [.. records.Select(RecordView.From)], records.Count > 0 ? records[^1].Change : after));
     }
+
+    private static CatalogUser UserOf(ConsumerKind kind, string id) => new(kind == ConsumerKind.Drip ? CatalogUserKind.Drip : CatalogUserKind.Trigger, id);
 
     private static string What(ConsumerKind kind, string id) => $"{(kind == ConsumerKind.Drip ? "drip" : "trigger")} '{id}'";
 

@@ -49,6 +49,24 @@ public sealed class TableConsumerStore(TableClient table) : IConsumerStore
         return consumers;
     }
 
+    /// <summary>
+    /// The records first, then the consumer's row: a delete cut short leaves a consumer with fewer records, never records
+    /// without their consumer, and is finished by trying again.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var records = new List<TableEntity>();
+        await foreach (var entity in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Records(tenant, kind, id)}"),
+            select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            records.Add(entity);
+        }
+        await TableBatches.DeleteAsync(client, records, cancellationToken);
+        // A delete of a row that is not there answers 404 without throwing.
+        return (await client.DeleteEntityAsync(TableKeys.Escape(tenant), Row(kind, id), ETag.All, cancellationToken)).Status != 404;
+    }
+
     /// <summary>Every tenant's drips and triggers: the consumer rows of the whole table (the sweep's catch-up reads it).</summary>
     public async Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default)
     {

@@ -33,6 +33,15 @@ public sealed class InMemoryConsumerStore : IConsumerStore
         }
     }
 
+    public Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _records.Remove((tenant, kind, id));
+            return Task.FromResult(_consumers.Remove((tenant, kind, id)));
+        }
+    }
+
     public Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -178,6 +178,32 @@ public abstract class MembershipApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_a_drip_and_a_trigger_frees_their_segment_for_deletion()
+    {
+        await (await _a.PutAsync("/api/drips/d1", """{"segment":"win-back"}""")).JsonAsync(HttpStatusCode.Created);
+        await (await _a.PutAsync("/api/triggers/t1", """{"segment":"win-back","on":"left"}""")).JsonAsync(HttpStatusCode.Created);
+        await FoldAsync(TestTenant.A.Id, Open("e1", LastOpen));
+        _clock.SetUtcNow(LastOpen + TimeSpan.FromDays(61));
+        await _app.Services.GetRequiredService<TimeSweep>().RunAsync();
+        Assert.Single(Items(await (await _a.GetAsync("/api/drips/d1/enrollments")).JsonAsync(), "records"));
+
+        await (await _b.DeleteAsync("/api/drips/d1")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, (await _a.DeleteAsync("/api/drips/d1")).StatusCode);
+        await (await _a.GetAsync("/api/drips/d1")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _a.GetAsync("/api/drips/d1/enrollments")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _a.DeleteAsync("/api/drips/d1")).ProblemAsync(HttpStatusCode.NotFound);
+        // The trigger still holds the segment.
+        await (await _a.DeleteAsync("/api/segments/win-back")).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, (await _a.DeleteAsync("/api/triggers/t1")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _a.DeleteAsync("/api/segments/win-back")).StatusCode);
+        // A drip of the same id made again starts with no enrolment.
+        await (await _a.PutAsync("/api/segments/win-back", """{"name":"W","match":{"engagement":{"event":"open"}}}""")).JsonAsync(HttpStatusCode.Created);
+        await (await _a.PutAsync("/api/drips/d1", """{"segment":"win-back"}""")).JsonAsync(HttpStatusCode.Created);
+        Assert.Empty(Items(await (await _a.GetAsync("/api/drips/d1/enrollments")).JsonAsync(), "records"));
+    }
+
+    [Fact]
     public async Task Bad_bodies_and_queries_are_refused_with_their_paths()
     {
         Assert.Contains("$.on", (await (await _a.PutAsync("/api/triggers/t1", """{"segment":"win-back","on":"both"}""")).ProblemAsync(HttpStatusCode.BadRequest))

@@ -57,6 +57,9 @@ internal sealed class CrashingConsumerStore(IConsumerStore inner) : IConsumerSto
     public Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default) =>
         inner.ListAllAsync(cancellationToken);
 
+    public Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default) =>
+        inner.DeleteAsync(tenant, kind, id, cancellationToken);
+
     public Task<IReadOnlyList<ConsumerRecord>> RecordsAsync(string tenant, ConsumerKind kind, string id, long after, int max,
         CancellationToken cancellationToken = default) => inner.RecordsAsync(tenant, kind, id, after, max, cancellationToken);
 
