@@ -26,6 +26,17 @@ public sealed class ContactFunctions(ContactHandlers contacts, TokenHandler toke
     public Task<IResult> Events([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest request) =>
         ApiKeyCaller.WithCallerAsync(request.HttpContext, t => events.PostAsync(t, request, request.HttpContext.RequestAborted));
 
+    [Function("ListSuppressions")]
+    public Task<IResult> ListSuppressions([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "suppressions")] HttpRequest request) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t =>
+            suppressions.ListAsync(t, request.Query["reason"], request.Query["cursor"], request.Query["limit"], request.HttpContext.RequestAborted));
+
+    [Function("DeleteSuppression")]
+    public Task<IResult> DeleteSuppression(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "suppressions/{contactId}/{reason}")] HttpRequest request, string contactId,
+        string reason) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t => suppressions.DeleteAsync(t, contactId, reason, request.HttpContext.RequestAborted));
+
     [Function("PostSuppressions")]
     public Task<IResult> Suppressions([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "suppressions")] HttpRequest request) =>
         ApiKeyCaller.WithCallerAsync(request.HttpContext, t => suppressions.PostAsync(t, request, request.HttpContext.RequestAborted));

@@ -92,9 +92,18 @@ public static class SegmentsApi
             .WithSummary("Read a contact: profile, folded activity, suppressions").Produces<ContactView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPost("/suppressions", (SuppressionHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PostAsync(t, r, ct))
-            .WithTags("Suppressions").WithSummary("Add suppressions (an array, all or none)").Accepts<object[]>("application/json")
+        var suppressions = api.MapGroup("/suppressions").WithTags("Suppressions");
+        suppressions.MapPost("", (SuppressionHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PostAsync(t, r, ct))
+            .WithSummary("Add suppressions (an array, all or none)").Accepts<object[]>("application/json")
             .Produces<SuppressionReceipt>().ProducesProblem(StatusCodes.Status400BadRequest);
+        suppressions.MapGet("", (SuppressionHandlers h, CallerTenant t, string? reason, string? cursor, string? limit, CancellationToken ct) =>
+                h.ListAsync(t, reason, cursor, limit, ct))
+            .WithSummary("The explicit suppressions, of one reason if given, a page at a time (cursor: the next of the page before)")
+            .Produces<SuppressionPage>().ProducesProblem(StatusCodes.Status400BadRequest);
+        suppressions.MapDelete("/{contactId}/{reason}", (SuppressionHandlers h, CallerTenant t, string contactId, string reason, CancellationToken ct) =>
+                h.DeleteAsync(t, contactId, reason, ct))
+            .WithSummary("Remove a contact's manual suppression (the other reasons are facts and stay)").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return endpoints;
     }
 }

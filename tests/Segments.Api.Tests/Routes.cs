@@ -26,6 +26,8 @@ public static class Routes
         new("PUT", "/api/contacts/{id}", "/api/contacts/c01", Contact),
         new("GET", "/api/contacts/{id}", "/api/contacts/c01"),
         new("POST", "/api/suppressions", "/api/suppressions", Suppression),
+        new("GET", "/api/suppressions", "/api/suppressions?reason=manual"),
+        new("DELETE", "/api/suppressions/{contactId}/{reason}", "/api/suppressions/c01/manual"),
     ];
 
     public static Task<HttpResponseMessage> CallAsync(this HttpClient client, Route route) =>
