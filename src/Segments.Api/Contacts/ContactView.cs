@@ -24,7 +24,7 @@ public sealed record ContactView(
         contact.FirstName,
         contact.LastName,
         Time(contact.CreatedAt.DateTicks),
-        contact.Fields.Items.ToDictionary(f => f.Key, f => Value(f.Value)),
+        contact.Fields.Items.ToDictionary(f => f.Key, f => f.Value.ToPlain()),
         contact.Lists.ToDictionary(),
         new ActivityView(
             contact.Events.Length,
@@ -35,14 +35,6 @@ public sealed record ContactView(
         [.. suppressions.Select(s => new SuppressionView(s.Reason.ToWord(), Rfc3339.Format(s.At)))]);
 
     private static string? Time(long? ticks) => ticks is { } t ? Rfc3339.Format(new DateTimeOffset(t, TimeSpan.Zero)) : null;
-
-    private static object? Value(ScalarValue value) => value.Kind switch
-    {
-        ValueKind.Text => value.Text,
-        ValueKind.Number => value.Number,
-        ValueKind.Boolean => value.Boolean,
-        _ => null,
-    };
 }
 
 /// <summary>

@@ -23,6 +23,9 @@ public abstract class ScalarTest
     public bool Test(in ScalarValue value, long asOfTicks) =>
         Accepts(value) ? TestPresent(value, asOfTicks) : OnMissing;
 
+    /// <summary>Whether the value counts as missing for this test (absent, null, or not of its type).</summary>
+    public bool IsMissing(in ScalarValue value) => !Accepts(value);
+
     /// <summary>Whether the value is of this test's type (otherwise it counts as missing).</summary>
     protected abstract bool Accepts(in ScalarValue value);
 
