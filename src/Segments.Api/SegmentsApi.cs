@@ -37,6 +37,7 @@ public static class SegmentsApi
         services.AddSingleton<SegmentCatalog>();
         services.AddSingleton<SegmentPreview>();
         services.AddSingleton<SegmentHandlers>();
+        services.AddSingleton<MemberHandlers>();
         services.AddSingleton<SchemaHandlers>();
         services.AddSingleton<ContactHandlers>();
         services.AddSingleton<SuppressionHandlers>();
@@ -75,6 +76,19 @@ public static class SegmentsApi
                 h.PreviewAsync(t, id, asOf, sample, ct))
             .WithSummary("Count the members now (or at asOf) and show the first by id").Produces<PreviewResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/segments:preview", (SegmentHandlers h, CallerTenant t, HttpRequest r, string? asOf, string? sample, string? exact,
+                CancellationToken ct) => h.PreviewDraftAsync(t, r, asOf, sample, exact, ct))
+            .WithTags("Segments").WithSummary("Count an unsaved definition (estimated with its 95 % interval over large tenants unless exact=true) and show members")
+            .Accepts<object>("application/json").Produces<PreviewResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+        segments.MapGet("/{id}/members", (MemberHandlers h, CallerTenant t, string id, string? asOf, HttpRequest r, CancellationToken ct) =>
+                h.MembersAsync(t, id, asOf, r, ct))
+            .WithSummary("The members now (or at asOf), streamed as NDJSON {contactId, email}, or CSV when the request accepts text/csv")
+            .Produces(StatusCodes.Status200OK, contentType: MemberHandlers.Ndjson, additionalContentTypes: MemberHandlers.Csv)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        segments.MapGet("/{id}/explain/{contactId}", (MemberHandlers h, CallerTenant t, string id, string contactId, string? asOf, CancellationToken ct) =>
+                h.ExplainAsync(t, id, contactId, asOf, ct))
+            .WithSummary("Why the contact is in the segment or not, now (or at asOf): each condition's truth value and evidence")
+            .Produces<Core.Evaluation.SegmentExplanation>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         var schema = api.MapGroup("/schema").WithTags("Schema");
         schema.MapPut("", (SchemaHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PutAsync(t, r, ct))

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
@@ -73,34 +73,51 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
             : Problems.From(result);
     }
 
-    /// <summary><c>asOf</c> (RFC 3339 date-time, default now) and <c>sample</c> (0 to 100, default 10) come as text so a bad one gets a problem.</summary>
+    /// <summary><c>asOf</c> (RFC 3339 date-time, default now) and <c>sample</c> (0 to 100, default 10).</summary>
     public async Task<IResult> PreviewAsync(CallerTenant tenant, string id, string? asOf, string? sample, CancellationToken cancellationToken)
     {
         var errors = new List<ValidationError>();
-        DateTimeOffset? at = null;
-        if (asOf is not null)
-        {
-            if (DateValue.TryParse(asOf, out var value) && !value.IsDay)
-            {
-                at = value.Start;
-            }
-            else
-            {
-                errors.Add(new ValidationError("$.asOf", $"the query parameter asOf='{asOf}' is not an RFC 3339 date-time such as 2026-11-26T12:00:00Z"));
-            }
-        }
-        var size = SegmentPreview.DefaultSample;
-        if (sample is not null && (!int.TryParse(sample, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size > SegmentPreview.MaxSample))
-        {
-            errors.Add(new ValidationError("$.sample", $"the query parameter sample='{sample}' is not a whole number from 0 to {SegmentPreview.MaxSample}"));
-        }
+        var at = QueryValues.AsOf(asOf, errors);
+        var size = QueryValues.Sample(sample, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
         var result = await preview.RunAsync(tenant.Id, id, at ?? time.GetUtcNow(), size, cancellationToken);
-        return result is null
-            ? Problems.NotFound($"segment '{id}'")
-            : TypedResults.Ok(new PreviewResponse(result.Segment, Rfc3339.Format(result.AsOf), result.Count, result.Sample));
+        return result is null ? Problems.NotFound($"segment '{id}'") : TypedResults.Ok(PreviewResponse.From(result));
     }
+
+    /// <summary>
+    /// The count of a definition that is not saved (a new one, or an edit: its <c>id</c> may name a saved segment, and one
+    /// without an id is previewed as <see cref="DraftId"/>), checked as a save would check it: an estimate with its interval
+    /// over large tenants unless <c>exact=true</c>, and a sample of members.
+    /// </summary>
+    public async Task<IResult> PreviewDraftAsync(CallerTenant tenant, HttpRequest request, string? asOf, string? sample, string? exact,
+        CancellationToken cancellationToken)
+    {
+        var errors = new List<ValidationError>();
+        var at = QueryValues.AsOf(asOf, errors);
+        var size = QueryValues.Sample(sample, errors);
+        var wholeCount = QueryValues.Flag("exact", exact, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var definition = body.ValueKind == JsonValueKind.Object && !body.TryGetProperty("id", out _) ? JsonBody.WithId(body, DraftId).Body : body;
+        var compiled = await catalog.CompileDraftAsync(tenant.Id, definition, cancellationToken);
+        if (compiled.Value is not { } segment)
+        {
+            return Problems.From(compiled);
+        }
+        var result = await preview.CountAsync(tenant.Id, segment, at ?? time.GetUtcNow(), size, wholeCount, cancellationToken);
+        return TypedResults.Ok(PreviewResponse.From(result));
+    }
+
+    /// <summary>The id a definition without one is previewed under.</summary>
+    public const string DraftId = "draft";
 }

@@ -143,23 +143,50 @@ public sealed class SegmentCatalog(ICatalogStore store)
     }
 
     /// <summary>The segment compiled together with everything it references, or null when the tenant has no such segment.</summary>
-    public async Task<CompiledSegment?> CompileAsync(string tenant, string id, CancellationToken cancellationToken = default)
+    public async Task<CompiledSegment?> CompileAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
+        Compile(await store.ReadAsync(tenant, cancellationToken), id, draft: null)?[id];
+
+    /// <summary>
+    /// The saved segment with everything it references compiled into one set (null when there is no such segment), for
+    /// passes that look into references (explanations).
+    /// </summary>
+    public async Task<SegmentSet?> CompileWithReferencesAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
+        Compile(await store.ReadAsync(tenant, cancellationToken), id, draft: null);
+
+    /// <summary>
+    /// A definition that is not saved (a new one, or an edit of a saved one of the same id), checked as if it were saved
+    /// now and compiled with the saved segments it references.
+    /// </summary>
+    public async Task<CatalogResult<CompiledSegment>> CompileDraftAsync(string tenant, JsonElement definition, CancellationToken cancellationToken = default)
     {
         var snapshot = await store.ReadAsync(tenant, cancellationToken);
+        var (parsed, errors) = Check(snapshot, definition);
+        return parsed is null
+            ? CatalogResult<CompiledSegment>.Refused(CatalogStatus.Invalid, errors)
+            : CatalogResult<CompiledSegment>.Success(Compile(snapshot, parsed.Id, parsed)![parsed.Id]);
+    }
+
+    /// <summary>The segment <paramref name="id"/> (the draft when given, else the saved one) and the saved segments it reaches.</summary>
+    private static SegmentSet? Compile(CatalogSnapshot snapshot, string id, SegmentDefinition? draft)
+    {
         var closure = new Dictionary<string, SegmentDefinition>(StringComparer.Ordinal);
-        void Add(string segment)
+        void Add(SegmentDefinition definition)
         {
-            if (!closure.ContainsKey(segment) && snapshot.Find(CatalogUser.Segment(segment)) is { } entry)
+            closure[definition.Id] = definition;
+            foreach (var reference in definition.References)
             {
-                var definition = closure[segment] = Parse(entry, snapshot.Schema);
-                foreach (var reference in definition.References)
+                if (!closure.ContainsKey(reference.Id) && snapshot.Find(CatalogUser.Segment(reference.Id)) is { } entry)
                 {
-                    Add(reference.Id);
+                    Add(Parse(entry, snapshot.Schema));
                 }
             }
         }
-        Add(id);
-        return closure.ContainsKey(id) ? new SegmentSet(closure.Values)[id] : null;
+        if ((draft ?? (snapshot.Find(CatalogUser.Segment(id)) is { } saved ? Parse(saved, snapshot.Schema) : null)) is not { } root)
+        {
+            return null;
+        }
+        Add(root);
+        return new SegmentSet(closure.Values);
     }
 
     private static (SegmentDefinition? Definition, IReadOnlyList<ValidationError> Errors) Check(CatalogSnapshot snapshot, JsonElement json)

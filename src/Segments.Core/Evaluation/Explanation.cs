@@ -31,7 +31,8 @@ public sealed record Explanation(string Condition, string Path, bool Result)
 }
 
 /// <summary>A segment's explanation for one contact at T; <see cref="Member"/> is the engine's verdict.</summary>
-public sealed record SegmentExplanation(string Segment, string Contact, DateTimeOffset AsOf, bool Member, Explanation Match);
+public sealed record SegmentExplanation(string Segment, string Contact, [property: JsonConverter(typeof(Rfc3339JsonConverter))] DateTimeOffset AsOf, bool Member,
+    Explanation Match);
 
 /// <summary>
 /// The profile value the condition tested (null when missing: absent, null, or not of the field's type, which the
@@ -40,14 +41,14 @@ public sealed record SegmentExplanation(string Segment, string Contact, DateTime
 public sealed record FieldEvidence(string Name, object? Value, bool Missing);
 
 /// <summary>One event a condition counted.</summary>
-public sealed record CountedEvent(string Id, DateTimeOffset At, double? Value);
+public sealed record CountedEvent(string Id, [property: JsonConverter(typeof(Rfc3339JsonConverter))] DateTimeOffset At, double? Value);
 
 /// <summary>
 /// What an event condition counted: the window's lower edge (exclusive; null without <c>within</c>), the retained
 /// events counted (all of them in <see cref="Count"/>, the most recent ones listed), the events compacted into totals
 /// beyond the horizon that count too, and for a conversion <c>value</c> test the sum tested.
 /// </summary>
-public sealed record EventEvidence(bool Result, DateTimeOffset? From, long Count, long Compacted,
+public sealed record EventEvidence(bool Result, [property: JsonConverter(typeof(Rfc3339NullableJsonConverter))] DateTimeOffset? From, long Count, long Compacted,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Sum, IReadOnlyList<CountedEvent> Events)
 {
     /// <summary>How many counted events an explanation lists by id and time.</summary>
@@ -55,10 +56,12 @@ public sealed record EventEvidence(bool Result, DateTimeOffset? From, long Count
 }
 
 /// <summary>The status on the list at T (null: no record), the status recorded by the profile, and the opt-out that overrides it, if any.</summary>
-public sealed record ListEvidence(string List, string? Status, string? Recorded, DateTimeOffset? OptedOutAt);
+public sealed record ListEvidence(string List, string? Status, string? Recorded,
+    [property: JsonConverter(typeof(Rfc3339NullableJsonConverter))] DateTimeOffset? OptedOutAt);
 
 /// <summary>
 /// The event that decided a geo or device condition (null when no event in the window carries that context or, for
 /// <c>seen: any</c>, none satisfies it) with the attributes it carries.
 /// </summary>
-public sealed record ContextEvidence(string? EventId, DateTimeOffset? At, IReadOnlyDictionary<string, string?>? Attributes);
+public sealed record ContextEvidence(string? EventId, [property: JsonConverter(typeof(Rfc3339NullableJsonConverter))] DateTimeOffset? At,
+    IReadOnlyDictionary<string, string?>? Attributes);

@@ -40,6 +40,15 @@ public interface IContactStore
     /// </summary>
     IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The tenant's contacts that are in the <see cref="EstimationSample"/> (all of them, and no others), read together:
+    /// about one in a hundred, for estimates that must not scan every contact.
+    /// </summary>
+    IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the contact; false when there was none.</summary>
+    Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An input that could not be processed, kept with the reason instead of being dropped.</summary>
