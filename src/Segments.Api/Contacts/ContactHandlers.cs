@@ -18,7 +18,8 @@ namespace Segments.Api.Contacts;
 public sealed class ContactHandlers(
     IContactStore contacts, ISuppressionStore suppressions, ILogger<ContactHandlers> logger, IContactWritten? written = null)
 {
-    /// <summary>How often an upsert is tried again when the stream fold writes the same contact meanwhile.</summary>
+    private readonly ProfileWriter _profiles = new(contacts, written);
+
     public async Task<IResult> PutAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
@@ -36,14 +37,10 @@ public sealed class ContactHandlers(
         {
             return Problems.Invalid(errors);
         }
-        if (await ContactProfiles.UpsertAsync(contacts, tenant.Id, profile, cancellationToken) is not var (document, created, changed))
+        if (await _profiles.WriteAsync(tenant.Id, profile, cancellationToken) is not var (document, created))
         {
             return Problems.Refusal(StatusCodes.Status409Conflict, "The contact kept changing", "$",
                 $"contact '{id}' changed {ContactProfiles.MaxAttempts} times while its profile was being written; try again");
-        }
-        if (written is not null)
-        {
-            await written.OnWrittenAsync(tenant.Id, document, changed, cancellationToken);
         }
         logger.LogInformation("Upserted the profile of contact {Contact} of tenant {Tenant}", id, tenant.Id);
         var view = ContactView.From(document, await suppressions.ForContactAsync(tenant.Id, id, cancellationToken));

@@ -112,11 +112,12 @@ public sealed class SegmentCatalog(ICatalogStore store)
         }, cancellationToken);
 
     /// <summary>
-    /// Records that a drip or a trigger uses these segments (they must exist), replacing what it used before;
-    /// while it does, they cannot be deleted.
+    /// Records that a drip or a trigger uses these segments (they must exist), replacing what it used before; while it
+    /// does, they cannot be deleted. When a segment is not tracked yet (or its baseline is still being recorded), the entry
+    /// carries <paramref name="baseline"/>, the job that records it, in the same commit that starts tracking it.
     /// </summary>
     public Task<CatalogResult<CatalogEntry>> SetUserAsync(string tenant, CatalogUser user, IReadOnlyList<SegmentReference> segments,
-        CancellationToken cancellationToken = default)
+        string? baseline = null, CancellationToken cancellationToken = default)
     {
         RequireNonSegment(user);
         return MutateAsync<CatalogEntry>(tenant, snapshot =>
@@ -128,10 +129,21 @@ public sealed class SegmentCatalog(ICatalogStore store)
             {
                 return (null, CatalogResult<CatalogEntry>.Refused(CatalogStatus.Invalid, missing));
             }
-            var entry = new CatalogEntry(user, [.. segments.Select(r => r.Id).Distinct(StringComparer.Ordinal)], []);
+            var used = segments.Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
+            var entry = new CatalogEntry(user, used, [])
+            {
+                Baseline = used.All(snapshot.IsTrackedWithBaseline) ? null : baseline,
+            };
             return (new PutEntry(entry), CatalogResult<CatalogEntry>.Success(entry, created: snapshot.Find(user) is null));
         }, cancellationToken);
     }
+
+    /// <summary>The baseline job of a drip or trigger is done: unless a later save set another one, the entry is tracked in full.</summary>
+    public Task<CatalogResult<CatalogEntry>> FinishBaselineAsync(string tenant, CatalogUser user, string baseline,
+        CancellationToken cancellationToken = default) =>
+        MutateAsync<CatalogEntry>(tenant, snapshot => snapshot.Find(user) is { } current && current.Baseline == baseline
+            ? (new PutEntry(current with { Baseline = null }), CatalogResult<CatalogEntry>.Success(current with { Baseline = null }))
+            : (null, NotFound<CatalogEntry>(user)), cancellationToken);
 
     /// <summary>Forgets a drip or a trigger, releasing the segments it used.</summary>
     public Task<CatalogResult<CatalogEntry>> RemoveUserAsync(string tenant, CatalogUser user, CancellationToken cancellationToken = default)
