@@ -2,14 +2,32 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Segments.Api.Authentication;
 using Segments.Api.Contacts;
+using Microsoft.DurableTask.Client;
 using Segments.Api.Ingestion;
+using Segments.Api.Jobs;
 using Segments.Api.Suppressions;
+using Segments.Orchestration.Jobs;
 
 namespace Segments.Functions.Http;
 
 /// <summary>The contact, token, event and suppression routes: the API key's tenant, then the handler <c>segments serve</c> calls.</summary>
-public sealed class ContactFunctions(ContactHandlers contacts, TokenHandler tokens, EventsHandler events, SuppressionHandlers suppressions)
+public sealed class ContactFunctions(ContactHandlers contacts, TokenHandler tokens, EventsHandler events, SuppressionHandlers suppressions, JobHandlers jobs)
 {
+    [Function("DeleteContact")]
+    public Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "contacts/{id}")] HttpRequest request, string id) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t => contacts.DeleteAsync(t, id, request.HttpContext.RequestAborted));
+
+    /// <summary>The import job is started through the Durable client bound to this call.</summary>
+    [Function("ImportContacts")]
+    public Task<IResult> Import([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "contacts:import")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t =>
+            jobs.ImportAsync(t, request, new DurableJobScheduler(durable), request.HttpContext.RequestAborted));
+
+    [Function("GetJob")]
+    public Task<IResult> Job([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "jobs/{id}")] HttpRequest request, string id) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t => jobs.GetAsync(t, id, request.HttpContext.RequestAborted));
+
     [Function("PutContact")]
     public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "contacts/{id}")] HttpRequest request, string id) =>
         ApiKeyCaller.WithCallerAsync(request.HttpContext, t => contacts.PutAsync(t, id, request, request.HttpContext.RequestAborted));

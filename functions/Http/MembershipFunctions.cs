@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Segments.Api.Authentication;
 using Segments.Api.Membership;
+using Microsoft.DurableTask.Client;
 using Segments.Core.Membership;
+using Segments.Orchestration.Jobs;
 
 namespace Segments.Functions.Http;
 
@@ -20,8 +22,9 @@ public sealed class MembershipFunctions(MembershipHandlers membership, ReportHan
             reports.GetAsync(t, id, request.Query["from"], request.Query["to"], request.Query["by"], request.HttpContext.RequestAborted));
 
     [Function("PutDrip")]
-    public Task<IResult> PutDrip([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drips/{id}")] HttpRequest request, string id) =>
-        Put(request, ConsumerKind.Drip, id);
+    public Task<IResult> PutDrip([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "drips/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient durable) =>
+        Put(request, ConsumerKind.Drip, id, durable);
 
     [Function("GetDrip")]
     public Task<IResult> GetDrip([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "drips/{id}")] HttpRequest request, string id) =>
@@ -37,8 +40,9 @@ public sealed class MembershipFunctions(MembershipHandlers membership, ReportHan
         Records(request, ConsumerKind.Drip, id);
 
     [Function("PutTrigger")]
-    public Task<IResult> PutTrigger([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "triggers/{id}")] HttpRequest request, string id) =>
-        Put(request, ConsumerKind.Trigger, id);
+    public Task<IResult> PutTrigger([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "triggers/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient durable) =>
+        Put(request, ConsumerKind.Trigger, id, durable);
 
     [Function("GetTrigger")]
     public Task<IResult> GetTrigger([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "triggers/{id}")] HttpRequest request, string id) =>
@@ -52,8 +56,10 @@ public sealed class MembershipFunctions(MembershipHandlers membership, ReportHan
     public Task<IResult> Firings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "triggers/{id}/firings")] HttpRequest request, string id) =>
         Records(request, ConsumerKind.Trigger, id);
 
-    private Task<IResult> Put(HttpRequest request, ConsumerKind kind, string id) =>
-        ApiKeyCaller.WithCallerAsync(request.HttpContext, t => membership.PutAsync(t, kind, id, request, request.HttpContext.RequestAborted));
+    /// <summary>The baseline job is started through the Durable client bound to this call.</summary>
+    private Task<IResult> Put(HttpRequest request, ConsumerKind kind, string id, DurableTaskClient durable) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t =>
+            membership.PutAsync(t, kind, id, request, new DurableJobScheduler(durable), request.HttpContext.RequestAborted));
 
     private Task<IResult> Get(HttpRequest request, ConsumerKind kind, string id) =>
         ApiKeyCaller.WithCallerAsync(request.HttpContext, t => membership.GetAsync(t, kind, id, request.HttpContext.RequestAborted));

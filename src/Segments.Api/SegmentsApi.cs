@@ -13,6 +13,7 @@ using Segments.Api.Segments;
 using Segments.Api.Suppressions;
 using Segments.Api.Tenancy;
 using Segments.Core.Catalog;
+using Segments.Core.Contacts;
 using Segments.Core.Tenancy;
 
 namespace Segments.Api;
@@ -39,6 +40,7 @@ public static class SegmentsApi
         services.AddSingleton<SegmentHandlers>();
         services.AddSingleton<MemberHandlers>();
         services.AddSingleton<SchemaHandlers>();
+        services.AddSingleton<ContactErasure>();
         services.AddSingleton<ContactHandlers>();
         services.AddSingleton<SuppressionHandlers>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -105,6 +107,9 @@ public static class SegmentsApi
         contacts.MapGet("/{id}", (ContactHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, id, ct))
             .WithSummary("Read a contact: profile, folded activity, suppressions").Produces<ContactView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        contacts.MapDelete("/{id}", (ContactHandlers h, CallerTenant t, string id, CancellationToken ct) => h.DeleteAsync(t, id, ct))
+            .WithSummary("Erase the contact on every store; salted hashes of its id and address stay as a global suppression")
+            .Produces(StatusCodes.Status204NoContent);
 
         var suppressions = api.MapGroup("/suppressions").WithTags("Suppressions");
         suppressions.MapPost("", (SuppressionHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PostAsync(t, r, ct))

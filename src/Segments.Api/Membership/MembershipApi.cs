@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
+using Segments.Core.Jobs;
 using Segments.Core.Membership;
 
 namespace Segments.Api.Membership;
@@ -53,8 +55,11 @@ public static class MembershipApi
 
     private static void Consumers(RouteGroupBuilder group, ConsumerKind kind, string records, string recordsSummary)
     {
-        group.MapPut("/{id}", (MembershipHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PutAsync(t, kind, id, r, ct))
-            .WithSummary(kind == ConsumerKind.Drip ? "Create or replace a drip: {segment}" : "Create or replace a trigger: {segment, on}")
+        group.MapPut("/{id}", (MembershipHandlers h, CallerTenant t, string id, HttpRequest r, [FromServices] IJobScheduler jobs, CancellationToken ct) =>
+                h.PutAsync(t, kind, id, r, jobs, ct))
+            .WithSummary(kind == ConsumerKind.Drip
+                ? "Create or replace a drip: {segment}; answers at once, the segment's baseline is recorded by a job (see baseline)"
+                : "Create or replace a trigger: {segment, on}; answers at once, the segment's baseline is recorded by a job (see baseline)")
             .Accepts<object>("application/json").Produces<ConsumerResource>().Produces<ConsumerResource>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", (MembershipHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, kind, id, ct))

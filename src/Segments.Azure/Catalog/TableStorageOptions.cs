@@ -29,4 +29,7 @@ public sealed class TableStorageOptions
 
     /// <summary>Daily membership counts.</summary>
     public string ReportTable { get; set; } = "MembershipReports";
+
+    /// <summary>Long jobs (imports, baselines) with their parts.</summary>
+    public string JobTable { get; set; } = "Jobs";
 }

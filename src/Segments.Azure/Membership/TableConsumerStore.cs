@@ -50,6 +50,30 @@ public sealed class TableConsumerStore(TableClient table) : IConsumerStore
     }
 
     /// <summary>
+    /// Each consumer's rows of the contact: its record rows (<c>r|…|{contact}</c>) and what made them unique (a drip's
+    /// <c>o|{contact}</c>, a trigger's <c>o|{change}</c>).
+    /// </summary>
+    public async Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        foreach (var consumer in await ListAsync(tenant, cancellationToken))
+        {
+            var partition = Records(tenant, consumer.Kind, consumer.Id);
+            var rows = new List<ITableEntity>();
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partition} and RowKey gt {"r|"} and RowKey lt {TableKeys.AfterPrefix("r")} and ContactId eq {contactId}");
+            await foreach (var record in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                rows.Add(record);
+                rows.Add(new TableEntity(partition, "o|" + (consumer.Kind == ConsumerKind.Drip
+                    ? TableKeys.Escape(contactId)
+                    : TableKeys.Number(record.GetInt64("Change")!.Value))));
+            }
+            await TableBatches.DeleteAsync(client, rows, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// The records first, then the consumer's row: a delete cut short leaves a consumer with fewer records, never records
     /// without their consumer, and is finished by trying again.
     /// </summary>

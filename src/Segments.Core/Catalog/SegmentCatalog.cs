@@ -23,6 +23,10 @@ public sealed class SegmentCatalog(ICatalogStore store)
     public Task<CatalogEntry?> GetSegmentAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
         store.ReadEntryAsync(tenant, CatalogUser.Segment(id), cancellationToken);
 
+    /// <summary>A drip's or trigger's entry (the segments it uses, its pending baseline), or null.</summary>
+    public Task<CatalogEntry?> GetUserAsync(string tenant, CatalogUser user, CancellationToken cancellationToken = default) =>
+        store.ReadEntryAsync(tenant, user, cancellationToken);
+
     /// <summary>The tenant's segments, by id (ordinal).</summary>
     public async Task<IReadOnlyList<CatalogEntry>> ListSegmentsAsync(string tenant, CancellationToken cancellationToken = default) =>
         [.. (await store.ReadAsync(tenant, cancellationToken)).Segments.OrderBy(e => e.User.Id, StringComparer.Ordinal)];

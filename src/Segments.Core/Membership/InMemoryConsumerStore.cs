@@ -33,6 +33,18 @@ public sealed class InMemoryConsumerStore : IConsumerStore
         }
     }
 
+    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            foreach (var (_, records) in _records.Where(r => r.Key.Tenant == tenant))
+            {
+                records.RemoveAll(r => r.ContactId == contactId);
+            }
+            return Task.CompletedTask;
+        }
+    }
+
     public Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -63,4 +63,7 @@ public interface IDeadLetterStore
     Task AddAsync(DeadLetter letter, CancellationToken cancellationToken = default);
 
     IAsyncEnumerable<DeadLetter> ListAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the letter of that delivery (an erased contact's); nothing when there is none.</summary>
+    Task RemoveAsync(string tenant, string source, CancellationToken cancellationToken = default);
 }

@@ -14,6 +14,12 @@ public sealed class InMemoryDeadLetterStore : IDeadLetterStore
         return Task.CompletedTask;
     }
 
+    public Task RemoveAsync(string tenant, string source, CancellationToken cancellationToken = default)
+    {
+        _letters.TryRemove((tenant, source), out _);
+        return Task.CompletedTask;
+    }
+
     public async IAsyncEnumerable<DeadLetter> ListAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var letter in _letters.Values.Where(l => l.Tenant == tenant).OrderBy(l => l.At).ThenBy(l => l.Source, StringComparer.Ordinal))

@@ -53,6 +53,13 @@ public sealed class SqliteConsumerStore(string connectionString) : IConsumerStor
     public async Task<IReadOnlyList<Consumer>> ListAsync(string tenant, CancellationToken cancellationToken = default) =>
         [.. (await ReadAsync("WHERE tenant = $tenant", cancellationToken, ("$tenant", tenant))).Select(c => c.Consumer)];
 
+    public async Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await SqliteTables.ExecuteAsync(connection, "DELETE FROM consumer_records WHERE tenant = $tenant AND contact = $contact", cancellationToken,
+            ("$tenant", tenant), ("$contact", contactId));
+    }
+
     public async Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await _tables.OpenAsync(cancellationToken);
