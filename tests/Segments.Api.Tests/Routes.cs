@@ -28,6 +28,7 @@ public static class Routes
         new("GET", "/api/schema", "/api/schema"),
         new("PUT", "/api/contacts/{id}", "/api/contacts/c01", Contact),
         new("GET", "/api/contacts/{id}", "/api/contacts/c01"),
+        new("DELETE", "/api/contacts/{id}", "/api/contacts/c01"),
         new("POST", "/api/suppressions", "/api/suppressions", Suppression),
         new("GET", "/api/suppressions", "/api/suppressions?reason=manual"),
         new("DELETE", "/api/suppressions/{contactId}/{reason}", "/api/suppressions/c01/manual"),

@@ -11,9 +11,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure.Catalog;
 using Segments.Core.Documents;
+using Segments.Core.Contacts.Import;
+using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Model;
 using Segments.Core.Ports;
@@ -47,7 +50,8 @@ public abstract class MembershipApiTests : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(_clock);
         Backends.InMemory(builder);
         Stores(builder.Services);
-        builder.Services.AddSegmentsApi(builder.Configuration).AddMembershipApi();
+        builder.Services.AddSegmentsApi(builder.Configuration).AddMembershipApi().AddJobsApi()
+            .AddSingleton<IJobStore, InMemoryJobStore>().AddSingleton<IImportSpool, InMemoryImportSpool>().AddSingleton<IJobScheduler, InlineJobScheduler>();
         _app = builder.Build();
         _app.MapSegmentsApi();
         _app.MapMembershipApi();
