@@ -2,7 +2,12 @@ using Microsoft.DurableTask;
 
 namespace Segments.Orchestration;
 
-/// <summary>One activity per input, never more than <see cref="MaxParallel"/> at once, each retried (<see cref="Retries"/>); results in input order.</summary>
+/// <summary>
+/// One activity per input, in waves of at most <see cref="MaxParallel"/> at once, each retried (<see cref="Retries"/>);
+/// results in input order. Waves, not a new activity as each one finishes: which one finishes first differs between the
+/// first run and a replay (where all are done already), and an orchestrator must schedule the same activities in the
+/// same order on every replay.
+/// </summary>
 public static class FanOut
 {
     public const int MaxParallel = 8;
@@ -11,26 +16,17 @@ public static class FanOut
     public static readonly TaskOptions Retries = TaskOptions.FromRetryPolicy(
         new RetryPolicy(maxNumberOfAttempts: 6, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
 
-    /// <param name="done">Told how many have finished, after each one (for a custom status).</param>
+    /// <param name="done">Told how many have finished, after each wave (for a custom status).</param>
     public static async Task<TResult[]> RunAsync<TInput, TResult>(TaskOrchestrationContext context, string activity, IReadOnlyList<TInput> inputs,
         Action<int>? done = null)
     {
         var results = new TResult[inputs.Count];
-        var running = new Dictionary<Task<TResult>, int>();
-        var next = 0;
-        var finished = 0;
         done?.Invoke(0);
-        while (finished < inputs.Count)
+        for (var start = 0; start < inputs.Count; start += MaxParallel)
         {
-            while (next < inputs.Count && running.Count < MaxParallel)
-            {
-                running[context.CallActivityAsync<TResult>(activity, inputs[next], Retries)] = next;
-                next++;
-            }
-            var first = await Task.WhenAny(running.Keys);
-            results[running[first]] = await first;
-            running.Remove(first);
-            done?.Invoke(++finished);
+            var wave = inputs.Skip(start).Take(MaxParallel).Select(input => context.CallActivityAsync<TResult>(activity, input, Retries)).ToList();
+            (await Task.WhenAll(wave)).CopyTo(results, start);
+            done?.Invoke(start + wave.Count);
         }
         return results;
     }

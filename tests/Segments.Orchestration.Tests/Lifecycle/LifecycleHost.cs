@@ -95,9 +95,14 @@ public sealed class LifecycleHost : IAsyncDisposable
         while (true)
         {
             var job = await JsonAsync(await Api.GetAsync($"/api/jobs/{id}"));
-            if (job.GetProperty("status").GetString() is "completed" or "failed" || DateTime.UtcNow > deadline)
+            if (job.GetProperty("status").GetString() is "completed" or "failed")
             {
                 return job;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                var state = await Services.GetRequiredService<DurableTaskClient>().GetInstanceAsync(DurableJobScheduler.InstanceId(Tenant, id), true);
+                Assert.Fail($"job {id} did not end: {job}; its orchestration: {state?.RuntimeStatus} {state?.FailureDetails?.ErrorMessage}");
             }
             await Task.Delay(100);
         }

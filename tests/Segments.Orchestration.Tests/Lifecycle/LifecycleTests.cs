@@ -157,7 +157,7 @@ public abstract class LifecycleTests : IAsyncLifetime
     private static (string Upload, List<(long Line, string? Path)> Bad) Upload(int contacts)
     {
         string[] kinds = ["{not json", """{"email":"no-id@example.com"}""", """{"id":"x","lists":[1]}""", """{"id":"y","colour":"red"}"""];
-        string[] paths = ["$", "$.id", "$.lists", "$.colour"];
+        string[] paths = ["$", "$", "$.lists", "$.colour"];
         var text = new StringBuilder();
         var bad = new List<(long, string?)>();
         var line = 0L;
@@ -190,7 +190,9 @@ public sealed class AzureLifecycleTests(EmulatorFixture fixture) : LifecycleTest
 {
     private readonly EmulatorStores _stores = EmulatorStores.On(fixture);
 
-    protected override int ImportSize => 100_000;
+    // The Cosmos server of the tests answers a few hundred writes a second: 100,000 contacts would take most of the
+    // suite's time budget, so the emulators import fewer (the embedded store imports 100,000).
+    protected override int ImportSize => 10_000;
 
     protected override async Task RegisterAsync(IServiceCollection services)
     {
