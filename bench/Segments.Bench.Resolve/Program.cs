@@ -14,13 +14,13 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Segments.Bench;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
-using Segments.Embedded.Audiences;
-using Segments.Bench;
 using Segments.Core.Synthetic;
+using Segments.Embedded.Audiences;
 using Segments.Orchestration;
 
 const string Tenant = SyntheticStore.Tenant;

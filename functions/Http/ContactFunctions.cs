@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Segments.Api.Authentication;
 using Segments.Api.Contacts;
-using Microsoft.DurableTask.Client;
 using Segments.Api.Ingestion;
 using Segments.Api.Jobs;
 using Segments.Api.Suppressions;

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Segments.Api.Authentication;
 using Segments.Api.Membership;
-using Microsoft.DurableTask.Client;
 using Segments.Core.Membership;
 using Segments.Orchestration.Jobs;
 

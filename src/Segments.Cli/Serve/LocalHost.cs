@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
@@ -14,12 +15,11 @@ using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;
+using Segments.Core.Jobs;
 using Segments.Core.Tenancy;
 using Segments.Embedded;
-using Segments.Core.Jobs;
 using Segments.Orchestration;
 using Segments.Orchestration.Jobs;
-using Microsoft.DurableTask.Client;
 
 namespace Segments.Cli.Serve;
 
