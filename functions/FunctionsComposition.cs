@@ -28,6 +28,7 @@ public static class FunctionsComposition
         services.AddCosmosContactStore(configuration);
         services.AddTableStorageCatalog(configuration);
         services.AddTableStorageMembership(configuration);
+        services.AddTableStoragePixelHits(configuration);
         services.AddBlobAudienceSink(configuration);
         services.AddEventHubsStream(configuration);
         services.AddEventHubsChangePublisher(configuration);

@@ -10,8 +10,10 @@ using Segments.Orchestration.Jobs;
 
 namespace Segments.Functions.Http;
 
-/// <summary>The contact, token, event and suppression routes: the API key's tenant, then the handler <c>segments serve</c> calls.</summary>
-public sealed class ContactFunctions(ContactHandlers contacts, TokenHandler tokens, EventsHandler events, SuppressionHandlers suppressions, JobHandlers jobs)
+/// <summary>The contact, token, event, dead-letter and suppression routes: the API key's tenant, then the handler <c>segments serve</c> calls.</summary>
+public sealed class ContactFunctions(
+    ContactHandlers contacts, TokenHandler tokens, EventsHandler events, DeadLetterHandlers deadLetters, SuppressionHandlers suppressions,
+    JobHandlers jobs)
 {
     [Function("DeleteContact")]
     public Task<IResult> Delete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "contacts/{id}")] HttpRequest request, string id) =>
@@ -54,6 +56,10 @@ public sealed class ContactFunctions(ContactHandlers contacts, TokenHandler toke
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "suppressions/{contactId}/{reason}")] HttpRequest request, string contactId,
         string reason) =>
         ApiKeyCaller.WithCallerAsync(request.HttpContext, t => suppressions.DeleteAsync(t, contactId, reason, request.HttpContext.RequestAborted));
+    [Function("ListDeadLetters")]
+    public Task<IResult> DeadLetters([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dead-letters")] HttpRequest request) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t =>
+            deadLetters.ListAsync(t, request.Query["cursor"], request.Query["limit"], request.HttpContext.RequestAborted));
 
     [Function("PostSuppressions")]
     public Task<IResult> Suppressions([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "suppressions")] HttpRequest request) =>

@@ -77,6 +77,15 @@ public sealed class BroadcastsApiTests : IAsyncLifetime
         Assert.Equal(ResolutionProgress.Done, view.GetProperty("progress").GetProperty("phase").GetString());
         Assert.Equal("application/x-ndjson", audience.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Audiences.Offline(offline), await audience.Content.ReadAsByteArrayAsync());
+
+        // What a restart of segments serve leaves: the Durable state gone, the manifest kept. The view reads the same.
+        await _durable.Client.PurgeInstanceAsync(BroadcastInstance.Id(TenantData.Tenant, "nov-newsletter"));
+        var fromManifest = await a.GetFromJsonAsync<JsonElement>("/api/broadcasts/nov-newsletter");
+        Assert.Equal(view.EnumerateObject().Select(p => p.Name), fromManifest.EnumerateObject().Select(p => p.Name));
+        foreach (var name in new[] { "id", "segment", "list", "sendAt", "asOf", "status", "progress", "error" })
+        {
+            Assert.Equal(view.GetProperty(name).GetRawText(), fromManifest.GetProperty(name).GetRawText());
+        }
     }
 
     [Fact]
@@ -97,6 +106,11 @@ public sealed class BroadcastsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync("/api/broadcasts/vip-1")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync("/api/broadcasts/vip-1/audience")).StatusCode);
+        // An id that cannot be a broadcast's is not found, whatever the route (it was a 500 on the audience).
+        foreach (var path in new[] { "UPPER", "UPPER/audience", "a%7Cb/audience", $"{new string('x', 300)}/audience" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await a.GetAsync($"/api/broadcasts/{path}")).StatusCode);
+        }
         Assert.Equal(HttpStatusCode.Unauthorized, (await Client(null).GetAsync("/api/broadcasts/vip-1")).StatusCode);
     }
 

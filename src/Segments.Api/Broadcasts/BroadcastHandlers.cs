@@ -19,12 +19,13 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
 {
     public async Task<IResult> PostAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Management, cancellationToken);
+        if (body is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
-        var (broadcast, errors) = BroadcastRequest.Read(body);
+        using var _ = body;
+        var (broadcast, errors) = BroadcastRequest.Read(body.Root);
         if (broadcast is null)
         {
             return Problems.Invalid(errors);
@@ -49,13 +50,18 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
 
     /// <summary>The orchestration's state, or for a broadcast the backend no longer knows, its manifest (the record of a completed send).</summary>
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
-        await StateAsync(tenant, id, cancellationToken) is { } state ? TypedResults.Ok(BroadcastView.Of(id, state))
+        RouteIds.NotFoundUnless(RouteIds.IsId(id), "broadcast", id)
+        ?? (await StateAsync(tenant, id, cancellationToken) is { } state ? TypedResults.Ok(BroadcastView.Of(id, state))
         : await ManifestAsync(tenant, id, cancellationToken) is { } manifest ? TypedResults.Ok(BroadcastView.Completed(id, manifest))
-        : Problems.NotFound($"broadcast '{id}'");
+        : Problems.NotFound($"broadcast '{id}'"));
 
     /// <summary>The audience as NDJSON <c>{contactId, email}</c>, in contact id order, streamed from the parts.</summary>
     public async Task<IResult> AudienceAsync(CallerTenant tenant, string id, HttpResponse response, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "broadcast", id) is { } unknown)
+        {
+            return unknown;
+        }
         var address = new AudienceAddress(tenant.Id, id);
         var manifest = await ManifestAsync(tenant, id, cancellationToken);
         if (manifest is null && await StateAsync(tenant, id, cancellationToken) is null)
@@ -82,12 +88,10 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
     }
 
     private async Task<OrchestrationMetadata?> StateAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
-        Core.Language.DefinitionParser.IdShape().IsMatch(id)
-            ? await durable.GetInstanceAsync(BroadcastInstance.Id(tenant.Id, id), getInputsAndOutputs: true, cancellationToken)
-            : null;
+        await durable.GetInstanceAsync(BroadcastInstance.Id(tenant.Id, id), getInputsAndOutputs: true, cancellationToken);
 
     private async Task<AudienceManifest?> ManifestAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
-        Core.Language.DefinitionParser.IdShape().IsMatch(id) ? await sink.ReadManifestAsync(new AudienceAddress(tenant.Id, id), cancellationToken) : null;
+        await sink.ReadManifestAsync(new AudienceAddress(tenant.Id, id), cancellationToken);
 
     private static async Task WriteAsync(HttpResponse response, List<Recipient> batch, CancellationToken cancellationToken)
     {

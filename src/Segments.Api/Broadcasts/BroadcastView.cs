@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.DurableTask.Client;
 using Segments.Core.Audience;
 using Segments.Core.Model;
@@ -11,18 +10,20 @@ public sealed record BroadcastError(string Message);
 
 /// <summary>
 /// <c>GET /api/broadcasts/{id}</c>: what was asked, where it stands (<c>status</c>: scheduled, running, completed,
-/// failed), its progress, and once completed the manifest.
+/// failed), its progress, and once completed the manifest. Every property is always there (null when it has no value
+/// yet), and a completed broadcast reads the same whether the Durable backend still knows it or only its manifest is
+/// left: <c>asOf</c> is the instant it was resolved as of, <c>progress</c> all of its parts done.
 /// </summary>
 public sealed record BroadcastView(
     string Id,
     string Segment,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? List,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SendAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AsOf,
+    string? List,
+    string? SendAt,
+    string? AsOf,
     string Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ResolutionProgress? Progress,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AudienceManifest? Manifest,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BroadcastError? Error)
+    ResolutionProgress? Progress,
+    AudienceManifest? Manifest,
+    BroadcastError? Error)
 {
     public static BroadcastView Of(string id, OrchestrationMetadata state)
     {
@@ -36,14 +37,17 @@ public sealed record BroadcastView(
             _ when progress is null || progress.Phase == ResolutionProgress.Scheduled => "scheduled",
             _ => "running",
         };
-        return new BroadcastView(id, input.Segment, input.List, Format(input.SendAt), Format(input.AsOf), status, progress,
-            state.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? state.ReadOutputAs<AudienceManifest>() : null,
-            state.FailureDetails is { } failure ? new BroadcastError(failure.ErrorMessage) : null);
+        var manifest = state.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? state.ReadOutputAs<AudienceManifest>() : null;
+        return new BroadcastView(id, input.Segment, input.List, Format(input.SendAt), manifest?.AsOf ?? Format(input.AsOf), status,
+            manifest is null ? progress : AllDone(manifest), manifest, state.FailureDetails is { } failure ? new BroadcastError(failure.ErrorMessage) : null);
     }
 
     /// <summary>A completed broadcast known only by its manifest (the Durable state of a single-machine run is gone after a restart).</summary>
     public static BroadcastView Completed(string id, AudienceManifest manifest) =>
-        new(id, manifest.Segment, manifest.List, null, manifest.AsOf, "completed", null, manifest, null);
+        new(id, manifest.Segment, manifest.List, null, manifest.AsOf, "completed", AllDone(manifest), manifest, null);
+
+    private static ResolutionProgress AllDone(AudienceManifest manifest) =>
+        new(ResolutionProgress.Done, manifest.Parts.Count, manifest.Parts.Count);
 
     private static string? Format(DateTimeOffset? at) => at is { } value ? Rfc3339.Format(value) : null;
 }

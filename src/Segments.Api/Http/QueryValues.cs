@@ -8,18 +8,18 @@ namespace Segments.Api.Http;
 /// <summary>Query parameters taken as text, so that a bad one gets a problem naming it (<c>$.name</c>) instead of a 400 without words.</summary>
 public static class QueryValues
 {
-    /// <summary><c>asOf</c>: an RFC 3339 date-time; null when absent.</summary>
+    /// <summary><c>asOf</c>: an RFC 3339 date-time within <see cref="Instants"/>; null when absent.</summary>
     public static DateTimeOffset? AsOf(string? text, List<ValidationError> errors)
     {
         if (text is null)
         {
             return null;
         }
-        if (DateValue.TryParse(text, out var value) && !value.IsDay)
+        if (Instants.Parse(text) is { } at)
         {
-            return value.Start;
+            return at;
         }
-        errors.Add(new ValidationError("$.asOf", $"the query parameter asOf='{text}' is not an RFC 3339 date-time such as 2026-11-26T12:00:00Z"));
+        errors.Add(new ValidationError("$.asOf", $"the query parameter asOf='{text}' is not {Instants.Rule}"));
         return null;
     }
 

@@ -14,7 +14,8 @@ public sealed class JobHandlers(IJobStore jobs, IImportSpool spool, TimeProvider
     public const string Csv = "text/csv";
 
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
-        await ViewAsync(tenant.Id, id, cancellationToken) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"job '{id}'");
+        RouteIds.NotFoundUnless(RouteIds.IsId(id), "job", id)
+        ?? (await ViewAsync(tenant.Id, id, cancellationToken) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"job '{id}'"));
 
     public async Task<JobView?> ViewAsync(string tenant, string id, CancellationToken cancellationToken) =>
         await jobs.GetAsync(tenant, id, cancellationToken) is { } job ? JobView.From(job, await jobs.PartsAsync(tenant, id, cancellationToken)) : null;

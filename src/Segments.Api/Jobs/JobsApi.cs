@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
+using Segments.Api.Http;
 using Segments.Core.Contacts;
 using Segments.Core.Contacts.Import;
 using Segments.Core.Jobs;
@@ -32,13 +33,14 @@ public static class JobsApi
     /// <summary><c>POST /api/contacts:import</c> and <c>GET /api/jobs/{id}</c>; an API key is required.</summary>
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+        var api = endpoints.MapGroup("/api").RequireApiKey();
         api.MapPost("/contacts:import", (JobHandlers h, CallerTenant t, HttpRequest r, [FromServices] IJobScheduler jobs, CancellationToken ct) =>
                 h.ImportAsync(t, r, jobs, ct))
             .WithTags("Contacts")
             .WithSummary("Import contacts from NDJSON (one contact a line) or CSV (a header naming the columns), any size: 202 with the job")
-            .Accepts<string>(JobHandlers.Ndjson, JobHandlers.Csv).Produces<JobView>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJson<string>("NDJSON, one contact a line in the PUT /api/contacts shape with its id; or CSV, a header line naming the columns",
+                contentTypes: [JobHandlers.Ndjson, JobHandlers.Csv])
+            .Produces<JobView>(StatusCodes.Status202Accepted);
         api.MapGet("/jobs/{id}", (JobHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, id, ct))
             .WithTags("Jobs").WithSummary("A long job's progress and outcome (an import, a drip's or trigger's baseline), with line-numbered errors")
             .Produces<JobView>().ProducesProblem(StatusCodes.Status404NotFound);

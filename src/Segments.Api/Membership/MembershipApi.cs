@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
+using Segments.Api.Http;
 using Segments.Core.Jobs;
 using Segments.Core.Membership;
 
@@ -39,7 +40,7 @@ public static class MembershipApi
     /// </summary>
     public static IEndpointRouteBuilder MapMembershipApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+        var api = endpoints.MapGroup("/api").RequireApiKey();
         api.MapGet("/segments/{id}/changes", (MembershipHandlers h, CallerTenant t, string id, string? since, string? limit, CancellationToken ct) =>
                 h.ChangesAsync(t, id, since, limit, ct))
             .WithTags("Segments").WithSummary("Contacts entering and leaving a segment used by a drip or trigger, in recorded order, after since")
@@ -53,6 +54,10 @@ public static class MembershipApi
         return endpoints;
     }
 
+    private static RouteHandlerBuilder AcceptsJson(this RouteHandlerBuilder builder, ConsumerKind kind) => kind == ConsumerKind.Drip
+        ? builder.AcceptsJson<DripRequest>("The segment whose entering contacts are enrolled")
+        : builder.AcceptsJson<TriggerRequest>("The segment, and which change fires the trigger");
+
     private static void Consumers(RouteGroupBuilder group, ConsumerKind kind, string records, string recordsSummary)
     {
         group.MapPut("/{id}", (MembershipHandlers h, CallerTenant t, string id, HttpRequest r, [FromServices] IJobScheduler jobs, CancellationToken ct) =>
@@ -60,7 +65,8 @@ public static class MembershipApi
             .WithSummary(kind == ConsumerKind.Drip
                 ? "Create or replace a drip: {segment}; answers at once, the segment's baseline is recorded by a job (see baseline)"
                 : "Create or replace a trigger: {segment, on}; answers at once, the segment's baseline is recorded by a job (see baseline)")
-            .Accepts<object>("application/json").Produces<ConsumerResource>().Produces<ConsumerResource>(StatusCodes.Status201Created)
+            .AcceptsJson(kind)
+            .Produces<ConsumerResource>().Produces<ConsumerResource>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", (MembershipHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, kind, id, ct))
             .WithSummary("Read it").Produces<ConsumerResource>().ProducesProblem(StatusCodes.Status404NotFound);

@@ -8,6 +8,7 @@ using Segments.Core.Catalog;
 using Segments.Core.Evaluation;
 using Segments.Core.Language;
 using Segments.Core.Ports;
+using Segments.Core.PushDown;
 
 namespace Segments.Api.Segments;
 
@@ -20,6 +21,11 @@ public sealed class MemberHandlers(SegmentCatalog catalog, IContactStore contact
     /// <summary>The definition's tree for the contact at <c>asOf</c> (default now), each condition with its truth value and evidence.</summary>
     public async Task<IResult> ExplainAsync(CallerTenant tenant, string id, string contactId, string? asOf, CancellationToken cancellationToken)
     {
+        if ((RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id)
+            ?? RouteIds.NotFoundUnless(RouteIds.IsContactId(contactId), "contact", contactId)) is { } unknown)
+        {
+            return unknown;
+        }
         var errors = new List<ValidationError>();
         var at = QueryValues.AsOf(asOf, errors);
         if (errors.Count > 0)
@@ -44,16 +50,22 @@ public sealed class MemberHandlers(SegmentCatalog catalog, IContactStore contact
     /// </summary>
     public async Task<IResult> MembersAsync(CallerTenant tenant, string id, string? asOf, HttpRequest request, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
+        {
+            return unknown;
+        }
         var errors = new List<ValidationError>();
         var at = new AsOf(QueryValues.AsOf(asOf, errors) ?? time.GetUtcNow());
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
-        if (await catalog.CompileAsync(tenant.Id, id, cancellationToken) is not { } segment)
+        if (await catalog.CompileWithReferencesAsync(tenant.Id, id, cancellationToken) is not { } segments)
         {
             return Problems.NotFound($"segment '{id}'");
         }
+        var segment = segments[id];
+        var pushDown = PushDownCondition.For(segment, segments, at.Instant);
         var csv = WantsCsv(request);
         var response = request.HttpContext.Response;
         response.ContentType = csv ? $"{Csv}; charset=utf-8" : Ndjson;
@@ -64,7 +76,7 @@ public sealed class MemberHandlers(SegmentCatalog catalog, IContactStore contact
         }
         foreach (var partition in await contacts.ListPartitionsAsync(tenant.Id, cancellationToken))
         {
-            await foreach (var contact in contacts.ScanAsync(tenant.Id, partition, segment.Definition.Match, cancellationToken))
+            await foreach (var contact in contacts.ScanAsync(tenant.Id, partition, pushDown, cancellationToken))
             {
                 if (!segment.Matches(contact, at))
                 {

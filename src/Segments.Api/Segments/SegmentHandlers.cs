@@ -14,16 +14,25 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
 {
     public async Task<IResult> PutAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Definition, cancellationToken);
+        if (body is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
-        var (definition, idError) = JsonBody.WithId(body, id);
-        if (idError is not null)
+        using (body)
         {
-            return Problems.Invalid([idError]);
+            var (definition, idError) = JsonBody.WithId(body.Root, id);
+            if (idError is not null)
+            {
+                return Problems.Invalid([idError]);
+            }
+            return await SaveAsync(tenant, definition, request, cancellationToken);
         }
+    }
+
+    private async Task<IResult> SaveAsync(CallerTenant tenant, System.Text.Json.JsonElement definition, HttpRequest request,
+        CancellationToken cancellationToken)
+    {
         var result = await catalog.SaveSegmentAsync(tenant.Id, definition, Preconditions.IfMatchOf(request), cancellationToken);
         if (!result.Succeeded)
         {
@@ -37,6 +46,10 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
 
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, HttpResponse response, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
+        {
+            return unknown;
+        }
         if (await catalog.GetSegmentAsync(tenant.Id, id, cancellationToken) is not { } entry)
         {
             return Problems.NotFound($"segment '{id}'");
@@ -51,6 +64,10 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
 
     public async Task<IResult> DeleteAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
+        {
+            return unknown;
+        }
         var result = await catalog.DeleteSegmentAsync(tenant.Id, id, Preconditions.IfMatchOf(request), cancellationToken);
         if (!result.Succeeded)
         {
@@ -62,20 +79,25 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
 
     public async Task<IResult> ValidateAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Definition, cancellationToken);
+        if (body is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
-        var result = await catalog.ValidateAsync(tenant.Id, body, cancellationToken);
+        using var _ = body;
+        var result = await catalog.ValidateAsync(tenant.Id, body.Root, cancellationToken);
         return result.Value is { } d
             ? TypedResults.Ok(new ValidationReport(true, d.Id, [.. d.References.Select(r => r.Id)], d.Fields))
             : Problems.From(result);
     }
 
-    /// <summary><c>asOf</c> (RFC 3339 date-time, default now) and <c>sample</c> (0 to 100, default 10).</summary>
+    /// <summary><c>asOf</c> (RFC 3339 date-time from 1970 to 2199, default now) and <c>sample</c> (0 to 100, default 10).</summary>
     public async Task<IResult> PreviewAsync(CallerTenant tenant, string id, string? asOf, string? sample, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
+        {
+            return unknown;
+        }
         var errors = new List<ValidationError>();
         var at = QueryValues.AsOf(asOf, errors);
         var size = QueryValues.Sample(sample, errors);
@@ -103,19 +125,23 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
         {
             return Problems.Invalid(errors);
         }
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Definition, cancellationToken);
+        if (body is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
-        var definition = body.ValueKind == JsonValueKind.Object && !body.TryGetProperty("id", out _) ? JsonBody.WithId(body, DraftId).Body : body;
-        var compiled = await catalog.CompileDraftAsync(tenant.Id, definition, cancellationToken);
-        if (compiled.Value is not { } segment)
+        using (body)
         {
-            return Problems.From(compiled);
+            var root = body.Root;
+            var definition = root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("id", out _) ? JsonBody.WithId(root, DraftId).Body : root;
+            var compiled = await catalog.CompileDraftAsync(tenant.Id, definition, cancellationToken);
+            if (compiled.Value is not { } segment)
+            {
+                return Problems.From(compiled);
+            }
+            var result = await preview.CountAsync(tenant.Id, segment, at ?? time.GetUtcNow(), size, wholeCount, cancellationToken);
+            return TypedResults.Ok(PreviewResponse.From(result));
         }
-        var result = await preview.CountAsync(tenant.Id, segment, at ?? time.GetUtcNow(), size, wholeCount, cancellationToken);
-        return TypedResults.Ok(PreviewResponse.From(result));
     }
 
     /// <summary>The id a definition without one is previewed under.</summary>

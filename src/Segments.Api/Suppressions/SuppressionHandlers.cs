@@ -1,4 +1,6 @@
 using System.Buffers.Text;
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -14,6 +16,12 @@ using Segments.Core.Suppressions;
 namespace Segments.Api.Suppressions;
 
 public sealed record SuppressionReceipt(int Accepted);
+
+/// <summary>One suppression of <c>POST /api/suppressions</c> as OpenAPI shows it (the <c>suppressions.jsonl</c> shape).</summary>
+public sealed record SuppressionInput(
+    [property: Required] string ContactId,
+    [property: Required, AllowedValues("unsubscribed", "hard_bounce", "complaint", "manual")] string Reason,
+    [property: Required, Description("RFC 3339 date-time")] DateTimeOffset At) : IRequestShape;
 
 /// <summary>One explicit suppression: <c>reason</c> is <c>unsubscribed</c>, <c>hard_bounce</c>, <c>complaint</c> or <c>manual</c>.</summary>
 public sealed record SuppressionItem(string ContactId, string Reason, string At)
@@ -36,11 +44,13 @@ public sealed class SuppressionHandlers(ISuppressionStore store, ILogger<Suppres
 
     public async Task<IResult> PostAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (json, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Management, cancellationToken);
+        if (json is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
+        using var _ = json;
+        var body = json.Root;
         if (body.ValueKind != JsonValueKind.Array || body.GetArrayLength() > MaxBatch)
         {
             return Problems.Invalid("$", $"expected an array of at most {MaxBatch} suppressions {{contactId, reason, at}}");
@@ -103,6 +113,10 @@ public sealed class SuppressionHandlers(ISuppressionStore store, ILogger<Suppres
     /// <summary>Removes the contact's <c>manual</c> suppressions (every time it was suppressed so); the others stay.</summary>
     public async Task<IResult> DeleteAsync(CallerTenant tenant, string contactId, string reason, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsContactId(contactId), "contact", contactId) is { } unknown)
+        {
+            return unknown;
+        }
         if (!SuppressionReasons.TryParse(reason, out var parsed))
         {
             return Problems.NotFound($"suppression '{reason}' of contact '{contactId}' (a reason is unsubscribed, hard_bounce, complaint or manual)");

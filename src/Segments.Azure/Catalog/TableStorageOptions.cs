@@ -32,4 +32,6 @@ public sealed class TableStorageOptions
 
     /// <summary>Long jobs (imports, baselines) with their parts.</summary>
     public string JobTable { get; set; } = "Jobs";
+    /// <summary>The last pixel hits of each tenant, for the console's pixel setup.</summary>
+    public string PixelHitTable { get; set; } = "PixelHits";
 }

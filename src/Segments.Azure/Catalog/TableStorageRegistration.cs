@@ -7,8 +7,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Azure.Jobs;
 using Segments.Azure.Membership;
+using Segments.Azure.Pixel;
 using Segments.Azure.Suppressions;
 using Segments.Core.Catalog;
+using Segments.Core.Ingestion;
 using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Suppressions;
@@ -44,6 +46,19 @@ public static class TableStorageRegistration
             Table(provider, o => o.MembershipDueTable), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConsumerStore>(provider => new TableConsumerStore(Table(provider, o => o.ConsumerTable)));
         services.AddSingleton<IReportStore>(provider => new TableReportStore(Table(provider, o => o.ReportTable)));
+        return services;
+    }
+
+    /// <summary>
+    /// The pixel's last hits on Table storage, shared by every instance of the app (<see cref="TablePixelHitLog"/>), written
+    /// in the background so that a hit never waits on the table.
+    /// </summary>
+    public static IServiceCollection AddTableStoragePixelHits(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddTableService(services, configuration);
+        services.AddSingleton(provider => new TablePixelHitLog(Table(provider, o => o.PixelHitTable)));
+        services.AddSingleton<IPixelHitLog>(provider => provider.GetRequiredService<TablePixelHitLog>());
+        services.AddHostedService(provider => provider.GetRequiredService<TablePixelHitLog>());
         return services;
     }
 

@@ -1,6 +1,7 @@
 using MathNet.Numerics.Distributions;
 using Segments.Core.Evaluation;
 using Segments.Core.Ports;
+using Segments.Core.PushDown;
 
 namespace Segments.Core.Catalog;
 
@@ -72,7 +73,7 @@ public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contact
         var all = new FirstMembers(sample);
         foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
         {
-            await foreach (var contact in contacts.ScanAsync(tenant, partition, segment.Definition.Match, cancellationToken))
+            await foreach (var contact in contacts.ScanAsync(tenant, partition, new PushDownCondition(segment.Definition.Match, AsOf: null), cancellationToken))
             {
                 all.Add(contact, segment, t);
             }

@@ -15,6 +15,8 @@ namespace Segments.Core.Contacts;
 public sealed class ContactErasure(IContactStore contacts, ISuppressionStore suppressions, IMembershipStore? membership = null,
     IConsumerStore? consumers = null, IDeadLetterStore? deadLetters = null)
 {
+    private const int DeadLetterPageSize = 500;
+
     public async Task EraseAsync(string tenant, string contactId, CancellationToken cancellationToken)
     {
         var stored = await contacts.ReadAsync(tenant, contactId, cancellationToken);
@@ -31,14 +33,16 @@ public sealed class ContactErasure(IContactStore contacts, ISuppressionStore sup
         }
         if (deadLetters is not null)
         {
+            // Every page is read before any letter is removed, so that no removal moves a cursor.
             var letters = new List<string>();
-            await foreach (var letter in deadLetters.ListAsync(tenant, cancellationToken))
+            string? cursor = null;
+            do
             {
-                if (Names(letter.Payload, contactId))
-                {
-                    letters.Add(letter.Source);
-                }
+                var page = await deadLetters.PageAsync(tenant, cursor, DeadLetterPageSize, cancellationToken);
+                letters.AddRange(page.Letters.Where(l => Names(l.Payload, contactId)).Select(l => l.Source));
+                cursor = page.Next;
             }
+            while (cursor is not null);
             foreach (var source in letters)
             {
                 await deadLetters.RemoveAsync(tenant, source, cancellationToken);

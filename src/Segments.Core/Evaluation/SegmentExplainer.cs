@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Segments.Core.Documents;
 using Segments.Core.Language;
 
@@ -6,7 +5,8 @@ namespace Segments.Core.Evaluation;
 
 /// <summary>
 /// Explains a segment's verdict for one contact at T: walks the definition, every condition evaluated whole (no
-/// short-circuit, so each shows its truth value) with the engine's own matchers and tests, references explained in turn.
+/// short-circuit, so each shows its truth value) with the engine's own matchers and predicates, references explained in
+/// turn. The walk is an <see cref="IConditionVisitor{TResult}"/>, so a condition kind it does not explain fails the build.
 /// </summary>
 public static class SegmentExplainer
 {
@@ -14,66 +14,90 @@ public static class SegmentExplainer
     public static SegmentExplanation Explain(SegmentSet set, string segmentId, ContactDocument contact, DateTimeOffset asOf)
     {
         var t = new AsOf(asOf);
-        var definition = set[segmentId].Definition;
-        var match = Walk(set, definition.Match, "$.match", contact, t);
+        var match = set[segmentId].Definition.Match.Accept(new Walker(set, contact, t, "$.match"));
         return new SegmentExplanation(segmentId, contact.Id, t.Instant, match.Result, match);
     }
 
-    private static Explanation Walk(SegmentSet set, Condition condition, string path, ContactDocument contact, in AsOf asOf)
+    /// <summary>Explains the condition found at <paramref name="path"/> in its definition.</summary>
+    private sealed class Walker(SegmentSet set, ContactDocument contact, AsOf asOf, string path) : IConditionVisitor<Explanation>
     {
-        var t = asOf;
-        switch (condition)
-        {
-            case AllOf all:
-                var allOf = all.Conditions.Select((c, i) => Walk(set, c, $"{path}.and[{i}]", contact, t)).ToList();
-                return new Explanation("and", path, allOf.All(c => c.Result)) { Conditions = allOf };
-            case AnyOf any:
-                var anyOf = any.Conditions.Select((c, i) => Walk(set, c, $"{path}.or[{i}]", contact, t)).ToList();
-                return new Explanation("or", path, anyOf.Any(c => c.Result)) { Conditions = anyOf };
-            case Not not:
-                var inner = Walk(set, not.Condition, $"{path}.not", contact, t);
-                return new Explanation("not", path, !inner.Result) { Conditions = [inner] };
-            case FieldCondition f:
-                var value = contact.GetField(f.Field);
-                var missing = f.Test.IsMissing(value);
-                return new Explanation("field", path, f.Test.Test(value, asOf.Ticks))
-                {
-                    Field = new FieldEvidence(f.Field, missing ? null : value.ToPlain(), missing),
-                };
-            case EngagementCondition e:
-                return Events("engagement", path, new EngagementMatcher(e), contact, asOf);
-            case PixelCondition p:
-                return Events("pixel", path, new PixelMatcher(p), contact, asOf);
-            case ConversionCondition c:
-                return Events("conversion", path, new ConversionMatcher(c), contact, asOf);
-            case ListCondition l:
-                var status = contact.ListStatusAt(l.ListId, asOf.Ticks);
-                var optedOut = contact.ListOptOuts.Where(o => o.Key == l.ListId && o.Value <= t.Ticks).Select(o => (long?)o.Value).FirstOrDefault();
-                return new Explanation("list", path, ListMatcher.Holds(l.Status, status))
-                {
-                    List = new ListEvidence(l.ListId, status, contact.RecordedListStatus(l.ListId),
-                        optedOut is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null),
-                };
-            case ContextCondition g:
-                var (result, index) = new ContextMatcher(g).Decide(contact, asOf);
-                var names = ContextCondition.AttributeNames(g.Kind);
-                ContextEvidence evidence = index < 0
-                    ? new ContextEvidence(null, null, null)
-                    : new ContextEvidence(contact.Events[index].Id, new DateTimeOffset(contact.Events[index].At, TimeSpan.Zero),
-                        names.Select((n, k) => (n, contact.Events[index].Info.Context(g.Kind == ContextKind.Device)!.Get(k))).ToDictionary(a => a.n, a => a.Item2));
-                return new Explanation(g.Kind == ContextKind.Geo ? "geo" : "device", path, result) { Context = evidence };
-            case SegmentCondition s:
-                var referenced = set[s.SegmentId].Definition;
-                var match = Walk(set, referenced.Match, "$.match", contact, t);
-                return new Explanation("segment", path, match.Result) { Segment = new SegmentExplanation(s.SegmentId, contact.Id, t.Instant, match.Result, match) };
-            default:
-                throw new UnreachableException($"the explanation does not know the condition {condition.GetType().Name}");
-        }
-    }
+        private Explanation Child(Condition condition, string childPath) => condition.Accept(new Walker(set, contact, asOf, childPath));
 
-    private static Explanation Events(string kind, string path, EventCountMatcher matcher, ContactDocument contact, in AsOf asOf)
-    {
-        var evidence = matcher.Explain(contact, asOf, EventEvidence.Listed);
-        return new Explanation(kind, path, evidence.Result) { Events = evidence };
+        public Explanation Visit(AllOf condition)
+        {
+            var all = condition.Conditions.Select((c, i) => Child(c, $"{path}.and[{i}]")).ToList();
+            return new Explanation("and", path, all.All(c => c.Result)) { Conditions = all };
+        }
+
+        public Explanation Visit(AnyOf condition)
+        {
+            var any = condition.Conditions.Select((c, i) => Child(c, $"{path}.or[{i}]")).ToList();
+            return new Explanation("or", path, any.Any(c => c.Result)) { Conditions = any };
+        }
+
+        public Explanation Visit(Not condition)
+        {
+            var inner = Child(condition.Condition, $"{path}.not");
+            return new Explanation("not", path, !inner.Result) { Conditions = [inner] };
+        }
+
+        public Explanation Visit(FieldCondition condition)
+        {
+            var value = contact.GetField(condition.Field);
+            var missing = condition.Predicate.IsMissing(value);
+            return new Explanation("field", path, condition.Predicate.Holds(value, asOf.Ticks))
+            {
+                Field = new FieldEvidence(condition.Field, missing ? null : value.ToPlain(), missing),
+            };
+        }
+
+        public Explanation Visit(EngagementCondition condition) => Events("engagement", new EngagementMatcher(condition));
+
+        public Explanation Visit(PixelCondition condition) => Events("pixel", new PixelMatcher(condition));
+
+        public Explanation Visit(ConversionCondition condition) => Events("conversion", new ConversionMatcher(condition));
+
+        public Explanation Visit(ListCondition condition)
+        {
+            var status = contact.ListStatusAt(condition.ListId, asOf.Ticks);
+            var ticks = asOf.Ticks;
+            var optedOut = contact.ListOptOuts.Where(o => o.Key == condition.ListId && o.Value <= ticks).Select(o => (long?)o.Value).FirstOrDefault();
+            return new Explanation("list", path, ListMatcher.Holds(condition.Status, status))
+            {
+                List = new ListEvidence(condition.ListId, status, contact.RecordedListStatus(condition.ListId),
+                    optedOut is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null),
+            };
+        }
+
+        public Explanation Visit(SegmentCondition condition)
+        {
+            var match = set[condition.SegmentId].Definition.Match.Accept(new Walker(set, contact, asOf, "$.match"));
+            return new Explanation("segment", path, match.Result)
+            {
+                Segment = new SegmentExplanation(condition.SegmentId, contact.Id, asOf.Instant, match.Result, match),
+            };
+        }
+
+        public Explanation Visit(ContextCondition condition)
+        {
+            var (result, index) = new ContextMatcher(condition).Decide(contact, asOf);
+            var evidence = index < 0
+                ? new ContextEvidence(null, null, null)
+                : Context(condition.Kind, contact.Events[index]);
+            return new Explanation(condition.Kind == ContextKind.Geo ? "geo" : "device", path, result) { Context = evidence };
+        }
+
+        private static ContextEvidence Context(ContextKind kind, FoldedEvent decisive)
+        {
+            var context = decisive.Info.Context(kind == ContextKind.Device)!;
+            return new ContextEvidence(decisive.Id, new DateTimeOffset(decisive.At, TimeSpan.Zero),
+                ContextCondition.AttributeNames(kind).Select((name, k) => (name, context.Get(k))).ToDictionary(a => a.name, a => a.Item2));
+        }
+
+        private Explanation Events(string kind, EventCountMatcher matcher)
+        {
+            var evidence = matcher.Explain(contact, asOf, EventEvidence.Listed);
+            return new Explanation(kind, path, evidence.Result) { Events = evidence };
+        }
     }
 }

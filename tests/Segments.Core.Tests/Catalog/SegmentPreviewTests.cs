@@ -23,8 +23,7 @@ public class SegmentPreviewTests
         var store = new InMemoryContactStore();
         for (var i = 0; i < contacts; i++)
         {
-            var contact = new ContactDocument($"c{i}");
-            contact.SetProfile(new ContactProfile { Id = contact.Id, Fields = new PropertyBag([new("n", ScalarValue.OfNumber(i))]) });
+            var contact = new ContactDocument($"c{i}").WithProfile(new ContactProfile { Id = $"c{i}", Fields = new PropertyBag([new("n", ScalarValue.OfNumber(i))]) });
             await store.WriteAsync(Tenant, contact, ifMatch: null);
         }
         return (new SegmentPreview(catalog, store), catalog);
