@@ -29,7 +29,7 @@ public sealed record ContactView(
         contact.FirstName,
         contact.LastName,
         Time(contact.CreatedAt.DateTicks),
-        contact.Fields.Items.ToDictionary(f => f.Key, f => Value(f.Value)),
+        contact.Fields.Items.ToDictionary(f => f.Key, f => f.Value.ToPlain()),
         contact.Lists.ToDictionary(),
         new ActivityView(
             contact.Events.Length,
@@ -50,16 +50,6 @@ public sealed record ContactView(
             .ToDictionary(o => o.List ?? "", o => Time(o.Since)!);
 
     private static string? Time(long? ticks) => ticks is { } t ? Rfc3339.Format(new DateTimeOffset(t, TimeSpan.Zero)) : null;
-
-    internal static object? Value(ScalarValue value) => value.Kind switch
-    {
-        ValueKind.Text => value.Text,
-        ValueKind.Number => value.Number,
-        ValueKind.Boolean => value.Boolean,
-        ValueKind.List => value.List!.Items.Select(Value).ToArray(),
-        ValueKind.Record => value.Record!.Items.ToDictionary(i => i.Key, i => Value(i.Value)),
-        ValueKind.Missing => null,
-    };
 }
 
 /// <summary>
@@ -90,5 +80,5 @@ public sealed record EventView(
         e.Info.Name,
         Rfc3339.Format(new DateTimeOffset(e.At, TimeSpan.Zero)),
         e.Info.CampaignId,
-        e.Info.Properties.Items.ToDictionary(p => p.Key, p => ContactView.Value(p.Value)));
+        e.Info.Properties.Items.ToDictionary(p => p.Key, p => p.Value.ToPlain()));
 }

@@ -67,6 +67,17 @@ public readonly record struct ScalarValue(ValueKind Kind, string? Text, double N
 
     public bool Boolean => Number != 0;
 
+    /// <summary>The value as JSON shows it: a string, a number, a boolean, an array or object of those, or null when missing.</summary>
+    public object? ToPlain() => Kind switch
+    {
+        ValueKind.Text => Text,
+        ValueKind.Number => Number,
+        ValueKind.Boolean => Boolean,
+        ValueKind.List => List!.Items.Select(i => i.ToPlain()).ToArray(),
+        ValueKind.Record => Record!.Items.ToDictionary(i => i.Key, i => i.Value.ToPlain()),
+        ValueKind.Missing => null,
+    };
+
     public override string ToString() => Kind switch
     {
         ValueKind.Text => Text!,
