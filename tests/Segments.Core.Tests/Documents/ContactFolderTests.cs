@@ -135,9 +135,39 @@ public class ContactFolderTests
     }
 
     [Fact]
-    public void Events_of_another_contact_are_a_programming_error()
+    public void Events_of_another_contact_are_a_programming_error_naming_the_event_and_both_contacts()
     {
-        var e = new Scenario().Event("""{"name":"open","at":"2026-11-01T00:00:00Z","contactId":"c2"}""").Events[0];
-        Assert.Throws<ArgumentException>(() => new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1"), [e]));
+        var e = new Scenario().Event("""{"id":"o7","name":"open","at":"2026-11-01T00:00:00Z","contactId":"c2"}""").Events[0];
+        var error = Assert.Throws<ArgumentException>(() => new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1"), [e]));
+        Assert.StartsWith("event 'o7' of contact 'c2' folded into contact 'c1'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_click_at_the_instant_of_the_conversion_is_attributed_even_when_its_id_sorts_after_the_conversion()
+    {
+        var document = new Scenario()
+            .EventAt(-Day, """{"id":"k9","name":"click","campaignId":"a"}""")
+            .EventAt(-Day, """{"id":"c0","kind":"conversion","name":"purchase"}""")
+            .Document();
+
+        Assert.Equal(["c0", "k9"], document.Events.Select(e => e.Id));
+        Assert.Equal("a", document.Events[0].Info.AttributedCampaign);
+    }
+
+    [Fact]
+    public void Compaction_drops_a_bots_email_events_and_totals_its_other_events()
+    {
+        var folder = new ContactFolder(new FoldOptions { Horizon = TimeSpan.FromDays(30) });
+        var s = new Scenario()
+            .EventAt(-100 * Day, """{"id":"o1","name":"open","campaignId":"a","bot":true}""")
+            .EventAt(-99 * Day, """{"id":"p1","kind":"pixel","name":"page_view","bot":true}""")
+            .EventAt(-98 * Day, """{"id":"o2","name":"open","campaignId":"a"}""")
+            .EventAt(-Day, """{"id":"o3","name":"open","campaignId":"b"}""");
+
+        var document = folder.Fold(new ContactDocument("c1"), [.. s.Events]).Document;
+
+        Assert.Equal(["o3"], document.Events.Select(e => e.Id));
+        Assert.Equal(["email open a 1", "pixel page_view  1"],
+            document.Compacted.Select(t => $"{t.Kind.ToString().ToLowerInvariant()} {t.Name} {t.CampaignId} {t.Count}"));
     }
 }
