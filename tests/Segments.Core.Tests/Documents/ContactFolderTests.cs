@@ -18,6 +18,9 @@ public class ContactFolderTests
         .EventAt(-4 * Day, """{"id":"v2","kind":"conversion","name":"purchase","value":20}""")
         .EventAt(-Day, """{"id":"p1","kind":"pixel","name":"page_view","properties":{"path":"/pricing"}}""");
 
+    private static string Marks(ContactDocument d) =>
+        string.Join("; ", d.Suppressions.Select(m => $"{m.Key} {m.Value}").Concat(d.ListOptOuts.Select(m => $"{m.Key} {m.Value}")));
+
     private static string Describe(ContactDocument d) => string.Join("\n",
         d.Events.Select(e => $"{e.At} {e.Id} {e.Info}")
             .Concat(d.Suppressions.Select(s => $"suppression {s.Key} {s.Value}"))
@@ -132,6 +135,82 @@ public class ContactFolderTests
         document = folder.Fold(document, [.. s.Events]).Document;
         Assert.Equal(10, document.Events.Length);
         Assert.Equal(15, document.Compacted.Single().Count);
+    }
+
+    [Fact]
+    public void An_event_twice_in_one_batch_is_added_once_and_counted_as_a_duplicate()
+    {
+        var s = new Scenario().EventAt(-Day, """{"id":"o1","name":"open"}""");
+
+        var outcome = new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1"), [s.Events[0], s.Events[0]]);
+
+        Assert.Equal((1, 1), (outcome.Added, outcome.Duplicates));
+        Assert.Equal(["o1"], outcome.Document.Events.Select(e => e.Id));
+    }
+
+    [Fact]
+    public void The_earliest_of_repeated_suppressions_and_opt_outs_holds_and_the_earlier_document_is_left_as_it_was()
+    {
+        var folder = new ContactFolder(new FoldOptions());
+        var s = new Scenario()
+            .EventAt(-2 * Day, """{"id":"b2","name":"bounce","properties":{"bounceType":"hard"}}""")
+            .EventAt(-2 * Day, """{"id":"u2","name":"unsubscribe","properties":{"listId":"news"}}""")
+            .EventAt(-5 * Day, """{"id":"b1","name":"bounce","properties":{"bounceType":"hard"}}""")
+            .EventAt(-5 * Day, """{"id":"u1","name":"unsubscribe","properties":{"listId":"news"}}""")
+            .EventAt(-Day, """{"id":"b3","name":"bounce","properties":{"bounceType":"hard"}}""");
+        var later = folder.Fold(new ContactDocument("c1"), [.. s.Events.Take(2)]).Document;
+
+        var earlier = folder.Fold(later, [.. s.Events.Skip(2)]).Document;
+
+        Assert.Equal($"HardBounce {(Scenario.T - 5 * Day).UtcTicks}; news {(Scenario.T - 5 * Day).UtcTicks}", Marks(earlier));
+        Assert.Equal($"HardBounce {(Scenario.T - 2 * Day).UtcTicks}; news {(Scenario.T - 2 * Day).UtcTicks}", Marks(later));
+    }
+
+    [Fact]
+    public void The_outcome_names_the_events_added_the_lists_opted_out_of_and_the_conversions_attributed_anew()
+    {
+        var folder = new ContactFolder(new FoldOptions());
+        var s = new Scenario()
+            .EventAt(-3 * Day, """{"id":"v1","kind":"conversion","name":"purchase"}""")
+            .EventAt(-2 * Day, """{"id":"u1","name":"unsubscribe","properties":{"listId":"news"}}""")
+            .EventAt(-4 * Day, """{"id":"k1","name":"click","campaignId":"a"}""");
+        var first = folder.Fold(new ContactDocument("c1"), [.. s.Events.Take(2)]);
+        var conversion = first.Document.Events.Single(e => e.Id == "v1").Info.Signature;
+        var unsubscribe = first.Document.Events.Single(e => e.Id == "u1").Info.Signature;
+
+        var click = folder.Fold(first.Document, [s.Events[2]]);
+
+        Assert.Equal(conversion | unsubscribe, first.Touched.Events);
+        Assert.Equal(["news"], first.Touched.Lists);
+        var clickSignature = click.Document.Events.Single(e => e.Id == "k1").Info.Signature;
+        Assert.Equal(clickSignature | conversion, click.Touched.Events);
+        Assert.Empty(click.Touched.Lists);
+    }
+
+    [Fact]
+    public void Compaction_keeps_clicks_one_attribution_window_longer_and_sums_what_it_compacts()
+    {
+        var folder = new ContactFolder(new FoldOptions { Horizon = TimeSpan.FromDays(30), AttributionWindow = TimeSpan.FromDays(7) });
+        var s = new Scenario()
+            .EventAt(-45 * Day, """{"id":"v1","kind":"conversion","name":"purchase","value":10}""")
+            .EventAt(-44 * Day, """{"id":"v2","kind":"conversion","name":"purchase","value":20}""")
+            .EventAt(-35 * Day, """{"id":"k1","name":"click","campaignId":"a"}""")
+            .EventAt(-35 * Day, """{"id":"o1","name":"open","campaignId":"a"}""")
+            .EventAt(-39 * Day, """{"id":"k0","name":"click","campaignId":"a"}""")
+            .EventAt(-Day, """{"id":"p1","kind":"pixel","name":"page_view"}""");
+        var before = folder.Fold(new ContactDocument("c1"), [.. s.Events.SkipLast(1)]);
+
+        var outcome = folder.Fold(before.Document, [s.Events[^1]]);
+
+        Assert.Equal(["k1", "p1"], outcome.Document.Events.Select(e => e.Id));
+        Assert.Equal(
+            [$"Email click Click 1 0 {(Scenario.T - 39 * Day).UtcTicks}", $"Email open Open 1 0 {(Scenario.T - 35 * Day).UtcTicks}",
+                $"Conversion purchase Other 2 30 {(Scenario.T - 44 * Day).UtcTicks}"],
+            outcome.Document.Compacted.Select(t => $"{t.Kind} {t.Name} {t.Action} {t.Count} {t.ValueSum} {t.NewestAt}"));
+        var compacted = before.Document.Events.Where(e => e.Id is "v1" or "v2" or "k0" or "o1").Aggregate(0UL, (bits, e) => bits | e.Info.Signature);
+        var added = outcome.Document.Events.Single(e => e.Id == "p1").Info.Signature;
+        Assert.Equal(compacted | added, outcome.Touched.Events);
+        Assert.Empty(before.Document.Compacted);
     }
 
     [Fact]
