@@ -138,6 +138,7 @@ var names = {
 
 // Names fixed by the application's contract.
 var audienceContainerName = 'audiences'
+var importContainerName = 'imports'
 var checkpointContainerName = 'checkpoints'
 var deadLetterContainerName = 'deadletters'
 var eventHubName = 'contact-events'
@@ -166,6 +167,7 @@ module storage 'modules/storage.bicep' = {
     tags: allTags
     skuName: storageSku
     audienceContainerName: audienceContainerName
+    importContainerName: importContainerName
     checkpointContainerName: checkpointContainerName
     deadLetterContainerName: deadLetterContainerName
   }
@@ -228,6 +230,7 @@ var appSettings = {
   Segments__Storage__BlobServiceUri: storage.outputs.blobServiceUri
   Segments__Storage__TableServiceUri: storage.outputs.tableServiceUri
   Segments__Storage__AudienceContainer: storage.outputs.audienceContainerName
+  Segments__Storage__ImportContainer: storage.outputs.importContainerName
   Segments__Storage__CheckpointContainer: storage.outputs.checkpointContainerName
   Segments__Storage__DeadLetterContainer: storage.outputs.deadLetterContainerName
   Segments__EventHubs__FullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace

@@ -24,6 +24,9 @@ param skuName string
 @description('Blob container for audience files and manifests.')
 param audienceContainerName string
 
+@description('Blob container for contact imports waiting for their jobs (each upload is deleted when its job ends).')
+param importContainerName string
+
 @description('Blob container for the stream consumer\'s checkpoints and ownership records.')
 param checkpointContainerName string
 
@@ -73,6 +76,14 @@ resource audienceContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
   }
 }
 
+resource importContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: importContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource checkpointContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
   name: checkpointContainerName
@@ -93,5 +104,6 @@ output name string = account.name
 output blobServiceUri string = account.properties.primaryEndpoints.blob
 output tableServiceUri string = account.properties.primaryEndpoints.table
 output audienceContainerName string = audienceContainer.name
+output importContainerName string = importContainer.name
 output checkpointContainerName string = checkpointContainer.name
 output deadLetterContainerName string = deadLetterContainer.name

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
+using Segments.Core.Contacts.Import;
+using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
@@ -12,6 +14,7 @@ using Segments.Core.Suppressions;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Catalog;
 using Segments.Embedded.Contacts;
+using Segments.Embedded.Jobs;
 using Segments.Embedded.Membership;
 using Segments.Embedded.Suppressions;
 
@@ -19,8 +22,8 @@ namespace Segments.Embedded;
 
 /// <summary>
 /// The embedded defaults of the single-machine runtime, all under one data folder that survives restarts:
-/// SQLite files for contacts (with dead letters), the catalog, suppressions and segment membership (with its time
-/// sweep every 15 s), membership changes published to <c>membership-changes.jsonl</c>, a folder of audiences, and the
+/// SQLite files for contacts (with dead letters), the catalog, suppressions, segment membership (with its time
+/// sweep every 15 s) and jobs, a folder of import uploads waiting for their jobs, membership changes published to <c>membership-changes.jsonl</c>, a folder of audiences, and the
 /// in-process event stream with its fold loop. Every part is
 /// registered only if nothing else was, so a host that registered a real service first (Cosmos DB, Table storage, Blob storage, Event Hubs) keeps it.
 /// </summary>
@@ -45,6 +48,8 @@ public static class EmbeddedRuntime
         services.TryAddSingleton<IConsumerStore>(_ => new SqliteConsumerStore(Sqlite("membership.db")));
         services.TryAddSingleton<IReportStore>(_ => new SqliteReportStore(Sqlite("membership.db")));
         services.TryAddSingleton<IMembershipChangePublisher>(_ => new JsonLinesChangePublisher(Path.Combine(root, ChangesFile)));
+        services.TryAddSingleton<IJobStore>(_ => new SqliteJobStore(Sqlite("jobs.db")));
+        services.TryAddSingleton<IImportSpool>(_ => new FolderImportSpool(Path.Combine(root, "imports")));
         services.AddMembershipTracking().AddHostedService<TimeSweepLoop>();
         if (!services.Any(d => d.ServiceType == typeof(IEventPublisher)))
         {

@@ -13,11 +13,9 @@ namespace Segments.Orchestration;
 /// </summary>
 public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudienceInput, AudienceManifest>
 {
-    public const int MaxParallelPartitions = 8;
+    public const int MaxParallelPartitions = FanOut.MaxParallel;
 
-    /// <summary>Activities are retried with exponential backoff: 1 s, 2 s, 4 s, … up to a minute apart, six attempts in all.</summary>
-    public static readonly TaskOptions Retries = TaskOptions.FromRetryPolicy(
-        new RetryPolicy(maxNumberOfAttempts: 6, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+    public static readonly TaskOptions Retries = FanOut.Retries;
 
     public override async Task<AudienceManifest> RunAsync(TaskOrchestrationContext context, ResolveAudienceInput input)
     {
@@ -65,28 +63,9 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
     }
 
     /// <summary>Runs one activity per partition, never more than <see cref="MaxParallelPartitions"/> at once; results by partition.</summary>
-    private static async Task<PartitionOutcome[]> FanOutAsync(TaskOrchestrationContext context, int count, Func<int, PartitionInput> inputOf)
-    {
-        var results = new PartitionOutcome[count];
-        var running = new Dictionary<Task<PartitionOutcome>, int>();
-        var next = 0;
-        var done = 0;
-        context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Resolving, 0, count));
-        while (done < count)
-        {
-            while (next < count && running.Count < MaxParallelPartitions)
-            {
-                running[context.CallActivityAsync<PartitionOutcome>(nameof(ResolvePartitionActivity), inputOf(next), Retries)] = next;
-                next++;
-            }
-            var finished = await Task.WhenAny(running.Keys);
-            results[running[finished]] = await finished;
-            running.Remove(finished);
-            done++;
-            context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Resolving, done, count));
-        }
-        return results;
-    }
+    private static Task<PartitionOutcome[]> FanOutAsync(TaskOrchestrationContext context, int count, Func<int, PartitionInput> inputOf) =>
+        FanOut.RunAsync<PartitionInput, PartitionOutcome>(context, nameof(ResolvePartitionActivity), [.. Enumerable.Range(0, count).Select(inputOf)],
+            done => context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Resolving, done, count)));
 
     private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);
 

@@ -30,6 +30,8 @@ public sealed class TableStorageOptions
     /// <summary>Daily membership counts.</summary>
     public string ReportTable { get; set; } = "MembershipReports";
 
+    /// <summary>Long jobs (imports, baselines) with their parts.</summary>
+    public string JobTable { get; set; } = "Jobs";
     /// <summary>The last pixel hits of each tenant, for the console's pixel setup.</summary>
     public string PixelHitTable { get; set; } = "PixelHits";
 }

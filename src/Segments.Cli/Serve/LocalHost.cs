@@ -1,20 +1,24 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Api;
 using Segments.Api.Broadcasts;
 using Segments.Api.Ingestion;
+using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure.Audiences;
 using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;
+using Segments.Core.Jobs;
 using Segments.Core.Tenancy;
 using Segments.Embedded;
 using Segments.Orchestration;
+using Segments.Orchestration.Jobs;
 
 namespace Segments.Cli.Serve;
 
@@ -62,14 +66,19 @@ internal static class LocalHost
         services.AddMembershipApi();
         // Broadcasts: the resolution orchestration on the in-memory Durable Task backend (its state lives as long
         // as the process; the audiences and manifests it writes stay in the data folder).
-        services.AddInMemoryDurableTask(tasks => tasks.AddAudienceResolution());
+        services.AddInMemoryDurableTask(tasks => tasks.AddAudienceResolution().AddJobs());
         services.AddBroadcastsApi();
+        // Jobs: recorded in the data folder (the source of truth), run by the in-memory Durable backend, resumed at start-up.
+        services.AddJobsApi();
+        services.AddSingleton<IJobScheduler>(provider => new DurableJobScheduler(provider.GetRequiredService<DurableTaskClient>()));
+        services.AddHostedService<JobResumption>();
 
         var app = builder.Build();
         app.MapSegmentsApi();
         app.MapIngestionApi();
         app.MapMembershipApi();
         app.MapBroadcastsApi();
+        app.MapJobsApi();
         app.MapConsole();
         return (app, generated);
     }

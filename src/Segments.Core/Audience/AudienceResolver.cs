@@ -29,7 +29,9 @@ public static class AudienceResolver
 /// The resolution of one send, one contact at a time, so that contacts can stream in from a store (a partition
 /// of millions need not be held in memory, only its recipients).
 /// </summary>
-public sealed class AudienceBuilder(CompiledSegment segment, Func<string, IEnumerable<Suppression>> suppressionsOf, string? list, DateTimeOffset asOf)
+/// <param name="erasure">The tenant's erased contacts: one met again (by id or address) is never a recipient.</param>
+public sealed class AudienceBuilder(CompiledSegment segment, Func<string, IEnumerable<Suppression>> suppressionsOf, string? list, DateTimeOffset asOf,
+    Suppressions.Erasure? erasure = null)
 {
     private readonly AsOf _t = new(asOf);
     private readonly AudienceTally _tally = new();
@@ -41,7 +43,9 @@ public sealed class AudienceBuilder(CompiledSegment segment, Func<string, IEnume
         {
             return;
         }
-        var decision = AudiencePolicy.Decide(contact, suppressionsOf(contact.Id), list, _t);
+        var decision = erasure is not null && erasure.Holds(contact.Id, contact.Email)
+            ? new SendDecision(SendOutcome.Erased)
+            : AudiencePolicy.Decide(contact, suppressionsOf(contact.Id), list, _t);
         _tally.Count(decision);
         if (decision.Outcome == SendOutcome.Included)
         {

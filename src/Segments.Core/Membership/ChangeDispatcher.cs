@@ -31,6 +31,28 @@ public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore
         await consumers.PutAsync(tenant, consumer, cancellationToken);
     }
 
+    /// <summary>
+    /// Forgets a drip or trigger with its records, while no dispatch of its segment runs in this process, so none adds a
+    /// record after it is gone; false when there was none.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken)
+    {
+        if (await consumers.GetAsync(tenant, kind, id, cancellationToken) is not { } consumer)
+        {
+            return false;
+        }
+        var one = _dispatching.GetOrAdd((tenant, consumer.Segment), _ => new SemaphoreSlim(1, 1));
+        await one.WaitAsync(cancellationToken);
+        try
+        {
+            return await consumers.DeleteAsync(tenant, kind, id, cancellationToken);
+        }
+        finally
+        {
+            one.Release();
+        }
+    }
+
     /// <summary>Hands the segment's changes after each reader's cursor to its drips and triggers and to the stream.</summary>
     public async Task DispatchAsync(string tenant, string segment, CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public sealed class MembershipTracker(
         {
             if (segment.Reads.Overlaps(changed))
             {
-                await EvaluateAsync(tenant, segment, document, now, baseline: false, cancellationToken);
+                await EvaluateAsync(tenant, segment, document, now, baseline: segment.Baselining, cancellationToken);
             }
         }
     }
@@ -36,7 +36,7 @@ public sealed class MembershipTracker(
     {
         if ((await tracked.OfAsync(tenant, cancellationToken)).FirstOrDefault(s => s.Id == segmentId) is { } segment)
         {
-            await EvaluateAsync(tenant, segment, contact, at, baseline: false, cancellationToken);
+            await EvaluateAsync(tenant, segment, contact, at, baseline: segment.Baselining, cancellationToken);
         }
         else
         {
@@ -45,20 +45,24 @@ public sealed class MembershipTracker(
     }
 
     /// <summary>
-    /// Starts tracking a segment that a drip or trigger now uses: records every contact's membership as it is now, with
-    /// no change, and its next time edge. Contacts already tracked are evaluated as usual.
+    /// Records one partition's part of a segment's baseline (a drip or trigger started tracking it): every contact's
+    /// membership as it is now, with no change for one never evaluated before, and its next time edge. Contacts evaluated
+    /// already are evaluated as usual (an evaluation older than theirs records nothing). Returns how many contacts were
+    /// evaluated; none when the segment is not tracked any more.
     /// </summary>
-    public async Task BaselineAsync(string tenant, string segmentId, CancellationToken cancellationToken)
+    public async Task<long> BaselinePartitionAsync(string tenant, string segmentId, string partition, CancellationToken cancellationToken)
     {
-        var segment = (await tracked.OfAsync(tenant, cancellationToken)).Single(s => s.Id == segmentId);
-        var now = time.GetUtcNow();
-        foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
+        if ((await tracked.OfAsync(tenant, cancellationToken)).FirstOrDefault(s => s.Id == segmentId) is not { } segment)
         {
-            await foreach (var contact in contacts.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
-            {
-                await EvaluateAsync(tenant, segment, contact, now, baseline: true, cancellationToken);
-            }
+            return 0;
         }
+        var evaluated = 0L;
+        await foreach (var contact in contacts.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
+        {
+            await EvaluateAsync(tenant, segment, contact, time.GetUtcNow(), baseline: true, cancellationToken);
+            evaluated++;
+        }
+        return evaluated;
     }
 
     private async Task EvaluateAsync(string tenant, TrackedSegment segment, ContactDocument contact, DateTimeOffset at, bool baseline,

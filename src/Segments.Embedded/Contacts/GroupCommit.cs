@@ -16,7 +16,7 @@ internal sealed class GroupCommit(SqliteDatabase database)
     private List<Write> _pending = [];
     private bool _draining;
 
-    public sealed record Write(string Tenant, string ContactId, int Bucket, long? ExpectedVersion, byte[] Body)
+    public sealed record Write(string Tenant, string ContactId, int Bucket, long? ExpectedVersion, byte[] Body, bool Sample)
     {
         public TaskCompletionSource<string> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -84,7 +84,7 @@ internal sealed class GroupCommit(SqliteDatabase database)
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO contacts (tenant, bucket, contact_id, version, body) VALUES ($tenant, $bucket, $id, 1, $body)
+            INSERT INTO contacts (tenant, bucket, contact_id, version, body, sample) VALUES ($tenant, $bucket, $id, 1, $body, $sample)
             ON CONFLICT DO NOTHING RETURNING version
             """;
         await using var update = connection.CreateCommand();
@@ -105,6 +105,10 @@ internal sealed class GroupCommit(SqliteDatabase database)
             if (write.ExpectedVersion is { } expected)
             {
                 command.Parameters.AddWithValue("$expected", expected);
+            }
+            else
+            {
+                command.Parameters.AddWithValue("$sample", write.Sample ? 1 : 0);
             }
             versions[i] = await command.ExecuteScalarAsync() as long?;
         }
