@@ -17,7 +17,7 @@ namespace Segments.Api.Ingestion;
 /// (<c>collect.js</c>, <c>px.gif</c>, <c>collect</c>) and, with an API key, <c>POST /api/events</c> and
 /// <c>POST /api/contacts/{id}/token</c>. Register after <see cref="SegmentsApi.AddSegmentsApi"/> (tenants, API-key
 /// authentication); the host registers the <see cref="Core.Streaming.IEventPublisher"/> (Event Hubs or the
-/// in-process stream) and the <see cref="Core.Ports.IContactStore"/> (read for visitor joins).
+/// event log of <c>segments serve</c>) and the <see cref="Core.Ports.IContactStore"/> (read for visitor joins).
 /// </summary>
 public static class IngestionApi
 {

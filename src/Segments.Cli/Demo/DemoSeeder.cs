@@ -7,6 +7,7 @@ using Segments.Core.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Core.Synthetic;
+using Segments.Embedded.Streaming;
 using Spectre.Console;
 
 namespace Segments.Cli.Demo;
@@ -64,9 +65,9 @@ internal sealed class DemoSeeder(IServiceProvider services)
                 }
                 await upserting!;
                 var fold = progress.AddTask("Folding events into contact documents").IsIndeterminate();
-                if (publisher is InProcessEventStream stream)
+                if (publisher is EventLog log)
                 {
-                    await stream.WaitUntilFoldedAsync(time, cancellationToken);
+                    await log.WaitUntilFoldedAsync(time, cancellationToken);
                 }
                 fold.Value = fold.MaxValue;
                 fold.StopTask();

@@ -4,6 +4,8 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Segments.Api;
 using Segments.Api.Broadcasts;
 using Segments.Api.Ingestion;
@@ -15,6 +17,7 @@ using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;
 using Segments.Core.Tenancy;
 using Segments.Embedded;
+using Segments.Embedded.Streaming;
 using Segments.Orchestration;
 
 namespace Segments.Cli.Serve;
@@ -66,6 +69,9 @@ internal static class LocalHost
         }
         services.AddStreamFold(configuration);
         services.AddEmbeddedRuntime(dataDirectory);
+        // Shutdown waits for the event log fold's bounded drain, with room for the other services' own.
+        services.AddOptions<HostOptions>().Configure<IOptions<EventLogOptions>>((host, log) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(host.ShutdownTimeout.TotalSeconds, log.Value.ShutdownFoldSeconds + 20)));
         services.AddSegmentsApi(configuration);
         services.AddIngestion(configuration);
         services.AddMembershipApi();
