@@ -50,7 +50,8 @@ public static class EmbeddedRuntime
         services.TryAddSingleton<IMembershipStore>(_ => new SqliteMembershipStore(Sqlite(MembershipFile)));
         services.TryAddSingleton<IConsumerStore>(_ => new SqliteConsumerStore(Sqlite(MembershipFile)));
         services.TryAddSingleton<IReportStore>(_ => new SqliteReportStore(Sqlite(MembershipFile)));
-        services.TryAddSingleton<IMembershipChangePublisher>(_ => new JsonLinesChangePublisher(Path.Combine(root, ChangesFile)));
+        services.TryAddSingleton<IMembershipChangePublisher>(_ =>
+            new JsonLinesChangePublisher(Path.Combine(root, ChangesFile), new StoreSync([Path.Combine(root, MembershipFile)])));
         services.AddMembershipTracking().AddHostedService<TimeSweepLoop>();
         if (!services.Any(d => d.ServiceType == typeof(IEventPublisher)))
         {

@@ -23,9 +23,10 @@ public sealed class EventLog : IEventPublisher, IDisposable
     private readonly Lock _gate = new();
     private readonly SortedList<long, string> _segments;
     private readonly FoldRate _rate;
-    private List<Pending> _pending = [];
-    private int _pendingEvents;
-    private bool _writing;
+    private readonly GroupCommit<IReadOnlyList<OutgoingEvent>, bool> _appends;
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly Lock _writing = new();
+    private long _queued;
     private bool _closed;
     private Exception? _broken;
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,18 +34,13 @@ public sealed class EventLog : IEventPublisher, IDisposable
     private long _folded;
     private long _checkpointed;
 
-    // The segment appended to, touched by the one write loop only.
+    // The segment appended to: written by one commit at a time, under _writing.
     private FileStream _tail;
     private long _tailFirst;
     private long _tailLength;
 
     /// <summary>What readers may read: every event before <see cref="Next"/>; of the tail segment, its first <see cref="TailLength"/> bytes.</summary>
     internal sealed record Committed(long Next, long TailFirst, long TailLength);
-
-    private sealed record Pending(IReadOnlyList<OutgoingEvent> Events)
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 
     private EventLog(string directory, EventLogOptions options, TimeProvider time, SortedList<long, string> segments, long next, long tailLength,
         long checkpointed)
@@ -60,6 +56,7 @@ public sealed class EventLog : IEventPublisher, IDisposable
         _committed = new Committed(next, _tailFirst, tailLength);
         _folded = _checkpointed = checkpointed;
         _rate = new FoldRate(time);
+        _appends = new GroupCommit<IReadOnlyList<OutgoingEvent>, bool>(Append);
     }
 
     /// <summary>
@@ -106,8 +103,6 @@ public sealed class EventLog : IEventPublisher, IDisposable
         {
             return Task.CompletedTask;
         }
-        var pending = new Pending(events);
-        bool start;
         lock (_gate)
         {
             if (_closed || _broken is not null)
@@ -115,23 +110,15 @@ public sealed class EventLog : IEventPublisher, IDisposable
                 throw new InvalidOperationException(_closed ? "the event log is closed: the service is stopping" : "the event log cannot be written",
                     _broken);
             }
-            var backlog = _committed.Next + _pendingEvents - Interlocked.Read(ref _folded);
+            var backlog = _committed.Next + _queued - Interlocked.Read(ref _folded);
             if (backlog > 0 && backlog + events.Count > _options.MaxBacklog)
             {
                 throw new StreamFullException(backlog, _rate.TimeToFold(backlog + events.Count - _options.MaxBacklog));
             }
-            _pending.Add(pending);
-            _pendingEvents += events.Count;
-            start = !_writing;
-            _writing = true;
-        }
-        if (start)
-        {
-            // A thread of its own for the duration of a burst: the fsync blocks it, never a request's thread.
-            _ = Task.Run(WriteLoop, CancellationToken.None);
+            _queued += events.Count;
         }
         // Once queued the events are written whatever the caller does meanwhile: no cancellation from here on.
-        return pending.Done.Task;
+        return _appends.AddAsync(events);
     }
 
     /// <summary>Refuses every later append (the service is stopping); events already queued are still written.</summary>
@@ -221,71 +208,56 @@ public sealed class EventLog : IEventPublisher, IDisposable
     public void Dispose()
     {
         Close();
-        lock (_gate)
+        lock (_writing)
         {
-            if (!_writing)
-            {
-                _tail.Dispose();
-            }
+            _tail.Dispose();
         }
     }
 
-    private void WriteLoop()
+    /// <summary>
+    /// Writes a group of appends and fsyncs it; only then are they committed (readers see them, callers hear of it).
+    /// On failure none of the group is acknowledged, and what of it reached the file is cut, so the next group follows
+    /// the last acknowledged record.
+    /// </summary>
+    private Task<IReadOnlyList<bool>> Append(IReadOnlyList<IReadOnlyList<OutgoingEvent>> group)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        while (true)
+        var first = _committed.Next;
+        var next = first;
+        _buffer.ResetWrittenCount();
+        foreach (var events in group)
         {
-            List<Pending> group;
-            lock (_gate)
+            foreach (var e in events)
             {
-                if (_pending.Count == 0)
-                {
-                    _writing = false;
-                    if (_closed)
-                    {
-                        _tail.Dispose();
-                    }
-                    return;
-                }
-                group = _pending;
-                _pending = [];
-                _pendingEvents = 0;
+                LogRecord.Write(_buffer, next++, e.Tenant, e.Json.Span);
             }
-            var first = _committed.Next;
-            var next = first;
-            buffer.ResetWrittenCount();
-            foreach (var pending in group)
-            {
-                foreach (var e in pending.Events)
-                {
-                    LogRecord.Write(buffer, next++, e.Tenant, e.Json.Span);
-                }
-            }
+        }
+        lock (_gate)
+        {
+            _queued -= next - first;
+        }
+        lock (_writing)
+        {
             try
             {
-                if (_tailLength > 0 && _tailLength + buffer.WrittenCount > _options.SegmentBytes)
+                if (_tailLength > 0 && _tailLength + _buffer.WrittenCount > _options.SegmentBytes)
                 {
                     Roll(first);
                 }
-                _tail.Write(buffer.WrittenSpan);
+                _tail.Write(_buffer.WrittenSpan);
                 _tail.Flush(flushToDisk: true);
-                _tailLength += buffer.WrittenCount;
+                _tailLength += _buffer.WrittenCount;
             }
             catch (Exception error)
             {
-                Abandon(group, error);
-                continue;
-            }
-            Commit(new Committed(next, _tailFirst, _tailLength));
-            foreach (var pending in group)
-            {
-                pending.Done.TrySetResult();
+                Cut(error);
+                throw;
             }
         }
+        Commit(new Committed(next, _tailFirst, _tailLength));
+        return Task.FromResult<IReadOnlyList<bool>>([.. group.Select(_ => true)]);
     }
 
-    /// <summary>None of the group is acknowledged; what of it reached the file is cut, so the next group follows the last acknowledged record.</summary>
-    private void Abandon(List<Pending> group, Exception error)
+    private void Cut(Exception error)
     {
         try
         {
@@ -296,12 +268,8 @@ public sealed class EventLog : IEventPublisher, IDisposable
         {
             lock (_gate)
             {
-                _broken = cut;
+                _broken = new AggregateException(error, cut);
             }
-        }
-        foreach (var pending in group)
-        {
-            pending.Done.TrySetException(error);
         }
     }
 
