@@ -10,6 +10,7 @@ using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;
+using Segments.Orchestration;
 
 namespace Segments.Functions;
 
@@ -19,6 +20,7 @@ namespace Segments.Functions;
 /// Event Hubs processor hosted in the worker, folding the stream into Cosmos DB (dead letters in Blob storage) and
 /// re-evaluating each written contact for the segments drips and triggers use (memberships, drips, triggers and daily
 /// reports in Table storage; the time sweep and the daily report run on timers, see <c>Timers/MembershipTimers</c>).
+/// Broadcasts are kept as records in Table storage, as <c>segments serve</c> keeps them in SQLite, so the routes behave alike.
 /// </summary>
 public static class FunctionsComposition
 {
@@ -27,6 +29,7 @@ public static class FunctionsComposition
         services.AddCosmosContactStore(configuration);
         services.AddTableStorageCatalog(configuration);
         services.AddTableStorageMembership(configuration);
+        services.AddTableStorageBroadcasts(configuration);
         services.AddBlobAudienceSink(configuration);
         services.AddEventHubsStream(configuration);
         services.AddEventHubsChangePublisher(configuration);
@@ -39,6 +42,7 @@ public static class FunctionsComposition
         // only tells the route table (OpenAPI) that the broadcast routes take their handler from the container.
         services.AddSingleton<BroadcastHandlers>(_ =>
             throw new InvalidOperationException("the Functions app makes BroadcastHandlers per call, around its bound Durable client"));
+        services.AddSingleton<BroadcastResumer>();
         services.AddApiRouteTable();
         return services;
     }

@@ -15,12 +15,14 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Segments.Core.Audience;
+using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 using Segments.Core.Synthetic;
 using Segments.Embedded.Audiences;
+using Segments.Embedded.Broadcasts;
 using Segments.Embedded.Contacts;
 using Segments.Orchestration;
 
@@ -60,7 +62,8 @@ try
         Port = FreePort(),
         LoggerFactory = logging, // the sidecar logs every call at Information
         ConfigureServices = services => services.AddSingleton<IContactStore>(store).AddSingleton<ISuppressionStore>(new InMemorySuppressionStore())
-            .AddSingleton<ICatalogStore>(catalog).AddSingleton<IAudienceSink>(sink).AddSingleton(TimeProvider.System).AddLogging(),
+            .AddSingleton<ICatalogStore>(catalog).AddSingleton<IAudienceSink>(sink).AddSingleton(TimeProvider.System).AddLogging()
+            .AddSingleton<IBroadcastStore>(new SqliteBroadcastStore($"Data Source={Path.Combine(output, "broadcasts.db")}")),
     });
     foreach (var run in new[] { "warm-up", "measured" })
     {

@@ -3,12 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Core.Audience;
+using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Audiences;
+using Segments.Embedded.Broadcasts;
 using Segments.Embedded.Catalog;
 using Segments.Embedded.Contacts;
 using Segments.Embedded.Membership;
@@ -19,7 +21,7 @@ namespace Segments.Embedded;
 
 /// <summary>
 /// The embedded defaults of the single-machine runtime, all under one data folder that survives restarts:
-/// SQLite files for contacts (with dead letters), the catalog, suppressions and segment membership (with its time
+/// SQLite files for contacts (with dead letters), the catalog, suppressions, broadcasts and segment membership (with its time
 /// sweep every 15 s), membership changes published to <c>membership-changes.jsonl</c>, a folder of audiences, and the
 /// event log (<c>stream/</c>) with its fold loop. Every part is
 /// registered only if nothing else was, so a host that registered a real service first (Cosmos DB, Table storage, Blob storage, Event Hubs) keeps it.
@@ -47,6 +49,7 @@ public static class EmbeddedRuntime
         services.TryAddSingleton<ICatalogStore>(_ => new SqliteCatalogStore(Sqlite("catalog.db")));
         services.TryAddSingleton<ISuppressionStore>(_ => new SqliteSuppressionStore(Sqlite("suppressions.db")));
         services.TryAddSingleton<IAudienceSink>(_ => new FolderAudienceSink(Path.Combine(root, "audiences")));
+        services.TryAddSingleton<IBroadcastStore>(_ => new SqliteBroadcastStore(Sqlite("broadcasts.db")));
         services.TryAddSingleton<IMembershipStore>(_ => new SqliteMembershipStore(Sqlite(MembershipFile)));
         services.TryAddSingleton<IConsumerStore>(_ => new SqliteConsumerStore(Sqlite(MembershipFile)));
         services.TryAddSingleton<IReportStore>(_ => new SqliteReportStore(Sqlite(MembershipFile)));

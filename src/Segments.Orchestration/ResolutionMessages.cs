@@ -1,3 +1,5 @@
+using Segments.Core.Audience;
+using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Evaluation;
 using Segments.Core.Language;
@@ -30,7 +32,27 @@ public sealed record FrozenSegment(string Segment, int Version, string Schema, I
     }
 }
 
-public sealed record PrepareInput(string Tenant, string Segment);
+/// <summary>Starting a resolution: the request, and the orchestration's instant (the default <c>asOf</c>).</summary>
+public sealed record StartInput(ResolveAudienceInput Request, DateTimeOffset Now);
+
+/// <summary>
+/// How a resolution goes on once started: <see cref="Outcome"/> <c>resolve</c> (as of <see cref="AsOf"/>, the frozen
+/// <see cref="Segment"/>), <c>done</c> (already complete: its <see cref="Manifest"/>), or <c>stopped</c> (it ended
+/// otherwise: <see cref="Status"/>, with the <see cref="Error"/> of a failure).
+/// </summary>
+public sealed record ResolutionStart(string Outcome, DateTimeOffset AsOf = default, FrozenSegment? Segment = null, AudienceManifest? Manifest = null,
+    BroadcastStatus? Status = null, string? Error = null)
+{
+    public const string ResolveOutcome = "resolve";
+    public const string DoneOutcome = "done";
+    public const string StoppedOutcome = "stopped";
+
+    public static ResolutionStart Resolve(DateTimeOffset asOf, FrozenSegment segment) => new(ResolveOutcome, asOf, segment);
+
+    public static ResolutionStart Done(AudienceManifest manifest) => new(DoneOutcome, Manifest: manifest);
+
+    public static ResolutionStart Stopped(BroadcastStatus status, string? error = null) => new(StoppedOutcome, Status: status, Error: error);
+}
 
 /// <summary>One partition's work: which partition (its position in the store's list names its part).</summary>
 public sealed record PartitionInput(string Tenant, string Broadcast, string? List, DateTimeOffset AsOf, FrozenSegment Segment, string Partition, int Index);

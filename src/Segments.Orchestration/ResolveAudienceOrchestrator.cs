@@ -1,17 +1,20 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Segments.Core.Audience;
+using Segments.Core.Broadcasts;
 
 namespace Segments.Orchestration;
 
 /// <summary>
-/// Resolves a broadcast's audience: waits (a durable timer) until the send time, freezes the segment, lists the
-/// contact partitions, resolves them in parallel (at most <see cref="MaxParallelPartitions"/> at a time), adds up
-/// their counts and writes the manifest last. Deterministic, as orchestrators must be: it reads time only from its
-/// context and does no I/O itself (activities do), so a replay takes the same path and every activity that runs
-/// again writes the same names with the same content.
+/// Resolves a broadcast's audience: waits (a durable timer) until the send time, starts the resolution from the
+/// broadcast's record (which freezes the segment and fixes the instant, or resumes with those of an interrupted attempt),
+/// lists the contact partitions, resolves them in parallel (at most <see cref="MaxParallelPartitions"/> at a time), adds
+/// up their counts, writes the manifest last and records the broadcast completed (or, when a step fails for good,
+/// failed). Deterministic, as orchestrators must be: it reads time only from its context and does no I/O itself
+/// (activities do), so a replay takes the same path and every activity that runs again writes the same names with the
+/// same content. Its output is the manifest, or null when the broadcast ended otherwise (canceled, failed).
 /// </summary>
-public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudienceInput, AudienceManifest>
+public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudienceInput, AudienceManifest?>
 {
     public const int MaxParallelPartitions = 8;
 
@@ -19,26 +22,42 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
     public static readonly TaskOptions Retries = TaskOptions.FromRetryPolicy(
         new RetryPolicy(maxNumberOfAttempts: 6, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
 
-    public override async Task<AudienceManifest> RunAsync(TaskOrchestrationContext context, ResolveAudienceInput input)
+    public override async Task<AudienceManifest?> RunAsync(TaskOrchestrationContext context, ResolveAudienceInput input)
     {
-        var logger = context.CreateReplaySafeLogger<ResolveAudienceOrchestrator>();
         if (input.SendAt is { } sendAt && sendAt.UtcDateTime > context.CurrentUtcDateTime)
         {
             context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Scheduled));
             await context.CreateTimer(sendAt.UtcDateTime, CancellationToken.None);
         }
+        try
+        {
+            return await ResolveAsync(context, input);
+        }
+        catch (TaskFailedException failure)
+        {
+            await context.CallActivityAsync<bool>(nameof(FinishResolutionActivity),
+                new FinishInput(input.Tenant, input.Broadcast, BroadcastStatus.Failed, failure.Message, Now(context)), Retries);
+            throw;
+        }
+    }
 
+    private static async Task<AudienceManifest?> ResolveAsync(TaskOrchestrationContext context, ResolveAudienceInput input)
+    {
+        var logger = context.CreateReplaySafeLogger<ResolveAudienceOrchestrator>();
         var started = Now(context);
-        var asOf = input.AsOf ?? started;
         context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Preparing));
-        var segment = await context.CallActivityAsync<FrozenSegment?>(nameof(PrepareResolutionActivity),
-            new PrepareInput(input.Tenant, input.Segment), Retries)
-            ?? throw new InvalidOperationException($"segment '{input.Segment}' does not exist (any more)");
+        var start = await context.CallActivityAsync<ResolutionStart>(nameof(StartResolutionActivity), new StartInput(input, started), Retries);
+        if (start.Outcome != ResolutionStart.ResolveOutcome)
+        {
+            context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Done));
+            return start.Manifest;
+        }
+        var (asOf, segment) = (start.AsOf, start.Segment!);
         var prepared = Now(context);
         var partitions = await context.CallActivityAsync<IReadOnlyList<string>>(nameof(ListPartitionsActivity), input.Tenant, Retries);
         var listed = Now(context);
         logger.LogInformation("Resolving segment {Segment} for broadcast {Broadcast} of tenant {Tenant} over {Partitions} partitions",
-            input.Segment, input.Broadcast, input.Tenant, partitions.Count);
+            segment.Segment, input.Broadcast, input.Tenant, partitions.Count);
 
         var outcomes = await FanOutAsync(context, partitions.Count,
             i => new PartitionInput(input.Tenant, input.Broadcast, input.List, asOf, segment, partitions[i], i));
@@ -49,7 +68,7 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
         {
             tally.Add(AudienceTally.Of(outcome.Matched, outcome.Suppressed, outcome.OptedOut, outcome.Audience));
         }
-        var manifest = AudienceManifest.From(input.Segment, asOf, input.List, tally, [.. outcomes.Select(o => o.Part)]) with
+        var manifest = AudienceManifest.From(segment.Segment, asOf, input.List, tally, [.. outcomes.Select(o => o.Part)]) with
         {
             Broadcast = input.Broadcast,
             DefinitionVersion = segment.Version,
@@ -58,9 +77,11 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
         };
         context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Writing, partitions.Count, partitions.Count));
         await context.CallActivityAsync<bool>(nameof(WriteManifestActivity), new ManifestInput(input.Tenant, input.Broadcast, manifest), Retries);
+        await context.CallActivityAsync<bool>(nameof(FinishResolutionActivity),
+            new FinishInput(input.Tenant, input.Broadcast, BroadcastStatus.Completed, null, Now(context)), Retries);
         context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Done, partitions.Count, partitions.Count));
         logger.LogInformation("Resolved segment {Segment} for broadcast {Broadcast} of tenant {Tenant}: {Matched} matched, {Audience} in the audience",
-            input.Segment, input.Broadcast, input.Tenant, manifest.Matched, manifest.Audience);
+            segment.Segment, input.Broadcast, input.Tenant, manifest.Matched, manifest.Audience);
         return manifest;
     }
 

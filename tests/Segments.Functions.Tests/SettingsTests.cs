@@ -20,6 +20,7 @@ public sealed class SettingsTests
         "Segments:Storage:MembershipDueTable",
         "Segments:Storage:ConsumerTable",
         "Segments:Storage:ReportTable",
+        "Segments:Storage:BroadcastTable",
     ];
 
     /// <summary>Local only: the emulators' connection string (deployed apps use their identity).</summary>

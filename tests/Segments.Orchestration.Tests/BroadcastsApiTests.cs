@@ -12,10 +12,12 @@ using Microsoft.Extensions.Logging;
 using Segments.Api;
 using Segments.Api.Broadcasts;
 using Segments.Core.Audience;
+using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Audiences;
+using Segments.Embedded.Broadcasts;
 
 namespace Segments.Orchestration.Tests;
 
@@ -36,14 +38,15 @@ public sealed class BroadcastsApiTests : IAsyncLifetime
         var (contacts, suppressions, catalog) = (new InMemoryContactStore(4), new InMemorySuppressionStore(), new InMemoryCatalogStore());
         await _data.SaveAsync(catalog, contacts, suppressions);
         var sink = new FolderAudienceSink(_folder);
-        _durable = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink);
+        var broadcasts = new SqliteBroadcastStore($"Data Source={Path.Combine(_folder, "broadcasts.db")};Pooling=False");
+        _durable = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(Tenant(0, TenantData.Tenant, KeyA).Concat(Tenant(1, "tenant-b", KeyB)));
         builder.Services.AddSingleton<ICatalogStore>(catalog).AddSingleton<IContactStore>(contacts).AddSingleton<ISuppressionStore>(suppressions)
-            .AddSingleton<IAudienceSink>(sink).AddSingleton(_durable.Client);
+            .AddSingleton<IAudienceSink>(sink).AddSingleton<IBroadcastStore>(broadcasts).AddSingleton(_durable.Client);
         builder.Services.AddSegmentsApi(builder.Configuration).AddBroadcastsApi();
         _app = builder.Build();
         _app.MapSegmentsApi();
@@ -60,7 +63,7 @@ public sealed class BroadcastsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_scheduled_broadcast_reports_progress_then_its_manifest_and_streams_its_audience()
+    public async Task A_scheduled_broadcast_completes_with_its_manifest_and_streams_its_audience()
     {
         using var a = Client(KeyA);
         var scheduled = await a.PostAsJsonAsync("/api/broadcasts",
@@ -74,7 +77,8 @@ public sealed class BroadcastsApiTests : IAsyncLifetime
         var manifest = view.GetProperty("manifest");
         var offline = _data.Offline("re-permission", "newsletter", _data.AsOf);
         Assert.Equal((offline.Tally.Matched, offline.Tally.Audience), (manifest.GetProperty("matched").GetInt64(), manifest.GetProperty("audience").GetInt64()));
-        Assert.Equal(ResolutionProgress.Done, view.GetProperty("progress").GetProperty("phase").GetString());
+        Assert.False(view.TryGetProperty("progress", out _), "a finished broadcast shows no progress");
+        Assert.Equal("2026-11-26T12:00:00Z", view.GetProperty("asOf").GetString());
         Assert.Equal("application/x-ndjson", audience.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Audiences.Offline(offline), await audience.Content.ReadAsByteArrayAsync());
     }

@@ -2,17 +2,25 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
+using Segments.Orchestration;
 
 namespace Segments.Api.Broadcasts;
 
 public static class BroadcastsApi
 {
     /// <summary>
-    /// The broadcast handlers. The host registers the Durable Task client (<c>DurableTaskClient</c>) with the resolution
-    /// orchestration behind it, and an <see cref="Core.Audience.IAudienceSink"/>.
+    /// The broadcast handlers and the <see cref="BroadcastResumer"/>. The host registers the Durable Task client
+    /// (<c>DurableTaskClient</c>) with the resolution orchestration behind it, the <see cref="Core.Broadcasts.IBroadcastStore"/>
+    /// and an <see cref="Core.Audience.IAudienceSink"/>.
     /// </summary>
-    public static IServiceCollection AddBroadcastsApi(this IServiceCollection services) => services.AddSingleton<BroadcastHandlers>();
+    public static IServiceCollection AddBroadcastsApi(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<BroadcastResumer>();
+        return services.AddSingleton<BroadcastHandlers>();
+    }
 
     /// <summary><c>POST /api/broadcasts</c>, <c>GET /api/broadcasts/{id}</c>, <c>GET /api/broadcasts/{id}/audience</c>; an API key is required.</summary>
     public static IEndpointRouteBuilder MapBroadcastsApi(this IEndpointRouteBuilder endpoints)

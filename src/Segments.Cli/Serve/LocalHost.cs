@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +26,7 @@ namespace Segments.Cli.Serve;
 /// its fold, the stores and the audience sink. Each part is the embedded default unless its real service is
 /// configured, with the setting names of <c>local.settings.sample.json</c>: <c>Segments:Cosmos:Endpoint</c>
 /// (contacts on Cosmos DB), <c>Segments:Storage:TableServiceUri</c> or <c>…:ConnectionString</c> (catalog,
-/// suppressions, memberships, drips, triggers and reports on Table storage), <c>Segments:Storage:BlobServiceUri</c> (audiences on Blob storage),
+/// suppressions, memberships, drips, triggers, reports and broadcasts on Table storage), <c>Segments:Storage:BlobServiceUri</c> (audiences on Blob storage),
 /// <c>Segments:EventHubs:FullyQualifiedNamespace</c> (the stream on Event Hubs).
 /// </summary>
 internal static class LocalHost
@@ -58,6 +57,7 @@ internal static class LocalHost
         {
             services.AddTableStorageCatalog(configuration);
             services.AddTableStorageMembership(configuration);
+            services.AddTableStorageBroadcasts(configuration);
         }
         if (!string.IsNullOrEmpty(configuration["Segments:Storage:BlobServiceUri"]) || !string.IsNullOrEmpty(configuration["Segments:Storage:ConnectionString"]))
         {
@@ -75,10 +75,11 @@ internal static class LocalHost
         services.AddSegmentsApi(configuration);
         services.AddIngestion(configuration);
         services.AddMembershipApi();
-        // Broadcasts: the resolution orchestration on the in-memory Durable Task backend (its state lives as long
-        // as the process; the audiences and manifests it writes stay in the data folder).
-        services.AddInMemoryDurableTask(tasks => tasks.AddAudienceResolution());
+        // Broadcasts: kept as records (the source of truth), resolved by the orchestration on an in-memory Durable Task
+        // backend reachable from this process only, resumed from their records at start-up.
+        services.AddInProcessDurableTask(tasks => tasks.AddAudienceResolution());
         services.AddBroadcastsApi();
+        services.AddHostedService<BroadcastResumption>();
 
         var app = builder.Build();
         app.MapSegmentsApi();

@@ -32,6 +32,17 @@ public sealed class FolderAudienceSink(string root) : IAudienceSink
     public Task<Stream> OpenPartAsync(AudienceAddress address, string part, CancellationToken cancellationToken = default) =>
         Task.FromResult<Stream>(File.OpenRead(PathOf(address, part)));
 
+    /// <summary>The folder goes whole, temporary files of a write a crash interrupted included.</summary>
+    public Task ClearAsync(AudienceAddress address, CancellationToken cancellationToken = default)
+    {
+        var folder = Path.Combine(root, address.Folder);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+
     private Task WriteAsync(AudienceAddress address, string name, Action<Stream> write, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

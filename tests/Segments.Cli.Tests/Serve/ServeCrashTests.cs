@@ -63,6 +63,37 @@ public sealed class ServeCrashTests(ITestOutputHelper output) : IDisposable
         Assert.True(tracking.Count == 0, $"seed {_seed}: {string.Join("\n", tracking)}");
     }
 
+    [Fact]
+    public async Task A_broadcast_interrupted_by_a_kill_9_completes_once_after_the_restart_with_the_audience_of_an_uninterrupted_run()
+    {
+        var traffic = new EventTraffic(contacts: 2_000, _seed);
+        await using (var serve = await ServeProcess.StartAsync(_data))
+        {
+            await TrackingWorkload.DefineAsync(serve.Client, used: 0);
+            await traffic.RunAsync(serve.Api, ServeProcess.ApiKey, clients: 4, batchSize: 50, CancellationToken.None, batches: 20);
+            await FoldAudit.WaitUntilFoldedAsync(serve.Client, Patience);
+            // Due in a second: the kill falls while it waits, while it resolves or after it completed.
+            await BroadcastRun.PostAsync(serve.Client, "b1", "frequent", sendAt: DateTimeOffset.UtcNow.AddSeconds(1));
+            await Task.Delay(new Random(_seed).Next(0, 2500));
+            await serve.KillAsync();
+        }
+
+        await using var restarted = await ServeProcess.StartAsync(_data);
+        var resumed = await BroadcastRun.FinishedAsync(restarted.Client, "b1", Patience);
+        Assert.Equal("completed", resumed.GetProperty("status").GetString());
+        await BroadcastRun.PostAsync(restarted.Client, "b1-again", "frequent", asOf: resumed.GetProperty("asOf").GetString());
+        var again = await BroadcastRun.FinishedAsync(restarted.Client, "b1-again", Patience);
+
+        Assert.Equal("completed", again.GetProperty("status").GetString());
+        Assert.True(resumed.GetProperty("manifest").GetProperty("audience").GetInt64() > 0, "the segment resolved to no one");
+        Assert.Equal(await BroadcastRun.AudienceAsync(restarted.Client, "b1-again"), await BroadcastRun.AudienceAsync(restarted.Client, "b1"));
+        Assert.Equal(BroadcastRun.Files(_data, "b1-again"), BroadcastRun.Files(_data, "b1"));
+        // The id stays taken after the restart.
+        using var repeated = await restarted.Client.PostAsync("broadcasts",
+            new StringContent("""{"id":"b1","segment":"pricing"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, repeated.StatusCode);
+    }
+
     /// <summary>Four clients post for a random half second to three seconds, then <paramref name="end"/> happens to the process under them.</summary>
     private async Task PostUntilAsync(ServeProcess serve, EventTraffic traffic, Func<Task> end)
     {
