@@ -30,6 +30,7 @@ public static class FunctionsComposition
         services.AddTableStorageCatalog(configuration);
         services.AddTableStorageMembership(configuration);
         services.AddTableStorageBroadcasts(configuration);
+        services.AddTableStoragePixelHits(configuration);
         services.AddBlobAudienceSink(configuration);
         services.AddEventHubsStream(configuration);
         services.AddEventHubsChangePublisher(configuration);

@@ -100,6 +100,22 @@ param attributionWindowDays int = 7
 @description('WEBSITE_RUN_FROM_PACKAGE: empty for zip deployment (the value 1), or the URL of a package blob the app reads with its identity.')
 param functionPackageUri string = ''
 
+@description('Region of the console\'s Static Web App (Static Web Apps are offered in fewer regions than the rest).')
+param consoleLocation string = 'westeurope'
+
+@description('Free or Standard Static Web App for the console.')
+@allowed([
+  'Free'
+  'Standard'
+])
+param consoleSku string = 'Free'
+
+@description('Client id of the API\'s Entra ID app registration (App Service Authentication in front of the API, for the console\'s users); empty for none.')
+param entraClientId string = ''
+
+@description('Entra ID tenant (directory) id of that app registration.')
+param entraTenantId string = az.tenant().tenantId
+
 var tenant = toLower(tenantName)
 var suffix = uniqueString(resourceGroup().id, tenant)
 var allTags = union(tags, {
@@ -117,6 +133,7 @@ var names = {
   appInsights: 'appi-segments-${tenant}'
   plan: 'plan-segments-${tenant}'
   functionApp: 'func-${tenant}-${suffix}'
+  console: 'stapp-${tenant}-${suffix}'
 }
 
 // Names fixed by the application's contract.
@@ -218,6 +235,8 @@ var appSettings = {
   Segments__EventHubs__ConsumerGroup: eventHubs.outputs.consumerGroupName
   Segments__EventHubs__ChangesHubName: eventHubs.outputs.changesHubName
   Segments__Attribution__WindowDays: string(attributionWindowDays)
+  // Callers signed in with Entra ID (App Service Authentication) act for this tenant; empty without Entra ID.
+  Segments__EntraCallers__Tenant: empty(entraClientId) ? '' : tenant
   Segments__Tenants__0__Id: tenant
   Segments__Tenants__0__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.apiKeySecretUri}/)'
   Segments__Tenants__0__TokenSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.tokenSecretUri}/)'
@@ -229,9 +248,24 @@ var listSettings = {
   Segments__Tenants__0__AllowedOrigins: allowedOrigins
 }
 
+module console 'modules/console.bicep' = {
+  name: 'console'
+  params: {
+    name: names.console
+    location: consoleLocation
+    tags: allTags
+    sku: consoleSku
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
+    corsAllowedOrigins: [
+      console.outputs.origin
+    ]
+    entraClientId: entraClientId
+    entraTenantId: entraTenantId
     name: names.functionApp
     planName: names.plan
     location: location
@@ -272,6 +306,8 @@ module settings 'modules/appsettings.bicep' = {
 output appSettings object = settings.outputs.appSettings
 
 output functionAppName string = functionApp.outputs.name
+output consoleName string = console.outputs.name
+output consoleOrigin string = console.outputs.origin
 output functionAppHostName string = functionApp.outputs.defaultHostName
 output functionAppPrincipalId string = functionApp.outputs.principalId
 output storageAccountName string = storage.outputs.name

@@ -116,9 +116,7 @@ static async Task LoadAsync(SqliteContactStore store, SqliteDatabase database, i
     for (var i = 0; i < contacts; i++)
     {
         var profile = tenant.Profile(i);
-        var document = new ContactDocument(profile.Id);
-        document.SetProfile(profile);
-        folder.Fold(document, tenant.Events(profile.Id));
+        var document = folder.Fold(new ContactDocument(profile.Id).WithProfile(profile), tenant.Events(profile.Id)).Document;
         writes.Add(store.WriteAsync(Tenant, document, ifMatch: null));
         if (writes.Count == 2048)
         {

@@ -27,15 +27,14 @@ for (var start = 0; start < count; start += chunk)
     for (var i = start; i < end; i++)
     {
         var profile = synthetic.Profile(i);
-        contacts[i] = new ContactDocument(profile.Id);
-        contacts[i].SetProfile(profile);
+        contacts[i] = new ContactDocument(profile.Id).WithProfile(profile);
         batches[i - start] = synthetic.Events(profile.Id);
         events += batches[i - start].Count;
     }
     var watch = Stopwatch.StartNew();
     for (var i = start; i < end; i++)
     {
-        folder.Fold(contacts[i], batches[i - start]);
+        contacts[i] = folder.Fold(contacts[i], batches[i - start]).Document;
     }
     foldTime += watch.Elapsed;
 }

@@ -7,8 +7,9 @@ using Segments.Api.Suppressions;
 
 namespace Segments.Functions.Http;
 
-/// <summary>The contact, token, event and suppression routes: the API key's tenant, then the handler <c>segments serve</c> calls.</summary>
-public sealed class ContactFunctions(ContactHandlers contacts, TokenHandler tokens, EventsHandler events, SuppressionHandlers suppressions)
+/// <summary>The contact, token, event, dead-letter and suppression routes: the API key's tenant, then the handler <c>segments serve</c> calls.</summary>
+public sealed class ContactFunctions(
+    ContactHandlers contacts, TokenHandler tokens, EventsHandler events, DeadLetterHandlers deadLetters, SuppressionHandlers suppressions)
 {
     [Function("PutContact")]
     public Task<IResult> Put([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "contacts/{id}")] HttpRequest request, string id) =>
@@ -25,6 +26,11 @@ public sealed class ContactFunctions(ContactHandlers contacts, TokenHandler toke
     [Function("PostEvents")]
     public Task<IResult> Events([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest request) =>
         ApiKeyCaller.WithCallerAsync(request.HttpContext, t => events.PostAsync(t, request, request.HttpContext.RequestAborted));
+
+    [Function("ListDeadLetters")]
+    public Task<IResult> DeadLetters([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dead-letters")] HttpRequest request) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t =>
+            deadLetters.ListAsync(t, request.Query["cursor"], request.Query["limit"], request.HttpContext.RequestAborted));
 
     [Function("PostSuppressions")]
     public Task<IResult> Suppressions([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "suppressions")] HttpRequest request) =>

@@ -33,6 +33,15 @@ param alwaysReadyInstances int
 @maxValue(100)
 param maximumElasticWorkerCount int
 
+@description('Origins the API answers cross-origin requests from: the console\'s, exactly.')
+param corsAllowedOrigins array
+
+@description('Client id of the API\'s Entra ID app registration; empty leaves App Service Authentication off.')
+param entraClientId string
+
+@description('Entra ID tenant (directory) of that app registration.')
+param entraTenantId string
+
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
@@ -73,6 +82,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
     }
   }
 }
@@ -82,6 +95,44 @@ resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
   name: 'ftp'
   properties: {
     allow: false
+  }
+}
+
+// App Service Authentication with Entra ID in front of the API: a bearer token of the console's
+// signed-in user is validated here (issuer, audience) and reaches the app as X-MS-CLIENT-PRINCIPAL
+// headers, which App Service sets itself and strips from what clients send. Requests without a
+// token pass on anonymous: API-key callers and the public pixel keep working, and the app decides.
+resource authentication 'Microsoft.Web/sites/config@2024-11-01' = if (!empty(entraClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: entraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${entraTenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${entraClientId}'
+            entraClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
   }
 }
 

@@ -26,6 +26,9 @@ public static class SegmentsApi
 {
     public const string OpenApiPath = "/api/openapi.json";
 
+    /// <summary>The authentication scheme of every route that needs a caller: the API key's, or an App Service principal's.</summary>
+    public const string CallerScheme = "Caller";
+
     /// <summary>Handlers, the catalog service, API-key authentication with the tenants of <c>Segments:Tenants</c>, OpenAPI.</summary>
     public static IServiceCollection AddSegmentsApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -34,17 +37,31 @@ public static class SegmentsApi
         services.TryAddSingleton<ITenantDirectory>(provider =>
             new ConfiguredTenantDirectory(provider.GetRequiredService<IOptions<TenantsOptions>>().Value.Tenants));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Readiness>();
         services.AddSingleton<SegmentCatalog>();
         services.AddSingleton<SegmentPreview>();
         services.AddSingleton<SegmentHandlers>();
         services.AddSingleton<SchemaHandlers>();
         services.AddSingleton<ContactHandlers>();
         services.AddSingleton<SuppressionHandlers>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddOptions<EntraCallersOptions>().Bind(configuration.GetSection(EntraCallersOptions.Section))
+            .Validate<IOptions<TenantsOptions>>((callers, tenants) => string.IsNullOrEmpty(callers.Tenant) || tenants.Value.Tenants.Any(t => t.Id == callers.Tenant),
+                $"{EntraCallersOptions.Section}:Tenant is not the id of a configured tenant (Segments:Tenants:N:Id)")
+            .ValidateOnStart();
+        // An API key, or (deployed with Entra ID in front of the API) an App Service principal: one scheme picks.
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, null, o => o.ForwardDefaultSelector = context =>
+                AppServicePrincipalHandler.Applies(context, context.RequestServices.GetRequiredService<IOptions<EntraCallersOptions>>().Value)
+                    ? AppServicePrincipalHandler.SchemeName
+                    : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AppServicePrincipalHandler>(AppServicePrincipalHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddProblemDetails();
-        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton<FailedAuthentications>();
+        services.AddOpenApi(ApiDocument.Configure);
         return services;
     }
 
@@ -52,23 +69,23 @@ public static class SegmentsApi
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi(OpenApiPath).AllowAnonymous();
-        var api = endpoints.MapGroup("/api").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+        var api = endpoints.MapGroup("/api").RequireApiKey();
 
         var segments = api.MapGroup("/segments").WithTags("Segments");
         segments.MapGet("", (SegmentHandlers h, CallerTenant t, CancellationToken ct) => h.ListAsync(t, ct))
             .WithSummary("List the tenant's segments").Produces<SegmentList>();
         segments.MapPost("/validate", (SegmentHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.ValidateAsync(t, r, ct))
-            .WithSummary("Validate a definition without saving it").Accepts<object>("application/json")
+            .WithSummary("Validate a definition without saving it").AcceptsDefinition()
             .Produces<ValidationReport>().ProducesProblem(StatusCodes.Status400BadRequest);
         segments.MapPut("/{id}", (SegmentHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PutAsync(t, id, r, ct))
-            .WithSummary("Create or replace a definition (If-Match honoured)").Accepts<object>("application/json")
+            .WithSummary("Create or replace a definition (If-Match honoured)").AcceptsDefinition().HonoursIfMatch()
             .Produces<SegmentResource>().Produces<SegmentResource>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         segments.MapGet("/{id}", (SegmentHandlers h, CallerTenant t, string id, HttpResponse r, CancellationToken ct) => h.GetAsync(t, id, r, ct))
             .WithSummary("Read a definition").Produces<SegmentResource>().ProducesProblem(StatusCodes.Status404NotFound);
         segments.MapDelete("/{id}", (SegmentHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.DeleteAsync(t, id, r, ct))
-            .WithSummary("Delete a definition nothing uses (If-Match honoured)").Produces(StatusCodes.Status204NoContent)
+            .WithSummary("Delete a definition nothing uses (If-Match honoured)").HonoursIfMatch().Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         segments.MapGet("/{id}/preview", (SegmentHandlers h, CallerTenant t, string id, string? asOf, string? sample, CancellationToken ct) =>
@@ -78,14 +95,15 @@ public static class SegmentsApi
 
         var schema = api.MapGroup("/schema").WithTags("Schema");
         schema.MapPut("", (SchemaHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PutAsync(t, r, ct))
-            .WithSummary("Set the field schema (a used field keeps its type)").Accepts<SchemaResource>("application/json")
+            .WithSummary("Set the field schema (a used field keeps its type)")
+            .AcceptsJson<SchemaResource>("The custom fields by name: text, number, date or boolean")
             .Produces<SchemaResource>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         schema.MapGet("", (SchemaHandlers h, CallerTenant t, CancellationToken ct) => h.GetAsync(t, ct))
             .WithSummary("Read the field schema").Produces<SchemaResource>();
 
         var contacts = api.MapGroup("/contacts").WithTags("Contacts");
         contacts.MapPut("/{id}", (ContactHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PutAsync(t, id, r, ct))
-            .WithSummary("Upsert a contact's profile").Accepts<object>("application/json")
+            .WithSummary("Upsert a contact's profile").AcceptsJson<ContactInput>("The profile: email, names, custom fields and lists")
             .Produces<ContactView>().Produces<ContactView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         contacts.MapGet("/{id}", (ContactHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, id, ct))
@@ -93,7 +111,8 @@ public static class SegmentsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/suppressions", (SuppressionHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PostAsync(t, r, ct))
-            .WithTags("Suppressions").WithSummary("Add suppressions (an array, all or none)").Accepts<object[]>("application/json")
+            .WithTags("Suppressions").WithSummary("Add suppressions (an array, all or none)")
+            .AcceptsJson<SuppressionInput[]>($"At most {SuppressionHandlers.MaxBatch} suppressions")
             .Produces<SuppressionReceipt>().ProducesProblem(StatusCodes.Status400BadRequest);
         return endpoints;
     }

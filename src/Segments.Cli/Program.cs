@@ -1,7 +1,6 @@
 using Segments.Cli.Commands;
 using Segments.Cli.Demo;
 using Segments.Cli.Serve;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
@@ -21,11 +20,11 @@ app.Configure(config =>
     config.AddCommand<DemoCommand>("demo")
         .WithDescription("Build a synthetic tenant through the ingestion path, define the example segments and report their sizes.")
         .WithExample("demo", "--contacts", "100000");
-    // Bad arguments are bad input: exit 2 with the reason, like any other invalid input.
+    // Bad arguments are bad input: exit 2 with the reason, like any other invalid input. Written as one plain line
+    // (Spectre.Console would wrap it at 80 columns when stderr is not a terminal, splitting paths and commands).
     config.SetExceptionHandler((exception, _) =>
     {
-        AnsiConsole.Console.Profile.Out = new AnsiConsoleOutput(Console.Error);
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+        Console.Error.WriteLine($"error: {exception.Message}");
         return ExitCodes.InvalidInput;
     });
 });

@@ -48,7 +48,7 @@ public static class EmbeddedRuntime
         services.TryAddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
         services.TryAddSingleton<ICatalogStore>(_ => new SqliteCatalogStore(Sqlite("catalog.db")));
         services.TryAddSingleton<ISuppressionStore>(_ => new SqliteSuppressionStore(Sqlite("suppressions.db")));
-        services.TryAddSingleton<IAudienceSink>(_ => new FolderAudienceSink(Path.Combine(root, "audiences")));
+        services.TryAddSingleton<IAudienceSink>(_ => FolderAudienceSink.Open(Path.Combine(root, "audiences")));
         services.TryAddSingleton<IBroadcastStore>(_ => new SqliteBroadcastStore(Sqlite("broadcasts.db")));
         services.TryAddSingleton<IMembershipStore>(_ => new SqliteMembershipStore(Sqlite(MembershipFile)));
         services.TryAddSingleton<IConsumerStore>(_ => new SqliteConsumerStore(Sqlite(MembershipFile)));

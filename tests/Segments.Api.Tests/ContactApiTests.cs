@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Core.Catalog;
 using Segments.Core.Documents;
-using Segments.Core.Language;
 using Segments.Core.Ports;
+using Segments.Core.PushDown;
 using Segments.Core.Suppressions;
 
 namespace Segments.Api.Tests;
@@ -126,7 +126,7 @@ public sealed class ContactApiTests : IAsyncLifetime
         public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
             inner.ListPartitionsAsync(tenant, cancellationToken);
 
-        public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+        public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
             CancellationToken cancellationToken = default) => inner.ScanAsync(tenant, partition, pushDown, cancellationToken);
     }
 }

@@ -59,10 +59,7 @@ internal sealed class Scenario
     {
         var (profile, errors) = InputReader.ReadContact(JsonDocument.Parse(_contact).RootElement);
         Assert.True(errors.Count == 0, string.Join("; ", errors));
-        var document = new ContactDocument(profile!.Id);
-        document.SetProfile(profile);
-        new ContactFolder(new FoldOptions()).Fold(document, [.. order ?? _events]);
-        return document;
+        return new ContactFolder(new FoldOptions()).Fold(new ContactDocument(profile!.Id).WithProfile(profile), [.. order ?? _events]).Document;
     }
 
     public IReadOnlyList<ContactEvent> Events => _events;

@@ -20,9 +20,10 @@ public sealed class HttpFunctionTests
         var (status, body) = await FunctionsApp.ExecuteAsync(context, await Segments(context).List(context.Request));
 
         Assert.Equal(401, status);
-        Assert.Equal("Bearer", context.Response.Headers.WWWAuthenticate.ToString());
+        Assert.Equal(key is null ? "Bearer" : "Bearer error=\"invalid_token\"", context.Response.Headers.WWWAuthenticate.ToString());
         Assert.StartsWith("application/problem+json", context.Response.ContentType);
         Assert.Equal("$", (string?)JsonNode.Parse(body)!["errors"]![0]!["path"]);
+        Assert.Equal(key is null ? "An API key is required" : "Unknown API key", (string?)JsonNode.Parse(body)!["title"]);
     }
 
     [Fact]

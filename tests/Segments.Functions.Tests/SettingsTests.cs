@@ -12,6 +12,7 @@ public sealed class SettingsTests
     private static readonly string[] Tuning =
     [
         "Segments:Ingestion",
+        "Segments:Authentication",
         "Segments:Cosmos:ScanRangesPerFeedRange",
         "Segments:EventHubs:MaxBatchSize",
         "Segments:Storage:CatalogTable",
@@ -21,6 +22,7 @@ public sealed class SettingsTests
         "Segments:Storage:ConsumerTable",
         "Segments:Storage:ReportTable",
         "Segments:Storage:BroadcastTable",
+        "Segments:Storage:PixelHitTable",
     ];
 
     /// <summary>Local only: the emulators' connection string (deployed apps use their identity).</summary>

@@ -148,7 +148,8 @@ public sealed class BicepToolingTests(InfraFixture infra)
     [Fact]
     public void The_settings_module_expands_the_lists_with_the_function_of_settinglists_bicep()
     {
-        var config = Assert.Single(ArmTemplate.Resources(infra.Template, "Microsoft.Web/sites/config"));
+        // The app settings: the one sites/config named appsettings (authsettingsV2 is the other, with Entra ID).
+        var config = Assert.Single(ArmTemplate.Resources(infra.Template, "Microsoft.Web/sites/config"), r => r.Name.Contains("appsettings", StringComparison.Ordinal));
         var function = config.Scope.Template["functions"]?.AsArray()
             .SelectMany(n => n?["members"]?["expandLists"] is { } member && ArmTemplate.Text(n["namespace"]) == "__bicep" ? [member] : Array.Empty<JsonNode>())
             .SingleOrDefault();

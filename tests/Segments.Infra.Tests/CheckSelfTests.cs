@@ -248,7 +248,8 @@ public sealed class CheckSelfTests(InfraFixture infra)
     public void A_list_setting_not_expanded_to_items_is_detected()
     {
         var template = infra.TemplateCopy();
-        var config = Assert.Single(ArmTemplate.Resources(template, "Microsoft.Web/sites/config"));
+        // The app settings: the one sites/config named appsettings (authsettingsV2 is the other, with Entra ID).
+        var config = Assert.Single(ArmTemplate.Resources(template, "Microsoft.Web/sites/config"), r => r.Name.Contains("appsettings", StringComparison.Ordinal));
         var variables = config.Scope.Template["variables"]!.AsObject();
 
         // The list itself as the value of one setting: the binder reads no item from it.

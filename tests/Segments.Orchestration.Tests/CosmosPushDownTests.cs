@@ -9,7 +9,7 @@ public class CosmosPushDownTests
 {
     private static readonly DateTimeOffset T = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
-    private static Condition Parse(string match)
+    private static PushDownCondition Parse(string match)
     {
         var schema = new FieldSchema(new Dictionary<string, FieldType> { ["plan"] = FieldType.Text, ["mrr"] = FieldType.Number });
         var (definition, errors) = DefinitionParser.Parse($$"""{"id":"s","name":"s","match":{{match}}}""", schema);
@@ -68,7 +68,7 @@ public class CosmosPushDownTests
     {
         var (definition, _) = DefinitionParser.Parse("""{"id":"s","name":"s","match":{"engagement":{"event":"open","within":"30d"}}}""", FieldSchema.Empty);
 
-        var filter = CosmosPushDown.Compile(definition!.Match, "c");
+        var filter = CosmosPushDown.Compile(new PushDownCondition(definition!.Match, AsOf: null), "c");
 
         Assert.DoesNotContain("newestAt", filter.Sql);
         Assert.Contains("c.infos", filter.Sql);

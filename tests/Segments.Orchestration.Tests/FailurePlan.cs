@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using Segments.Core.Audience;
 using Segments.Core.Documents;
-using Segments.Core.Language;
 using Segments.Core.Ports;
+using Segments.Core.PushDown;
 
 namespace Segments.Orchestration.Tests;
 
@@ -48,7 +48,7 @@ public sealed class FlakyContactStore(IContactStore inner, FailurePlan plan) : I
     public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
         plan.ShouldFail("list") ? throw new InjectedFailureException("listing partitions") : inner.ListPartitionsAsync(tenant, cancellationToken);
 
-    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var breakOff = plan.ShouldFail($"scan {partition}");

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium for the browser tests (tests/Segments.Api.Tests/Ingestion, Category=Browser) when it is
+# Installs Debian's Chromium for the browser tests (Category=Browser: the pixel's in tests/Segments.Api.Tests/Ingestion and the
+# console's in tests/Segments.Console.Tests, both driven by Microsoft.Playwright) when it is
 # missing. CI runs as root; elsewhere run it with sudo. Nothing else is downloaded: the tests drive /usr/bin/chromium.
 set -euo pipefail
 if [ -x /usr/bin/chromium ]; then

@@ -21,12 +21,13 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
 {
     public async Task<IResult> PostAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Management, cancellationToken);
+        if (body is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
-        var (asked, errors) = BroadcastRequest.Read(body);
+        using var _ = body;
+        var (asked, errors) = BroadcastRequest.Read(body.Root);
         if (asked is null)
         {
             return Problems.Invalid(errors);
@@ -58,6 +59,10 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
     /// <summary>The record, with the orchestration's progress while it runs and the manifest once completed.</summary>
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "broadcast", id) is { } unknown)
+        {
+            return unknown;
+        }
         if (await RecordAsync(tenant, id, cancellationToken) is not { } broadcast)
         {
             return await ManifestAsync(tenant, id, cancellationToken) is { } legacy ? TypedResults.Ok(BroadcastView.Completed(id, legacy))
@@ -73,6 +78,10 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
     /// <summary>The audience as NDJSON <c>{contactId, email}</c>, in contact id order, streamed from the parts.</summary>
     public async Task<IResult> AudienceAsync(CallerTenant tenant, string id, HttpResponse response, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "broadcast", id) is { } unknown)
+        {
+            return unknown;
+        }
         var address = new AudienceAddress(tenant.Id, id);
         var broadcast = await RecordAsync(tenant, id, cancellationToken);
         var manifest = broadcast is null or { Status: BroadcastStatus.Completed } ? await ManifestAsync(tenant, id, cancellationToken) : null;
@@ -100,10 +109,10 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
     }
 
     private async Task<Broadcast?> RecordAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
-        Core.Language.DefinitionParser.IdShape().IsMatch(id) ? (await broadcasts.GetAsync(tenant.Id, id, cancellationToken))?.Broadcast : null;
+        (await broadcasts.GetAsync(tenant.Id, id, cancellationToken))?.Broadcast;
 
     private async Task<AudienceManifest?> ManifestAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
-        Core.Language.DefinitionParser.IdShape().IsMatch(id) ? await sink.ReadManifestAsync(new AudienceAddress(tenant.Id, id), cancellationToken) : null;
+        await sink.ReadManifestAsync(new AudienceAddress(tenant.Id, id), cancellationToken);
 
     private static async Task WriteAsync(HttpResponse response, List<Recipient> batch, CancellationToken cancellationToken)
     {

@@ -1,13 +1,24 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Segments.Api.Http;
+using Segments.Core.Ingestion;
 using Segments.Core.Language;
-using Segments.Core.Model;
 
 namespace Segments.Api.Broadcasts;
 
 /// <summary><c>POST /api/broadcasts</c>: <c>{id, segment, list?, sendAt?, asOf?}</c>, read with every error at its JSON path.</summary>
-public sealed record BroadcastRequest(string Id, string Segment, string? List, DateTimeOffset? SendAt, DateTimeOffset? AsOf)
+public sealed record BroadcastRequest(
+    [property: Required, Description("The broadcast's id: 1 to 63 lower-case letters, digits and dashes")] string Id,
+    [property: Required, Description("The id of the segment sent to")] string Segment,
+    [property: Description("A list id: its opted-out contacts are left out")] string? List,
+    [property: Description("When to resolve the audience (default now), from 1970 to 2199")] DateTimeOffset? SendAt,
+    [property: Description("The instant the segment is evaluated as of (default: the moment of resolution)")] DateTimeOffset? AsOf) : IRequestShape
 {
     private static readonly string[] Known = ["id", "segment", "list", "sendAt", "asOf"];
+
+    /// <summary>List ids are ids (event ids and campaign ids have the same bound).</summary>
+    public const int MaxListLength = 128;
 
     public static (BroadcastRequest? Request, IReadOnlyList<ValidationError> Errors) Read(JsonElement body)
     {
@@ -23,6 +34,10 @@ public sealed record BroadcastRequest(string Id, string Segment, string? List, D
         var id = ReadId(body, "id", errors);
         var segment = ReadId(body, "segment", errors);
         var list = Text(body, "list", errors);
+        if (list is not null && (list.Length > MaxListLength || !EventRules.IsPlainText(list)))
+        {
+            errors.Add(new ValidationError("$.list", $"a list id has at most {MaxListLength} characters and no control characters"));
+        }
         var sendAt = Instant(body, "sendAt", errors);
         var asOf = Instant(body, "asOf", errors);
         return errors.Count > 0 ? (null, errors) : (new BroadcastRequest(id!, segment!, list, sendAt, asOf), errors);
@@ -52,7 +67,7 @@ public sealed record BroadcastRequest(string Id, string Segment, string? List, D
         var id = Text(body, name, errors);
         if (id is not null && !DefinitionParser.IdShape().IsMatch(id))
         {
-            errors.Add(new ValidationError($"$.{name}", $"'{id}' is not an id: 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit"));
+            errors.Add(new ValidationError($"$.{name}", $"'{id}' is not an id: {RouteIds.IdRule}"));
             return null;
         }
         return id;
@@ -65,11 +80,11 @@ public sealed record BroadcastRequest(string Id, string Segment, string? List, D
         {
             return null;
         }
-        if (DateValue.TryParse(text, out var value) && !value.IsDay)
+        if (Instants.Parse(text) is { } at)
         {
-            return value.Start;
+            return at;
         }
-        errors.Add(new ValidationError($"$.{name}", $"'{text}' is not an RFC 3339 date-time such as 2026-11-26T12:00:00Z"));
+        errors.Add(new ValidationError($"$.{name}", $"'{text}' is not {Instants.Rule}"));
         return null;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
 using Segments.Orchestration;
+using Segments.Api.Http;
 
 namespace Segments.Api.Broadcasts;
 
@@ -25,11 +26,11 @@ public static class BroadcastsApi
     /// <summary><c>POST /api/broadcasts</c>, <c>GET /api/broadcasts/{id}</c>, <c>GET /api/broadcasts/{id}/audience</c>; an API key is required.</summary>
     public static IEndpointRouteBuilder MapBroadcastsApi(this IEndpointRouteBuilder endpoints)
     {
-        var broadcasts = endpoints.MapGroup("/api/broadcasts").RequireAuthorization().WithTags("Broadcasts")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        var broadcasts = endpoints.MapGroup("/api/broadcasts").RequireApiKey().WithTags("Broadcasts");
         broadcasts.MapPost("", (BroadcastHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PostAsync(t, r, ct))
             .WithSummary("Schedule a send: the audience is resolved at sendAt (default now), as of asOf (default then)")
-            .Accepts<object>("application/json").Produces<BroadcastView>(StatusCodes.Status202Accepted)
+            .AcceptsJson<BroadcastRequest>("The broadcast: id, segment, and optionally list, sendAt, asOf")
+            .Produces<BroadcastView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         broadcasts.MapGet("/{id}", (BroadcastHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, id, ct))
             .WithSummary("Status, progress and, once completed, the manifest").Produces<BroadcastView>()

@@ -18,15 +18,20 @@ namespace Segments.Api.Contacts;
 public sealed class ContactHandlers(
     IContactStore contacts, ISuppressionStore suppressions, ILogger<ContactHandlers> logger, IContactWritten? written = null)
 {
-    /// <summary>How often an upsert is tried again when the stream fold writes the same contact meanwhile.</summary>
+    /// <summary>Upserts the profile of the path's contact: 201 when it is new, 200 with the contact as it now is.</summary>
     public async Task<IResult> PutAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        if (RouteIds.InvalidUnless(RouteIds.IsContactId(id), "contact", id, RouteIds.ContactIdRule) is { } invalid)
         {
-            return refusal;
+            return invalid;
         }
-        var (withId, idError) = JsonBody.WithId(body, id);
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Management, cancellationToken);
+        if (body is null)
+        {
+            return refusal!.ToResult();
+        }
+        using var _ = body;
+        var (withId, idError) = JsonBody.WithId(body.Root, id);
         if (idError is not null)
         {
             return Problems.Invalid([idError]);
@@ -52,6 +57,10 @@ public sealed class ContactHandlers(
 
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsContactId(id), "contact", id) is { } unknown)
+        {
+            return unknown;
+        }
         if (await contacts.ReadAsync(tenant.Id, id, cancellationToken) is not { } stored)
         {
             return Problems.NotFound($"contact '{id}'");

@@ -1,11 +1,12 @@
+using System.Text.Json.Serialization;
 using Segments.Core.Documents;
 using Segments.Core.Model;
 
 namespace Segments.Api.Contacts;
 
 /// <summary>
-/// A contact as <c>GET /api/contacts/{id}</c> shows it: the profile, a summary of the folded activity and the
-/// explicit suppressions. Times are RFC 3339 UTC.
+/// A contact as <c>GET /api/contacts/{id}</c> shows it: the profile, a summary of the folded activity, the explicit
+/// suppressions and the most recent retained events, newest first (the console's timeline). Times are RFC 3339 UTC.
 /// </summary>
 public sealed record ContactView(
     string Id,
@@ -16,8 +17,12 @@ public sealed record ContactView(
     IReadOnlyDictionary<string, object?> Fields,
     IReadOnlyDictionary<string, string> Lists,
     ActivityView Activity,
-    IReadOnlyList<SuppressionView> Suppressions)
+    IReadOnlyList<SuppressionView> Suppressions,
+    IReadOnlyList<EventView> Events)
 {
+    /// <summary>How many of the retained events the view lists: a timeline to read, not an export.</summary>
+    public const int TimelineLength = 200;
+
     public static ContactView From(ContactDocument contact, IReadOnlyList<Suppression> suppressions) => new(
         contact.Id,
         contact.Email,
@@ -32,11 +37,12 @@ public sealed record ContactView(
             Time(contact.NewestAt == long.MinValue ? null : contact.NewestAt),
             contact.ListOptOuts.ToDictionary(o => o.Key, o => Time(o.Value)!),
             contact.Suppressions.ToDictionary(s => s.Key.ToWord(), s => Time(s.Value)!)),
-        [.. suppressions.Select(s => new SuppressionView(s.Reason.ToWord(), Rfc3339.Format(s.At)))]);
+        [.. suppressions.Select(s => new SuppressionView(s.Reason.ToWord(), Rfc3339.Format(s.At)))],
+        [.. contact.Events.OrderByDescending(e => e.At).ThenByDescending(e => e.Id, StringComparer.Ordinal).Take(TimelineLength).Select(EventView.From)]);
 
     private static string? Time(long? ticks) => ticks is { } t ? Rfc3339.Format(new DateTimeOffset(t, TimeSpan.Zero)) : null;
 
-    private static object? Value(ScalarValue value) => value.Kind switch
+    internal static object? Value(ScalarValue value) => value.Kind switch
     {
         ValueKind.Text => value.Text,
         ValueKind.Number => value.Number,
@@ -57,3 +63,21 @@ public sealed record ActivityView(
     IReadOnlyDictionary<string, string> ImpliedSuppressions);
 
 public sealed record SuppressionView(string Reason, string At);
+
+/// <summary>One retained event of a contact: what happened, when, and its properties.</summary>
+public sealed record EventView(
+    string Id,
+    string Kind,
+    string Name,
+    string At,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CampaignId,
+    IReadOnlyDictionary<string, object?> Properties)
+{
+    public static EventView From(FoldedEvent e) => new(
+        e.Id,
+        e.Info.Kind.ToString().ToLowerInvariant(),
+        e.Info.Name,
+        Rfc3339.Format(new DateTimeOffset(e.At, TimeSpan.Zero)),
+        e.Info.CampaignId,
+        e.Info.Properties.Items.ToDictionary(p => p.Key, p => ContactView.Value(p.Value)));
+}

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Segments.Api.Http;
 using Segments.Core.Input;
 using Segments.Core.Language;
 using Segments.Core.Model;

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
+using Segments.Core.Documents;
 using Segments.Core.Ingestion;
 using Segments.Core.Input;
 using Segments.Core.Language;
 using Segments.Core.Model;
+using Segments.Core.Ports;
 using Segments.Core.Streaming;
 
 namespace Segments.Api.Ingestion;
@@ -22,10 +24,13 @@ public sealed record RejectedEvent(int Index, IReadOnlyList<ProblemError> Errors
 /// <c>events.jsonl</c> shape, for the caller's tenant. Each item may also carry <c>userAgent</c> and <c>ip</c>, the
 /// reader's as the pipeline saw them (the open pixel's or the click's request): they give the device, the bot
 /// flag and the geography, and are not kept. A bad item is rejected with its index and paths; the others are
-/// accepted. <c>202 {accepted, rejected}</c>, or 503 with nothing accepted when the stream does not take them.
+/// accepted. So is an event more than the fold's horizon (400 days) behind its contact's newest event, known or in
+/// the same request: the fold could not count it once. <c>202 {accepted, rejected}</c>, or 503 with nothing accepted
+/// when the stream does not take them.
 /// </summary>
 public sealed class EventsHandler(
-    EventRules rules, HitEnrichment enrichment, EventPublishing publishing, IngestionMetrics metrics, ILogger<EventsHandler> logger)
+    EventRules rules, HitEnrichment enrichment, EventPublishing publishing, IngestionMetrics metrics, IContactStore contacts,
+    TimeProvider time, ILogger<EventsHandler> logger, ContactFolder? folder = null)
 {
     public const string Source = "events";
 
@@ -35,6 +40,11 @@ public sealed class EventsHandler(
     private const int MaxDepth = 8;
 
     private const int MaxUserAgentLength = 1024;
+
+    private readonly TimeSpan _horizon = (folder?.Options ?? new FoldOptions()).Horizon;
+
+    /// <summary>The array of events, each taken or rejected on its own.</summary>
+    private readonly JsonBodyRules _batch = new(rules.Limits.MaxEventsBodyBytes, MaxDepth, IngestionLimits.MaxTextLengthBound) { BatchPath = "$" };
 
     public async Task<IResult> PostAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -56,70 +66,94 @@ public sealed class EventsHandler(
         CancellationToken cancellationToken)
     {
         var rejected = new List<RejectedEvent>();
-        var (body, tooLarge) = await BoundedBody.ReadAsync(request, rules.Limits.MaxEventsBodyBytes, cancellationToken);
+        var (body, refusal) = await JsonBody.ReadAsync(request, _batch, cancellationToken);
         if (body is null)
         {
-            return (0, rejected, tooLarge);
+            return (0, rejected, refusal);
         }
         using (body)
         {
-            var (json, invalid) = body.Parse(MaxDepth);
-            if (json is null)
+            var items = body.Root;
+            if (items.ValueKind != JsonValueKind.Array || items.GetArrayLength() > rules.Limits.MaxApiEvents)
             {
-                return (0, rejected, invalid);
+                return (0, rejected, Refusal.Invalid("batch", "$", $"expected an array of at most {rules.Limits.MaxApiEvents} events"));
             }
-            using (json)
+            var read = new List<(int Index, ContactEvent Event)>(items.GetArrayLength());
+            var index = 0;
+            foreach (var item in items.EnumerateArray())
             {
-                var items = json.RootElement;
-                if (items.ValueKind != JsonValueKind.Array || items.GetArrayLength() > rules.Limits.MaxApiEvents)
+                var path = $"$[{index}]";
+                var errors = new List<ValidationError>(body.ProblemsOf(index));
+                if (errors.Count == 0 && Read(item, path, errors) is { } e)
                 {
-                    return (0, rejected, Refusal.Invalid("batch", "$", $"expected an array of at most {rules.Limits.MaxApiEvents} events"));
+                    read.Add((index, e));
                 }
-                var outgoing = new List<OutgoingEvent>(items.GetArrayLength());
-                var index = 0;
-                foreach (var item in items.EnumerateArray())
+                else
                 {
-                    var path = $"$[{index}]";
-                    var errors = new List<ValidationError>();
-                    if (Read(item, path, errors) is { } e && publishing.Prepare(tenant.Id, e, path, errors) is { } prepared)
-                    {
-                        outgoing.Add(prepared);
-                    }
-                    else
-                    {
-                        rejected.Add(new RejectedEvent(index, [.. errors.Select(error => new ProblemError(error.Path, error.Message))]));
-                    }
-                    index++;
+                    rejected.Add(Rejected(index, errors));
                 }
-                var unpublished = await publishing.PublishAsync(Source, tenant.Id, outgoing, outgoing.Count, cancellationToken);
-                return (outgoing.Count, rejected, unpublished);
+                index++;
             }
+            var outgoing = new List<OutgoingEvent>(read.Count);
+            var late = await LateAsync(tenant.Id, read, cancellationToken);
+            foreach (var (i, e) in read)
+            {
+                var errors = new List<ValidationError>();
+                if (late.Contains(i))
+                {
+                    errors.Add(new($"$[{i}].at", $"'{Rfc3339.Format(e.At)}' is more than {_horizon.TotalDays:0} days behind the newest event of contact " +
+                        $"'{e.ContactId}'; the contact's history that far back is kept as totals, where the event could not be counted once"));
+                }
+                else if (publishing.Prepare(tenant.Id, e, $"$[{i}]", errors) is { } prepared)
+                {
+                    outgoing.Add(prepared);
+                    continue;
+                }
+                rejected.Add(Rejected(i, errors));
+            }
+            rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+            var unpublished = await publishing.PublishAsync(Source, tenant.Id, outgoing, outgoing.Count, cancellationToken);
+            return (outgoing.Count, rejected, unpublished);
         }
     }
 
+    /// <summary>
+    /// The indexes of the events the fold would refuse for age: more than the horizon behind the newest event of their
+    /// contact, stored or in this request. Only events that old from now can be, so only their contacts are read.
+    /// </summary>
+    private async Task<HashSet<int>> LateAsync(string tenant, List<(int Index, ContactEvent Event)> events, CancellationToken cancellationToken)
+    {
+        var late = new HashSet<int>();
+        var suspect = time.GetUtcNow() + rules.Limits.MaxFutureSkew - _horizon;
+        foreach (var contact in events.Where(e => e.Event.At < suspect).Select(e => e.Event.ContactId).Distinct(StringComparer.Ordinal))
+        {
+            var newest = events.Where(e => e.Event.ContactId == contact).Max(e => e.Event.At.UtcTicks);
+            if (await contacts.ReadAsync(tenant, contact, cancellationToken) is { } stored)
+            {
+                newest = Math.Max(newest, stored.Document.NewestAt);
+            }
+            late.UnionWith(events.Where(e => e.Event.ContactId == contact && e.Event.At.UtcTicks < newest - _horizon.Ticks).Select(e => e.Index));
+        }
+        return late;
+    }
+
+    private static RejectedEvent Rejected(int index, IEnumerable<ValidationError> errors) =>
+        new(index, [.. errors.Select(error => new ProblemError(error.Path, error.Message))]);
+
     private ContactEvent? Read(JsonElement item, string path, List<ValidationError> errors)
     {
-        try
+        var (userAgent, address) = EnrichmentOf(item, path, errors);
+        using var shape = item.ValueKind == JsonValueKind.Object && EnrichmentKeys.Any(k => item.TryGetProperty(k, out _)) ? Without(item) : null;
+        var (e, readErrors) = InputReader.ReadEvent(shape?.RootElement ?? item, path);
+        errors.AddRange(readErrors);
+        if (e is null || errors.Count > 0)
         {
-            var (userAgent, address) = EnrichmentOf(item, path, errors);
-            using var shape = item.ValueKind == JsonValueKind.Object && EnrichmentKeys.Any(k => item.TryGetProperty(k, out _)) ? Without(item) : null;
-            var (e, readErrors) = InputReader.ReadEvent(shape?.RootElement ?? item, path);
-            errors.AddRange(readErrors);
-            if (e is null || errors.Count > 0)
-            {
-                return null;
-            }
-            var open = e.Kind == EventKind.Email && EventNames.ParseEmailAction(e.Name) == EmailAction.Open;
-            var (agent, geo) = enrichment.ForEmail(userAgent, address, open);
-            e = e with { Device = e.Device ?? agent?.ToDevice(), Geo = e.Geo ?? geo, Bot = e.Bot || agent?.IsBot == true };
-            return rules.Check(e, path, fromPixel: false, errors) ? e : null;
-        }
-        catch (InvalidOperationException)
-        {
-            // A string escaping a lone surrogate ("\ud800") is valid JSON but no text.
-            errors.Add(new(path, "the event holds text that is not valid Unicode"));
             return null;
         }
+        var open = e.Kind == EventKind.Email && EventNames.ParseEmailAction(e.Name) == EmailAction.Open;
+        var (agent, geo) = enrichment.ForEmail(userAgent, address, open);
+        e = e with { Device = e.Device ?? agent?.ToDevice(), Geo = e.Geo ?? geo, Bot = e.Bot || agent?.IsBot == true };
+        return rules.Check(e, path, fromPixel: false, errors) ? e : null;
     }
 
     private static (string? UserAgent, IPAddress? Address) EnrichmentOf(JsonElement item, string path, List<ValidationError> errors)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Api.Authentication;
+using Segments.Api.Http;
 using Segments.Api.Pixel;
 using Segments.Api.Tenancy;
 using Segments.Core.Ingestion;
@@ -14,10 +15,13 @@ namespace Segments.Api.Ingestion;
 
 /// <summary>
 /// The ingestion routes for any ASP.NET Core host (<c>segments serve</c>, the Functions app): the public pixel
-/// (<c>collect.js</c>, <c>px.gif</c>, <c>collect</c>) and, with an API key, <c>POST /api/events</c> and
-/// <c>POST /api/contacts/{id}/token</c>. Register after <see cref="SegmentsApi.AddSegmentsApi"/> (tenants, API-key
+/// (<c>collect.js</c>, <c>px.gif</c>, <c>collect</c>) and, with an API key, <c>POST /api/events</c>,
+/// <c>POST /api/contacts/{id}/token</c>, <c>GET /api/pixel/recent</c> (the console's pixel setup) and
+/// <c>GET /api/dead-letters</c>. A host with more than one instance registers a shared <see cref="IPixelHitLog"/> first
+/// (the Functions app: Table storage). Register after <see cref="SegmentsApi.AddSegmentsApi"/> (tenants, API-key
 /// authentication); the host registers the <see cref="Core.Streaming.IEventPublisher"/> (Event Hubs or the
-/// event log of <c>segments serve</c>) and the <see cref="Core.Ports.IContactStore"/> (read for visitor joins).
+/// event log of <c>segments serve</c>), the <see cref="Core.Ports.IContactStore"/> (read for visitor joins and the age of
+/// events) and the <see cref="Core.Ports.IDeadLetterStore"/>.
 /// </summary>
 public static class IngestionApi
 {
@@ -47,37 +51,58 @@ public static class IngestionApi
         services.AddSingleton<HitEnrichment>();
         services.AddSingleton<EventPublishing>();
         services.AddSingleton<IngestionMetrics>();
+        services.TryAddSingleton<IPixelHitLog, InMemoryPixelHitLog>();
+        services.AddSingleton<PixelHitRecorder>();
         services.AddSingleton<PixelHandlers>();
+        services.AddSingleton<PixelSetupHandler>();
         services.AddSingleton<EventsHandler>();
         services.AddSingleton<TokenHandler>();
+        services.AddSingleton<DeadLetterHandlers>();
         return services;
     }
+
+    private static readonly (string, bool, string) PixelKey = ("k", true, "The tenant's pixel key; the page must be on one of the tenant's allowed origins");
 
     public static IEndpointRouteBuilder MapIngestionApi(this IEndpointRouteBuilder endpoints)
     {
         var pixel = endpoints.MapGroup("/api").WithTags("Pixel").AllowAnonymous();
         // Typed as a Delegate so that the route is a route handler (described in OpenAPI), not a bare RequestDelegate.
         pixel.MapGet("/collect.js", (Delegate)((HttpContext c) => Snippet.WriteAsync(c)))
-            .WithSummary("The website snippet (embed with ?k=PIXEL_KEY)").Produces(StatusCodes.Status200OK, contentType: "text/javascript");
+            .WithSummary("The website snippet (embed with ?k=PIXEL_KEY)").WithQuery(PixelKey)
+            .Produces(StatusCodes.Status200OK, contentType: "text/javascript");
         pixel.MapGet("/px.gif", (PixelHandlers h, HttpContext c) => h.GifAsync(c))
-            .WithSummary("One pixel event from an <img>: k, v or t, e, id, kind, value, currency, p.NAME; always a 1×1 GIF")
+            .WithSummary("One pixel event from an <img>; always a 1×1 GIF, with a Segments-Refused header naming why a hit was not taken")
+            .WithDescription("Every other query parameter p.NAME is the event property NAME (text). The time is the time of arrival.")
+            .WithQuery(PixelKey,
+                ("t", false, "The contact token (seg_t); with v, the visitor's history is joined to the contact"),
+                ("v", false, "The anonymous visitor id (16 to 64 letters, digits, '_' or '-'); a hit carries t or v"),
+                ("e", false, "The event name (default page_view)"),
+                ("id", false, "The event id (default: a new one); a repeat is counted once"),
+                ("kind", false, "pixel (default) or conversion"),
+                ("value", false, "A conversion's value (a number)"),
+                ("currency", false, "A conversion's currency (ISO 4217, such as EUR)"))
             .Produces(StatusCodes.Status200OK, contentType: "image/gif");
         pixel.MapPost("/collect", (PixelHandlers h, HttpRequest r, CancellationToken ct) => h.CollectAsync(r, ct))
-            // No Accepts metadata: routing would answer other media types 415 without a problem body.
-            .WithSummary("A snippet batch {visitor, token, events} as text/plain (sendBeacon) or application/json")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary("A snippet batch {visitor, token, events} as text/plain (sendBeacon) or application/json").WithQuery(PixelKey)
+            .AcceptsJson<PixelBatchInput>("A batch of the snippet", contentTypes: ["text/plain", "application/json"])
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        var api = endpoints.MapGroup("/api").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+        var api = endpoints.MapGroup("/api").RequireApiKey();
         api.MapPost("/events", (EventsHandler h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PostAsync(t, r, ct))
             .WithTags("Events").WithSummary("Ingest events (an array in the events.jsonl shape, optional userAgent and ip)")
-            .Accepts<object[]>("application/json").Produces<EventsReceipt>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .AcceptsJson<EventInput[]>("Events; each is accepted or rejected (with its index and paths) on its own")
+            .Produces<EventsReceipt>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/pixel/recent", (PixelSetupHandler h, CallerTenant t, CancellationToken ct) => h.RecentAsync(t, ct))
+            .WithTags("Pixel").WithSummary("The tenant's pixel key and allowed origins, and its last pixel hits (accepted or refused), newest first")
+            .Produces<PixelRecentResponse>();
         api.MapPost("/contacts/{id}/token", (TokenHandler h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PostAsync(t, id, r, ct))
             .WithTags("Contacts").WithSummary("A signed contact token (seg_t) for the click tracker; optional {expiresIn}")
-            .Produces<ContactTokenResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .AcceptsJson<TokenRequest>("The token's lifetime (optional)", optional: true).Produces<ContactTokenResponse>();
+        api.MapGet("/dead-letters", (DeadLetterHandlers h, CallerTenant t, string? cursor, string? limit, CancellationToken ct) =>
+                h.ListAsync(t, cursor, limit, ct))
+            .WithTags("Events").WithSummary("Events the stream fold refused after they were accepted, with the reason; paged by cursor")
+            .Produces<DeadLetterList>().ProducesProblem(StatusCodes.Status400BadRequest);
         return endpoints;
     }
 }

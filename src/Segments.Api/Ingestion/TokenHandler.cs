@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
+using Segments.Api.Http;
 using Segments.Core.Ingestion;
 using Segments.Core.Language;
 using Segments.Core.Model;
@@ -23,9 +24,9 @@ public sealed class TokenHandler(PixelTenants tenants, ContactTokens tokens)
 
     public async Task<IResult> PostAsync(CallerTenant caller, string id, HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!EventRules.IsContactId(id))
+        if (RouteIds.InvalidUnless(RouteIds.IsContactId(id), "contact", id, RouteIds.ContactIdRule) is { } invalid)
         {
-            return Http.Problems.Invalid("$.id", $"a contact id has 1 to {EventRules.MaxContactIdLength} characters, none of them control characters or '|'");
+            return invalid;
         }
         var (lifetime, refusal) = await LifetimeAsync(request, cancellationToken);
         if (refusal is not null)
@@ -41,53 +42,33 @@ public sealed class TokenHandler(PixelTenants tenants, ContactTokens tokens)
 
     private static async Task<(TimeSpan Lifetime, Refusal? Refusal)> LifetimeAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, tooLarge) = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        var (body, refusal) = await JsonBody.ReadAsync(request, new JsonBodyRules(MaxBodyBytes, MaxDepth: 4, MaxStringLength: 64) { Optional = true },
+            cancellationToken);
         if (body is null)
         {
-            return (default, tooLarge);
+            return (default, refusal);
         }
         using (body)
         {
-            if (body.Length == 0)
+            if (body.IsEmpty)
             {
                 return (ContactTokens.DefaultLifetime, null);
             }
-            var (json, invalid) = body.Parse(maxDepth: 4);
-            if (json is null)
+            var root = body.Root;
+            if (root.ValueKind != JsonValueKind.Object || root.EnumerateObject().Any(p => p.Name != "expiresIn"))
             {
-                return (default, invalid);
+                return (default, Refusal.Invalid("body", "$", "the body is empty or {\"expiresIn\": \"30d\"}"));
             }
-            using (json)
+            if (!root.TryGetProperty("expiresIn", out var expiresIn) || expiresIn.ValueKind == JsonValueKind.Null)
             {
-                var root = json.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || root.EnumerateObject().Any(p => p.Name != "expiresIn"))
-                {
-                    return (default, Refusal.Invalid("body", "$", "the body is empty or {\"expiresIn\": \"30d\"}"));
-                }
-                if (!root.TryGetProperty("expiresIn", out var expiresIn) || expiresIn.ValueKind == JsonValueKind.Null)
-                {
-                    return (ContactTokens.DefaultLifetime, null);
-                }
-                // A string whose escapes make no text ("\ud800") reads as no duration.
-                var text = expiresIn.ValueKind == JsonValueKind.String ? TryText(expiresIn) : null;
-                if (!Duration.TryParse(text, out var duration, out _) || duration.ToTimeSpan() > MaxLifetime)
-                {
-                    return (default, Refusal.Invalid("body", "$.expiresIn", $"'expiresIn' is a duration such as 30d, at most {MaxLifetime.TotalDays:0}d"));
-                }
-                return (duration.ToTimeSpan(), null);
+                return (ContactTokens.DefaultLifetime, null);
             }
-        }
-    }
-
-    private static string? TryText(JsonElement value)
-    {
-        try
-        {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
+            var text = expiresIn.ValueKind == JsonValueKind.String ? expiresIn.GetString() : null;
+            if (!Duration.TryParse(text, out var duration, out _) || duration.ToTimeSpan() > MaxLifetime)
+            {
+                return (default, Refusal.Invalid("body", "$.expiresIn", $"'expiresIn' is a duration such as 30d, at most {MaxLifetime.TotalDays:0}d"));
+            }
+            return (duration.ToTimeSpan(), null);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Segments.Api.Http;
 using Segments.Api.Tenancy;
 using Segments.Core.Membership;
 
@@ -31,13 +32,14 @@ public sealed class TenantReports(DailyReport report, IOptions<TenantsOptions> t
 }
 
 /// <summary>
-/// Takes each configured tenant's daily report at start-up (for today, replacing an earlier one) and at every UTC
-/// midnight after (for the day that starts).
+/// Takes each configured tenant's daily report at start-up (for today, replacing an earlier one), once the data is
+/// ready (<see cref="Readiness"/>: after a demo tenant is seeded), and at every UTC midnight after (for the day that starts).
 /// </summary>
-internal sealed class DailyReportLoop(TenantReports reports, TimeProvider time) : BackgroundService
+internal sealed class DailyReportLoop(TenantReports reports, TimeProvider time, Readiness readiness) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await readiness.WhenReady.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();

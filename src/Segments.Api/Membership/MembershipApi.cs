@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
+using Segments.Api.Http;
 using Segments.Core.Membership;
 
 namespace Segments.Api.Membership;
@@ -37,7 +38,7 @@ public static class MembershipApi
     /// </summary>
     public static IEndpointRouteBuilder MapMembershipApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+        var api = endpoints.MapGroup("/api").RequireApiKey();
         api.MapGet("/segments/{id}/changes", (MembershipHandlers h, CallerTenant t, string id, string? since, string? limit, CancellationToken ct) =>
                 h.ChangesAsync(t, id, since, limit, ct))
             .WithTags("Segments").WithSummary("Contacts entering and leaving a segment used by a drip or trigger, in recorded order, after since")
@@ -51,11 +52,16 @@ public static class MembershipApi
         return endpoints;
     }
 
+    private static RouteHandlerBuilder AcceptsJson(this RouteHandlerBuilder builder, ConsumerKind kind) => kind == ConsumerKind.Drip
+        ? builder.AcceptsJson<DripRequest>("The segment whose entering contacts are enrolled")
+        : builder.AcceptsJson<TriggerRequest>("The segment, and which change fires the trigger");
+
     private static void Consumers(RouteGroupBuilder group, ConsumerKind kind, string records, string recordsSummary)
     {
         group.MapPut("/{id}", (MembershipHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PutAsync(t, kind, id, r, ct))
             .WithSummary(kind == ConsumerKind.Drip ? "Create or replace a drip: {segment}" : "Create or replace a trigger: {segment, on}")
-            .Accepts<object>("application/json").Produces<ConsumerResource>().Produces<ConsumerResource>(StatusCodes.Status201Created)
+            .AcceptsJson(kind)
+            .Produces<ConsumerResource>().Produces<ConsumerResource>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", (MembershipHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, kind, id, ct))
             .WithSummary("Read it").Produces<ConsumerResource>().ProducesProblem(StatusCodes.Status404NotFound);

@@ -20,6 +20,10 @@ public sealed class MembershipHandlers(
 
     public async Task<IResult> ChangesAsync(CallerTenant tenant, string id, string? since, string? limit, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
+        {
+            return unknown;
+        }
         var (after, max, refusal) = Paging(since, limit);
         if (refusal is not null)
         {
@@ -35,12 +39,17 @@ public sealed class MembershipHandlers(
 
     public async Task<IResult> PutAsync(CallerTenant tenant, ConsumerKind kind, string id, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        if (RouteIds.InvalidUnless(RouteIds.IsId(id), What(kind), id, RouteIds.IdRule) is { } invalid)
         {
-            return refusal;
+            return invalid;
         }
-        var (consumer, errors) = Read(kind, id, body);
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Management, cancellationToken);
+        if (body is null)
+        {
+            return refusal!.ToResult();
+        }
+        using var _ = body;
+        var (consumer, errors) = Read(kind, id, body.Root);
         if (consumer is null)
         {
             return Problems.Invalid(errors);
@@ -61,13 +70,18 @@ public sealed class MembershipHandlers(
     }
 
     public async Task<IResult> GetAsync(CallerTenant tenant, ConsumerKind kind, string id, CancellationToken cancellationToken) =>
-        await consumers.GetAsync(tenant.Id, kind, id, cancellationToken) is { } consumer
+        RouteIds.NotFoundUnless(RouteIds.IsId(id), What(kind), id)
+        ?? (await consumers.GetAsync(tenant.Id, kind, id, cancellationToken) is { } consumer
             ? TypedResults.Ok(ConsumerResource.From(consumer))
-            : Problems.NotFound(What(kind, id));
+            : Problems.NotFound($"{What(kind)} '{id}'"));
 
     public async Task<IResult> RecordsAsync(CallerTenant tenant, ConsumerKind kind, string id, string? since, string? limit,
         CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), What(kind), id) is { } unknown)
+        {
+            return unknown;
+        }
         var (after, max, refusal) = Paging(since, limit);
         if (refusal is not null)
         {
@@ -75,13 +89,13 @@ public sealed class MembershipHandlers(
         }
         if (await consumers.GetAsync(tenant.Id, kind, id, cancellationToken) is null)
         {
-            return Problems.NotFound(What(kind, id));
+            return Problems.NotFound($"{What(kind)} '{id}'");
         }
         var records = await consumers.RecordsAsync(tenant.Id, kind, id, after, max, cancellationToken);
         return TypedResults.Ok(new RecordPage(id, [.. records.Select(RecordView.From)], records.Count > 0 ? records[^1].Change : after));
     }
 
-    private static string What(ConsumerKind kind, string id) => $"{(kind == ConsumerKind.Drip ? "drip" : "trigger")} '{id}'";
+    private static string What(ConsumerKind kind) => kind == ConsumerKind.Drip ? "drip" : "trigger";
 
     /// <summary><c>since</c> (a sequence, default 0) and <c>limit</c> (1 to <see cref="MaxPage"/>) come as text so a bad one gets a problem.</summary>
     private static (long After, int Max, IResult? Refusal) Paging(string? since, string? limit)
@@ -108,10 +122,15 @@ public sealed class MembershipHandlers(
             return (null, [new ValidationError("$", "the body is not a JSON object")]);
         }
         var errors = new List<ValidationError>();
-        var segment = body.TryGetProperty("segment", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : null;
-        if (segment is null)
+        string[] known = kind == ConsumerKind.Drip ? ["segment"] : ["segment", "on"];
+        foreach (var property in body.EnumerateObject().Where(p => !known.Contains(p.Name)))
         {
-            errors.Add(new ValidationError("$.segment", "the id of the segment (a string) is required"));
+            errors.Add(new ValidationError($"$.{property.Name}", $"unknown property; a {What(kind)} has {string.Join(", ", known)}"));
+        }
+        var segment = body.TryGetProperty("segment", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : null;
+        if (segment is null || !RouteIds.IsId(segment))
+        {
+            errors.Add(new ValidationError("$.segment", $"the id of the segment is required: {RouteIds.IdRule}"));
         }
         var on = ChangeKind.Entered;
         if (kind == ConsumerKind.Trigger

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Segments.Api.Http;
 using Segments.Core.Membership;
 using Segments.Core.Model;
 
@@ -26,3 +28,10 @@ public sealed record RecordView(long Change, string Contact, string Kind, string
 
 /// <summary>A page of a drip's enrollments or a trigger's firings in change order; ask again with <c>since=next</c>.</summary>
 public sealed record RecordPage(string Id, IReadOnlyList<RecordView> Records, long Next);
+
+/// <summary>The body of <c>PUT /api/drips/{id}</c>: the segment whose entering contacts are enrolled.</summary>
+public sealed record DripRequest([property: Required] string Segment) : IRequestShape;
+
+/// <summary>The body of <c>PUT /api/triggers/{id}</c>: the segment, and which change fires the trigger.</summary>
+public sealed record TriggerRequest([property: Required] string Segment, [property: Required, AllowedValues("entered", "left")] string On)
+    : IRequestShape;

@@ -30,10 +30,14 @@ public sealed class ReportHandlers(SegmentCatalog catalog, IReportStore reports,
     /// <summary><c>from</c> and <c>to</c> are days (default: the 30 days to today), <c>by</c> is total (default), country, client or list.</summary>
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, string? from, string? to, string? by, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
+        {
+            return unknown;
+        }
         var errors = new List<ValidationError>();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var last = Day(to, "$.to", errors) ?? today;
-        var first = Day(from, "$.from", errors) ?? last.AddDays(-29);
+        var first = Day(from, "$.from", errors) ?? (last.DayNumber >= 29 ? last.AddDays(-29) : DateOnly.MinValue);
         var slicing = Slicing.Total;
         if (by is not null && !Slicings.TryGetValue(by, out slicing))
         {

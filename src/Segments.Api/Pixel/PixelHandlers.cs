@@ -6,6 +6,7 @@ using Segments.Api.Http;
 using Segments.Api.Ingestion;
 using Segments.Core.Ingestion;
 using Segments.Core.Language;
+using Segments.Core.Model;
 using Segments.Core.Streaming;
 
 namespace Segments.Api.Pixel;
@@ -24,6 +25,7 @@ public sealed class PixelHandlers(
     VisitorJoin join,
     EventPublishing publishing,
     IngestionMetrics metrics,
+    PixelHitRecorder hits,
     IOptions<IngestionOptions> options,
     ILogger<PixelHandlers> logger)
 {
@@ -32,6 +34,13 @@ public sealed class PixelHandlers(
 
     /// <summary>A snippet batch nests three levels (batch, events, properties); anything deeper is not one.</summary>
     private const int MaxBatchDepth = 8;
+
+    /// <summary>A snippet batch: text/plain too (sendBeacon), each event taken or rejected on its own.</summary>
+    private readonly JsonBodyRules _batch = new(options.Value.Limits.MaxCollectBodyBytes, MaxBatchDepth, IngestionLimits.MaxTextLengthBound)
+    {
+        BatchPath = "$.events",
+        AcceptsTextPlain = true,
+    };
 
     /// <summary><c>POST /api/collect?k=</c>: 204, 400 naming each rejected event (the others are accepted), or a refusal.</summary>
     public async Task<IResult> CollectAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -51,21 +60,39 @@ public sealed class PixelHandlers(
             : Problems.Refusal(StatusCodes.Status400BadRequest, $"{rejected} of {total} events were rejected; the other {total - rejected} were accepted", errors);
     }
 
-    /// <summary><c>GET /api/px.gif</c>: always the GIF. What was wrong with a hit shows in the metrics only.</summary>
+    /// <summary>
+    /// The response header of a <c>px.gif</c> hit that was not ingested, naming why in one word: <c>pixel_key</c>,
+    /// <c>origin</c>, <c>token</c>, <c>identity</c>, <c>event</c> (a parameter is wrong), <c>publish</c> or <c>error</c>.
+    /// </summary>
+    public const string RefusedHeader = "Segments-Refused";
+
+    /// <summary>Why a hit's event was rejected (counted as a rejected event, not a refused request).</summary>
+    private const string RejectedEvent = "event";
+
+    /// <summary>
+    /// <c>GET /api/px.gif</c>: always the GIF, so the page shows no broken image. A hit that was not ingested says why
+    /// in the <see cref="RefusedHeader"/> header (the browser's network panel shows it) and is counted.
+    /// </summary>
     public async Task GifAsync(HttpContext context)
     {
+        string? reason;
         try
         {
-            if (await IngestHitAsync(context.Request, context.RequestAborted) is { } reason)
-            {
-                metrics.Refused(GifSource, reason);
-            }
+            reason = await IngestHitAsync(context.Request, context.RequestAborted);
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
             // The page must get its image whatever happened; the failure is logged and counted.
-            metrics.Refused(GifSource, "error");
+            reason = "error";
             logger.LogError(e, "A px.gif hit failed");
+        }
+        if (reason is not null)
+        {
+            if (reason != RejectedEvent)
+            {
+                metrics.Refused(GifSource, reason);
+            }
+            context.Response.Headers[RefusedHeader] = reason;
         }
         await Gif.WriteAsync(context.Response, context.RequestAborted);
     }
@@ -79,52 +106,45 @@ public sealed class PixelHandlers(
         {
             return (0, 0, errors, notAdmitted);
         }
-        if (!IsAcceptedMediaType(request.ContentType))
-        {
-            return (0, 0, errors, new Refusal(StatusCodes.Status415UnsupportedMediaType, "media_type", "$",
-                "send the batch as text/plain (as navigator.sendBeacon does) or application/json"));
-        }
-        var (body, tooLarge) = await BoundedBody.ReadAsync(request, options.Value.Limits.MaxCollectBodyBytes, cancellationToken);
+        var (body, refusal) = await JsonBody.ReadAsync(request, _batch, cancellationToken);
         if (body is null)
         {
-            return (0, 0, errors, tooLarge);
+            return (0, 0, errors, refusal);
         }
         using (body)
         {
-            var (json, invalid) = body.Parse(MaxBatchDepth);
-            if (json is null)
+            var batch = reader.ReadBatch(body.Root, errors);
+            if (batch is null)
             {
-                return (0, 0, errors, invalid);
+                return (0, 0, errors, new Refusal(StatusCodes.Status400BadRequest, "batch", errors));
             }
-            using (json)
+            var (identity, identityRefusal) = Identify(tenant, batch.Token, batch.Visitor);
+            if (identity is null)
             {
-                var batch = Guard(() => reader.ReadBatch(json.RootElement, errors), "$", errors);
-                if (batch is null)
-                {
-                    return (0, 0, errors, new Refusal(StatusCodes.Status400BadRequest, "batch", errors));
-                }
-                var (identity, identityRefusal) = Identify(tenant, batch.Token, batch.Visitor);
-                if (identity is null)
-                {
-                    return (0, 0, errors, identityRefusal);
-                }
-                var hit = enrichment.For(identity.ContactId, request);
-                var outgoing = new List<OutgoingEvent>(batch.Events.GetArrayLength());
-                var index = 0;
-                foreach (var item in batch.Events.EnumerateArray())
-                {
-                    var path = $"$.events[{index++}]";
-                    if (Guard(() => reader.ReadEvent(item, path, hit, errors), path, errors) is { } e
-                        && publishing.Prepare(identity.Scope, e, path, errors) is { } prepared)
-                    {
-                        outgoing.Add(prepared);
-                    }
-                }
-                var accepted = outgoing.Count;
-                await JoinAsync(tenant.Tenant.Id, identity, outgoing, cancellationToken);
-                var unpublished = await publishing.PublishAsync(CollectSource, tenant.Tenant.Id, outgoing, accepted, cancellationToken);
-                return (index, index - accepted, errors, unpublished);
+                hits.Refused(tenant.Tenant.Id, request, identityRefusal!.Reason);
+                return (0, 0, errors, identityRefusal);
             }
+            var hit = enrichment.For(identity.ContactId, request);
+            var outgoing = new List<OutgoingEvent>(batch.Events.GetArrayLength());
+            var taken = new List<ContactEvent>(outgoing.Capacity);
+            var index = 0;
+            foreach (var item in batch.Events.EnumerateArray())
+            {
+                var path = $"$.events[{index}]";
+                var problems = body.ProblemsOf(index++);
+                errors.AddRange(problems);
+                if (problems.Count == 0 && reader.ReadEvent(item, path, hit, errors) is { } e
+                    && publishing.Prepare(identity.Scope, e, path, errors) is { } prepared)
+                {
+                    outgoing.Add(prepared);
+                    taken.Add(e);
+                }
+            }
+            var accepted = outgoing.Count;
+            await JoinAsync(tenant.Tenant.Id, identity, outgoing, cancellationToken);
+            var unpublished = await publishing.PublishAsync(CollectSource, tenant.Tenant.Id, outgoing, accepted, cancellationToken);
+            hits.Accepted(tenant.Tenant.Id, identity, taken, request, unpublished);
+            return (index, index - accepted, errors, unpublished);
         }
     }
 
@@ -140,7 +160,8 @@ public sealed class PixelHandlers(
         var (identity, refusal) = Identify(tenant, Value(query, "t"), Value(query, "v"));
         if (identity is null)
         {
-            return refusal!.Reason;
+            hits.Refused(tenant.Tenant.Id, request, refusal!.Reason);
+            return refusal.Reason;
         }
         var errors = new List<ValidationError>();
         var pairs = query.Select(q => KeyValuePair.Create(q.Key, q.Value.Count > 0 ? q.Value[^1] ?? "" : ""));
@@ -148,11 +169,13 @@ public sealed class PixelHandlers(
             || publishing.Prepare(identity.Scope, e, "$", errors) is not { } prepared)
         {
             metrics.Rejected(GifSource, 1);
-            return null;
+            return RejectedEvent;
         }
         var outgoing = new List<OutgoingEvent> { prepared };
         await JoinAsync(tenant.Tenant.Id, identity, outgoing, cancellationToken);
-        return (await publishing.PublishAsync(GifSource, tenant.Tenant.Id, outgoing, 1, cancellationToken))?.Reason;
+        var unpublished = await publishing.PublishAsync(GifSource, tenant.Tenant.Id, outgoing, 1, cancellationToken);
+        hits.Accepted(tenant.Tenant.Id, identity, [e], request, unpublished);
+        return unpublished?.Reason;
     }
 
     private (PixelTenant? Tenant, Refusal? Refusal) Admit(string key, HttpRequest request)
@@ -161,9 +184,13 @@ public sealed class PixelHandlers(
         {
             return (null, Refusal.Forbidden("pixel_key", "$", "'k' is not the pixel key of any tenant"));
         }
-        return PixelOrigins.IsAllowed(tenant, request)
-            ? (tenant, null)
-            : (null, Refusal.Forbidden("origin", "$", "the page's origin is not one this pixel key may be used from"));
+        if (PixelOrigins.IsAllowed(tenant, request))
+        {
+            return (tenant, null);
+        }
+        // The key is the tenant's: the owner sees the refusal in the console's live view (the usual installation mistake).
+        hits.Refused(tenant.Tenant.Id, request, "origin");
+        return (null, Refusal.Forbidden("origin", "$", "the page's origin is not one this pixel key may be used from"));
     }
 
     private (PixelIdentity? Identity, Refusal? Refusal) Identify(PixelTenant tenant, string? token, string? visitor)
@@ -203,27 +230,5 @@ public sealed class PixelHandlers(
         }
     }
 
-    /// <summary>
-    /// Runs a read over the body; JSON whose strings escape lone surrogates (<c>"\ud800"</c>) is valid JSON but
-    /// no text, and reading such a string throws: that is an error at the path, not a failure of the request.
-    /// </summary>
-    private static T? Guard<T>(Func<T?> read, string path, List<ValidationError> errors) where T : class
-    {
-        try
-        {
-            return read();
-        }
-        catch (InvalidOperationException)
-        {
-            errors.Add(new(path, "the text is not valid Unicode"));
-            return null;
-        }
-    }
-
     private static string? Value(IQueryCollection query, string key) => query.TryGetValue(key, out var value) && value.Count > 0 ? value[^1] : null;
-
-    private static bool IsAcceptedMediaType(string? contentType) =>
-        string.IsNullOrEmpty(contentType)
-        || contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase)
-        || contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
 }

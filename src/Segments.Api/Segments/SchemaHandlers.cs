@@ -19,12 +19,13 @@ public sealed class SchemaHandlers(SegmentCatalog catalog, ILogger<SchemaHandler
 {
     public async Task<IResult> PutAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Management, cancellationToken);
+        if (body is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
-        var (schema, errors) = InputReader.ReadSchema(body);
+        using var _ = body;
+        var (schema, errors) = InputReader.ReadSchema(body.Root);
         if (schema is null)
         {
             return Problems.Invalid(errors);

@@ -14,16 +14,25 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
 {
     public async Task<IResult> PutAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Definition, cancellationToken);
+        if (body is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
-        var (definition, idError) = JsonBody.WithId(body, id);
-        if (idError is not null)
+        using (body)
         {
-            return Problems.Invalid([idError]);
+            var (definition, idError) = JsonBody.WithId(body.Root, id);
+            if (idError is not null)
+            {
+                return Problems.Invalid([idError]);
+            }
+            return await SaveAsync(tenant, definition, request, cancellationToken);
         }
+    }
+
+    private async Task<IResult> SaveAsync(CallerTenant tenant, System.Text.Json.JsonElement definition, HttpRequest request,
+        CancellationToken cancellationToken)
+    {
         var result = await catalog.SaveSegmentAsync(tenant.Id, definition, Preconditions.IfMatchOf(request), cancellationToken);
         if (!result.Succeeded)
         {
@@ -37,6 +46,10 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
 
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, HttpResponse response, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
+        {
+            return unknown;
+        }
         if (await catalog.GetSegmentAsync(tenant.Id, id, cancellationToken) is not { } entry)
         {
             return Problems.NotFound($"segment '{id}'");
@@ -51,6 +64,10 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
 
     public async Task<IResult> DeleteAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
     {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
+        {
+            return unknown;
+        }
         var result = await catalog.DeleteSegmentAsync(tenant.Id, id, Preconditions.IfMatchOf(request), cancellationToken);
         if (!result.Succeeded)
         {
@@ -62,32 +79,30 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
 
     public async Task<IResult> ValidateAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Definition, cancellationToken);
+        if (body is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
-        var result = await catalog.ValidateAsync(tenant.Id, body, cancellationToken);
+        using var _ = body;
+        var result = await catalog.ValidateAsync(tenant.Id, body.Root, cancellationToken);
         return result.Value is { } d
             ? TypedResults.Ok(new ValidationReport(true, d.Id, [.. d.References.Select(r => r.Id)], d.Fields))
             : Problems.From(result);
     }
 
-    /// <summary><c>asOf</c> (RFC 3339 date-time, default now) and <c>sample</c> (0 to 100, default 10) come as text so a bad one gets a problem.</summary>
+    /// <summary><c>asOf</c> (RFC 3339 date-time from 1970 to 2199, default now) and <c>sample</c> (0 to 100, default 10) come as text so a bad one gets a problem.</summary>
     public async Task<IResult> PreviewAsync(CallerTenant tenant, string id, string? asOf, string? sample, CancellationToken cancellationToken)
     {
-        var errors = new List<ValidationError>();
-        DateTimeOffset? at = null;
-        if (asOf is not null)
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
         {
-            if (DateValue.TryParse(asOf, out var value) && !value.IsDay)
-            {
-                at = value.Start;
-            }
-            else
-            {
-                errors.Add(new ValidationError("$.asOf", $"the query parameter asOf='{asOf}' is not an RFC 3339 date-time such as 2026-11-26T12:00:00Z"));
-            }
+            return unknown;
+        }
+        var errors = new List<ValidationError>();
+        var at = Instants.Parse(asOf);
+        if (asOf is not null && at is null)
+        {
+            errors.Add(new ValidationError("$.asOf", $"the query parameter asOf='{asOf}' is not {Instants.Rule}"));
         }
         var size = SegmentPreview.DefaultSample;
         if (sample is not null && (!int.TryParse(sample, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size > SegmentPreview.MaxSample))

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -12,6 +14,12 @@ namespace Segments.Api.Suppressions;
 
 public sealed record SuppressionReceipt(int Accepted);
 
+/// <summary>One suppression of <c>POST /api/suppressions</c> as OpenAPI shows it (the <c>suppressions.jsonl</c> shape).</summary>
+public sealed record SuppressionInput(
+    [property: Required] string ContactId,
+    [property: Required, AllowedValues("unsubscribed", "hard_bounce", "complaint", "manual")] string Reason,
+    [property: Required, Description("RFC 3339 date-time")] DateTimeOffset At) : IRequestShape;
+
 /// <summary><c>POST /api/suppressions</c>: an array in the offline <c>suppressions.jsonl</c> shape, taken whole or not at all.</summary>
 public sealed class SuppressionHandlers(ISuppressionStore store, ILogger<SuppressionHandlers> logger)
 {
@@ -19,11 +27,13 @@ public sealed class SuppressionHandlers(ISuppressionStore store, ILogger<Suppres
 
     public async Task<IResult> PostAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
-        var (body, refusal) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (refusal is not null)
+        var (json, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Management, cancellationToken);
+        if (json is null)
         {
-            return refusal;
+            return refusal!.ToResult();
         }
+        using var _ = json;
+        var body = json.Root;
         if (body.ValueKind != JsonValueKind.Array || body.GetArrayLength() > MaxBatch)
         {
             return Problems.Invalid("$", $"expected an array of at most {MaxBatch} suppressions {{contactId, reason, at}}");

@@ -78,6 +78,6 @@ public sealed class BlobAudienceSink(BlobContainerClient container) : IAudienceS
 
     private BlobClient Blob(AudienceAddress address, string name) =>
         AudienceAddress.IsFileName(name)
-            ? container.GetBlobClient($"{address.Tenant}/{address.Broadcast}/{name}")
+            ? container.GetBlobClient($"{address.Folder}/{name}")
             : throw new ArgumentException($"'{name}' is neither a part nor the manifest", nameof(name));
 }

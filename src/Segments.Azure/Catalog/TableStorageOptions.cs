@@ -32,4 +32,6 @@ public sealed class TableStorageOptions
 
     /// <summary>Broadcasts: what was asked and where each stands.</summary>
     public string BroadcastTable { get; set; } = "Broadcasts";
+    /// <summary>The last pixel hits of each tenant, for the console's pixel setup.</summary>
+    public string PixelHitTable { get; set; } = "PixelHits";
 }

@@ -7,9 +7,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Azure.Broadcasts;
 using Segments.Azure.Membership;
+using Segments.Azure.Pixel;
 using Segments.Azure.Suppressions;
 using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
+using Segments.Core.Ingestion;
 using Segments.Core.Membership;
 using Segments.Core.Suppressions;
 
@@ -51,6 +53,19 @@ public static class TableStorageRegistration
     {
         AddTableService(services, configuration);
         services.AddSingleton<IBroadcastStore>(provider => new TableBroadcastStore(Table(provider, o => o.BroadcastTable)));
+        return services;
+    }
+
+    /// <summary>
+    /// The pixel's last hits on Table storage, shared by every instance of the app (<see cref="TablePixelHitLog"/>), written
+    /// in the background so that a hit never waits on the table.
+    /// </summary>
+    public static IServiceCollection AddTableStoragePixelHits(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddTableService(services, configuration);
+        services.AddSingleton(provider => new TablePixelHitLog(Table(provider, o => o.PixelHitTable)));
+        services.AddSingleton<IPixelHitLog>(provider => provider.GetRequiredService<TablePixelHitLog>());
+        services.AddHostedService(provider => provider.GetRequiredService<TablePixelHitLog>());
         return services;
     }
 

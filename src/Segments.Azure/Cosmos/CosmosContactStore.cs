@@ -7,7 +7,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Segments.Core.Documents;
-using Segments.Core.Language;
 using Segments.Core.Ports;
 using Segments.Core.PushDown;
 
@@ -83,7 +82,7 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
     /// With a push-down, the query also carries its filter (<see cref="CosmosPushDown"/>): a superset of the members,
     /// so the server leaves out contacts that cannot match and the caller still checks the rest exactly.
     /// </summary>
-    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var query = Scan(tenant, pushDown);
@@ -100,7 +99,7 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
         }
     }
 
-    private static QueryDefinition Scan(string tenant, Condition? pushDown)
+    private static QueryDefinition Scan(string tenant, PushDownCondition? pushDown)
     {
         var filter = pushDown is null ? null : CosmosPushDown.Compile(pushDown, "c.doc");
         var query = new QueryDefinition(filter is { IsEverything: false } ? $"{ScanQuery} AND {filter.Sql}" : ScanQuery)

@@ -29,20 +29,34 @@ public sealed class BlobDeadLetterStore(BlobContainerClient container) : IDeadLe
         }
     }
 
-    public async IAsyncEnumerable<DeadLetter> ListAsync(string tenant,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>By blob name (the escaped source); the cursor is the listing's continuation token.</summary>
+    public async Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
-        var letters = new List<DeadLetter>();
-        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = Prefix(tenant) }, cancellationToken))
+        try
         {
-            var content = await container.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken);
-            var stored = content.Value.Content.ToObjectFromJson<Stored>()!;
-            letters.Add(new DeadLetter(stored.Tenant, stored.Source, stored.Reason, stored.Payload, stored.At));
+            return await ReadPageAsync(tenant, cursor, limit, cancellationToken);
         }
-        foreach (var letter in letters.OrderBy(l => l.At).ThenBy(l => l.Source, StringComparer.Ordinal))
+        catch (RequestFailedException e) when (e.Status == 400 && cursor is not null)
         {
-            yield return letter;
+            throw new ArgumentException("not a cursor of this store", nameof(cursor), e);
         }
+    }
+
+    private async Task<DeadLetterPage> ReadPageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken)
+    {
+        await foreach (var page in container.GetBlobsAsync(new GetBlobsOptions { Prefix = Prefix(tenant) }, cancellationToken)
+            .AsPages(cursor, limit))
+        {
+            var letters = new List<DeadLetter>(page.Values.Count);
+            foreach (var item in page.Values)
+            {
+                var content = await container.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken);
+                var stored = content.Value.Content.ToObjectFromJson<Stored>()!;
+                letters.Add(new DeadLetter(stored.Tenant, stored.Source, stored.Reason, stored.Payload, stored.At));
+            }
+            return new DeadLetterPage(letters, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+        }
+        return new DeadLetterPage([], null);
     }
 
     // "t-" keeps the name of a letter without a tenant from starting with "/".

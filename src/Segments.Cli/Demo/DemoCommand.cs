@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Segments.Api.Http;
 using Segments.Cli.Commands;
 using Segments.Cli.Serve;
 using Spectre.Console;
@@ -27,10 +29,14 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
     {
         var dataDirectory = settings.DataDir ?? Directory.CreateTempSubdirectory("segments-demo-").FullName;
         var watch = Stopwatch.StartNew();
-        var (app, generated) = LocalHost.Build(new Uri("http://127.0.0.1:0"), dataDirectory, []);
+        var (app, local) = LocalHost.Build(new Uri("http://127.0.0.1:0"), dataDirectory, []);
+        // The start-up daily report waits for the seed, as with serve --demo.
+        var readiness = app.Services.GetRequiredService<Readiness>();
+        readiness.Hold("the demo tenant is being seeded");
         await app.StartAsync(cancellationToken);
-        var tenant = generated?.Id ?? LocalTenants.DemoTenant;
+        var tenant = local?.Settings.Id ?? LocalTenants.DemoTenant;
         await new DemoSeeder(app.Services).SeedAsync(tenant, settings.Contacts, cancellationToken);
+        readiness.Release();
         await DemoReport.PrintAsync(app.Services, tenant, cancellationToken);
         await app.StopAsync(cancellationToken);
         AnsiConsole.MarkupLineInterpolated($"Done in {watch.Elapsed.TotalSeconds:F0} s; data in {dataDirectory} (serve it with: segments serve --data-dir {dataDirectory})");

@@ -8,7 +8,6 @@ using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Core.Synthetic;
 using Segments.Embedded.Streaming;
-using Spectre.Console;
 
 namespace Segments.Cli.Demo;
 
@@ -38,40 +37,39 @@ internal sealed class DemoSeeder(IServiceProvider services)
             }
         }
 
-        await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async progress =>
+        await SeedProgress.RunAsync(async progress =>
+        {
+            var ingest = progress.Start($"Ingesting {contacts:N0} contacts", contacts);
+            // Pipelined: the next chunk's profiles are upserted while this chunk's events are published and folded
+            // (other contacts, so the two never race for a document).
+            var chunks = Enumerable.Range(0, (contacts + Chunk - 1) / Chunk)
+                .Select(c => Enumerable.Range(c * Chunk, Math.Min(Chunk, contacts - (c * Chunk))));
+            Task<List<(ContactProfile Profile, List<ContactEvent> Events)>>? upserting = null;
+            foreach (var chunk in chunks.Append([]))
             {
-                var ingest = progress.AddTask($"Ingesting {contacts:N0} contacts", maxValue: contacts);
-                // Pipelined: the next chunk's profiles are upserted while this chunk's events are published and folded
-                // (other contacts, so the two never race for a document).
-                var chunks = Enumerable.Range(0, (contacts + Chunk - 1) / Chunk)
-                    .Select(c => Enumerable.Range(c * Chunk, Math.Min(Chunk, contacts - (c * Chunk))));
-                Task<List<(ContactProfile Profile, List<ContactEvent> Events)>>? upserting = null;
-                foreach (var chunk in chunks.Append([]))
+                var generated = chunk.Select(i =>
                 {
-                    var generated = chunk.Select(i =>
-                    {
-                        var profile = synthetic.Profile(i);
-                        return (Profile: profile, Events: synthetic.Events(profile.Id));
-                    }).ToList();
-                    var previous = upserting is null ? null : await upserting;
-                    upserting = UpsertAsync(store, tenant, generated, cancellationToken);
-                    if (previous is not null)
-                    {
-                        await publisher.PublishAsync(
-                            [.. previous.SelectMany(c => c.Events).Select(e => new OutgoingEvent(tenant, e.ContactId, EventWriter.ToUtf8(e)))], cancellationToken);
-                        ingest.Increment(previous.Count);
-                    }
-                }
-                await upserting!;
-                var fold = progress.AddTask("Folding events into contact documents").IsIndeterminate();
-                if (publisher is EventLog log)
+                    var profile = synthetic.Profile(i);
+                    return (Profile: profile, Events: synthetic.Events(profile.Id));
+                }).ToList();
+                var previous = upserting is null ? null : await upserting;
+                upserting = UpsertAsync(store, tenant, generated, cancellationToken);
+                if (previous is not null)
                 {
-                    await log.WaitUntilFoldedAsync(time, cancellationToken);
+                    await publisher.PublishAsync(
+                        [.. previous.SelectMany(c => c.Events).Select(e => new OutgoingEvent(tenant, e.ContactId, EventWriter.ToUtf8(e)))], cancellationToken);
+                    ingest.Advance(previous.Count);
                 }
-                fold.Value = fold.MaxValue;
-                fold.StopTask();
-            });
+            }
+            await upserting!;
+            ingest.Done();
+            var fold = progress.Start("Folding events into contact documents", total: null);
+            if (publisher is EventLog log)
+            {
+                await log.WaitUntilFoldedAsync(time, cancellationToken);
+            }
+            fold.Done();
+        });
     }
 
     private static async Task<List<(ContactProfile Profile, List<ContactEvent> Events)>> UpsertAsync(IContactStore store, string tenant,

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -31,20 +30,11 @@ namespace Segments.Cli.Serve;
 /// </summary>
 internal static class LocalHost
 {
-    public static (WebApplication App, TenantSettings? Generated) Build(Uri url, string dataDirectory, string[] args)
+    public static (WebApplication App, LocalTenant? Tenant) Build(Uri url, string dataDirectory, string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
         builder.WebHost.UseUrls(url.ToString());
-        // Quiet defaults, as the ASP.NET Core templates set them: a line per request, and per call of the in-memory
-        // Durable sidecar, drowned the pipeline's own log. First source, so Logging__LogLevel__* settings override it.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
-        {
-            InitialData = new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-                ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
-            },
-        });
+        builder.Configuration.Sources.Insert(0, ServeLogging.Defaults);
         var configuration = builder.Configuration;
         var generated = LocalTenants.EnsureDemoTenant(configuration, dataDirectory, url);
 
@@ -58,6 +48,7 @@ internal static class LocalHost
             services.AddTableStorageCatalog(configuration);
             services.AddTableStorageMembership(configuration);
             services.AddTableStorageBroadcasts(configuration);
+            services.AddTableStoragePixelHits(configuration);
         }
         if (!string.IsNullOrEmpty(configuration["Segments:Storage:BlobServiceUri"]) || !string.IsNullOrEmpty(configuration["Segments:Storage:ConnectionString"]))
         {
@@ -86,6 +77,7 @@ internal static class LocalHost
         app.MapIngestionApi();
         app.MapMembershipApi();
         app.MapBroadcastsApi();
+        app.MapConsole();
         return (app, generated);
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Segments.Api.Http;
 using Segments.Cli.Commands;
 using Segments.Cli.Demo;
 using Segments.Core.Catalog;
@@ -34,13 +35,21 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var url = new Uri(settings.Urls);
-        var (app, generated) = LocalHost.Build(url, settings.DataDir, [.. context.Remaining.Raw]);
+        var (app, tenant) = LocalHost.Build(url, settings.DataDir, [.. context.Remaining.Raw]);
+        // With --demo the API answers 503 until the demo tenant is seeded, so what it says is what the seed made.
+        var readiness = app.Services.GetRequiredService<Readiness>();
+        if (settings.Demo)
+        {
+            readiness.Hold("the demo tenant is being seeded");
+        }
+        app.UseReadiness(readiness);
         await app.StartAsync(cancellationToken);
         if (settings.Demo)
         {
             await SeedOnceAsync(app.Services, app.Configuration["Segments:Tenants:0:Id"]!, cancellationToken);
+            readiness.Release();
         }
-        Banner.Print(url, Path.GetFullPath(settings.DataDir), generated);
+        Banner.Print(Console.Out, url, Path.GetFullPath(settings.DataDir), tenant);
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;
     }

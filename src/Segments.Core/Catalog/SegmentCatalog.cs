@@ -20,6 +20,9 @@ public sealed class SegmentCatalog(ICatalogStore store)
     /// <summary>The longest definition text kept (characters): every store can hold it in one row.</summary>
     public const int MaxDefinitionLength = 256 * 1024;
 
+    /// <summary>The longest name (characters): a label in lists and reports; the description holds the prose.</summary>
+    public const int MaxNameLength = 256;
+
     public Task<CatalogEntry?> GetSegmentAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
         store.ReadEntryAsync(tenant, CatalogUser.Segment(id), cancellationToken);
 
@@ -168,10 +171,19 @@ public sealed class SegmentCatalog(ICatalogStore store)
         {
             return (null, [new ValidationError("$", $"the definition is {length} characters long; at most {MaxDefinitionLength} are kept")]);
         }
-        var (candidate, errors) = DefinitionParser.Parse(json, snapshot.Schema);
+        // A reference to an unknown segment is reported with the definition's other problems; the segment itself
+        // (the id it names) counts as known, so a self-reference is found to be a cycle below.
+        var ownId = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+            ? id.GetString()
+            : null;
+        var (candidate, errors) = DefinitionParser.Parse(json, snapshot.Schema, segment => segment == ownId || snapshot.Find(CatalogUser.Segment(segment)) is not null);
         if (candidate is null)
         {
             return (null, errors);
+        }
+        if (candidate.Name.Length > MaxNameLength)
+        {
+            return (null, [new ValidationError("$.name", $"the name is {candidate.Name.Length} characters long; at most {MaxNameLength}")]);
         }
         var all = snapshot.Segments.ToDictionary(e => e.User.Id, e => Parse(e, snapshot.Schema), StringComparer.Ordinal);
         all[candidate.Id] = candidate;

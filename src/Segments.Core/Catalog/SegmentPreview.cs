@@ -1,5 +1,6 @@
 using Segments.Core.Evaluation;
 using Segments.Core.Ports;
+using Segments.Core.PushDown;
 
 namespace Segments.Core.Catalog;
 
@@ -28,7 +29,7 @@ public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contact
         var first = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
         {
-            await foreach (var contact in contacts.ScanAsync(tenant, partition, segment.Definition.Match, cancellationToken))
+            await foreach (var contact in contacts.ScanAsync(tenant, partition, new PushDownCondition(segment.Definition.Match, AsOf: null), cancellationToken))
             {
                 if (!segment.Matches(contact, t))
                 {

@@ -26,14 +26,10 @@ public static class ContactProfiles
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var stored = await contacts.ReadAsync(tenant, profile.Id, cancellationToken);
-            var document = stored?.Document ?? new ContactDocument(profile.Id);
-            var written = new ContactDocument(profile.Id);
-            written.SetProfile(profile);
-            // Compared before the profile is set: a store may hand out the instance it holds.
+            var document = (stored?.Document ?? new ContactDocument(profile.Id)).WithProfile(profile);
             var changed = stored is null ? ContactParts.All
-                : Changed(document, written) is { IsEmpty: false } diff ? diff
-                : Changed(new ContactDocument(profile.Id), written);
-            document.SetProfile(profile);
+                : Changed(stored.Document, document) is { IsEmpty: false } diff ? diff
+                : Changed(new ContactDocument(profile.Id), document);
             try
             {
                 await contacts.WriteAsync(tenant, document, stored?.ETag, cancellationToken);

@@ -5,92 +5,85 @@ namespace Segments.Core.Documents;
 /// <summary>
 /// A contact as segments read it: the profile, and the activity folded from its events. The fold
 /// (<see cref="ContactFolder"/>) keeps it exact, idempotent and bounded; evaluation reads it directly.
+/// Immutable: the fold and a profile upsert make a new document (<c>with</c>, which copies every property), so a store
+/// may hand out the instance it holds and a reader can never change what another sees.
 /// </summary>
-public sealed class ContactDocument
+public sealed record ContactDocument(string Id)
 {
-    public ContactDocument(string id) => Id = id;
+    public string? Email { get; init; }
 
-    public string Id { get; }
+    public string? FirstName { get; init; }
 
-    public string? Email { get; set; }
-
-    public string? FirstName { get; set; }
-
-    public string? LastName { get; set; }
+    public string? LastName { get; init; }
 
     /// <summary>The built-in <c>created_at</c>, as a date-valued scalar.</summary>
-    public ScalarValue CreatedAt { get; set; }
+    public ScalarValue CreatedAt { get; init; }
 
-    public PropertyBag Fields { get; set; } = PropertyBag.Empty;
+    public PropertyBag Fields { get; init; } = PropertyBag.Empty;
 
     /// <summary>The recorded list statuses, as last upserted.</summary>
-    public KeyValuePair<string, string>[] Lists { get; set; } = [];
-
-    private ulong? _signature;
+    public KeyValuePair<string, string>[] Lists { get; init; } = [];
 
     /// <summary>Retained events, ordered by <see cref="FoldedEvent.Compare"/>.</summary>
     public FoldedEvent[] Events
     {
         get;
-        set
+        init
         {
             field = value;
-            _signature = null;
+            _eventsSignature = 0;
+            foreach (var e in value)
+            {
+                _eventsSignature |= e.Info.Signature;
+            }
         }
     } = [];
 
     /// <summary>The earliest <c>unsubscribe</c> event naming each list (<c>properties.listId</c>).</summary>
-    public KeyValuePair<string, long>[] ListOptOuts { get; set; } = [];
+    public KeyValuePair<string, long>[] ListOptOuts { get; init; } = [];
 
     /// <summary>The earliest suppression each kind of event implied (hard bounce, complaint, global unsubscribe).</summary>
-    public KeyValuePair<SuppressionReason, long>[] Suppressions { get; set; } = [];
+    public KeyValuePair<SuppressionReason, long>[] Suppressions { get; init; } = [];
 
     /// <summary>Totals of the events compacted away beyond the horizon (see <see cref="ContactFolder"/>).</summary>
     public CompactedTotal[] Compacted
     {
         get;
-        set
+        init
         {
             field = value;
-            _signature = null;
+            _compactedSignature = 0;
+            foreach (var total in value)
+            {
+                _compactedSignature |= EventSignature.Of(total);
+            }
         }
     } = [];
 
-    /// <summary>What kinds and names of events the document holds, retained or compacted (<see cref="EventSignature"/>).</summary>
-    public ulong Signature => _signature ??= ComputeSignature();
+    // Kept with the arrays they summarise (a document never changes), so evaluation reads them for free.
+    private readonly ulong _eventsSignature;
+    private readonly ulong _compactedSignature;
 
-    private ulong ComputeSignature()
-    {
-        var signature = 0UL;
-        foreach (var e in Events)
-        {
-            signature |= e.Info.Signature;
-        }
-        foreach (var total in Compacted)
-        {
-            signature |= EventSignature.Of(total);
-        }
-        return signature;
-    }
+    /// <summary>What kinds and names of events the document holds, retained or compacted (<see cref="EventSignature"/>).</summary>
+    public ulong Signature => _eventsSignature | _compactedSignature;
 
     /// <summary>The newest event time folded (UTC ticks); <see cref="long.MinValue"/> when none.</summary>
-    public long NewestAt { get; set; } = long.MinValue;
+    public long NewestAt { get; init; } = long.MinValue;
 
-    public void SetProfile(ContactProfile profile)
-    {
-        if (profile.Id != Id)
+    /// <summary>This document with <paramref name="profile"/> in place of its profile, its activity kept.</summary>
+    public ContactDocument WithProfile(ContactProfile profile) => profile.Id != Id
+        ? throw new ArgumentException($"profile of contact '{profile.Id}' given to document '{Id}'", nameof(profile))
+        : this with
         {
-            throw new ArgumentException($"profile of contact '{profile.Id}' given to document '{Id}'", nameof(profile));
-        }
-        Email = profile.Email;
-        FirstName = profile.FirstName;
-        LastName = profile.LastName;
-        CreatedAt = profile.CreatedAt is { } created
-            ? new ScalarValue(ValueKind.Text, created.ToString("O"), 0, created.UtcTicks)
-            : ScalarValue.Missing;
-        Fields = profile.Fields;
-        Lists = profile.Lists.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
-    }
+            Email = profile.Email,
+            FirstName = profile.FirstName,
+            LastName = profile.LastName,
+            CreatedAt = profile.CreatedAt is { } created
+                ? new ScalarValue(ValueKind.Text, created.ToString("O"), 0, created.UtcTicks)
+                : ScalarValue.Missing,
+            Fields = profile.Fields,
+            Lists = profile.Lists.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray(),
+        };
 
     /// <summary>A profile field by name: the built-ins first, then the custom fields.</summary>
     public ScalarValue GetField(string name) => name switch

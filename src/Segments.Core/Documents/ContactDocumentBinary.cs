@@ -74,8 +74,7 @@ public static class ContactDocumentBinary
         {
             throw new InvalidDataException($"{stored.Length - reader.Position} bytes after the last event");
         }
-        document.Events = events;
-        return document;
+        return document with { Events = events };
     }
 
     private static void WriteBytes(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes)

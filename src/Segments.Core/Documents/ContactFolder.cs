@@ -21,16 +21,18 @@ public sealed record FoldOptions
 }
 
 /// <summary>
-/// What one fold did with a batch of events for one contact; <see cref="Touched"/> are the parts of the document it
-/// changed: the events added, conversions attributed anew and events compacted, and lists opted out of.
+/// What one fold did with a batch of events for one contact: the folded <see cref="Document"/> (the one given when
+/// nothing changed), and in <see cref="Touched"/> the parts of it the fold changed: the events added, conversions
+/// attributed anew and events compacted, and lists opted out of.
 /// </summary>
-public sealed record FoldOutcome(int Added, int Duplicates, IReadOnlyList<(ContactEvent Event, string Reason)> Refused, ContactParts Touched)
+public sealed record FoldOutcome(
+    ContactDocument Document, int Added, int Duplicates, IReadOnlyList<(ContactEvent Event, string Reason)> Refused, ContactParts Touched)
 {
     public bool Changed => Added > 0;
 }
 
 /// <summary>
-/// Folds events into a <see cref="ContactDocument"/>.
+/// Folds events into a <see cref="ContactDocument"/>, giving a new document.
 /// <list type="bullet">
 /// <item>Idempotent: an event id counts once per contact. Repeated deliveries carry identical content, so a
 /// delivery is a repeat exactly when the document already holds that (time, id).</item>
@@ -100,7 +102,7 @@ public sealed class ContactFolder(FoldOptions options)
         }
         if (added.Count == 0)
         {
-            return new FoldOutcome(0, duplicates, refused, ContactParts.None);
+            return new FoldOutcome(document, 0, duplicates, refused, ContactParts.None);
         }
         while (i < existing.Length)
         {
@@ -109,10 +111,12 @@ public sealed class ContactFolder(FoldOptions options)
 
         var touched = 0UL;
         var lists = new HashSet<string>(StringComparer.Ordinal);
+        var suppressions = document.Suppressions;
+        var optOuts = document.ListOptOuts;
         foreach (var e in added)
         {
             touched |= e.Info.Signature;
-            if (ApplyImpliedEffects(document, e) is { } list)
+            if (ApplyImpliedEffects(e, ref suppressions, ref optOuts) is { } list)
             {
                 lists.Add(list);
             }
@@ -121,10 +125,18 @@ public sealed class ContactFolder(FoldOptions options)
         {
             touched |= Attribute(merged);
         }
-        document.NewestAt = Math.Max(document.NewestAt, merged[^1].At);
-        touched |= Compact(document, merged);
-        document.Events = [.. merged];
-        return new FoldOutcome(added.Count, duplicates, refused, ContactParts.OfEvents(touched) with { Lists = lists });
+        var newestAt = Math.Max(document.NewestAt, merged[^1].At);
+        var compacted = document.Compacted;
+        touched |= Compact(newestAt, merged, ref compacted);
+        var folded = document with
+        {
+            Events = [.. merged],
+            NewestAt = newestAt,
+            Suppressions = suppressions,
+            ListOptOuts = optOuts,
+            Compacted = compacted,
+        };
+        return new FoldOutcome(folded, added.Count, duplicates, refused, ContactParts.OfEvents(touched) with { Lists = lists });
     }
 
     private static EventInfo Share(EventInfo info) => EventInfoPool.Shared.Share(info);
@@ -133,7 +145,8 @@ public sealed class ContactFolder(FoldOptions options)
     /// Hard bounces, complaints and unsubscribes imply suppressions and list opt-outs from their time on; returns the
     /// list of an opt-out.
     /// </summary>
-    private static string? ApplyImpliedEffects(ContactDocument document, in FoldedEvent e)
+    private static string? ApplyImpliedEffects(
+        in FoldedEvent e, ref KeyValuePair<SuppressionReason, long>[] suppressions, ref KeyValuePair<string, long>[] optOuts)
     {
         var info = e.Info;
         if (info.Kind != EventKind.Email)
@@ -143,20 +156,20 @@ public sealed class ContactFolder(FoldOptions options)
         switch (info.Action)
         {
             case EmailAction.Bounce when info.Properties.Get("bounceType") is { Kind: ValueKind.Text, Text: "hard" }:
-                document.Suppressions = KeepEarliest(document.Suppressions, SuppressionReason.HardBounce, e.At);
+                suppressions = KeepEarliest(suppressions, SuppressionReason.HardBounce, e.At);
                 break;
             case EmailAction.Complaint:
-                document.Suppressions = KeepEarliest(document.Suppressions, SuppressionReason.Complaint, e.At);
+                suppressions = KeepEarliest(suppressions, SuppressionReason.Complaint, e.At);
                 break;
             case EmailAction.Unsubscribe:
                 if (info.Properties.Get("listId") is { Kind: ValueKind.Text, Text: { } listId })
                 {
-                    document.ListOptOuts = KeepEarliest(document.ListOptOuts, listId, e.At);
+                    optOuts = KeepEarliest(optOuts, listId, e.At);
                     return listId;
                 }
                 else
                 {
-                    document.Suppressions = KeepEarliest(document.Suppressions, SuppressionReason.Unsubscribed, e.At);
+                    suppressions = KeepEarliest(suppressions, SuppressionReason.Unsubscribed, e.At);
                 }
                 break;
         }
@@ -220,14 +233,14 @@ public sealed class ContactFolder(FoldOptions options)
     }
 
     /// <returns>The signature bits of the events compacted (or, a bot's email events, dropped).</returns>
-    private ulong Compact(ContactDocument document, List<FoldedEvent> events)
+    private ulong Compact(long newestAt, List<FoldedEvent> events, ref CompactedTotal[] compacted)
     {
-        var cutoff = document.NewestAt - _horizon;
+        var cutoff = newestAt - _horizon;
         var overCap = Math.Max(0, events.Count - options.MaxRetainedEvents);
         var removed = 0;
         var touched = 0UL;
         var totals = new Dictionary<(EventKind, string, EmailAction, string?, string?), CompactedTotal>();
-        foreach (var t in document.Compacted)
+        foreach (var t in compacted)
         {
             totals[(t.Kind, t.Name, t.Action, t.CampaignId, t.AttributedCampaign)] = t;
         }
@@ -253,7 +266,7 @@ public sealed class ContactFolder(FoldOptions options)
         });
         if (removed > 0)
         {
-            document.Compacted = [.. totals.Values
+            compacted = [.. totals.Values
                 .OrderBy(t => t.Kind).ThenBy(t => t.Name, StringComparer.Ordinal).ThenBy(t => t.Action)
                 .ThenBy(t => t.CampaignId, StringComparer.Ordinal).ThenBy(t => t.AttributedCampaign, StringComparer.Ordinal)];
         }

@@ -24,6 +24,21 @@ public sealed record ContactParts(ulong Events, IReadOnlySet<string> Fields, IRe
 
     public static ContactParts OfEvents(ulong events) => new(events, NoNames, NoNames);
 
+    public static ContactParts OfField(string field) => new(0, new HashSet<string>(StringComparer.Ordinal) { field }, NoNames);
+
+    public static ContactParts OfList(string list) => new(0, NoNames, new HashSet<string>(StringComparer.Ordinal) { list });
+
+    /// <summary>Every part of any of <paramref name="parts"/>.</summary>
+    public static ContactParts Union(IEnumerable<ContactParts> parts)
+    {
+        var all = parts.ToList();
+        return all.Exists(p => p.IsAll)
+            ? All
+            : new(all.Aggregate(0UL, (events, p) => events | p.Events),
+                new HashSet<string>(all.SelectMany(p => p.Fields), StringComparer.Ordinal),
+                new HashSet<string>(all.SelectMany(p => p.Lists), StringComparer.Ordinal));
+    }
+
     public bool Overlaps(ContactParts other) =>
         IsAll || other.IsAll || (Events & other.Events) != 0 || Fields.Overlaps(other.Fields) || Lists.Overlaps(other.Lists);
 }

@@ -45,9 +45,9 @@ internal sealed class NotMatcher(Matcher inner) : Matcher
     public override bool Matches(ContactDocument contact, in AsOf asOf) => !inner.Matches(contact, asOf);
 }
 
-internal sealed class FieldMatcher(string field, ScalarTest test) : Matcher
+internal sealed class FieldMatcher(string field, ScalarPredicate predicate) : Matcher
 {
-    public override bool Matches(ContactDocument contact, in AsOf asOf) => test.Test(contact.GetField(field), asOf.Ticks);
+    public override bool Matches(ContactDocument contact, in AsOf asOf) => predicate.Holds(contact.GetField(field), asOf.Ticks);
 }
 
 internal sealed class ListMatcher(string listId, ListStatusFilter status) : Matcher
@@ -59,7 +59,7 @@ internal sealed class ListMatcher(string listId, ListStatusFilter status) : Matc
         {
             ListStatusFilter.Subscribed => current == ListStatuses.Subscribed,
             ListStatusFilter.Unsubscribed => current == ListStatuses.Unsubscribed,
-            _ => current is not null,
+            ListStatusFilter.Any => current is not null,
         };
     }
 }
@@ -82,22 +82,22 @@ internal abstract class EventCountMatcher : Matcher
 {
     private const byte Yes = 1, No = 2;
     private readonly Duration? within;
-    private readonly CountTest? count;
-    private readonly NumberTest? valueTest;
+    private readonly EventCount? count;
+    private readonly NumberPredicate? valueTest;
     private readonly bool countsCompacted;
     private readonly VerdictCache _verdicts;
 
     private readonly ulong _needs;
 
     /// <param name="needs">Signature bits of which a matching event has at least one (see <see cref="EventSignature"/>).</param>
-    protected EventCountMatcher(Duration? within, CountTest? count, NumberTest? valueTest, bool countsCompacted, ulong needs)
+    protected EventCountMatcher(Duration? within, EventCount? count, NumberPredicate? valueTest, bool countsCompacted, ulong needs)
     {
         _needs = needs;
         this.within = within;
         this.count = count;
         this.valueTest = valueTest;
         this.countsCompacted = countsCompacted;
-        _stopAt = valueTest is not null ? long.MaxValue : count is null ? 1 : StopAt(count.Test);
+        _stopAt = valueTest is not null ? long.MaxValue : count is null ? 1 : StopAt(count.Predicate);
         _verdicts = new VerdictCache(info => MatchesContent(info) ? Yes : No);
     }
 
@@ -153,7 +153,7 @@ internal abstract class EventCountMatcher : Matcher
     }
 
     private bool Decide(long n, double sum) =>
-        count is null && valueTest is null ? n >= 1 : (count is null || count.Holds(n)) && (valueTest is null || valueTest.TestNumber(sum));
+        count is null && valueTest is null ? n >= 1 : (count is null || count.Holds(n)) && (valueTest is null || valueTest.HoldsFor(sum));
 
     /// <summary>Per-contact set-up (the <c>last</c> campaign); false when the condition cannot hold.</summary>
     protected virtual bool Prepare(ContactDocument contact, in AsOf asOf, out string? state)
@@ -171,15 +171,12 @@ internal abstract class EventCountMatcher : Matcher
     protected virtual bool MatchesCompacted(CompactedTotal total, string? state) => false;
 
     /// <summary>The count past which the answer can no longer change (counts are whole numbers).</summary>
-    private static long StopAt(NumberTest test)
+    private static long StopAt(NumberPredicate count) => count.Operator switch
     {
-        var top = (long)Math.Floor(test.Values.Max());
-        return test.Op switch
-        {
-            "gte" or "lt" => (long)Math.Ceiling(test.Values[0]),
-            _ => top + 1,
-        };
-    }
+        NumberOperator.Gte or NumberOperator.Lt => (long)Math.Ceiling(count.Values[0]),
+        NumberOperator.Eq or NumberOperator.Neq or NumberOperator.Gt or NumberOperator.Lte or NumberOperator.Between
+            or NumberOperator.In or NumberOperator.NotIn => (long)Math.Floor(count.Values.Max()) + 1,
+    };
 
     protected static bool NameIs(string name, string wanted) =>
         ReferenceEquals(name, wanted) || string.Equals(name, wanted, StringComparison.OrdinalIgnoreCase);
@@ -188,7 +185,7 @@ internal abstract class EventCountMatcher : Matcher
     {
         foreach (var p in where)
         {
-            if (!p.Test.Test(properties.Get(p.Property), 0))
+            if (!p.Predicate.Holds(properties.Get(p.Property), 0))
             {
                 return false;
             }
@@ -201,8 +198,8 @@ internal sealed class EngagementMatcher(EngagementCondition c)
     : EventCountMatcher(c.Within, c.Count, null, true, Needs(c.Event))
 {
     internal static ulong Needs(EngagementEvent e) => e == EngagementEvent.Engaged
-        ? EventSignature.Name(EventKind.Email, "open") | EventSignature.Name(EventKind.Email, "click")
-        : EventSignature.Name(EventKind.Email, DefinitionParser.EngagementEvents[(int)e]);
+        ? EventSignature.Name(EventKind.Email, Words.Of(EngagementEvent.Open)) | EventSignature.Name(EventKind.Email, Words.Of(EngagementEvent.Click))
+        : EventSignature.Name(EventKind.Email, Words.Of(e));
 
     protected override bool Prepare(ContactDocument contact, in AsOf asOf, out string? state)
     {
@@ -210,7 +207,7 @@ internal sealed class EngagementMatcher(EngagementCondition c)
         {
             CampaignScopeKind.Id => c.Campaign.CampaignId,
             CampaignScopeKind.Last => LastSentCampaign(contact, asOf),
-            _ => null,
+            CampaignScopeKind.None or CampaignScopeKind.Any => null,
         };
         return c.Campaign.Kind == CampaignScopeKind.None || state is not null;
     }
@@ -234,7 +231,7 @@ internal sealed class EngagementMatcher(EngagementCondition c)
         EngagementEvent.Click => action == EmailAction.Click,
         EngagementEvent.Bounce => action == EmailAction.Bounce,
         EngagementEvent.Unsubscribe => action == EmailAction.Unsubscribe,
-        _ => action == EmailAction.Complaint,
+        EngagementEvent.Complaint => action == EmailAction.Complaint,
     };
 
     /// <summary>The campaign of the most recent <c>sent</c> at or before T; ties go to the larger campaign id.</summary>
@@ -304,7 +301,7 @@ internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatch
     {
         CampaignScopeKind.None => true,
         CampaignScopeKind.Any => attributed is not null,
-        _ => attributed == c.Campaign.CampaignId,
+        CampaignScopeKind.Id or CampaignScopeKind.Last => attributed == c.Campaign.CampaignId,
     };
 }
 
@@ -366,7 +363,8 @@ internal sealed class ContextMatcher : Matcher
     {
         for (var k = 0; k < 3; k++)
         {
-            if (c.Tests[k] is { } test && !test.TestText(context.Get(k)))
+            var value = context.Get(k) is { } text ? new ScalarValue(ValueKind.Text, text, 0, null) : ScalarValue.Missing;
+            if (c.Predicates[k] is { } predicate && !predicate.Holds(value, 0))
             {
                 return false;
             }

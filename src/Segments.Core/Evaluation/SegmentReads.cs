@@ -14,45 +14,37 @@ namespace Segments.Core.Evaluation;
 public static class SegmentReads
 {
     /// <summary>What <paramref name="definition"/> reads, with the segments it references (<paramref name="definitions"/> by id).</summary>
-    public static ContactParts Of(SegmentDefinition definition, IReadOnlyDictionary<string, SegmentDefinition> definitions)
+    public static ContactParts Of(SegmentDefinition definition, IReadOnlyDictionary<string, SegmentDefinition> definitions) =>
+        definition.Match.Accept(new Reads(definition.Id, definitions));
+
+    private sealed class Reads(string root, IReadOnlyDictionary<string, SegmentDefinition> definitions) : IConditionVisitor<ContactParts>
     {
-        var events = 0UL;
-        var fields = new HashSet<string>(StringComparer.Ordinal);
-        var lists = new HashSet<string>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal) { definition.Id };
-        var unknown = false;
-        void Walk(Condition condition)
-        {
-            switch (condition)
-            {
-                case AllOf all: all.Conditions.ToList().ForEach(Walk); break;
-                case AnyOf any: any.Conditions.ToList().ForEach(Walk); break;
-                case Not not: Walk(not.Condition); break;
-                case FieldCondition f: fields.Add(f.Field); break;
-                case EngagementCondition e:
-                    events |= EngagementMatcher.Needs(e.Event)
-                        | (e.Campaign.Kind == CampaignScopeKind.Last ? EventSignature.Name(EventKind.Email, "sent") : 0);
-                    break;
-                case PixelCondition p: events |= PixelMatcher.Needs(p); break;
-                case ConversionCondition c: events |= ConversionMatcher.Needs(c); break;
-                case ContextCondition g: events |= g.Kind == ContextKind.Geo ? EventSignature.Geo : EventSignature.Device; break;
-                case ListCondition l: lists.Add(l.ListId); break;
-                case SegmentCondition s when seen.Add(s.SegmentId):
-                    if (definitions.TryGetValue(s.SegmentId, out var target))
-                    {
-                        Walk(target.Match);
-                    }
-                    else
-                    {
-                        unknown = true;
-                    }
-                    break;
-                case SegmentCondition: break; // Walked already (two paths to one segment).
-                default: unknown = true; break;
-            }
-        }
-        Walk(definition.Match);
-        // A reference or a condition this walk does not know could read anything: every write re-evaluates the segment.
-        return unknown ? ContactParts.All : new ContactParts(events, fields, lists);
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal) { root };
+
+        public ContactParts Visit(AllOf condition) => ContactParts.Union(condition.Conditions.Select(c => c.Accept(this)));
+
+        public ContactParts Visit(AnyOf condition) => ContactParts.Union(condition.Conditions.Select(c => c.Accept(this)));
+
+        public ContactParts Visit(Not condition) => condition.Condition.Accept(this);
+
+        public ContactParts Visit(FieldCondition condition) => ContactParts.OfField(condition.Field);
+
+        public ContactParts Visit(EngagementCondition condition) => ContactParts.OfEvents(EngagementMatcher.Needs(condition.Event)
+            | (condition.Campaign.Kind == CampaignScopeKind.Last ? EventSignature.Name(EventKind.Email, Words.Of(EngagementEvent.Sent)) : 0));
+
+        public ContactParts Visit(PixelCondition condition) => ContactParts.OfEvents(PixelMatcher.Needs(condition));
+
+        public ContactParts Visit(ConversionCondition condition) => ContactParts.OfEvents(ConversionMatcher.Needs(condition));
+
+        public ContactParts Visit(ListCondition condition) => ContactParts.OfList(condition.ListId);
+
+        // A segment reached twice is read once; one that does not exist could read anything: every write re-evaluates.
+        public ContactParts Visit(SegmentCondition condition) =>
+            !_seen.Add(condition.SegmentId) ? ContactParts.None
+            : definitions.TryGetValue(condition.SegmentId, out var target) ? target.Match.Accept(this)
+            : ContactParts.All;
+
+        public ContactParts Visit(ContextCondition condition) =>
+            ContactParts.OfEvents(condition.Kind == ContextKind.Geo ? EventSignature.Geo : EventSignature.Device);
     }
 }

@@ -15,12 +15,12 @@ public sealed class SegmentSet
     public SegmentSet(IEnumerable<SegmentDefinition> definitions)
     {
         var byId = definitions.ToDictionary(d => d.Id, StringComparer.Ordinal);
-        var references = new List<SegmentMatcher>();
+        var compiler = new MatcherCompiler();
         foreach (var definition in byId.Values)
         {
-            _segments[definition.Id] = new CompiledSegment(definition, Compile(definition.Match, references));
+            _segments[definition.Id] = new CompiledSegment(definition, definition.Match.Accept(compiler));
         }
-        foreach (var reference in references)
+        foreach (var reference in compiler.References)
         {
             reference.Target = _segments.TryGetValue(reference.SegmentId, out var target)
                 ? target.Matcher
@@ -34,26 +34,35 @@ public sealed class SegmentSet
 
     public IEnumerable<CompiledSegment> All => _segments.Values;
 
-    private static Matcher Compile(Condition condition, List<SegmentMatcher> references) =>
-        condition switch
-        {
-            AllOf all => new AllMatcher([.. all.Conditions.Select(c => Compile(c, references))]),
-            AnyOf any => new AnyMatcher([.. any.Conditions.Select(c => Compile(c, references))]),
-            Not not => new NotMatcher(Compile(not.Condition, references)),
-            FieldCondition f => new FieldMatcher(f.Field, f.Test),
-            EngagementCondition e => new EngagementMatcher(e),
-            PixelCondition p => new PixelMatcher(p),
-            ConversionCondition c => new ConversionMatcher(c),
-            ListCondition l => new ListMatcher(l.ListId, l.Status),
-            ContextCondition g => new ContextMatcher(g),
-            SegmentCondition s => Bind(new SegmentMatcher(s.SegmentId), references),
-            _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "no matcher for this condition"),
-        };
-
-    private static SegmentMatcher Bind(SegmentMatcher matcher, List<SegmentMatcher> references)
+    /// <summary>Compiles conditions into matchers; references are collected, to be bound once every segment is compiled.</summary>
+    private sealed class MatcherCompiler : IConditionVisitor<Matcher>
     {
-        references.Add(matcher);
-        return matcher;
+        public List<SegmentMatcher> References { get; } = [];
+
+        public Matcher Visit(AllOf condition) => new AllMatcher([.. condition.Conditions.Select(c => c.Accept(this))]);
+
+        public Matcher Visit(AnyOf condition) => new AnyMatcher([.. condition.Conditions.Select(c => c.Accept(this))]);
+
+        public Matcher Visit(Not condition) => new NotMatcher(condition.Condition.Accept(this));
+
+        public Matcher Visit(FieldCondition condition) => new FieldMatcher(condition.Field, condition.Predicate);
+
+        public Matcher Visit(EngagementCondition condition) => new EngagementMatcher(condition);
+
+        public Matcher Visit(PixelCondition condition) => new PixelMatcher(condition);
+
+        public Matcher Visit(ConversionCondition condition) => new ConversionMatcher(condition);
+
+        public Matcher Visit(ListCondition condition) => new ListMatcher(condition.ListId, condition.Status);
+
+        public Matcher Visit(SegmentCondition condition)
+        {
+            var reference = new SegmentMatcher(condition.SegmentId);
+            References.Add(reference);
+            return reference;
+        }
+
+        public Matcher Visit(ContextCondition condition) => new ContextMatcher(condition);
     }
 }
 

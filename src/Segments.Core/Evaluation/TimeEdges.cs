@@ -14,55 +14,19 @@ namespace Segments.Core.Evaluation;
 public sealed class TimeEdges
 {
     private readonly long[] _windows;
-    private readonly (string Field, DateTest Test)[] _dates;
+    private readonly (string Field, RelativeDatePredicate Predicate)[] _dates;
     private readonly bool _readsEvents;
 
-    private TimeEdges(long[] windows, (string, DateTest)[] dates, bool readsEvents)
+    private TimeEdges(Sources sources)
     {
-        _windows = windows;
-        _dates = dates;
-        _readsEvents = readsEvents;
+        _windows = [.. sources.Windows.Order()];
+        _dates = [.. sources.Dates];
+        _readsEvents = sources.ReadsEvents;
     }
 
     /// <summary>The edges of a segment, following its references (<paramref name="definitions"/> by id).</summary>
-    public static TimeEdges Of(SegmentDefinition definition, IReadOnlyDictionary<string, SegmentDefinition> definitions)
-    {
-        var windows = new HashSet<long>();
-        var dates = new List<(string, DateTest)>();
-        var readsEvents = false;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Walk(Condition condition)
-        {
-            switch (condition)
-            {
-                case AllOf all: all.Conditions.ToList().ForEach(Walk); break;
-                case AnyOf any: any.Conditions.ToList().ForEach(Walk); break;
-                case Not not: Walk(not.Condition); break;
-                case FieldCondition { Test: DateTest { Op: "within_last" or "more_than_ago" or "within_next" } test } f:
-                    dates.Add((f.Field, test));
-                    break;
-                case EngagementCondition e: Event(e.Within); break;
-                case PixelCondition p: Event(p.Within); break;
-                case ConversionCondition c: Event(c.Within); break;
-                case ContextCondition g: Event(g.Within); break;
-                case ListCondition: readsEvents = true; break;
-                case SegmentCondition s when seen.Add(s.SegmentId) && definitions.TryGetValue(s.SegmentId, out var target):
-                    Walk(target.Match);
-                    break;
-            }
-        }
-        void Event(Duration? within)
-        {
-            readsEvents = true;
-            if (within is { } w)
-            {
-                windows.Add(w.Ticks);
-            }
-        }
-        seen.Add(definition.Id);
-        Walk(definition.Match);
-        return new TimeEdges([.. windows.Order()], [.. dates], readsEvents);
-    }
+    public static TimeEdges Of(SegmentDefinition definition, IReadOnlyDictionary<string, SegmentDefinition> definitions) =>
+        new(definition.Match.Accept(new Collector(definition.Id, definitions)));
 
     /// <summary>True when no edge can ever come: membership changes only with the contact's data.</summary>
     public bool IsTimeless => _windows.Length == 0 && _dates.Length == 0 && !_readsEvents;
@@ -98,28 +62,71 @@ public sealed class TimeEdges
                 Consider(total.NewestAt);
             }
         }
-        foreach (var (field, test) in _dates)
+        foreach (var (field, predicate) in _dates)
         {
-            if (contact.GetField(field).DateTicks is not { } v)
+            if (contact.GetField(field).DateTicks is { } v)
             {
-                continue;
-            }
-            var d = test.DurationTicks;
-            switch (test.Op)
-            {
-                case "within_last": // T − d ≤ v ≤ T: enters at v, leaves just after v + d.
-                    Consider(v);
-                    Consider(v + d + 1);
-                    break;
-                case "more_than_ago": // v < T − d: holds from just after v + d.
-                    Consider(v + d + 1);
-                    break;
-                default: // within_next, T ≤ v ≤ T + d: enters at v − d, leaves just after v.
-                    Consider(v - d);
-                    Consider(v + 1);
-                    break;
+                var (from, until) = predicate.HoldingTimes(v);
+                Consider(from);
+                Consider(until);
             }
         }
         return next == long.MaxValue ? null : new DateTimeOffset(next, TimeSpan.Zero);
+    }
+
+    /// <summary>What a condition's membership depends on in time: event windows, relative dates on fields, any event at all.</summary>
+    private sealed record Sources(IReadOnlySet<long> Windows, IReadOnlyList<(string Field, RelativeDatePredicate Predicate)> Dates, bool ReadsEvents)
+    {
+        public static readonly Sources None = new(new HashSet<long>(), [], false);
+
+        /// <summary>An event condition: every event can come into view, and with a window age out of it.</summary>
+        public static Sources Events(Duration? within) => new(within is { } w ? new HashSet<long> { w.Ticks } : new HashSet<long>(), [], true);
+
+        public static Sources Union(IEnumerable<Sources> sources)
+        {
+            var all = sources.ToList();
+            return new(new HashSet<long>(all.SelectMany(s => s.Windows)), [.. all.SelectMany(s => s.Dates)], all.Exists(s => s.ReadsEvents));
+        }
+    }
+
+    private sealed class Collector(string root, IReadOnlyDictionary<string, SegmentDefinition> definitions)
+        : IConditionVisitor<Sources>, IScalarPredicateVisitor<string, Sources>
+    {
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal) { root };
+
+        public Sources Visit(AllOf condition) => Sources.Union(condition.Conditions.Select(c => c.Accept(this)));
+
+        public Sources Visit(AnyOf condition) => Sources.Union(condition.Conditions.Select(c => c.Accept(this)));
+
+        public Sources Visit(Not condition) => condition.Condition.Accept(this);
+
+        public Sources Visit(FieldCondition condition) => condition.Predicate.Accept(this, condition.Field);
+
+        public Sources Visit(EngagementCondition condition) => Sources.Events(condition.Within);
+
+        public Sources Visit(PixelCondition condition) => Sources.Events(condition.Within);
+
+        public Sources Visit(ConversionCondition condition) => Sources.Events(condition.Within);
+
+        // A list's status changes with time alone when an unsubscribe event's opt-out takes effect.
+        public Sources Visit(ListCondition condition) => Sources.Events(within: null);
+
+        public Sources Visit(SegmentCondition condition) =>
+            _seen.Add(condition.SegmentId) && definitions.TryGetValue(condition.SegmentId, out var target) ? target.Match.Accept(this) : Sources.None;
+
+        public Sources Visit(ContextCondition condition) => Sources.Events(condition.Within);
+
+        // Profile values do not move with time, except against T through a relative date.
+        public Sources Visit(PresencePredicate predicate, string field) => Sources.None;
+
+        public Sources Visit(TextPredicate predicate, string field) => Sources.None;
+
+        public Sources Visit(NumberPredicate predicate, string field) => Sources.None;
+
+        public Sources Visit(BooleanPredicate predicate, string field) => Sources.None;
+
+        public Sources Visit(DatePredicate predicate, string field) => Sources.None;
+
+        public Sources Visit(RelativeDatePredicate predicate, string field) => new(new HashSet<long>(), [(field, predicate)], false);
     }
 }

@@ -61,7 +61,7 @@ public sealed class ContactTokens(TimeProvider time)
             return (null, TokenProblem.Forged);
         }
         var parts = Encoding.UTF8.GetString(payload).Split('|');
-        if (parts.Length != 5 || parts[0] != "v1" || !long.TryParse(parts[3], out var issued) || !long.TryParse(parts[4], out var expires))
+        if (parts.Length != 5 || parts[0] != "v1" || !TryInstant(parts[3], out var issued) || !TryInstant(parts[4], out var expires))
         {
             return (null, TokenProblem.Malformed);
         }
@@ -69,7 +69,26 @@ public sealed class ContactTokens(TimeProvider time)
         {
             return (null, TokenProblem.WrongTenant);
         }
-        var parsed = new ContactToken(parts[1], parts[2], DateTimeOffset.FromUnixTimeSeconds(issued), DateTimeOffset.FromUnixTimeSeconds(expires));
+        var parsed = new ContactToken(parts[1], parts[2], issued, expires);
         return time.GetUtcNow() >= parsed.ExpiresAt ? (null, TokenProblem.Expired) : (parsed, TokenProblem.None);
     }
+
+    /// <summary>
+    /// Unix seconds as an instant; false for text that is no number or a number no date can be (a token signed with
+    /// the right secret may still carry one: whoever holds a secret can sign anything).
+    /// </summary>
+    private static bool TryInstant(string text, out DateTimeOffset at)
+    {
+        at = default;
+        if (!long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            || seconds < MinSeconds || seconds > MaxSeconds)
+        {
+            return false;
+        }
+        at = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return true;
+    }
+
+    private static readonly long MinSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly long MaxSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 }

@@ -14,6 +14,9 @@ public sealed partial class EventRules(IngestionLimits limits, TimeProvider time
     /// <summary>Longer contact ids do not fit a store key.</summary>
     public const int MaxContactIdLength = 255;
 
+    /// <summary>The earliest event time taken: older is a wrong clock or a made-up date, and windows reach years back from it.</summary>
+    public static readonly DateTimeOffset Earliest = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Geo and device values (a city name is the longest).</summary>
     public const int MaxContextLength = 128;
 
@@ -33,7 +36,11 @@ public sealed partial class EventRules(IngestionLimits limits, TimeProvider time
         }
         CheckName(e.Name, $"{path}.name", "an event name", errors);
         var now = time.GetUtcNow();
-        if (e.At > now + limits.MaxFutureSkew)
+        if (e.At < Earliest)
+        {
+            errors.Add(new($"{path}.at", $"'{Rfc3339.Format(e.At)}' is before 1970; no event of an email or a website is that old"));
+        }
+        else if (e.At > now + limits.MaxFutureSkew)
         {
             errors.Add(new($"{path}.at", $"'{Rfc3339.Format(e.At)}' is more than {Words(limits.MaxFutureSkew)} in the future"));
         }

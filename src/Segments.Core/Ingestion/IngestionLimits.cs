@@ -38,8 +38,11 @@ public sealed class IngestionLimits
     [Range(1, 255)]
     public int MaxIdLength { get; set; } = 128;
 
+    /// <summary>The most <see cref="MaxTextLength"/> may be set to: no string of an event body is longer.</summary>
+    public const int MaxTextLengthBound = 16 * 1024;
+
     /// <summary>Text property values (a page URL is the longest in practice).</summary>
-    [Range(1, 16 * 1024)]
+    [Range(1, MaxTextLengthBound)]
     public int MaxTextLength { get; set; } = 2048;
 
     /// <summary>How far ahead of this server's clock an event may be (the sender's clock may run a little fast).</summary>

@@ -2,16 +2,79 @@ using Segments.Core.Model;
 
 namespace Segments.Core.Language;
 
-/// <summary>A parsed, validated condition of the segment language.</summary>
-public abstract record Condition;
+/// <summary>
+/// A parsed, validated condition of the segment language. The set of kinds is closed: every pass over conditions
+/// (evaluation, time edges, reads, push-down) is an <see cref="IConditionVisitor{TResult}"/>, so a kind added here
+/// fails the build of each pass until that pass handles it (see docs/architecture.md, "Add a condition kind").
+/// </summary>
+public abstract record Condition
+{
+    private protected Condition()
+    {
+    }
 
-public sealed record AllOf(IReadOnlyList<Condition> Conditions) : Condition;
+    public abstract TResult Accept<TResult>(IConditionVisitor<TResult> visitor);
+}
 
-public sealed record AnyOf(IReadOnlyList<Condition> Conditions) : Condition;
+/// <summary>A pass over conditions, one method per kind of <see cref="Condition"/>.</summary>
+public interface IConditionVisitor<out TResult>
+{
+    TResult Visit(AllOf condition);
 
-public sealed record Not(Condition Condition) : Condition;
+    TResult Visit(AnyOf condition);
 
-public sealed record FieldCondition(string Field, FieldType Type, ScalarTest Test) : Condition;
+    TResult Visit(Not condition);
+
+    TResult Visit(FieldCondition condition);
+
+    TResult Visit(EngagementCondition condition);
+
+    TResult Visit(PixelCondition condition);
+
+    TResult Visit(ConversionCondition condition);
+
+    TResult Visit(ListCondition condition);
+
+    TResult Visit(SegmentCondition condition);
+
+    TResult Visit(ContextCondition condition);
+}
+
+/// <summary>The key of a condition object; its word (<see cref="Words"/>) is the JSON key.</summary>
+public enum ConditionKey : byte
+{
+    And,
+    Or,
+    Not,
+    Field,
+    Engagement,
+    Pixel,
+    Conversion,
+    List,
+    Segment,
+    Geo,
+    Device,
+}
+
+public sealed record AllOf(IReadOnlyList<Condition> Conditions) : Condition
+{
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
+
+public sealed record AnyOf(IReadOnlyList<Condition> Conditions) : Condition
+{
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
+
+public sealed record Not(Condition Condition) : Condition
+{
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
+
+public sealed record FieldCondition(string Field, FieldType Type, ScalarPredicate Predicate) : Condition
+{
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
 
 /// <summary>Which email events an engagement condition counts; <see cref="Engaged"/> is an open or a click.</summary>
 public enum EngagementEvent : byte
@@ -27,11 +90,11 @@ public enum EngagementEvent : byte
 }
 
 /// <summary><c>count</c>: how many matching events there must be (default: at least one).</summary>
-public sealed record CountTest(NumberTest Test)
+public sealed record EventCount(NumberPredicate Predicate)
 {
-    public static readonly CountTest AtLeastOne = new(new NumberTest("gte", [1]));
+    public static readonly EventCount AtLeastOne = new(new NumberPredicate(NumberOperator.Gte, [1]));
 
-    public bool Holds(long count) => Test.TestNumber(count);
+    public bool Holds(long count) => Predicate.HoldsFor(count);
 }
 
 /// <summary>A campaign restriction: none, one campaign id, the contact's last sent campaign, or any attributed campaign.</summary>
@@ -50,19 +113,29 @@ public enum CampaignScopeKind : byte
     Any,
 }
 
-public sealed record EngagementCondition(EngagementEvent Event, Duration? Within, CountTest Count, CampaignScope Campaign) : Condition;
+public sealed record EngagementCondition(EngagementEvent Event, Duration? Within, EventCount Count, CampaignScope Campaign) : Condition
+{
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
 
 /// <summary>One predicate of a <c>where</c> list: a property of the same event.</summary>
-public sealed record PropertyPredicate(string Property, ScalarTest Test);
+public sealed record PropertyPredicate(string Property, ScalarPredicate Predicate);
 
-public sealed record PixelCondition(string Event, IReadOnlyList<PropertyPredicate> Where, Duration? Within, CountTest Count) : Condition;
+public sealed record PixelCondition(string Event, IReadOnlyList<PropertyPredicate> Where, Duration? Within, EventCount Count) : Condition
+{
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
 
 /// <summary>
 /// Conversions: <see cref="Count"/> and <see cref="Value"/> (a test on the sum of values) as written; with
 /// neither, at least one matching conversion.
 /// </summary>
 public sealed record ConversionCondition(
-    string? Event, IReadOnlyList<PropertyPredicate> Where, Duration? Within, CountTest? Count, NumberTest? Value, CampaignScope Campaign) : Condition;
+    string? Event, IReadOnlyList<PropertyPredicate> Where, Duration? Within, EventCount? Count, NumberPredicate? Value, CampaignScope Campaign)
+    : Condition
+{
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
 
 public enum ListStatusFilter : byte
 {
@@ -71,9 +144,15 @@ public enum ListStatusFilter : byte
     Any,
 }
 
-public sealed record ListCondition(string ListId, ListStatusFilter Status) : Condition;
+public sealed record ListCondition(string ListId, ListStatusFilter Status) : Condition
+{
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
 
-public sealed record SegmentCondition(string SegmentId) : Condition;
+public sealed record SegmentCondition(string SegmentId) : Condition
+{
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
 
 public enum ContextKind : byte
 {
@@ -85,8 +164,10 @@ public enum ContextKind : byte
 /// Geo (<c>country</c>, <c>region</c>, <c>city</c>) or device (<c>client</c>, <c>type</c>, <c>os</c>): predicates
 /// by attribute position, null where not given; all given must hold on the same event.
 /// </summary>
-public sealed record ContextCondition(ContextKind Kind, IReadOnlyList<TextTest?> Tests, Duration? Within, bool SeenAny) : Condition
+public sealed record ContextCondition(ContextKind Kind, IReadOnlyList<ScalarPredicate?> Predicates, Duration? Within, bool SeenAny) : Condition
 {
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+
     public static IReadOnlyList<string> AttributeNames(ContextKind kind) =>
         kind == ContextKind.Geo ? ["country", "region", "city"] : ["client", "type", "os"];
 }

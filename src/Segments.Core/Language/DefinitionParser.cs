@@ -14,27 +14,27 @@ public sealed partial class DefinitionParser
     public const int MaxDepth = 32;
     public const int MaxConditions = 512;
 
-    public static readonly IReadOnlyList<string> ConditionKeys =
-        ["and", "or", "not", "field", "engagement", "pixel", "conversion", "list", "segment", "geo", "device"];
+    public static readonly IReadOnlyList<string> ConditionKeys = Words.All<ConditionKey>();
 
+    private static readonly IReadOnlyList<string> Presence = Words.All<PresenceOperator>();
+
+    /// <summary>The operator words valid on each field type, in the order messages list them.</summary>
     public static readonly IReadOnlyDictionary<FieldType, string[]> FieldOperators = new Dictionary<FieldType, string[]>
     {
-        [FieldType.Text] = ["exists", "not_exists", "eq", "neq", "contains", "not_contains", "starts_with", "ends_with", "in", "not_in"],
-        [FieldType.Number] = ["exists", "not_exists", "eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in"],
-        [FieldType.Date] = ["exists", "not_exists", "eq", "before", "after", "between", "within_last", "more_than_ago", "within_next"],
-        [FieldType.Boolean] = ["exists", "not_exists", "eq"],
+        [FieldType.Text] = [.. Presence, .. Words.All<TextOperator>()],
+        [FieldType.Number] = [.. Presence, .. Words.All<NumberOperator>()],
+        [FieldType.Date] = [.. Presence, .. Words.All<DateOperator>(), .. Words.All<RelativeDateOperator>()],
+        [FieldType.Boolean] = [.. Presence, .. Words.All<BooleanOperator>()],
     };
 
-    public static readonly IReadOnlyList<string> CountOperators = ["eq", "neq", "gt", "gte", "lt", "lte", "between"];
+    /// <summary>The operators of <c>count</c> and of a conversion's <c>value</c>: the number operators that compare one number.</summary>
+    public static readonly IReadOnlyList<string> CountOperators =
+        [.. Enum.GetValues<NumberOperator>().Where(op => op is not (NumberOperator.In or NumberOperator.NotIn)).Select(Words.Of)];
 
-    public static readonly IReadOnlyList<string> EngagementEvents =
-        ["sent", "delivered", "open", "click", "bounce", "unsubscribe", "complaint", "engaged"];
+    public static readonly IReadOnlyList<string> EngagementEvents = Words.All<EngagementEvent>();
 
-    private static readonly string[] TextOnly = ["contains", "not_contains", "starts_with", "ends_with"];
-    private static readonly string[] NumberOnly = ["gt", "gte", "lt", "lte", "between"];
-    private static readonly string[] PropertyOperators =
-        ["exists", "not_exists", "eq", "neq", "contains", "not_contains", "starts_with", "ends_with", "in", "not_in", "gt", "gte", "lt", "lte", "between"];
-    private static readonly string[] ContextOperators = [.. FieldOperators[FieldType.Text]];
+    private static readonly string[] PropertyOperators = [.. Presence, .. Words.All<TextOperator>().Union(Words.All<NumberOperator>())];
+    private static readonly string[] ContextOperators = FieldOperators[FieldType.Text];
 
     private readonly FieldSchema _schema;
     private readonly List<ValidationError> _errors = [];
@@ -42,12 +42,23 @@ public sealed partial class DefinitionParser
     private readonly List<string> _fields = [];
     private int _conditions;
 
-    private DefinitionParser(FieldSchema schema) => _schema = schema;
+    private readonly Func<string, bool>? _segmentExists;
 
-    /// <summary>Parses and validates; returns the definition, or null with every error found.</summary>
-    public static (SegmentDefinition? Definition, IReadOnlyList<ValidationError> Errors) Parse(JsonElement json, FieldSchema schema)
+    private DefinitionParser(FieldSchema schema, Func<string, bool>? segmentExists)
     {
-        var parser = new DefinitionParser(schema);
+        _schema = schema;
+        _segmentExists = segmentExists;
+    }
+
+    /// <summary>
+    /// Parses and validates; returns the definition, or null with every error found. With <paramref name="segmentExists"/>,
+    /// a reference to a segment it does not know is one of those errors, reported with the others (the rest of the
+    /// graph checks need a valid definition: <see cref="SegmentGraph"/>).
+    /// </summary>
+    public static (SegmentDefinition? Definition, IReadOnlyList<ValidationError> Errors) Parse(JsonElement json, FieldSchema schema,
+        Func<string, bool>? segmentExists = null)
+    {
+        var parser = new DefinitionParser(schema, segmentExists);
         var definition = parser.ParseDefinition(json);
         return parser._errors.Count == 0 ? (definition, []) : (null, parser._errors);
     }
@@ -65,7 +76,7 @@ public sealed partial class DefinitionParser
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}\\z", RegexOptions.CultureInvariant)]
     public static partial Regex IdShape();
 
     private SegmentDefinition? ParseDefinition(JsonElement json)
@@ -130,41 +141,36 @@ public sealed partial class DefinitionParser
                 : $"a condition has exactly one key, found {keys.Length} ({string.Join(", ", keys)}); wrap several in 'and' or 'or'");
             return null;
         }
-        var key = keys[0];
-        var body = json.GetProperty(key);
-        var at = $"{path}.{key}";
-        switch (key)
+        if (!Words.TryParse(keys[0], out ConditionKey key))
         {
-            case "and":
-            case "or":
-                return ParseGroup(key, body, at, depth + 1);
-            case "not":
-                if (!CheckDepth(at, depth + 1))
-                {
-                    return null;
-                }
-                var inner = ParseCondition(body, at, depth + 1);
-                return inner is null ? null : new Not(inner);
-            case "field":
-                return ParseField(body, at);
-            case "engagement":
-                return ParseEngagement(body, at);
-            case "pixel":
-                return ParsePixel(body, at);
-            case "conversion":
-                return ParseConversion(body, at);
-            case "list":
-                return ParseList(body, at);
-            case "segment":
-                return ParseSegment(body, at);
-            case "geo":
-                return ParseContext(ContextKind.Geo, body, at);
-            case "device":
-                return ParseContext(ContextKind.Device, body, at);
-            default:
-                Error(path, $"unknown condition '{key}'; use one of {string.Join(", ", ConditionKeys)}");
-                return null;
+            Error(path, $"unknown condition '{keys[0]}'; use one of {string.Join(", ", ConditionKeys)}");
+            return null;
         }
+        var body = json.GetProperty(keys[0]);
+        var at = $"{path}.{keys[0]}";
+        return key switch
+        {
+            ConditionKey.And or ConditionKey.Or => ParseGroup(key, body, at, depth + 1),
+            ConditionKey.Not => ParseNot(body, at, depth + 1),
+            ConditionKey.Field => ParseField(body, at),
+            ConditionKey.Engagement => ParseEngagement(body, at),
+            ConditionKey.Pixel => ParsePixel(body, at),
+            ConditionKey.Conversion => ParseConversion(body, at),
+            ConditionKey.List => ParseList(body, at),
+            ConditionKey.Segment => ParseSegment(body, at),
+            ConditionKey.Geo => ParseContext(ContextKind.Geo, body, at),
+            ConditionKey.Device => ParseContext(ContextKind.Device, body, at),
+        };
+    }
+
+    private Condition? ParseNot(JsonElement body, string path, int depth)
+    {
+        if (!CheckDepth(path, depth))
+        {
+            return null;
+        }
+        var inner = ParseCondition(body, path, depth);
+        return inner is null ? null : new Not(inner);
     }
 
     private bool CheckDepth(string path, int depth)
@@ -177,7 +183,7 @@ public sealed partial class DefinitionParser
         return false;
     }
 
-    private Condition? ParseGroup(string key, JsonElement body, string path, int depth)
+    private Condition? ParseGroup(ConditionKey key, JsonElement body, string path, int depth)
     {
         if (!CheckDepth(path, depth))
         {
@@ -185,7 +191,7 @@ public sealed partial class DefinitionParser
         }
         if (body.ValueKind != JsonValueKind.Array || body.GetArrayLength() == 0)
         {
-            Error(path, $"'{key}' takes a non-empty array of conditions");
+            Error(path, $"'{Words.Of(key)}' takes a non-empty array of conditions");
             return null;
         }
         var items = new List<Condition>();
@@ -200,7 +206,7 @@ public sealed partial class DefinitionParser
                 items.Add(parsed);
             }
         }
-        return !ok ? null : key == "and" ? new AllOf(items) : new AnyOf(items);
+        return !ok ? null : key == ConditionKey.And ? new AllOf(items) : new AnyOf(items);
     }
 
     private Condition? ParseField(JsonElement body, string path)
@@ -229,109 +235,117 @@ public sealed partial class DefinitionParser
             Error($"{path}.op", $"operator '{op}' is not valid for {FieldSchema.ToWord(type)} field '{name}'; use one of {string.Join(", ", allowed)}");
             return null;
         }
-        var test = type switch
-        {
-            FieldType.Text => TextOperand(body, path, op, $"text field '{name}'"),
-            FieldType.Number => NumberOperand(body, path, op, $"number field '{name}'"),
-            FieldType.Date => DateOperand(body, path, op, name),
-            _ => BooleanOperand(body, path, op, name),
-        };
-        return test is null ? null : new FieldCondition(name, type, test);
+        ScalarPredicate? predicate = Words.TryParse(op, out PresenceOperator presence)
+            ? PresenceOperand(body, path, presence, type switch
+            {
+                FieldType.Text => ValueKind.Text,
+                FieldType.Number => ValueKind.Number,
+                FieldType.Date => ValueKind.Text,
+                FieldType.Boolean => ValueKind.Boolean,
+            }, needsDate: type == FieldType.Date)
+            : type switch
+            {
+                FieldType.Text => TextOperand(body, path, Words.Parse<TextOperator>(op), $"text field '{name}'"),
+                FieldType.Number => NumberOperand(body, path, Words.Parse<NumberOperator>(op), $"number field '{name}'"),
+                FieldType.Date => Words.TryParse(op, out RelativeDateOperator relative)
+                    ? RelativeDateOperand(body, path, relative, name)
+                    : DateOperand(body, path, Words.Parse<DateOperator>(op), name),
+                FieldType.Boolean => BooleanOperand(body, path, name),
+            };
+        return predicate is null ? null : new FieldCondition(name, type, predicate);
     }
 
-    private ScalarTest? ExistsOperand(JsonElement body, string path, string op, ValueKind? kind, bool needsDate)
+    private PresencePredicate? PresenceOperand(JsonElement body, string path, PresenceOperator op, ValueKind? kind, bool needsDate)
     {
         if (body.TryGetProperty("value", out _))
         {
-            Error($"{path}.value", $"'{op}' takes no value");
+            Error($"{path}.value", $"'{Words.Of(op)}' takes no value");
             return null;
         }
-        return new ExistsTest(op, kind, needsDate);
+        return new PresencePredicate(op, kind, needsDate);
     }
 
-    private ScalarTest? TextOperand(JsonElement body, string path, string op, string what)
+    private TextPredicate? TextOperand(JsonElement body, string path, TextOperator op, string what)
     {
-        if (op is "exists" or "not_exists")
-        {
-            return ExistsOperand(body, path, op, ValueKind.Text, false);
-        }
-        if (!TryValue(body, path, op, out var value))
+        var word = Words.Of(op);
+        if (!TryValue(body, path, word, out var value))
         {
             return null;
         }
-        if (op is "in" or "not_in")
+        if (op is TextOperator.In or TextOperator.NotIn)
         {
-            var items = ArrayOf(value, $"{path}.value", $"'{op}' on {what} takes an array of strings", JsonValueKind.String);
-            return items is null ? null : new TextTest(op, items.Select(e => e.GetString()!).ToArray());
+            var items = ArrayOf(value, $"{path}.value", $"'{word}' on {what} takes an array of strings", JsonValueKind.String);
+            return items is null ? null : new TextPredicate(op, items.Select(e => e.GetString()!).ToArray());
         }
         if (value.ValueKind != JsonValueKind.String)
         {
-            Error($"{path}.value", $"'{op}' on {what} takes a string, not {Describe(value)}");
+            Error($"{path}.value", $"'{word}' on {what} takes a string, not {Describe(value)}");
             return null;
         }
-        return new TextTest(op, [value.GetString()!]);
+        return new TextPredicate(op, [value.GetString()!]);
     }
 
-    private ScalarTest? NumberOperand(JsonElement body, string path, string op, string what)
+    private NumberPredicate? NumberOperand(JsonElement body, string path, NumberOperator op, string what)
     {
-        if (op is "exists" or "not_exists")
-        {
-            return ExistsOperand(body, path, op, ValueKind.Number, false);
-        }
-        if (!TryValue(body, path, op, out var value))
+        var word = Words.Of(op);
+        if (!TryValue(body, path, word, out var value))
         {
             return null;
         }
-        if (op is "in" or "not_in" or "between")
+        if (op is NumberOperator.In or NumberOperator.NotIn or NumberOperator.Between)
         {
+            var between = op == NumberOperator.Between;
             var items = ArrayOf(value, $"{path}.value",
-                op == "between" ? $"'between' on {what} takes [low, high], two numbers" : $"'{op}' on {what} takes an array of numbers",
-                JsonValueKind.Number, op == "between" ? 2 : null);
+                between ? $"'between' on {what} takes [low, high], two numbers" : $"'{word}' on {what} takes an array of numbers",
+                JsonValueKind.Number, between ? 2 : null);
             if (items is null)
             {
                 return null;
             }
             var numbers = items.Select(e => e.GetDouble()).ToArray();
-            if (op == "between" && numbers[0] > numbers[1])
+            if (between && numbers[0] > numbers[1])
             {
                 Error($"{path}.value", $"'between' takes [low, high] with low ≤ high; {numbers[0]} is above {numbers[1]}");
                 return null;
             }
-            return new NumberTest(op, numbers);
+            return new NumberPredicate(op, numbers);
         }
         if (value.ValueKind != JsonValueKind.Number)
         {
-            Error($"{path}.value", $"'{op}' on {what} takes a number, not {Describe(value)}");
+            Error($"{path}.value", $"'{word}' on {what} takes a number, not {Describe(value)}");
             return null;
         }
-        return new NumberTest(op, [value.GetDouble()]);
+        return new NumberPredicate(op, [value.GetDouble()]);
     }
 
-    private ScalarTest? DateOperand(JsonElement body, string path, string op, string name)
+    private RelativeDatePredicate? RelativeDateOperand(JsonElement body, string path, RelativeDateOperator op, string name)
     {
-        if (op is "exists" or "not_exists")
-        {
-            return ExistsOperand(body, path, op, ValueKind.Text, true);
-        }
-        if (!TryValue(body, path, op, out var value))
+        var word = Words.Of(op);
+        if (!TryValue(body, path, word, out var value))
         {
             return null;
         }
-        if (op is "within_last" or "more_than_ago" or "within_next")
+        if (value.ValueKind != JsonValueKind.String)
         {
-            if (value.ValueKind != JsonValueKind.String)
-            {
-                Error($"{path}.value", $"'{op}' on date field '{name}' takes a duration such as \"7d\", not {Describe(value)}");
-                return null;
-            }
-            if (!Duration.TryParse(value.GetString(), out var duration, out var error))
-            {
-                Error($"{path}.value", error!);
-                return null;
-            }
-            return new DateTest(op, duration);
+            Error($"{path}.value", $"'{word}' on date field '{name}' takes a duration such as \"7d\", not {Describe(value)}");
+            return null;
         }
-        if (op == "between")
+        if (!Duration.TryParse(value.GetString(), out var duration, out var error))
+        {
+            Error($"{path}.value", error!);
+            return null;
+        }
+        return new RelativeDatePredicate(op, duration);
+    }
+
+    private DatePredicate? DateOperand(JsonElement body, string path, DateOperator op, string name)
+    {
+        var word = Words.Of(op);
+        if (!TryValue(body, path, word, out var value))
+        {
+            return null;
+        }
+        if (op == DateOperator.Between)
         {
             var items = ArrayOf(value, $"{path}.value", $"'between' on date field '{name}' takes [low, high], two dates", JsonValueKind.String, 2);
             if (items is null)
@@ -349,15 +363,15 @@ public sealed partial class DefinitionParser
                 Error($"{path}.value", "'between' takes [low, high] with low before high");
                 return null;
             }
-            return new DateTest(op, low.Value, high.Value);
+            return new DatePredicate(op, low.Value, high.Value);
         }
         if (value.ValueKind != JsonValueKind.String)
         {
-            Error($"{path}.value", $"'{op}' on date field '{name}' takes a date (2026-11-01) or date-time (2026-11-01T10:00:00Z), not {Describe(value)}");
+            Error($"{path}.value", $"'{word}' on date field '{name}' takes a date (2026-11-01) or date-time (2026-11-01T10:00:00Z), not {Describe(value)}");
             return null;
         }
         var date = DateOf(value, $"{path}.value");
-        return date is null ? null : new DateTest(op, date.Value, date.Value);
+        return date is null ? null : new DatePredicate(op, date.Value, date.Value);
     }
 
     private DateValue? DateOf(JsonElement value, string path)
@@ -370,13 +384,9 @@ public sealed partial class DefinitionParser
         return null;
     }
 
-    private ScalarTest? BooleanOperand(JsonElement body, string path, string op, string name)
+    private BooleanPredicate? BooleanOperand(JsonElement body, string path, string name)
     {
-        if (op is "exists" or "not_exists")
-        {
-            return ExistsOperand(body, path, op, ValueKind.Boolean, false);
-        }
-        if (!TryValue(body, path, op, out var value))
+        if (!TryValue(body, path, Words.Of(BooleanOperator.Eq), out var value))
         {
             return null;
         }
@@ -385,7 +395,7 @@ public sealed partial class DefinitionParser
             Error($"{path}.value", $"'eq' on boolean field '{name}' takes true or false, not {Describe(value)}");
             return null;
         }
-        return new BooleanTest(value.GetBoolean());
+        return new BooleanPredicate(value.GetBoolean());
     }
 
     private Condition? ParseEngagement(JsonElement body, string path)
@@ -399,14 +409,14 @@ public sealed partial class DefinitionParser
         EngagementEvent? engagement = null;
         if (name is not null)
         {
-            var index = EngagementEvents.ToList().FindIndex(e => string.Equals(e, name, StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
+            // Event names compare case-insensitively, "Open" included.
+            if (Words.TryParse(name, out EngagementEvent parsed, ignoreCase: true))
             {
-                Error($"{path}.event", $"unknown email event '{name}'; use one of {string.Join(", ", EngagementEvents)}");
+                engagement = parsed;
             }
             else
             {
-                engagement = (EngagementEvent)index;
+                Error($"{path}.event", $"unknown email event '{name}'; use one of {string.Join(", ", EngagementEvents)}");
             }
         }
         var within = OptionalDuration(body, path);
@@ -426,7 +436,7 @@ public sealed partial class DefinitionParser
         }
         return engagement is null || within.Failed || count.Failed
             ? null
-            : new EngagementCondition(engagement.Value, within.Value, count.Value ?? CountTest.AtLeastOne, campaign);
+            : new EngagementCondition(engagement.Value, within.Value, count.Value ?? EventCount.AtLeastOne, campaign);
     }
 
     private Condition? ParsePixel(JsonElement body, string path)
@@ -446,7 +456,7 @@ public sealed partial class DefinitionParser
         var count = OptionalCount(body, path, "count");
         return string.IsNullOrEmpty(name) || where is null || within.Failed || count.Failed
             ? null
-            : new PixelCondition(name, where, within.Value, count.Value ?? CountTest.AtLeastOne);
+            : new PixelCondition(name, where, within.Value, count.Value ?? EventCount.AtLeastOne);
     }
 
     private Condition? ParseConversion(JsonElement body, string path)
@@ -486,7 +496,7 @@ public sealed partial class DefinitionParser
         }
         return !nameOk || where is null || within.Failed || count.Failed || value.Failed
             ? null
-            : new ConversionCondition(name, where, within.Value, count.Value, value.Value?.Test, campaign);
+            : new ConversionCondition(name, where, within.Value, count.Value, value.Value?.Predicate, campaign);
     }
 
     private IReadOnlyList<PropertyPredicate>? ParseWhere(JsonElement body, string path)
@@ -535,17 +545,21 @@ public sealed partial class DefinitionParser
             Error($"{path}.op", $"unknown property operator '{op}'; use one of {string.Join(", ", PropertyOperators)}");
             return null;
         }
-        if (op is "exists" or "not_exists")
+        ScalarPredicate? predicate;
+        if (Words.TryParse(op, out PresenceOperator presence))
         {
-            var exists = ExistsOperand(item, path, op, null, false);
-            return exists is null ? null : new PropertyPredicate(property, exists);
+            predicate = PresenceOperand(item, path, presence, null, false);
         }
-        // The operand decides between text and number comparison for the operators both share.
-        var numeric = NumberOnly.Contains(op) || (!TextOnly.Contains(op) && item.TryGetProperty("value", out var v) && IsNumberOperand(v));
-        var test = numeric
-            ? NumberOperand(item, path, op, $"property '{property}'")
-            : TextOperand(item, path, op, $"property '{property}'");
-        return test is null ? null : new PropertyPredicate(property, test);
+        else
+        {
+            // The operand decides between text and number comparison for the operators both share.
+            var text = Words.TryParse(op, out TextOperator textOperator);
+            var number = Words.TryParse(op, out NumberOperator numberOperator);
+            predicate = number && (!text || (item.TryGetProperty("value", out var v) && IsNumberOperand(v)))
+                ? NumberOperand(item, path, numberOperator, $"property '{property}'")
+                : TextOperand(item, path, textOperator, $"property '{property}'");
+        }
+        return predicate is null ? null : new PropertyPredicate(property, predicate);
     }
 
     private static bool IsNumberOperand(JsonElement value) =>
@@ -561,17 +575,11 @@ public sealed partial class DefinitionParser
         RejectUnknown(body, path, ["id", "status"]);
         var id = RequiredString(body, path, "id");
         var status = ListStatusFilter.Subscribed;
-        if (body.TryGetProperty("status", out var s))
+        if (body.TryGetProperty("status", out var s)
+            && !Words.TryParse(s.ValueKind == JsonValueKind.String ? s.GetString() : null, out status))
         {
-            switch (s.ValueKind == JsonValueKind.String ? s.GetString() : null)
-            {
-                case "subscribed": status = ListStatusFilter.Subscribed; break;
-                case "unsubscribed": status = ListStatusFilter.Unsubscribed; break;
-                case "any": status = ListStatusFilter.Any; break;
-                default:
-                    Error($"{path}.status", $"list status {Describe(s)} is not one of subscribed, unsubscribed, any");
-                    return null;
-            }
+            Error($"{path}.status", $"list status {Describe(s)} is not one of {string.Join(", ", Words.All<ListStatusFilter>())}");
+            return null;
         }
         if (id is { Length: 0 })
         {
@@ -598,7 +606,12 @@ public sealed partial class DefinitionParser
             Error($"{path}.id", $"'{id}' is not a valid segment id");
             return null;
         }
-        _references.Add(new SegmentReference(id, $"{path}.id"));
+        var reference = new SegmentReference(id, $"{path}.id");
+        if (_segmentExists?.Invoke(id) == false)
+        {
+            Error(reference.Path, SegmentGraph.Missing(reference));
+        }
+        _references.Add(reference);
         return new SegmentCondition(id);
     }
 
@@ -611,7 +624,7 @@ public sealed partial class DefinitionParser
             return null;
         }
         RejectUnknown(body, path, [.. names, "within", "seen"]);
-        var tests = new TextTest?[3];
+        var predicates = new ScalarPredicate?[3];
         var ok = true;
         for (var i = 0; i < names.Count; i++)
         {
@@ -638,20 +651,10 @@ public sealed partial class DefinitionParser
                 ok = false;
                 continue;
             }
-            if (op is "exists" or "not_exists")
-            {
-                if (predicate.TryGetProperty("value", out _))
-                {
-                    Error($"{at}.value", $"'{op}' takes no value");
-                    ok = false;
-                    continue;
-                }
-                tests[i] = new TextTest(op, []);
-                continue;
-            }
-            var test = TextOperand(predicate, at, op, names[i]);
-            ok &= test is not null;
-            tests[i] = test as TextTest;
+            predicates[i] = Words.TryParse(op, out PresenceOperator presence)
+                ? PresenceOperand(predicate, at, presence, ValueKind.Text, false)
+                : TextOperand(predicate, at, Words.Parse<TextOperator>(op), names[i]);
+            ok &= predicates[i] is not null;
         }
         var within = OptionalDuration(body, path);
         var seenAny = false;
@@ -667,7 +670,7 @@ public sealed partial class DefinitionParser
                     break;
             }
         }
-        return ok && !within.Failed ? new ContextCondition(kind, tests, within.Value, seenAny) : null;
+        return ok && !within.Failed ? new ContextCondition(kind, predicates, within.Value, seenAny) : null;
     }
 
     private (Duration? Value, bool Failed) OptionalDuration(JsonElement body, string path)
@@ -689,7 +692,7 @@ public sealed partial class DefinitionParser
         return (duration, false);
     }
 
-    private (CountTest? Value, bool Failed) OptionalCount(JsonElement body, string path, string key, bool integers = true)
+    private (EventCount? Value, bool Failed) OptionalCount(JsonElement body, string path, string key, bool integers = true)
     {
         if (!body.TryGetProperty(key, out var c))
         {
@@ -711,16 +714,16 @@ public sealed partial class DefinitionParser
             Error($"{at}.op", $"operator '{op}' is not valid for '{key}'; use one of {string.Join(", ", CountOperators)}");
             return (null, true);
         }
-        if (NumberOperand(c, at, op, $"'{key}'") is not NumberTest test)
+        if (NumberOperand(c, at, Words.Parse<NumberOperator>(op), $"'{key}'") is not { } predicate)
         {
             return (null, true);
         }
-        if (integers && test.Values.Any(v => v < 0 || v != Math.Floor(v)))
+        if (integers && predicate.Values.Any(v => v < 0 || v != Math.Floor(v)))
         {
             Error($"{at}.value", $"'{key}' compares a number of events: use whole numbers of 0 or more");
             return (null, true);
         }
-        return (new CountTest(test), false);
+        return (new EventCount(predicate), false);
     }
 
     private bool TryValue(JsonElement body, string path, string op, out JsonElement value)

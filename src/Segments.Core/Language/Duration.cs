@@ -33,6 +33,6 @@ public readonly partial record struct Duration(long Seconds, string Text)
         return true;
     }
 
-    [GeneratedRegex("^([1-9][0-9]*)(m|h|d|w)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^([1-9][0-9]*)(m|h|d|w)\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 }

@@ -19,7 +19,7 @@ public static class SegmentGraph
         {
             if (!all.ContainsKey(reference.Id))
             {
-                errors.Add(new ValidationError(reference.Path, $"segment '{reference.Id}' does not exist; create it first"));
+                errors.Add(new ValidationError(reference.Path, Missing(reference)));
             }
             else if (Reaches(all, reference.Id, candidate.Id, [candidate.Id]) is { } cycle)
             {
@@ -32,6 +32,9 @@ public static class SegmentGraph
         }
         return errors;
     }
+
+    /// <summary>The error of a reference to a segment that does not exist.</summary>
+    public static string Missing(SegmentReference reference) => $"segment '{reference.Id}' does not exist; create it first";
 
     /// <summary>Checks a whole set (an offline data set), each definition against the others.</summary>
     public static IReadOnlyList<(string SegmentId, ValidationError Error)> CheckAll(IReadOnlyList<SegmentDefinition> definitions) =>

@@ -63,15 +63,15 @@ public sealed class DataSet
         }
 
         var documents = new Dictionary<string, ContactDocument>(StringComparer.Ordinal);
-        var order = new List<ContactDocument>();
+        var order = new List<string>();
         foreach (var profile in profiles)
         {
             if (!documents.TryGetValue(profile.Id, out var document))
             {
-                documents[profile.Id] = document = new ContactDocument(profile.Id);
-                order.Add(document);
+                document = new ContactDocument(profile.Id);
+                order.Add(profile.Id);
             }
-            document.SetProfile(profile);
+            documents[profile.Id] = document.WithProfile(profile);
         }
         var warnings = new List<string>();
         var folder_ = new ContactFolder(options ?? new FoldOptions());
@@ -82,12 +82,14 @@ public sealed class DataSet
                 warnings.Add($"events.jsonl: {group.Count()} event(s) of contact '{group.Key}', who is not in contacts.jsonl, were left out");
                 continue;
             }
-            foreach (var (e, reason) in folder_.Fold(document, [.. group]).Refused)
+            var outcome = folder_.Fold(document, [.. group]);
+            documents[group.Key] = outcome.Document;
+            foreach (var (e, reason) in outcome.Refused)
             {
                 warnings.Add($"events.jsonl: event '{e.Id}' of contact '{e.ContactId}' was not folded: {reason}");
             }
         }
-        return new DataSet(schema!, definitions, order, suppressions.ToLookup(s => s.ContactId, StringComparer.Ordinal), warnings);
+        return new DataSet(schema!, definitions, [.. order.Select(id => documents[id])], suppressions.ToLookup(s => s.ContactId, StringComparer.Ordinal), warnings);
     }
 
     private static T? ReadDocument<T>(string file, List<DataSetError> errors, Func<JsonElement, string, (T?, IReadOnlyList<ValidationError>)> read)

@@ -1,5 +1,5 @@
 using Segments.Core.Documents;
-using Segments.Core.Language;
+using Segments.Core.PushDown;
 
 namespace Segments.Core.Ports;
 
@@ -38,7 +38,7 @@ public interface IContactStore
     /// The contacts of one partition. With <paramref name="pushDown"/>, the store may leave out contacts
     /// that cannot match it (a superset of the members, never fewer); callers still evaluate exactly.
     /// </summary>
-    IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+    IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         CancellationToken cancellationToken = default);
 }
 
@@ -53,5 +53,13 @@ public interface IDeadLetterStore
 {
     Task AddAsync(DeadLetter letter, CancellationToken cancellationToken = default);
 
-    IAsyncEnumerable<DeadLetter> ListAsync(string tenant, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the tenant's letters in order of <see cref="DeadLetter.Source"/>, after
+    /// <paramref name="cursor"/> (the <see cref="DeadLetterPage.Next"/> of the page before; null for the first). A cursor
+    /// the store cannot read throws <see cref="ArgumentException"/>.
+    /// </summary>
+    Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A page of dead letters; <see cref="Next"/> is the cursor of the following page, null after the last.</summary>
+public sealed record DeadLetterPage(IReadOnlyList<DeadLetter> Letters, string? Next);

@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Segments.Core.Documents;
-using Segments.Core.Language;
+using Segments.Core.PushDown;
 
 namespace Segments.Core.Ports;
 
 /// <summary>
 /// Contact documents held in memory, partitioned into hash buckets of the contact id: the store behind
-/// offline data sets and a reference for the adapters. Documents are handed out as stored, so callers
-/// must not change a document they did not write back.
+/// offline data sets and a reference for the adapters. Documents are handed out as stored (they are immutable).
 /// </summary>
 public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
 {
@@ -31,7 +30,7 @@ public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
     public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<string>>([.. Enumerable.Range(0, partitions).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
-    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var bucket = int.Parse(partition, System.Globalization.CultureInfo.InvariantCulture);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 
 namespace Segments.Core.Ports;
 
@@ -14,13 +13,12 @@ public sealed class InMemoryDeadLetterStore : IDeadLetterStore
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<DeadLetter> ListAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
-        foreach (var letter in _letters.Values.Where(l => l.Tenant == tenant).OrderBy(l => l.At).ThenBy(l => l.Source, StringComparer.Ordinal))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return letter;
-        }
-        await Task.CompletedTask;
+        var letters = _letters.Values.Where(l => l.Tenant == tenant && (cursor is null || string.CompareOrdinal(l.Source, cursor) > 0))
+            .OrderBy(l => l.Source, StringComparer.Ordinal).Take(limit + 1).ToList();
+        return Task.FromResult(letters.Count > limit
+            ? new DeadLetterPage(letters[..limit], letters[limit - 1].Source)
+            : new DeadLetterPage(letters, null));
     }
 }

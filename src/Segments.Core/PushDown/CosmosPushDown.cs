@@ -42,15 +42,14 @@ public static class CosmosPushDown
     public const int MaxDepth = 3;
 
     /// <summary>
-    /// The filter of <paramref name="condition"/> over the document at <paramref name="root"/> (such as <c>c</c> or
-    /// <c>c.doc</c>); parameter names start with <paramref name="parameterPrefix"/>. A <see cref="PushDownCondition"/>
-    /// also bounds event windows and list opt-outs by its time; a bare condition is filtered without a time.
+    /// The filter of <paramref name="pushDown"/> over the document at <paramref name="root"/> (such as <c>c</c> or
+    /// <c>c.doc</c>); parameter names start with <paramref name="parameterPrefix"/>. With a time, event windows and list
+    /// opt-outs are bounded by it; without, the condition is filtered without a time.
     /// </summary>
-    public static CosmosFilter Compile(Condition condition, string root, string parameterPrefix = "@pd")
+    public static CosmosFilter Compile(PushDownCondition pushDown, string root, string parameterPrefix = "@pd")
     {
-        var hint = condition as PushDownCondition;
-        var compiler = new Compiler(root, parameterPrefix, hint?.AsOf.UtcTicks);
-        var superset = compiler.Compile(hint?.Match ?? condition).Superset.LoosenAsConjunct(MaxDepth);
+        var compiler = new Compiler(root, parameterPrefix, pushDown.AsOf?.UtcTicks);
+        var superset = pushDown.Match.Accept(compiler).Superset.LoosenAsConjunct(MaxDepth);
         var sql = superset.PrintConjunct();
         // Parameters of parts that were loosened away are not sent.
         var used = Regex.Matches(sql, Regex.Escape(parameterPrefix) + "[0-9]+").Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
@@ -76,6 +75,7 @@ public static class CosmosPushDown
     }
 
     private sealed class Compiler(string root, string prefix, long? asOf)
+        : IConditionVisitor<Bounds>, IScalarPredicateVisitor<(string X, Presence Presence), Bounds>
     {
         private const string Info = "pd_i";
 
@@ -94,30 +94,26 @@ public static class CosmosPushDown
 
         public IReadOnlyList<KeyValuePair<string, object>> Parameters => _parameters;
 
-        public Bounds Compile(Condition condition) => condition switch
+        public Bounds Visit(AllOf condition) => Combine(condition.Conditions, SqlExpr.And);
+
+        public Bounds Visit(AnyOf condition) => Combine(condition.Conditions, SqlExpr.Or);
+
+        public Bounds Visit(Not condition) => condition.Condition.Accept(this).Negate();
+
+        public Bounds Visit(FieldCondition condition) => condition.Predicate.Accept(this, (FieldPath(condition.Field), condition.Type switch
         {
-            AllOf all => Combine(all.Conditions, SqlExpr.And),
-            AnyOf any => Combine(any.Conditions, SqlExpr.Or),
-            Not not => Compile(not.Condition).Negate(),
-            FieldCondition f => Scalar(f.Test, FieldPath(f.Field), f.Type switch
-            {
-                FieldType.Text => Presence.Text,
-                FieldType.Number => Presence.Number,
-                FieldType.Boolean => Presence.Boolean,
-                _ => Presence.Date,
-            }),
-            ListCondition l => List(l),
-            EngagementCondition e => Engagement(e),
-            PixelCondition p => Pixel(p),
-            ConversionCondition c => Conversion(c),
-            ContextCondition g => Context(g),
-            // References are written out by PushDownCondition; one left here filters nothing.
-            _ => Bounds.Unknown,
-        };
+            FieldType.Text => Presence.Text,
+            FieldType.Number => Presence.Number,
+            FieldType.Boolean => Presence.Boolean,
+            FieldType.Date => Presence.Date,
+        }));
+
+        // References are written out by PushDownCondition; one left here filters nothing.
+        public Bounds Visit(SegmentCondition condition) => Bounds.Unknown;
 
         private Bounds Combine(IReadOnlyList<Condition> conditions, Func<SqlExpr[], SqlExpr> combine)
         {
-            var parts = conditions.Select(Compile).ToArray();
+            var parts = conditions.Select(c => c.Accept(this)).ToArray();
             return new Bounds(combine([.. parts.Select(p => p.Superset)]), combine([.. parts.Select(p => p.Subset)]));
         }
 
@@ -132,19 +128,25 @@ public static class CosmosPushDown
             _ => $"{root}.fields[{Parameter(field)}]",
         };
 
-        /// <summary>
-        /// A test of one stored scalar at <paramref name="x"/>. Scalars are stored as plain JSON values, except rare
-        /// ones that would not read back the same, stored as an object: those are let through by every superset.
-        /// </summary>
-        private Bounds Scalar(ScalarTest test, string x, Presence presence) => test switch
-        {
-            ExistsTest e => Exists(x, presence, e.Op == "exists"),
-            TextTest t => Text(t, x),
-            NumberTest n => Number(n, x),
-            BooleanTest b => Typed(x, "BOOL", Compare(x, "=", Parameter(b.Expected))),
-            // Dates are stored as the text they were given (any offset, day or instant): not compared here.
-            _ => new Bounds(Or(Is("STRING", x), Is("OBJECT", x)), False),
-        };
+        // A predicate on one stored scalar at X. Scalars are stored as plain JSON values, except rare ones that would
+        // not read back the same, stored as an object: those are let through by every superset.
+
+        public Bounds Visit(PresencePredicate predicate, (string X, Presence Presence) at) =>
+            Exists(at.X, at.Presence, predicate.Operator == PresenceOperator.Exists);
+
+        public Bounds Visit(TextPredicate predicate, (string X, Presence Presence) at) => Text(predicate, at.X);
+
+        public Bounds Visit(NumberPredicate predicate, (string X, Presence Presence) at) => Number(predicate, at.X);
+
+        public Bounds Visit(BooleanPredicate predicate, (string X, Presence Presence) at) =>
+            Typed(at.X, "BOOL", Compare(at.X, "=", Parameter(predicate.Expected)));
+
+        // Dates are stored as the text they were given (any offset, day or instant): not compared here.
+        public Bounds Visit(DatePredicate predicate, (string X, Presence Presence) at) => AnyText(at.X);
+
+        public Bounds Visit(RelativeDatePredicate predicate, (string X, Presence Presence) at) => AnyText(at.X);
+
+        private static Bounds AnyText(string x) => new(Or(Is("STRING", x), Is("OBJECT", x)), False);
 
         private static SqlExpr Is(string type, string x) => Call($"IS_{type}({x})");
 
@@ -156,7 +158,7 @@ public static class CosmosPushDown
                 Presence.Text => new Bounds(Or(Is("STRING", x), Is("OBJECT", x)), Is("STRING", x)),
                 Presence.Number => new Bounds(Or(Is("NUMBER", x), Is("OBJECT", x)), Is("NUMBER", x)),
                 Presence.Boolean => new Bounds(Or(Is("BOOL", x), Is("OBJECT", x)), Is("BOOL", x)),
-                _ => new Bounds(Or(Is("STRING", x), Is("OBJECT", x)), False),
+                Presence.Date => AnyText(x),
             };
             return exists ? present : present.Negate();
         }
@@ -165,40 +167,31 @@ public static class CosmosPushDown
         private static Bounds Typed(string x, string type, SqlExpr test) =>
             new(Or(Is("OBJECT", x), And(Is(type, x), test)), And(Is(type, x), test));
 
-        private Bounds Number(NumberTest test, string x)
+        private Bounds Number(NumberPredicate predicate, string x)
         {
-            var v = test.Values;
-            var positive = test.Op switch
+            var v = predicate.Values;
+            var positive = predicate.Operator switch
             {
-                "eq" or "neq" => Compare(x, "=", Parameter(v[0])),
-                "gt" => Compare(x, ">", Parameter(v[0])),
-                "gte" => Compare(x, ">=", Parameter(v[0])),
-                "lt" => Compare(x, "<", Parameter(v[0])),
-                "lte" => Compare(x, "<=", Parameter(v[0])),
-                "between" => And(Compare(x, ">=", Parameter(v[0])), Compare(x, "<=", Parameter(v[1]))),
-                "in" or "not_in" => Call($"ARRAY_CONTAINS({Parameter(v.ToArray())}, {x})"),
-                _ => null,
+                NumberOperator.Eq or NumberOperator.Neq => Compare(x, "=", Parameter(v[0])),
+                NumberOperator.Gt => Compare(x, ">", Parameter(v[0])),
+                NumberOperator.Gte => Compare(x, ">=", Parameter(v[0])),
+                NumberOperator.Lt => Compare(x, "<", Parameter(v[0])),
+                NumberOperator.Lte => Compare(x, "<=", Parameter(v[0])),
+                NumberOperator.Between => And(Compare(x, ">=", Parameter(v[0])), Compare(x, "<=", Parameter(v[1]))),
+                NumberOperator.In or NumberOperator.NotIn => Call($"ARRAY_CONTAINS({Parameter(v.ToArray())}, {x})"),
             };
-            if (positive is null)
-            {
-                return Bounds.Unknown;
-            }
             var bounds = Typed(x, "NUMBER", positive);
-            return test.OnMissing ? bounds.Negate() : bounds;
+            return predicate.OnMissing ? bounds.Negate() : bounds;
         }
 
-        private Bounds Text(TextTest test, string x)
+        private Bounds Text(TextPredicate predicate, string x)
         {
-            if (test.Op is "exists" or "not_exists")
-            {
-                return Exists(x, Presence.Text, test.Op == "exists");
-            }
-            var bounds = PositiveText(test.Op, test.Values, x);
-            return test.OnMissing ? bounds.Negate() : bounds;
+            var bounds = PositiveText(predicate.Operator, predicate.Values, x);
+            return predicate.OnMissing ? bounds.Negate() : bounds;
         }
 
         /// <summary>eq, contains, starts_with, ends_with, in (and, to be negated, neq, not_contains, not_in).</summary>
-        private Bounds PositiveText(string op, IReadOnlyList<string> values, string x)
+        private Bounds PositiveText(TextOperator op, IReadOnlyList<string> values, string x)
         {
             if (values.Any(v => !v.All(char.IsAscii)))
             {
@@ -207,17 +200,12 @@ public static class CosmosPushDown
             var upper = $"UPPER({x})";
             var test = op switch
             {
-                "eq" or "neq" => Compare(upper, "=", Parameter(values[0].ToUpperInvariant())),
-                "contains" or "not_contains" => Call($"CONTAINS({upper}, {Parameter(values[0].ToUpperInvariant())})"),
-                "starts_with" => Call($"STARTSWITH({upper}, {Parameter(values[0].ToUpperInvariant())})"),
-                "ends_with" => Call($"ENDSWITH({upper}, {Parameter(values[0].ToUpperInvariant())})"),
-                "in" or "not_in" => Or([.. values.Select(v => Compare(upper, "=", Parameter(v.ToUpperInvariant())))]),
-                _ => null,
+                TextOperator.Eq or TextOperator.Neq => Compare(upper, "=", Parameter(values[0].ToUpperInvariant())),
+                TextOperator.Contains or TextOperator.NotContains => Call($"CONTAINS({upper}, {Parameter(values[0].ToUpperInvariant())})"),
+                TextOperator.StartsWith => Call($"STARTSWITH({upper}, {Parameter(values[0].ToUpperInvariant())})"),
+                TextOperator.EndsWith => Call($"ENDSWITH({upper}, {Parameter(values[0].ToUpperInvariant())})"),
+                TextOperator.In or TextOperator.NotIn => Or([.. values.Select(v => Compare(upper, "=", Parameter(v.ToUpperInvariant())))]),
             };
-            if (test is null)
-            {
-                return Bounds.Unknown;
-            }
             var nonAscii = Call($"REGEXMATCH({x}, {Parameter(NonAscii)})");
             var text = Is("STRING", x);
             return new Bounds(Or(Is("OBJECT", x), And(text, nonAscii), And(text, test)), And(text, nonAscii.Not(), test));
@@ -233,7 +221,7 @@ public static class CosmosPushDown
 
         // --- lists ------------------------------------------------------------------------------------------
 
-        private Bounds List(ListCondition condition)
+        public Bounds Visit(ListCondition condition)
         {
             var id = Parameter(condition.ListId);
             var recorded = $"{root}.lists[{id}]";
@@ -250,13 +238,14 @@ public static class CosmosPushDown
                     And(Recorded(ListStatuses.Subscribed), optedOutSurely.Not()), And(Recorded(ListStatuses.Subscribed), optedOutPossibly.Not())),
                 ListStatusFilter.Unsubscribed => new Bounds(
                     Or(optedOutPossibly, Recorded(ListStatuses.Unsubscribed)), Or(optedOutSurely, Recorded(ListStatuses.Unsubscribed))),
-                _ => new Bounds(Or(optedOutPossibly, And(Is("DEFINED", recorded), Is("NULL", recorded).Not())), Or(optedOutSurely, Is("STRING", recorded))),
+                ListStatusFilter.Any => new Bounds(
+                    Or(optedOutPossibly, And(Is("DEFINED", recorded), Is("NULL", recorded).Not())), Or(optedOutSurely, Is("STRING", recorded))),
             };
         }
 
         // --- events -----------------------------------------------------------------------------------------
 
-        private Bounds Engagement(EngagementCondition c)
+        public Bounds Visit(EngagementCondition c)
         {
             if (c.Count.Holds(0))
             {
@@ -264,8 +253,8 @@ public static class CosmosPushDown
             }
             var words = c.Event switch
             {
-                EngagementEvent.Engaged => new[] { "open", "click" },
-                var single => [single.ToString().ToLowerInvariant()],
+                EngagementEvent.Engaged => new[] { Words.Of(EngagementEvent.Open), Words.Of(EngagementEvent.Click) },
+                var single => [Words.Of(single)],
             };
             var campaign = c.Campaign.Kind == CampaignScopeKind.Id ? Parameter(c.Campaign.CampaignId!) : null;
             var email = Parameter(EventKind.Email.ToWord());
@@ -279,7 +268,7 @@ public static class CosmosPushDown
             return SomeEvent(c.Within, info, total);
         }
 
-        private Bounds Pixel(PixelCondition c)
+        public Bounds Visit(PixelCondition c)
         {
             if (c.Count.Holds(0))
             {
@@ -291,11 +280,11 @@ public static class CosmosPushDown
             return SomeEvent(c.Within, info, total);
         }
 
-        private Bounds Conversion(ConversionCondition c)
+        public Bounds Visit(ConversionCondition c)
         {
             // Zero matching conversions give a count of 0 and a sum of 0: only when that fails is a conversion needed.
             var noneQualifies = (c.Count is not null || c.Value is not null)
-                && (c.Count is null || c.Count.Holds(0)) && (c.Value is null || c.Value.TestNumber(0));
+                && (c.Count is null || c.Count.Holds(0)) && (c.Value is null || c.Value.HoldsFor(0));
             if (noneQualifies)
             {
                 return Bounds.Unknown;
@@ -304,7 +293,7 @@ public static class CosmosPushDown
             {
                 CampaignScopeKind.Any => Is("STRING", attributed),
                 CampaignScopeKind.Id => Compare(attributed, "=", Parameter(c.Campaign.CampaignId!)),
-                _ => True,
+                CampaignScopeKind.None or CampaignScopeKind.Last => True,
             };
             var conversion = Parameter(EventKind.Conversion.ToWord());
             var info = And(Compare(Slot(Info, InfoKind), "=", conversion), c.Event is null ? True : NameIs(Slot(Info, InfoName), c.Event),
@@ -317,15 +306,15 @@ public static class CosmosPushDown
         }
 
         /// <summary>Geo and device: some retained event (in the window) carries that context and satisfies every given predicate.</summary>
-        private Bounds Context(ContextCondition c)
+        public Bounds Visit(ContextCondition c)
         {
             var context = Slot(Info, c.Kind == ContextKind.Geo ? InfoGeo : InfoDevice);
             var info = Is("ARRAY", context);
-            for (var k = 0; k < c.Tests.Count; k++)
+            for (var k = 0; k < c.Predicates.Count; k++)
             {
-                if (c.Tests[k] is { } test)
+                if (c.Predicates[k] is { } predicate)
                 {
-                    info = And(info, Text(test, $"{context}[{k}]").Superset);
+                    info = And(info, predicate.Accept(this, ($"{context}[{k}]", Presence.Text)).Superset);
                 }
             }
             return SomeEvent(c.Within, info, null);
@@ -333,7 +322,7 @@ public static class CosmosPushDown
 
         /// <summary>All predicates of a <c>where</c> list on the same event's properties.</summary>
         private SqlExpr Where(IReadOnlyList<PropertyPredicate> where) =>
-            And([.. where.Select(p => Scalar(p.Test, $"{Slot(Info, InfoProperties)}[{Parameter(p.Property)}]", Presence.Any).Superset)]);
+            And([.. where.Select(p => p.Predicate.Accept(this, ($"{Slot(Info, InfoProperties)}[{Parameter(p.Property)}]", Presence.Any)).Superset)]);
 
         /// <summary>
         /// A member needs at least one matching event: a retained one (its content among the infos, and with a window,

@@ -72,9 +72,8 @@ public sealed class StreamFolder(
         for (var conflicts = 0; ; conflicts++)
         {
             var stored = await contacts.ReadAsync(tenant, contactId, cancellationToken);
-            // The fold changes the document it is given, and a store may hand out the instance it holds: fold a copy.
-            var document = stored is null ? new ContactDocument(contactId) : Copy(stored.Document);
-            var outcome = folder.Fold(document, events);
+            var outcome = folder.Fold(stored?.Document ?? new ContactDocument(contactId), events);
+            var document = outcome.Document;
             if (!outcome.Changed)
             {
                 if (stored is not null && written is not null)
@@ -144,21 +143,6 @@ public sealed class StreamFolder(
 
     private DeadLetter Letter(StreamMessage message, string reason) =>
         new(message.Tenant ?? "", $"{DeadLetterSource}:{message.Position}", reason, Encoding.UTF8.GetString(message.Body.Span), time.GetUtcNow());
-
-    private static ContactDocument Copy(ContactDocument d) => new(d.Id)
-    {
-        Email = d.Email,
-        FirstName = d.FirstName,
-        LastName = d.LastName,
-        CreatedAt = d.CreatedAt,
-        Fields = d.Fields,
-        Lists = d.Lists,
-        Events = d.Events,
-        ListOptOuts = d.ListOptOuts,
-        Suppressions = d.Suppressions,
-        Compacted = d.Compacted,
-        NewestAt = d.NewestAt,
-    };
 }
 
 /// <summary>

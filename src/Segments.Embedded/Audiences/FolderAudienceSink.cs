@@ -4,12 +4,38 @@ using Segments.Core.Audience;
 namespace Segments.Embedded.Audiences;
 
 /// <summary>
-/// Audiences in a local folder, for the single-machine runtime: <c>{root}/audiences/{tenant}/{broadcast}/</c>. Each
-/// file is written under a temporary name and moved into place, so a reader never sees half of one and a write
-/// that runs again replaces the file whole.
+/// Audiences in a local folder, for the single-machine runtime: <c>{root}/{tenant}/{broadcast}/</c>, the root being the
+/// data folder's <c>audiences</c>. Each file is written under a temporary name and moved into place, so a reader never
+/// sees half of one and a write that runs again replaces the file whole.
 /// </summary>
 public sealed class FolderAudienceSink(string root) : IAudienceSink
 {
+    /// <summary>
+    /// The sink of <paramref name="root"/>, after moving audiences an earlier layout kept one level deeper
+    /// (<c>{root}/audiences/{tenant}/{broadcast}/</c>) to where they belong. A tenant folder holds only broadcast
+    /// folders; a folder holding files is a broadcast of a tenant named "audiences" and stays.
+    /// </summary>
+    public static FolderAudienceSink Open(string root)
+    {
+        var nested = Path.Combine(root, "audiences");
+        if (Directory.Exists(nested))
+        {
+            foreach (var tenant in Directory.GetDirectories(nested))
+            {
+                var target = Path.Combine(root, Path.GetFileName(tenant));
+                if (!Directory.Exists(target) && Directory.GetFiles(tenant).Length == 0)
+                {
+                    Directory.Move(tenant, target);
+                }
+            }
+            if (Directory.GetFileSystemEntries(nested).Length == 0)
+            {
+                Directory.Delete(nested);
+            }
+        }
+        return new FolderAudienceSink(root);
+    }
+
     public Task WritePartAsync(AudienceAddress address, string part, IReadOnlyList<Recipient> recipients,
         CancellationToken cancellationToken = default) =>
         WriteAsync(address, part, stream => AudienceFormat.Write(stream, recipients), cancellationToken);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Segments.Core.Documents;
-using Segments.Core.Language;
 using Segments.Core.Ports;
+using Segments.Core.PushDown;
 
 namespace Segments.Embedded.Contacts;
 
@@ -52,7 +52,7 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
         Task.FromResult<IReadOnlyList<string>>([.. Enumerable.Range(0, database.Partitions).Select(p => p.ToString(CultureInfo.InvariantCulture))]);
 
     /// <summary>The push-down is not used: every contact of the partition is returned (a superset is always correct).</summary>
-    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Condition? pushDown = null,
+    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (!int.TryParse(partition, NumberStyles.None, CultureInfo.InvariantCulture, out var bucket) || bucket >= database.Partitions)

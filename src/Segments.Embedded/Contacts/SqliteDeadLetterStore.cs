@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Segments.Core.Ports;
 
 namespace Segments.Embedded.Contacts;
@@ -22,17 +21,23 @@ public sealed class SqliteDeadLetterStore(SqliteDatabase database) : IDeadLetter
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async IAsyncEnumerable<DeadLetter> ListAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT source, reason, payload, at FROM dead_letters WHERE tenant = $tenant ORDER BY at, source";
+        command.CommandText = """
+            SELECT source, reason, payload, at FROM dead_letters WHERE tenant = $tenant AND source > $after ORDER BY source LIMIT $limit
+            """;
         command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$after", cursor ?? "");
+        command.Parameters.AddWithValue("$limit", limit + 1);
+        var letters = new List<DeadLetter>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new DeadLetter(tenant, reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero));
+            letters.Add(new DeadLetter(tenant, reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero)));
         }
+        return letters.Count > limit ? new DeadLetterPage(letters[..limit], letters[limit - 1].Source) : new DeadLetterPage(letters, null);
     }
 }

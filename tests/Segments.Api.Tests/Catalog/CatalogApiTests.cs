@@ -138,6 +138,24 @@ public abstract class CatalogApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reference_to_no_segment_is_reported_together_with_every_other_problem()
+    {
+        const string Match = """{"and":[{"segment":{"id":"customers"}},{"field":{"name":"seats","op":"gt","value":5}},{"segment":{"id":"vips"}}]}""";
+
+        foreach (var (method, path, body) in new[]
+        {
+            ("PUT", "/api/segments/x", $$"""{"name":"","match":{{Match}}}"""),
+            ("POST", "/api/segments/validate", $$"""{"id":"x","name":"","match":{{Match}}}"""),
+        })
+        {
+            var problem = await (await _api.SendAsync(new HttpMethod(method), path, body)).ProblemAsync(HttpStatusCode.BadRequest);
+
+            Assert.Equal(["$.match.and[0].segment.id", "$.match.and[1].field.name", "$.match.and[2].segment.id", "$.name"], problem.Errors.Select(e => e.Path).Order());
+            Assert.Equal("segment 'vips' does not exist; create it first", problem.Errors.Single(e => e.Path == "$.match.and[2].segment.id").Message);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_field_is_rejected_with_its_path()
     {
         var problem = await (await _api.PutAsync("/api/segments/x",

@@ -17,13 +17,14 @@ using Segments.Core.Offline;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Streaming;
+using Segments.TestSupport.Browser;
 
 namespace Segments.Api.Tests.Ingestion;
 
 /// <summary>
 /// The pixel in a real browser: a customer's site on one loopback origin embeds the snippet served by the API on
-/// another; Chromium visits it; the events go through the event log of <c>segments serve</c> and its fold into contact documents, and the
-/// seed's <c>hot-prospects</c> segment is evaluated over them.
+/// another; Chromium (driven by Playwright) visits it; the events go through the event log of <c>segments serve</c> and its
+/// fold into contact documents, and the seed's <c>hot-prospects</c> segment is evaluated over them.
 /// </summary>
 [Trait("Category", "Browser")]
 public sealed class BrowserTests : IAsyncLifetime
@@ -63,18 +64,19 @@ public sealed class BrowserTests : IAsyncLifetime
     public async Task A_visitor_from_an_email_link_becomes_a_hot_prospect_and_stays_identified_by_the_cookie()
     {
         var token = await TokenAsync("c-browser");
-        await using var browser = await Chromium.StartAsync();
+        await using var browser = await Chromium.LaunchAsync();
+        var page = await (await browser.NewContextAsync()).NewPageAsync();
 
-        await browser.NavigateAsync($"{_siteAddress}pricing?seg_t={Uri.EscapeDataString(token)}");
+        await page.GotoAsync($"{_siteAddress}pricing?seg_t={Uri.EscapeDataString(token)}");
         var contact = await WaitForAsync("tenant-a", "c-browser", c => Has(c, "page_view", "/pricing") && Has(c, "add_to_cart"));
         Assert.Equal(["c-browser"], await HotProspectsAsync());
         var visit = contact.Events.First(e => e.Info.Name == "page_view");
         Assert.Equal(new TextBag("Chrome", "desktop", "Linux"), visit.Info.Device);
         Assert.False(visit.Info.Bot);
-        Assert.Equal("", (await browser.EvaluateAsync("location.search")).GetString());
+        Assert.Equal("", await page.EvaluateAsync<string>("location.search"));
 
         // A later page without seg_t: the first-party cookie still says who it is.
-        await browser.NavigateAsync($"{_siteAddress}welcome");
+        await page.GotoAsync($"{_siteAddress}welcome");
         await WaitForAsync("tenant-a", "c-browser", c => Has(c, "page_view", "/welcome"));
         Assert.Empty(await DocumentsAsync(Visitors.ScopeOf("tenant-a")));
     }
@@ -82,13 +84,14 @@ public sealed class BrowserTests : IAsyncLifetime
     [Fact]
     public async Task An_anonymous_visit_joins_the_contact_when_the_visitor_is_identified()
     {
-        await using var browser = await Chromium.StartAsync();
-        await browser.NavigateAsync($"{_siteAddress}pricing");
+        await using var browser = await Chromium.LaunchAsync();
+        var page = await (await browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync($"{_siteAddress}pricing");
         var visitor = await WaitForAsync(Visitors.ScopeOf("tenant-a"), null, c => Has(c, "page_view", "/pricing") && Has(c, "add_to_cart"));
         Assert.Empty(await HotProspectsAsync());
 
         var token = await TokenAsync("c-anon");
-        await browser.NavigateAsync($"{_siteAddress}welcome?seg_t={Uri.EscapeDataString(token)}");
+        await page.GotoAsync($"{_siteAddress}welcome?seg_t={Uri.EscapeDataString(token)}");
         var contact = await WaitForAsync("tenant-a", "c-anon", c => Has(c, "page_view", "/welcome") && Has(c, "page_view", "/pricing"));
 
         Assert.Equal(["c-anon"], await HotProspectsAsync());
@@ -101,9 +104,10 @@ public sealed class BrowserTests : IAsyncLifetime
     {
         var token = await TokenAsync("c-victim");
         var forged = token[..token.IndexOf('.')] + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-        await using var browser = await Chromium.StartAsync();
+        await using var browser = await Chromium.LaunchAsync();
+        var page = await (await browser.NewContextAsync()).NewPageAsync();
 
-        await browser.NavigateAsync($"{_siteAddress}pricing?seg_t={Uri.EscapeDataString(forged)}");
+        await page.GotoAsync($"{_siteAddress}pricing?seg_t={Uri.EscapeDataString(forged)}");
         var deadline = DateTime.UtcNow + Patience;
         while (_api.Metrics.Refusals(PixelHandlers.CollectSource, "token") < 1)
         {

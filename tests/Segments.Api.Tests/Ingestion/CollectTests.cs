@@ -36,10 +36,9 @@ public class CollectTests
     public async Task A_token_writes_for_its_contact_and_joins_the_visitors_history_with_the_same_event_ids()
     {
         var contacts = new InMemoryContactStore();
-        var visitor = new ContactDocument(Visitor);
         var (earlier, _) = InputReader.ReadEvent(JsonDocument.Parse(
             $$$"""{"id":"v1","contactId":"{{{Visitor}}}","kind":"pixel","name":"page_view","at":"2026-11-20T09:30:00.123Z","properties":{"path":"/pricing"}}""").RootElement);
-        new ContactFolder(new FoldOptions()).Fold(visitor, [earlier!]);
+        var visitor = new ContactFolder(new FoldOptions()).Fold(new ContactDocument(Visitor), [earlier!]).Document;
         await contacts.WriteAsync("tenant-a~visitors", visitor, null);
         await using var host = await IngestionHost.StartAsync(_published, contacts, _time);
         var token = Token(_time, "tenant-a", "c42", host.TenantA.TokenSecret);
@@ -93,7 +92,7 @@ public class CollectTests
         byte[] body = [.. Encoding.UTF8.GetBytes(head), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(tail)];
         var problem = await (await host.Client().SendAsync(Batch(body))).ProblemAsync(HttpStatusCode.BadRequest);
 
-        Assert.Equal(["$.events[1]", "$.events[2]"], problem.Errors.Select(e => e.Path));
+        Assert.Equal(["$.events[1].name", "$.events[2].name"], problem.Errors.Select(e => e.Path));
         Assert.Equal(["e0"], _published.Events.Select(e => Read(e).Id));
     }
 
@@ -108,17 +107,19 @@ public class CollectTests
         { "expired token", "expired", HttpStatusCode.Forbidden, "token" },
         { "token of tenant B", "othertenant", HttpStatusCode.Forbidden, "token" },
         { "garbled token", "garbled", HttpStatusCode.Forbidden, "token" },
+        { "a correctly signed token whose expiry is no date", "farfuture", HttpStatusCode.Forbidden, "token" },
+        { "a correctly signed token whose issue time is no date", "farpast", HttpStatusCode.Forbidden, "token" },
         { "oversize body", "oversize", HttpStatusCode.RequestEntityTooLarge, "body_too_large" },
         { "invalid JSON", "json", HttpStatusCode.BadRequest, "json" },
         { "invalid UTF-8 between values", "utf8", HttpStatusCode.BadRequest, "json" },
-        { "invalid UTF-8 in the visitor id", "utf8string", HttpStatusCode.BadRequest, "batch" },
+        { "invalid UTF-8 in the visitor id", "utf8string", HttpStatusCode.BadRequest, "json" },
         { "nested too deep", "deep", HttpStatusCode.BadRequest, "json" },
         { "unsupported media type", "media", HttpStatusCode.UnsupportedMediaType, "media_type" },
         { "no visitor and no token", "anonymous", HttpStatusCode.BadRequest, "identity" },
         { "malformed visitor id", "visitor", HttpStatusCode.BadRequest, "identity" },
         { "too many events", "many", HttpStatusCode.BadRequest, "batch" },
         { "no events", "empty", HttpStatusCode.BadRequest, "batch" },
-        { "a lone surrogate in the visitor id", "surrogate", HttpStatusCode.BadRequest, "batch" },
+        { "a lone surrogate in the visitor id", "surrogate", HttpStatusCode.BadRequest, "json" },
         { "not an object", "array", HttpStatusCode.BadRequest, "batch" },
     };
 
@@ -141,6 +142,8 @@ public class CollectTests
             "expired" => Batch(Body(Visitor, Token(new FakeTimeProvider(Now.AddDays(-2)), "tenant-a", "c42", secret, TimeSpan.FromDays(1)), view)),
             "othertenant" => Batch(Body(Visitor, Token(_time, "tenant-b", "c42", secret), view)),
             "garbled" => Batch(Body(Visitor, "not-a-token", view)),
+            "farfuture" => Batch(Body(Visitor, Signed(secret, "v1|tenant-a|c42|1764158400|99999999999999999"), view)),
+            "farpast" => Batch(Body(Visitor, Signed(secret, "v1|tenant-a|c42|-99999999999999999|1864158400"), view)),
             "oversize" => Batch(Body(events: [.. Enumerable.Range(0, 40).Select(i => PageView($"e{i}", "/" + new string('x', 1900)))])),
             "json" => Batch("{\"visitor\":"),
             "utf8" => Batch([.. "{\"visitor\":"u8.ToArray(), 0xC3, 0x28, .. "}"u8.ToArray()]),

@@ -3,9 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Segments.Api.Ingestion;
+using Segments.Core.Documents;
 using Segments.Core.Ingestion;
 using Segments.Core.Input;
 using Segments.Core.Model;
+using Segments.Core.Ports;
 using static Segments.Api.Tests.Ingestion.PixelRequests;
 
 namespace Segments.Api.Tests.Ingestion;
@@ -44,6 +46,37 @@ public class EventsApiTests
         Assert.DoesNotContain("userAgent", json, StringComparison.Ordinal);
         Assert.Equal(2, host.Metrics.Events(EventsHandler.Source, "accepted"));
         Assert.Equal(2, host.Metrics.Events(EventsHandler.Source, "rejected"));
+    }
+
+    [Fact]
+    public async Task An_event_too_far_behind_its_contact_s_newest_is_rejected_with_the_reason_and_the_others_accepted()
+    {
+        var contacts = new InMemoryContactStore();
+        var known = new ContactDocument("c1");
+        var (recent, _) = InputReader.ReadEvent(JsonDocument.Parse(
+            $$"""{"id":"r1","contactId":"c1","kind":"email","name":"open","at":"{{Rfc3339.Format(Now.AddDays(-1))}}"}""").RootElement);
+        new ContactFolder(new FoldOptions()).Fold(known, [recent!]);
+        await contacts.WriteAsync("tenant-a", known, null);
+        await using var host = await IngestionHost.StartAsync(_published, contacts, _time);
+        string Email(string id, string contact, DateTimeOffset at) =>
+            $$"""{"id":"{{id}}","contactId":"{{contact}}","kind":"email","name":"open","at":"{{Rfc3339.Format(at)}}"}""";
+        var body = $"[{string.Join(",",
+            Email("old", "c1", Now.AddDays(-402)),      // behind c1's stored newest by more than 400 days
+            Email("fine", "c1", Now.AddDays(-300)),
+            Email("new", "c2", Now.AddDays(-500)),      // c2 is not known: nothing to be behind
+            Email("c3-now", "c3", Now),
+            Email("c3-old", "c3", Now.AddDays(-401)),   // behind c3's newest in the same request
+            Email("ancient", "c4", new DateTimeOffset(1969, 12, 31, 0, 0, 0, TimeSpan.Zero)))}]";
+
+        var receipt = await (await host.Client(TestTenant.A).PostAsync("/api/events", body)).JsonAsync(HttpStatusCode.Accepted);
+
+        Assert.Equal(3, receipt.GetProperty("accepted").GetInt32());
+        var rejected = receipt.GetProperty("rejected").EnumerateArray().Select(r => (r.GetProperty("index").GetInt32(),
+            r.GetProperty("errors")[0].GetProperty("path").GetString(), r.GetProperty("errors")[0].GetProperty("message").GetString()!)).ToList();
+        Assert.Equal([(0, "$[0].at"), (4, "$[4].at"), (5, "$[5].at")], rejected.Select(r => (r.Item1, r.Item2)));
+        Assert.Contains("more than 400 days behind the newest event of contact 'c1'", rejected[0].Item3, StringComparison.Ordinal);
+        Assert.Contains("before 1970", rejected[2].Item3, StringComparison.Ordinal);
+        Assert.Equal(["fine", "new", "c3-now"], _published.Events.Select(e => InputReader.ReadEvent(JsonDocument.Parse(e.Json).RootElement).Event!.Id));
     }
 
     [Fact]

@@ -63,6 +63,29 @@ public class GifTests
     }
 
     [Fact]
+    public async Task A_hit_that_is_not_taken_says_why_in_a_header_and_a_taken_one_has_no_such_header()
+    {
+        await using var host = await IngestionHost.StartAsync(_published, time: _time);
+        var client = host.Client();
+        var cases = new (string Query, string? Referer, string? Reason)[]
+        {
+            ($"k=pk-tenant-a&v={Visitor}&e=page_view", null, null),
+            ($"k=pk-nobody&v={Visitor}", null, "pixel_key"),
+            ($"k=pk-tenant-a&v={Visitor}", "https://elsewhere.example/page", "origin"),
+            ($"k=pk-tenant-a&t=not-a-token", null, "token"),
+            ("k=pk-tenant-a", null, "identity"),
+            ($"k=pk-tenant-a&v={Visitor}&kind=email", null, "event"),
+        };
+        foreach (var (query, referer, reason) in cases)
+        {
+            var response = await client.SendAsync(referer is null ? Hit(query) : Hit(query, referer));
+            await AssertGifAsync(response);
+            Assert.Equal(reason, response.Headers.TryGetValues(PixelHandlers.RefusedHeader, out var values) ? Assert.Single(values) : null);
+        }
+        Assert.Single(_published.Events);
+    }
+
+    [Fact]
     public async Task Ten_thousand_random_query_strings_always_get_the_gif_and_only_valid_hits_are_published()
     {
         await using var host = await IngestionHost.StartAsync(_published, time: _time);

@@ -39,7 +39,7 @@ public sealed class IngestionHost : IAsyncDisposable
     public MetricsRecorder Metrics { get; }
 
     public static async Task<IngestionHost> StartAsync(IEventPublisher publisher, IContactStore? contacts = null, TimeProvider? time = null,
-        IEnumerable<KeyValuePair<string, string?>>? settings = null)
+        IEnumerable<KeyValuePair<string, string?>>? settings = null, IDeadLetterStore? letters = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -52,6 +52,7 @@ public sealed class IngestionHost : IAsyncDisposable
         builder.Services.AddSingleton<ICatalogStore, InMemoryCatalogStore>();
         builder.Services.AddSingleton<ISuppressionStore, InMemorySuppressionStore>();
         builder.Services.AddSingleton(contacts ?? new InMemoryContactStore());
+        builder.Services.AddSingleton(letters ?? new InMemoryDeadLetterStore());
         builder.Services.AddSingleton(publisher);
         builder.Services.AddSegmentsApi(builder.Configuration);
         builder.Services.AddIngestion(builder.Configuration);

@@ -51,4 +51,11 @@ internal static class PixelRequests
 
     public static string Token(TimeProvider time, string tenant, string contact, byte[] secret, TimeSpan? lifetime = null) =>
         new ContactTokens(time).Issue(tenant, contact, secret, lifetime);
+
+    /// <summary>A token of any payload, signed as the service signs its own (so only the payload can be wrong).</summary>
+    public static string Signed(byte[] secret, string payload)
+    {
+        var bytes = Encoding.UTF8.GetBytes(payload);
+        return $"{System.Buffers.Text.Base64Url.EncodeToString(bytes)}.{System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.HMACSHA256.HashData(secret, bytes))}";
+    }
 }

@@ -173,7 +173,9 @@ public class ContactDocumentJsonTests(ITestOutputHelper output)
         for (var day = 0; day < days; day++)
         {
             var batch = Enumerable.Range(0, 50).Select(i => HeavyEvent(random, start.AddDays(day).AddSeconds(random.Next(86_400)), day)).ToList();
-            Assert.Empty(folder.Fold(document, batch).Refused);
+            var outcome = folder.Fold(document, batch);
+            Assert.Empty(outcome.Refused);
+            document = outcome.Document;
         }
 
         var size = ContactDocumentJson.Serialize(document).Length;

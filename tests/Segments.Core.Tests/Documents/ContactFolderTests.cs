@@ -37,7 +37,7 @@ public class ContactFolderTests
             var folder = new ContactFolder(new FoldOptions());
             foreach (var batch in shuffled.Chunk(random.Next(1, 4)))
             {
-                folder.Fold(document, batch);
+                document = folder.Fold(document, batch).Document;
             }
             Assert.Equal(expected, Describe(document));
         }
@@ -52,7 +52,7 @@ public class ContactFolderTests
         var outcome = new ContactFolder(new FoldOptions()).Fold(document, [.. s.Events]);
         Assert.False(outcome.Changed);
         Assert.Equal(s.Events.Count, outcome.Duplicates);
-        Assert.Equal(before, Describe(document));
+        Assert.Equal(before, Describe(outcome.Document));
     }
 
     [Fact]
@@ -61,9 +61,9 @@ public class ContactFolderTests
         var s = Busy();
         var document = new ContactDocument("c1");
         var folder = new ContactFolder(new FoldOptions());
-        folder.Fold(document, [.. s.Events.Where(e => e.Id != "k2")]);
+        document = folder.Fold(document, [.. s.Events.Where(e => e.Id != "k2")]).Document;
         Assert.Null(document.Events.Single(e => e.Id == "v2").Info.AttributedCampaign);
-        folder.Fold(document, [.. s.Events.Where(e => e.Id == "k2")]);
+        document = folder.Fold(document, [.. s.Events.Where(e => e.Id == "k2")]).Document;
         Assert.Equal("b", document.Events.Single(e => e.Id == "v2").Info.AttributedCampaign);
         Assert.Equal("a", document.Events.Single(e => e.Id == "v1").Info.AttributedCampaign);
     }
@@ -88,7 +88,7 @@ public class ContactFolderTests
             .EventAt(-100 * Day, """{"id":"o1","name":"open","campaignId":"a"}""")
             .EventAt(-90 * Day, """{"id":"c1","kind":"conversion","name":"purchase","value":70}""")
             .EventAt(-Day, """{"id":"o2","name":"open","campaignId":"b"}""");
-        folder.Fold(document, [.. s.Events]);
+        document = folder.Fold(document, [.. s.Events]).Document;
 
         Assert.Equal(["o2"], document.Events.Select(e => e.Id));
         Assert.Equal(2, document.Compacted.Length);
@@ -111,12 +111,12 @@ public class ContactFolderTests
         var s = new Scenario()
             .EventAt(-Day, """{"id":"new","name":"open"}""")
             .EventAt(-40 * Day, """{"id":"old","name":"open"}""");
-        folder.Fold(document, [s.Events[0]]);
+        document = folder.Fold(document, [s.Events[0]]).Document;
         var outcome = folder.Fold(document, [s.Events[1]]);
         var refused = Assert.Single(outcome.Refused);
         Assert.Equal("old", refused.Event.Id);
         Assert.Contains("30 days", refused.Reason);
-        Assert.Single(document.Events);
+        Assert.Single(outcome.Document.Events);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public class ContactFolderTests
         {
             s.EventAt(-TimeSpan.FromHours(i), """{"name":"open"}""");
         }
-        folder.Fold(document, [.. s.Events]);
+        document = folder.Fold(document, [.. s.Events]).Document;
         Assert.Equal(10, document.Events.Length);
         Assert.Equal(15, document.Compacted.Single().Count);
     }

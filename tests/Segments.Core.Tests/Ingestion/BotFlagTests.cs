@@ -42,8 +42,7 @@ public class BotFlagTests
         var (again, _) = InputReader.ReadEvent(Json(EventWriter.ToUtf8(e)));
         Assert.Equal(e, again);
 
-        var document = new ContactDocument("c1");
-        new ContactFolder(new FoldOptions()).Fold(document, [e, e with { Id = "e2", Bot = false }]);
+        var document = new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1"), [e, e with { Id = "e2", Bot = false }]).Document;
         var stored = ContactDocumentJson.Deserialize(ContactDocumentJson.Serialize(document));
         Assert.Equal([true, false], stored.Events.Select(x => x.Info.Bot));
         Assert.Equal(e, stored.Events[0].ToEvent("c1"));

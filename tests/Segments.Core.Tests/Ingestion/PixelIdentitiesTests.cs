@@ -53,10 +53,9 @@ public class PixelIdentitiesTests
     public async Task A_join_republishes_the_visitors_events_under_the_contact_with_their_ids_and_times()
     {
         var store = new InMemoryContactStore();
-        var visitor = new ContactDocument(Visitor);
         var events = Enumerable.Range(0, VisitorJoin.MaxJoinedEvents + 5).Select(i => Read(
             $$$"""{"id":"v{{{i:D4}}}","contactId":"{{{Visitor}}}","kind":"pixel","name":"page_view","at":"2026-11-20T10:{{{i / 60:D2}}}:{{{i % 60:D2}}}.1234567Z","properties":{"path":"/p{{{i}}}"}}""")).ToList();
-        new ContactFolder(new FoldOptions()).Fold(visitor, events);
+        var visitor = new ContactFolder(new FoldOptions()).Fold(new ContactDocument(Visitor), events).Document;
         await store.WriteAsync("tenant-a~visitors", visitor, null);
 
         var joined = await new VisitorJoin(store).EventsToJoinAsync("tenant-a", Visitor, "c42", CancellationToken.None);
@@ -67,9 +66,8 @@ public class PixelIdentitiesTests
         Assert.Equal(expected, joined.Select(e => Read(Encoding.UTF8.GetString(e.Json.Span))));
 
         // Folded under the contact, a second join changes nothing: same ids, same times.
-        var contact = new ContactDocument("c42");
         var folder = new ContactFolder(new FoldOptions());
-        folder.Fold(contact, expected);
+        var contact = folder.Fold(new ContactDocument("c42"), expected).Document;
         Assert.Equal(0, folder.Fold(contact, expected).Added);
         Assert.Empty(await new VisitorJoin(store).EventsToJoinAsync("tenant-a", "never-seen-visitor-id", "c42", CancellationToken.None));
     }

@@ -21,10 +21,8 @@ public class EventWriterTests
             Assert.Equal(original, again);
 
             // A folded event written back out folds to the same document.
-            var document = new ContactDocument(original!.ContactId);
-            folder.Fold(document, [original]);
-            var refolded = new ContactDocument(original.ContactId);
-            folder.Fold(refolded, [.. document.Events.Select(e => e.ToEvent(original.ContactId))]);
+            var document = folder.Fold(new ContactDocument(original!.ContactId), [original]).Document;
+            var refolded = folder.Fold(new ContactDocument(original.ContactId), [.. document.Events.Select(e => e.ToEvent(original.ContactId))]).Document;
             Assert.Equal(document.Events, refolded.Events);
         }
     }

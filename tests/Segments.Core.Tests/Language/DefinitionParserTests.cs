@@ -66,6 +66,15 @@ public class DefinitionParserTests
         Assert.Contains(Errors("""{"list":{"id":"n"}}""", head), e => e.Path == path);
 
     [Fact]
+    public void An_id_or_a_duration_with_a_trailing_newline_is_refused()
+    {
+        // A pattern's '$' also matches before a final newline: "s\n" passed as an id and broke headers and folder names.
+        Assert.Contains(Errors("""{"list":{"id":"n"}}""", "\"id\":\"s\\n\",\"name\":\"S\""), e => e.Path == "$.id");
+        Assert.Contains(Errors("""{"segment":{"id":"t\n"}}"""), e => e.Path == "$.match.segment.id");
+        Assert.Contains(Errors("""{"engagement":{"event":"open","within":"7d\n"}}"""), e => e.Path == "$.match.engagement.within");
+    }
+
+    [Fact]
     public void Nesting_deeper_than_32_levels_is_refused()
     {
         string Nest(int levels) => levels == 0 ? """{"list":{"id":"n"}}""" : $"{{\"not\":{Nest(levels - 1)}}}";

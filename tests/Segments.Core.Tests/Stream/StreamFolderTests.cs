@@ -33,13 +33,13 @@ public class StreamFolderTests
 
         Assert.Equal((6, 1, 5, 1), (result.Events, result.Added, result.DeadLettered, result.ContactsWritten));
         Assert.Equal(["e1"], (await _store.ReadAsync("t1", "c1"))!.Document.Events.Select(e => e.Id));
-        var letters = await _letters.ListAsync("t1").ToListAsync();
+        var letters = (await _letters.PageAsync("t1", null, 1000)).Letters;
         Assert.Equal(["stream:2", "stream:3", "stream:4", "stream:5"], letters.Select(l => l.Source).Order());
         Assert.Contains("not valid JSON", letters.Single(l => l.Source == "stream:2").Reason);
         Assert.Contains("$.kind: unknown kind 'sms'", letters.Single(l => l.Source == "stream:3").Reason);
         Assert.Contains("more than the limit of 400", letters.Single(l => l.Source == "stream:4").Reason);
         Assert.Contains("longer than 255", letters.Single(l => l.Source == "stream:5").Reason);
-        var noTenant = Assert.Single(await _letters.ListAsync("").ToListAsync());
+        var noTenant = Assert.Single((await _letters.PageAsync("", null, 1000)).Letters);
         Assert.Equal(("stream:1", "the delivery carries no tenant", Clock.GetUtcNow()), (noTenant.Source, noTenant.Reason, noTenant.At));
         Assert.Contains("\"e2\"", noTenant.Payload);
     }
@@ -54,7 +54,7 @@ public class StreamFolderTests
         var result = await folder.HandleAsync([StreamEvents.Message("t1", late, "1")]);
 
         Assert.Equal((0, 1), (result.Added, result.DeadLettered));
-        var letter = Assert.Single(await _letters.ListAsync("t1").ToListAsync());
+        var letter = Assert.Single((await _letters.PageAsync("t1", null, 1000)).Letters);
         Assert.Contains("400 days behind", letter.Reason);
         Assert.Equal(late, letter.Payload);
     }
@@ -71,7 +71,7 @@ public class StreamFolderTests
 
         Assert.Equal((0, 120, 0), (replay.Added, replay.Duplicates, replay.ContactsWritten));
         Assert.Equal(before, await ContactsAsync());
-        Assert.Single(await _letters.ListAsync("t1").ToListAsync());
+        Assert.Single((await _letters.PageAsync("t1", null, 1000)).Letters);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public class StreamFolderTests
         public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
             inner.ListPartitionsAsync(tenant, cancellationToken);
 
-        public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Segments.Core.Language.Condition? pushDown = null,
+        public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Segments.Core.PushDown.PushDownCondition? pushDown = null,
             CancellationToken cancellationToken = default) => inner.ScanAsync(tenant, partition, pushDown, cancellationToken);
     }
 }

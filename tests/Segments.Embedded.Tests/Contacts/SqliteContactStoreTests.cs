@@ -31,7 +31,7 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
         Assert.Equal(5, after.Partitions); // fixed when the file was created
         Assert.Equal(written.Keys.Order(), read.Keys.Order());
         Assert.All(written, w => Assert.Equal(Json(w.Value), Json(read[w.Key])));
-        var letter = Assert.Single(await new SqliteDeadLetterStore(after).ListAsync("t1").ToListAsync());
+        var letter = Assert.Single((await new SqliteDeadLetterStore(after).PageAsync("t1", null, 1000)).Letters);
         Assert.Equal(("stream:p0/200", "not json"), (letter.Source, letter.Payload));
     }
 
@@ -102,7 +102,7 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
         await letters.AddAsync(new DeadLetter("t1", "stream:p0/3", "replayed", "{}", at.AddHours(1)));
         await letters.AddAsync(new DeadLetter("t2", "stream:p0/3", "other tenant", "{}", at));
 
-        var kept = Assert.Single(await letters.ListAsync("t1").ToListAsync());
+        var kept = Assert.Single((await letters.PageAsync("t1", null, 1000)).Letters);
         Assert.Equal(("first", at), (kept.Reason, kept.At));
     }
 

@@ -3,78 +3,76 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace Segments.TestSupport.Serve;
 
 /// <summary>
-/// `segments serve` as a child process on a free loopback port, with one tenant configured through the
-/// environment (as a deployment would), stopped with SIGTERM like a service manager does, or killed with SIGKILL
-/// like a crash. The project using it references Segments.Cli, so that <c>segments.dll</c> is in its output folder.
+/// `segments serve` as a child process on a free loopback port with its output redirected (as a service manager or a
+/// log file would take it), stopped with SIGTERM like a service manager does or killed with SIGKILL like a crash. Either with one tenant configured
+/// through the environment, as a deployment would, or as a newcomer starts it: <c>serve --demo</c>, no configuration.
 /// </summary>
-public sealed class ServeProcess : IAsyncDisposable
+public sealed partial class ServeProcess : IAsyncDisposable
 {
     public const string Tenant = "e2e";
     public const string ApiKey = "sk_end_to_end_test_key_0123456789";
+    public const string PixelKey = "pk_end_to_end";
 
     private readonly Process _process;
     private readonly StringWriter _output = new();
+    private readonly StringWriter _stdout = new();
 
-    private ServeProcess(Process process, Uri api)
+    private ServeProcess(Process process, Uri root)
     {
         _process = process;
-        Api = api;
-        Client = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
-        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        Root = root;
+        Api = new Uri(root, "api/");
+        Client = new HttpClient { BaseAddress = Api, Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>The site root, where the web console is served.</summary>
+    public Uri Root { get; }
 
     public Uri Api { get; }
 
+    /// <summary>The allowed origin of the configured tenant's pixel (the service's own address).</summary>
+    public string Origin => Api.GetLeftPart(UriPartial.Authority);
+
     public HttpClient Client { get; }
 
-    public int Id => _process.Id;
+    /// <summary>Standard output and error as they came.</summary>
+    public string Output => Read(_output);
+
+    /// <summary>Standard output alone, line by line.</summary>
+    public string[] StdoutLines => Read(_stdout).Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
 
     public bool HasExited => _process.HasExited;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public int Id => _process.Id;
 
-    /// <param name="settings">More settings, as environment variables (<c>Segments__Stream__ShutdownFoldSeconds</c>).</param>
+    /// <summary>Serve with the end-to-end tenant configured through the environment, and <paramref name="settings"/> on top.</summary>
     public static async Task<ServeProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "segments.dll"), "serve", "--urls", url, "--data-dir", dataDirectory })
+        var environment = new Dictionary<string, string>
         {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["Segments__Tenants__0__Id"] = Tenant;
-        start.Environment["Segments__Tenants__0__ApiKey"] = ApiKey;
-        start.Environment["Segments__Tenants__0__PixelKey"] = "pk_end_to_end";
-        start.Environment["Segments__Tenants__0__TokenSecret"] = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)i).ToArray());
-        start.Environment["Segments__Tenants__0__AllowedOrigins__0"] = url;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        // What the event log fold says about where it resumes and stops is part of what the crash tests read.
-        start.Environment["Logging__LogLevel__Segments.Embedded.Streaming"] = "Information";
-        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+            ["Segments__Tenants__0__Id"] = Tenant,
+            ["Segments__Tenants__0__ApiKey"] = ApiKey,
+            ["Segments__Tenants__0__PixelKey"] = PixelKey,
+            ["Segments__Tenants__0__TokenSecret"] = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)i).ToArray()),
+            ["Segments__Tenants__0__AllowedOrigins__0"] = url,
+            ["Logging__LogLevel__Default"] = "Warning",
+            // What the event log's fold says about where it resumes and stops is part of what the crash tests read.
+            ["Logging__LogLevel__Segments.Embedded.Streaming"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            environment[key] = value;
         }
-        var process = Process.Start(start)!;
-        var serve = new ServeProcess(process, new Uri($"{url}/api/"));
-        process.OutputDataReceived += (_, e) => serve.Record(e.Data);
-        process.ErrorDataReceived += (_, e) => serve.Record(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (DateTime.UtcNow < deadline && !process.HasExited)
+        var serve = Launch(url, dataDirectory, [], environment);
+        serve.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline && !serve.HasExited)
         {
             try
             {
@@ -91,6 +89,62 @@ public sealed class ServeProcess : IAsyncDisposable
         }
         await serve.DisposeAsync();
         throw new InvalidOperationException($"serve did not come up:\n{serve.Output}");
+    }
+
+    /// <summary>
+    /// <c>serve --demo</c> with nothing configured, as the README starts it, until it prints that it is ready (or exits).
+    /// Meanwhile <paramref name="probe"/> is called every 200 ms, to see what the API answers while the demo is seeded.
+    /// </summary>
+    public static async Task<ServeProcess> StartDemoAsync(string dataDirectory, Func<ServeProcess, Task>? probe = null)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var serve = Launch(url, dataDirectory, ["--demo"], new Dictionary<string, string>());
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (DateTime.UtcNow < deadline && !serve.HasExited && !serve.StdoutLines.Contains(ReadyLine))
+        {
+            if (probe is not null && serve.Client.DefaultRequestHeaders.Authorization is null && DemoKey(dataDirectory) is { } key)
+            {
+                serve.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
+            if (probe is not null && serve.Client.DefaultRequestHeaders.Authorization is not null)
+            {
+                await probe(serve);
+            }
+            await Task.Delay(200);
+        }
+        if (!serve.HasExited && !serve.StdoutLines.Contains(ReadyLine))
+        {
+            await serve.DisposeAsync();
+            throw new InvalidOperationException($"serve --demo did not get ready:\n{serve.Output}");
+        }
+        if (DemoKey(dataDirectory) is { } demoKey)
+        {
+            serve.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", demoKey);
+        }
+        return serve;
+    }
+
+    public const string ReadyLine = "segments serve is ready";
+
+    /// <summary>The demo tenant's API key, as the README reads it from tenants.json (null before the file is written).</summary>
+    public static string? DemoKey(string dataDirectory)
+    {
+        try
+        {
+            return ApiKeyLine().Match(File.ReadAllText(Path.Combine(dataDirectory, "tenants.json"))) is { Success: true } match ? match.Groups[1].Value : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits for the process to end on its own (a start it refused), within a minute.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>SIGTERM, then wait for the process to exit (it folds for a bounded time on the way out).</summary>
@@ -139,14 +193,46 @@ public sealed class ServeProcess : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
-    private void Record(string? line)
+    private static ServeProcess Launch(string url, string dataDirectory, string[] extra, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "segments.dll"), "serve", "--urls", url, "--data-dir", dataDirectory }.Concat(extra))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        var process = Process.Start(start)!;
+        var serve = new ServeProcess(process, new Uri($"{url}/"));
+        process.OutputDataReceived += (_, e) =>
+        {
+            serve.Record(serve._output, e.Data);
+            serve.Record(serve._stdout, e.Data);
+        };
+        process.ErrorDataReceived += (_, e) => serve.Record(serve._output, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return serve;
+    }
+
+    private void Record(StringWriter writer, string? line)
     {
         if (line is not null)
         {
             lock (_output)
             {
-                _output.WriteLine(line);
+                writer.WriteLine(line);
             }
+        }
+    }
+
+    private string Read(StringWriter writer)
+    {
+        lock (_output)
+        {
+            return writer.ToString();
         }
     }
 
@@ -156,4 +242,7 @@ public sealed class ServeProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    [GeneratedRegex("\"ApiKey\": \"(.*)\"")]
+    private static partial Regex ApiKeyLine();
 }

@@ -1,12 +1,14 @@
 using System.Buffers;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
-namespace Segments.Api.Ingestion;
+namespace Segments.Api.Http;
 
 /// <summary>
-/// A request body read whole into a pooled buffer, never more than a limit: a body over the limit is refused
-/// after reading at most limit + 1 bytes, whatever its Content-Length says. Dispose returns the buffer.
+/// A request body read whole into a pooled buffer, never more than a limit: a body whose Content-Length is over the
+/// limit is refused before a byte is read, and one that turns out longer after reading at most limit + 1 bytes.
+/// Where the server enforces a body size (Kestrel), the route's limit replaces its default (30 MB) before reading.
+/// Dispose returns the buffer.
 /// </summary>
 public sealed class BoundedBody : IDisposable
 {
@@ -29,6 +31,10 @@ public sealed class BoundedBody : IDisposable
         if (request.ContentLength > maxBytes)
         {
             return (null, tooLarge);
+        }
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
+        {
+            server.MaxRequestBodySize = maxBytes + 1L;
         }
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
         var length = 0;
@@ -56,6 +62,13 @@ public sealed class BoundedBody : IDisposable
                 length += read;
             }
         }
+        catch (BadHttpRequestException e)
+        {
+            // The server's own limit (413), or a body that breaks the protocol (a bad chunk): the client's fault either way.
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? tooLarge
+                : new Refusal(e.StatusCode, "body", "$", "the body could not be read as HTTP sent it"));
+        }
         catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -67,20 +80,6 @@ public sealed class BoundedBody : IDisposable
             return (null, tooLarge);
         }
         return (new BoundedBody(buffer, length), null);
-    }
-
-    /// <summary>The body as JSON (UTF-8, nested at most <paramref name="maxDepth"/> deep), or a 400 refusal saying where it breaks.</summary>
-    public (JsonDocument? Json, Refusal? Refusal) Parse(int maxDepth)
-    {
-        try
-        {
-            return (JsonDocument.Parse(Memory, new JsonDocumentOptions { MaxDepth = maxDepth }), null);
-        }
-        catch (JsonException e)
-        {
-            var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-            return (null, Refusal.Invalid("json", "$", $"the body is not valid UTF-8 JSON{where}"));
-        }
     }
 
     public void Dispose()

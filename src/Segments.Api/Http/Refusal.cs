@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Http;
-using Segments.Api.Http;
 using Segments.Core.Language;
 
-namespace Segments.Api.Ingestion;
+namespace Segments.Api.Http;
 
 /// <summary>
 /// Why an ingestion request is refused whole: the status, the metric reason, and the problems (paths and messages).
