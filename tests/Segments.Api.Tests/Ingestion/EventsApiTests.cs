@@ -52,10 +52,9 @@ public class EventsApiTests
     public async Task An_event_too_far_behind_its_contact_s_newest_is_rejected_with_the_reason_and_the_others_accepted()
     {
         var contacts = new InMemoryContactStore();
-        var known = new ContactDocument("c1");
         var (recent, _) = InputReader.ReadEvent(JsonDocument.Parse(
             $$"""{"id":"r1","contactId":"c1","kind":"email","name":"open","at":"{{Rfc3339.Format(Now.AddDays(-1))}}"}""").RootElement);
-        new ContactFolder(new FoldOptions()).Fold(known, [recent!]);
+        var known = new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1"), [recent!]).Document;
         await contacts.WriteAsync("tenant-a", known, null);
         await using var host = await IngestionHost.StartAsync(_published, contacts, _time);
         string Email(string id, string contact, DateTimeOffset at) =>
