@@ -43,6 +43,8 @@ public static class FunctionsComposition
         // only tells the route table (OpenAPI) that the broadcast routes take their handler from the container.
         services.AddSingleton<BroadcastHandlers>(_ =>
             throw new InvalidOperationException("the Functions app makes BroadcastHandlers per call, around its bound Durable client"));
+        services.AddSingleton<BroadcastLifecycleHandlers>(_ =>
+            throw new InvalidOperationException("the Functions app makes BroadcastLifecycleHandlers per call, around its bound Durable client"));
         services.AddSingleton<BroadcastResumer>();
         services.AddApiRouteTable();
         return services;

@@ -24,6 +24,10 @@ param skuName string
 @description('Blob container for audience files and manifests.')
 param audienceContainerName string
 
+@description('Days an audience (part files with e-mail addresses, and the manifest) is kept after it is written; 0 keeps them.')
+@minValue(0)
+param audienceRetentionDays int = 0
+
 @description('Blob container for the stream consumer\'s checkpoints and ownership records.')
 param checkpointContainerName string
 
@@ -71,6 +75,43 @@ resource audienceContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
   properties: {
     publicAccess: 'None'
   }
+}
+
+// The tenant's audience retention: blobs of the audience container are deleted that many days after they were written.
+resource audienceRetention 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = if (audienceRetentionDays > 0) {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'audience-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${audienceContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: audienceRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    audienceContainer
+  ]
 }
 
 resource checkpointContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {

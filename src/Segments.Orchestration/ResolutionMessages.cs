@@ -15,11 +15,12 @@ public sealed record ResolveAudienceInput(string Tenant, string Broadcast, strin
     DateTimeOffset? AsOf = null, DateTimeOffset? SendAt = null);
 
 /// <summary>
-/// The segment as it was when the resolution began: its definition and those it references (JSON as saved) with the
-/// schema they were validated against. Every partition evaluates this copy, so a definition saved meanwhile changes
-/// nothing, and a retried partition evaluates what the others did.
+/// The segment as it was when the resolution began: its definition, those of the segments the broadcast excludes
+/// (<paramref name="Exclude"/>), and those they reference (JSON as saved) with the schema they were validated against.
+/// Every partition evaluates this copy, so a definition saved meanwhile changes nothing, and a retried partition
+/// evaluates what the others did.
 /// </summary>
-public sealed record FrozenSegment(string Segment, int Version, string Schema, IReadOnlyList<string> Definitions)
+public sealed record FrozenSegment(string Segment, int Version, string Schema, IReadOnlyList<string> Definitions, IReadOnlyList<string>? Exclude = null)
 {
     public SegmentSet Compile()
     {
@@ -59,7 +60,16 @@ public sealed record PartitionInput(string Tenant, string Broadcast, string? Lis
 
 /// <summary>What one partition contributed: its part, its counts, and how long scanning-and-evaluating and writing took.</summary>
 public sealed record PartitionOutcome(string Part, long Scanned, long Matched, IReadOnlyDictionary<string, long> Suppressed, long OptedOut,
-    long Audience, long ScanMs, long WriteMs);
+    long Audience, long ScanMs, long WriteMs, long Excluded = 0);
+
+/// <summary>
+/// What a running resolution is told while it waits or resolves (the external event <see cref="Name"/>): to stop
+/// (<see cref="Cancel"/>; the record says canceled already), or to fire at another <see cref="SendAt"/>.
+/// </summary>
+public sealed record BroadcastSignal(bool Cancel, DateTimeOffset? SendAt)
+{
+    public const string Name = "broadcast-signal";
+}
 
 /// <summary>The custom status of a resolution: its phase and, while resolving, how many partitions are done.</summary>
 public sealed record ResolutionProgress(string Phase, int PartsDone = 0, int PartsTotal = 0)

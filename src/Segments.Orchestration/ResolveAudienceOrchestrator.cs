@@ -12,7 +12,9 @@ namespace Segments.Orchestration;
 /// up their counts, writes the manifest last and records the broadcast completed (or, when a step fails for good,
 /// failed). Deterministic, as orchestrators must be: it reads time only from its context and does no I/O itself
 /// (activities do), so a replay takes the same path and every activity that runs again writes the same names with the
-/// same content. Its output is the manifest, or null when the broadcast ended otherwise (canceled, failed).
+/// same content. Its output is the manifest, or null when the broadcast ended otherwise (canceled, failed). A
+/// <see cref="BroadcastSignal"/> wakes it: while it waits, to fire at another time or to end; while it resolves, to stop
+/// between partitions (those running finish, no other starts) and remove what was written.
 /// </summary>
 public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudienceInput, AudienceManifest?>
 {
@@ -24,14 +26,29 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
 
     public override async Task<AudienceManifest?> RunAsync(TaskOrchestrationContext context, ResolveAudienceInput input)
     {
-        if (input.SendAt is { } sendAt && sendAt.UtcDateTime > context.CurrentUtcDateTime)
+        // One waiter at a time: a signal goes to the earliest waiter, so an abandoned one would swallow it.
+        var signal = context.WaitForExternalEvent<BroadcastSignal>(BroadcastSignal.Name);
+        var sendAt = input.SendAt;
+        while (sendAt is { } at && at.UtcDateTime > context.CurrentUtcDateTime)
         {
             context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Scheduled));
-            await context.CreateTimer(sendAt.UtcDateTime, CancellationToken.None);
+            using var waiting = new CancellationTokenSource();
+            var timer = context.CreateTimer(at.UtcDateTime, waiting.Token);
+            if (await Task.WhenAny(timer, signal) == timer)
+            {
+                break;
+            }
+            StopTimer(waiting);
+            if (signal.Result.Cancel)
+            {
+                return null;
+            }
+            sendAt = signal.Result.SendAt;
+            signal = context.WaitForExternalEvent<BroadcastSignal>(BroadcastSignal.Name);
         }
         try
         {
-            return await ResolveAsync(context, input);
+            return await ResolveAsync(context, input, signal);
         }
         catch (TaskFailedException failure)
         {
@@ -41,7 +58,7 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
         }
     }
 
-    private static async Task<AudienceManifest?> ResolveAsync(TaskOrchestrationContext context, ResolveAudienceInput input)
+    private static async Task<AudienceManifest?> ResolveAsync(TaskOrchestrationContext context, ResolveAudienceInput input, Task<BroadcastSignal> signal)
     {
         var logger = context.CreateReplaySafeLogger<ResolveAudienceOrchestrator>();
         var started = Now(context);
@@ -59,19 +76,28 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
         logger.LogInformation("Resolving segment {Segment} for broadcast {Broadcast} of tenant {Tenant} over {Partitions} partitions",
             segment.Segment, input.Broadcast, input.Tenant, partitions.Count);
 
-        var outcomes = await FanOutAsync(context, partitions.Count,
+        var outcomes = await FanOutAsync(context, signal, partitions.Count,
             i => new PartitionInput(input.Tenant, input.Broadcast, input.List, asOf, segment, partitions[i], i));
+        if (outcomes is null)
+        {
+            // Canceled: the record says so already; finishing removes the parts written.
+            await context.CallActivityAsync<bool>(nameof(FinishResolutionActivity),
+                new FinishInput(input.Tenant, input.Broadcast, BroadcastStatus.Canceled, null, Now(context)), Retries);
+            logger.LogInformation("Broadcast {Broadcast} of tenant {Tenant} was canceled while resolving", input.Broadcast, input.Tenant);
+            return null;
+        }
         var resolved = Now(context);
 
         var tally = new AudienceTally();
         foreach (var outcome in outcomes)
         {
-            tally.Add(AudienceTally.Of(outcome.Matched, outcome.Suppressed, outcome.OptedOut, outcome.Audience));
+            tally.Add(AudienceTally.Of(outcome.Matched, outcome.Suppressed, outcome.OptedOut, outcome.Audience, outcome.Excluded));
         }
         var manifest = AudienceManifest.From(segment.Segment, asOf, input.List, tally, [.. outcomes.Select(o => o.Part)]) with
         {
             Broadcast = input.Broadcast,
             DefinitionVersion = segment.Version,
+            Excluded = segment.Exclude is null ? null : tally.Excluded,
             Timings = new AudienceTimings(Ms(started, prepared), Ms(prepared, listed), Ms(listed, resolved), Ms(started, resolved),
                 outcomes.Sum(o => o.ScanMs), outcomes.Sum(o => o.WriteMs)),
         };
@@ -85,8 +111,12 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
         return manifest;
     }
 
-    /// <summary>Runs one activity per partition, never more than <see cref="MaxParallelPartitions"/> at once; results by partition.</summary>
-    private static async Task<PartitionOutcome[]> FanOutAsync(TaskOrchestrationContext context, int count, Func<int, PartitionInput> inputOf)
+    /// <summary>
+    /// Runs one activity per partition, never more than <see cref="MaxParallelPartitions"/> at once; results by partition,
+    /// or null when a cancel signal came (no partition starts after it; those running are awaited, so none writes later).
+    /// </summary>
+    private static async Task<PartitionOutcome[]?> FanOutAsync(TaskOrchestrationContext context, Task<BroadcastSignal> signal, int count,
+        Func<int, PartitionInput> inputOf)
     {
         var results = new PartitionOutcome[count];
         var running = new Dictionary<Task<PartitionOutcome>, int>();
@@ -100,14 +130,31 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
                 running[context.CallActivityAsync<PartitionOutcome>(nameof(ResolvePartitionActivity), inputOf(next), Retries)] = next;
                 next++;
             }
-            var finished = await Task.WhenAny(running.Keys);
-            results[running[finished]] = await finished;
-            running.Remove(finished);
+            var finished = await Task.WhenAny(running.Keys.Cast<Task>().Append(signal));
+            if (finished == signal)
+            {
+                if (signal.Result.Cancel)
+                {
+                    await Task.WhenAll(running.Keys);
+                    return null;
+                }
+                signal = context.WaitForExternalEvent<BroadcastSignal>(BroadcastSignal.Name);
+                continue;
+            }
+            var partition = (Task<PartitionOutcome>)finished;
+            results[running[partition]] = await partition;
+            running.Remove(partition);
             done++;
             context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Resolving, done, count));
         }
         return results;
     }
+
+    /// <summary>
+    /// Cancels a durable timer on the orchestrator's own thread: <c>CancelAsync</c> would run the timer's continuation on
+    /// another thread, which an orchestrator must never do (the SDK fails the orchestration).
+    /// </summary>
+    private static void StopTimer(CancellationTokenSource timer) => timer.Cancel();
 
     private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);
 

@@ -36,9 +36,9 @@ public sealed class StartResolutionActivity(IBroadcastStore broadcasts, ICatalog
             default:
                 return ResolutionStart.Stopped(current.Broadcast.Status);
         }
-        if (await FreezeAsync(request.Tenant, request.Segment) is not { } frozen)
+        if (await FreezeAsync(request.Tenant, request.Segment, current.Broadcast.Exclude ?? []) is not { } frozen)
         {
-            var error = $"segment '{request.Segment}' does not exist (any more)";
+            var error = $"segment '{request.Segment}' or one the broadcast excludes does not exist (any more)";
             await FinishResolutionActivity.FinishAsync(broadcasts, request.Tenant, request.Broadcast, BroadcastStatus.Failed, error, now);
             return ResolutionStart.Stopped(BroadcastStatus.Failed, error);
         }
@@ -56,16 +56,20 @@ public sealed class StartResolutionActivity(IBroadcastStore broadcasts, ICatalog
     private static FrozenSegment Thaw(string frozen) =>
         JsonSerializer.Deserialize<FrozenSegment>(frozen, Broadcast.Json) ?? throw new InvalidDataException("a broadcast's frozen segment is empty");
 
-    /// <summary>The segment and everything it references as they are saved now; null when the tenant has no such segment.</summary>
-    private async Task<FrozenSegment?> FreezeAsync(string tenant, string segment)
+    /// <summary>
+    /// The segment, those excluded, and everything they reference as they are saved now; null when the tenant lacks one of
+    /// the segment and those excluded.
+    /// </summary>
+    private async Task<FrozenSegment?> FreezeAsync(string tenant, string segment, IReadOnlyList<string> exclude)
     {
         var snapshot = await catalog.ReadAsync(tenant);
-        if (snapshot.Find(CatalogUser.Segment(segment)) is not { Definition: { } root })
+        if (snapshot.Find(CatalogUser.Segment(segment)) is not { Definition: { } root }
+            || exclude.Any(e => snapshot.Find(CatalogUser.Segment(e)) is not { Definition: not null }))
         {
             return null;
         }
         var closure = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var pending = new Stack<string>([segment]);
+        var pending = new Stack<string>([segment, .. exclude]);
         while (pending.TryPop(out var id))
         {
             if (closure.ContainsKey(id) || snapshot.Find(CatalogUser.Segment(id)) is not { Definition: { } definition } entry)
@@ -78,6 +82,6 @@ public sealed class StartResolutionActivity(IBroadcastStore broadcasts, ICatalog
                 pending.Push(reference);
             }
         }
-        return new FrozenSegment(segment, root.Version, CatalogEncoding.Schema(snapshot.Schema), [.. closure.Values]);
+        return new FrozenSegment(segment, root.Version, CatalogEncoding.Schema(snapshot.Schema), [.. closure.Values], exclude.Count > 0 ? exclude : null);
     }
 }

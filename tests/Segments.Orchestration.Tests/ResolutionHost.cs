@@ -15,7 +15,7 @@ namespace Segments.Orchestration.Tests;
 /// <summary>The resolution's orchestrator and activities on the in-process Durable Task host, over the stores a test chooses.</summary>
 public sealed class ResolutionHost : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
     private readonly DurableTaskTestHost _host;
 

@@ -188,6 +188,57 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
         await Assert.ThrowsAsync<global::Azure.RequestFailedException>(() => sink.OpenPartAsync(address, AudienceAddress.PartName(7)));
     }
 
+    [Fact]
+    public async Task A_resolution_canceled_while_it_runs_ends_canceled_and_leaves_no_part_and_no_manifest_in_blob_storage()
+    {
+        var data = TenantData.Seed();
+        var contacts = new PausableContactStore(new CosmosContactStore(await _stores.ContactsContainerAsync(), 4));
+        var (_, suppressions, catalog, sink) = await SaveAsync(data, contacts);
+        var broadcasts = _stores.Broadcasts();
+        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts);
+        var broadcast = new Broadcast("stopped", "customers", null, null, data.AsOf, DateTimeOffset.UtcNow);
+        Assert.True(await broadcasts.AddAsync(TenantData.Tenant, broadcast));
+        var paused = contacts.Pause();
+
+        await BroadcastInstance.ScheduleAsync(host.Client, TenantData.Tenant, broadcast, CancellationToken.None);
+        await paused.Entered.WaitAsync(ResolutionHost.Patience);
+        await broadcasts.UpdateAsync(TenantData.Tenant, "stopped", b => b.Canceled(DateTimeOffset.UtcNow));
+        await host.Client.RaiseEventAsync(BroadcastInstance.Id(TenantData.Tenant, "stopped"), BroadcastSignal.Name, new BroadcastSignal(true, null));
+        paused.Release();
+        using var timeout = new CancellationTokenSource(ResolutionHost.Patience);
+        var state = await host.Client.WaitForInstanceCompletionAsync(BroadcastInstance.Id(TenantData.Tenant, "stopped"), true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal(BroadcastStatus.Canceled, (await broadcasts.GetAsync(TenantData.Tenant, "stopped"))!.Broadcast.Status);
+        var address = new AudienceAddress(TenantData.Tenant, "stopped");
+        Assert.Null(await sink.ReadManifestAsync(address));
+        foreach (var part in Enumerable.Range(0, 4).Select(AudienceAddress.PartName))
+        {
+            await Assert.ThrowsAsync<global::Azure.RequestFailedException>(() => sink.OpenPartAsync(address, part));
+        }
+    }
+
+    [Fact]
+    public async Task Members_of_the_excluded_segments_are_counted_as_excluded_and_left_out_on_the_azure_stores()
+    {
+        var data = TenantData.Seed();
+        var (contacts, suppressions, catalog, sink) = await SaveAsync(data, ranges: 4);
+        var broadcasts = _stores.Broadcasts();
+        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts);
+        var set = new Core.Evaluation.SegmentSet(data.Data.Definitions);
+        var excluded = set["vip"].Members(data.Data.Contacts, data.AsOf).ToHashSet(StringComparer.Ordinal);
+        var members = set["customers"].Members(data.Data.Contacts, data.AsOf);
+        Assert.True(await broadcasts.AddAsync(TenantData.Tenant,
+            new Broadcast("no-vips", "customers", null, null, data.AsOf, DateTimeOffset.UtcNow) { Exclude = ["vip"] }));
+
+        var manifest = await host.ResolveAsync(new ResolveAudienceInput(TenantData.Tenant, "no-vips", "customers", AsOf: data.AsOf));
+
+        var expected = data.Offline("customers", null, data.AsOf).Recipients.Where(r => !excluded.Contains(r.ContactId)).Select(r => r.ContactId);
+        Assert.True(members.Count(excluded.Contains) > 0, "some customers of the seed are VIPs");
+        Assert.Equal((members.Count, members.Count(excluded.Contains)), (manifest.Matched, manifest.Excluded ?? -1));
+        Assert.Equal(expected, (await ReadAsync(sink, new AudienceAddress(TenantData.Tenant, "no-vips"))).Select(r => r.ContactId));
+    }
+
     private async Task<(IContactStore, Core.Suppressions.ISuppressionStore, Core.Catalog.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data, int ranges) =>
         await SaveAsync(data, new CosmosContactStore(await _stores.ContactsContainerAsync(), ranges));
 

@@ -6,6 +6,7 @@ using Segments.Api.Http;
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
+using Segments.Core.Language;
 using Segments.Orchestration;
 
 namespace Segments.Api.Broadcasts;
@@ -32,11 +33,19 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
         {
             return Problems.Invalid(errors);
         }
-        if (await catalog.GetSegmentAsync(tenant.Id, asked.Segment, cancellationToken) is null)
+        var missing = new List<ValidationError>();
+        foreach (var (segment, path) in (asked.Exclude ?? []).Select((e, i) => (e, $"$.exclude[{i}]")).Prepend((asked.Segment, "$.segment")))
         {
-            return Problems.Invalid("$.segment", $"there is no segment '{asked.Segment}'");
+            if (await catalog.GetSegmentAsync(tenant.Id, segment, cancellationToken) is null)
+            {
+                missing.Add(new ValidationError(path, $"there is no segment '{segment}'"));
+            }
         }
-        var broadcast = new Broadcast(asked.Id, asked.Segment, asked.List, asked.SendAt, asked.AsOf, time.GetUtcNow());
+        if (missing.Count > 0)
+        {
+            return Problems.Invalid(missing);
+        }
+        var broadcast = new Broadcast(asked.Id, asked.Segment, asked.List, asked.SendAt, asked.AsOf, time.GetUtcNow()) { Exclude = asked.Exclude };
         // An audience with no record was resolved before broadcasts were kept as records: its id is taken too.
         if (await ManifestAsync(tenant, asked.Id, cancellationToken) is not null || !await broadcasts.AddAsync(tenant.Id, broadcast, cancellationToken))
         {

@@ -55,6 +55,30 @@ public sealed class TableBroadcastStore(TableClient table) : IBroadcastStore
         }
     }
 
+    /// <summary>
+    /// Row keys are ids, not creation order, so the tenant's partition (of the status asked, filtered by the service) is
+    /// read and ordered here: a tenant's broadcasts number in the thousands, not millions.
+    /// </summary>
+    public async Task<BroadcastPage> ListAsync(string tenant, BroadcastStatus? status, BroadcastPosition? after, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var filter = status is { } s
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and Status eq {Broadcast.Word(s)}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {tenant}");
+        var all = new List<Broadcast>();
+        await foreach (var entity in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var broadcast = ToBroadcast(entity);
+            if (after is null || after.Precedes(broadcast))
+            {
+                all.Add(broadcast);
+            }
+        }
+        var page = all.OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id, StringComparer.Ordinal).Take(limit + 1).ToList();
+        return page.Count > limit ? new BroadcastPage(page[..limit], BroadcastPosition.Of(page[limit - 1])) : new BroadcastPage(page, null);
+    }
+
     public async Task<IReadOnlyList<(string Tenant, Broadcast Broadcast)>> ListUnfinishedAsync(CancellationToken cancellationToken = default)
     {
         var client = await _table.GetAsync(cancellationToken);

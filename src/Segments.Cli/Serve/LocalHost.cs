@@ -71,6 +71,7 @@ internal static class LocalHost
         services.AddInProcessDurableTask(tasks => tasks.AddAudienceResolution());
         services.AddBroadcastsApi();
         services.AddHostedService<BroadcastResumption>();
+        services.AddHostedService<AudienceRetentionSweep>();
 
         var app = builder.Build();
         app.MapSegmentsApi();

@@ -35,6 +35,9 @@ public sealed record Broadcast(string Id, string Segment, string? List, DateTime
 
     public BroadcastStatus Status { get; init; } = BroadcastStatus.Scheduled;
 
+    /// <summary>Segments whose members are left out of the audience (counted as excluded); none when null.</summary>
+    public IReadOnlyList<string>? Exclude { get; init; }
+
     public DateTimeOffset? StartedAt { get; init; }
 
     public DateTimeOffset? ResolvedAsOf { get; init; }
@@ -63,6 +66,9 @@ public sealed record Broadcast(string Id, string Segment, string? List, DateTime
     public Broadcast Finished(BroadcastStatus status, DateTimeOffset now, string? error = null) =>
         this with { Status = status, FinishedAt = now, Error = error };
 
+    /// <summary>Canceled now: a scheduled one never resolves, a running one stops between partitions and leaves no audience.</summary>
+    public Broadcast Canceled(DateTimeOffset now) => Finished(BroadcastStatus.Canceled, now);
+
     public static string Word(BroadcastStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 }
 
@@ -83,9 +89,28 @@ public interface IBroadcastStore
     /// <summary>Replaces the broadcast if it is still at <paramref name="version"/>; false when another change came first.</summary>
     Task<bool> ReplaceAsync(string tenant, Broadcast broadcast, string version, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A page of the tenant's broadcasts, newest first (by creation, then id), only those of <paramref name="status"/> when
+    /// given, starting after <paramref name="after"/>; the page's <see cref="BroadcastPage.Next"/> is where the next starts.
+    /// </summary>
+    Task<BroadcastPage> ListAsync(string tenant, BroadcastStatus? status, BroadcastPosition? after, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Every tenant's broadcasts that are scheduled or running, each with its tenant (resumed at start-up).</summary>
     Task<IReadOnlyList<(string Tenant, Broadcast Broadcast)>> ListUnfinishedAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>A place in the newest-first order of a tenant's broadcasts: the last one listed.</summary>
+public sealed record BroadcastPosition(DateTimeOffset CreatedAt, string Id)
+{
+    public static BroadcastPosition Of(Broadcast broadcast) => new(broadcast.CreatedAt, broadcast.Id);
+
+    /// <summary>Whether <paramref name="broadcast"/> comes after this position, newest first (ties in descending id order).</summary>
+    public bool Precedes(Broadcast broadcast) =>
+        broadcast.CreatedAt < CreatedAt || (broadcast.CreatedAt == CreatedAt && string.CompareOrdinal(broadcast.Id, Id) < 0);
+}
+
+/// <summary>Broadcasts, newest first, and where the next page starts (null when there is no more).</summary>
+public sealed record BroadcastPage(IReadOnlyList<Broadcast> Broadcasts, BroadcastPosition? Next);
 
 public static class BroadcastStoreExtensions
 {

@@ -69,6 +69,30 @@ public sealed class FolderAudienceSink(string root) : IAudienceSink
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Removes the tenant's audiences whose manifest was written before <paramref name="cutoff"/> (an audience still
+    /// being written has none yet, and stays); the broadcasts removed.
+    /// </summary>
+    public IReadOnlyList<string> RemoveResolvedBefore(string tenant, DateTimeOffset cutoff)
+    {
+        var folder = Path.Combine(root, tenant);
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+        var removed = new List<string>();
+        foreach (var broadcast in Directory.GetDirectories(folder))
+        {
+            var manifest = Path.Combine(broadcast, AudienceAddress.ManifestName);
+            if (File.Exists(manifest) && File.GetLastWriteTimeUtc(manifest) < cutoff.UtcDateTime)
+            {
+                Directory.Delete(broadcast, recursive: true);
+                removed.Add(Path.GetFileName(broadcast));
+            }
+        }
+        return removed;
+    }
+
     private Task WriteAsync(AudienceAddress address, string name, Action<Stream> write, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -23,6 +23,7 @@ public sealed class SqliteBroadcastStore(string connectionString) : IBroadcastSt
             body TEXT NOT NULL,
             PRIMARY KEY (tenant, id)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS broadcasts_unfinished ON broadcasts (status) WHERE status IN ('scheduled', 'running');
+        CREATE INDEX IF NOT EXISTS broadcasts_newest ON broadcasts (tenant, created_at DESC, id DESC);
         """);
 
     public async Task<bool> AddAsync(string tenant, Broadcast broadcast, CancellationToken cancellationToken = default)
@@ -59,6 +60,26 @@ public sealed class SqliteBroadcastStore(string connectionString) : IBroadcastSt
             """, ("$tenant", tenant), ("$id", broadcast.Id), ("$status", Broadcast.Word(broadcast.Status)), ("$version", expected),
             ("$body", JsonSerializer.Serialize(broadcast, Broadcast.Json)));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<BroadcastPage> ListAsync(string tenant, BroadcastStatus? status, BroadcastPosition? after, int limit,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var command = SqliteTables.Command(connection, """
+            SELECT body FROM broadcasts
+            WHERE tenant = $tenant AND ($status IS NULL OR status = $status)
+              AND ($id IS NULL OR created_at < $created OR (created_at = $created AND id < $id))
+            ORDER BY created_at DESC, id DESC LIMIT $limit
+            """, ("$tenant", tenant), ("$status", status is { } s ? Broadcast.Word(s) : null), ("$created", after?.CreatedAt.UtcTicks),
+            ("$id", after?.Id), ("$limit", limit + 1));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var found = new List<Broadcast>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(Read(reader.GetString(0)));
+        }
+        return found.Count > limit ? new BroadcastPage(found[..limit], BroadcastPosition.Of(found[limit - 1])) : new BroadcastPage(found, null);
     }
 
     public async Task<IReadOnlyList<(string Tenant, Broadcast Broadcast)>> ListUnfinishedAsync(CancellationToken cancellationToken = default)

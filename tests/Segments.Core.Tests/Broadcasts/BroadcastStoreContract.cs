@@ -64,4 +64,35 @@ public abstract class BroadcastStoreContract
 
         Assert.Equal([("t2", "early"), ("t1", "late"), ("t1", "going")], (await store.ListUnfinishedAsync()).Select(u => (u.Tenant, u.Broadcast.Id)));
     }
+
+    [Fact]
+    public async Task A_tenants_broadcasts_are_listed_newest_first_by_status_and_page_by_page()
+    {
+        var store = await CreateStoreAsync();
+        foreach (var (id, minutes) in new[] { ("b-old", 0), ("b-mid", 5), ("a-tie", 9), ("b-tie", 9), ("b-new", 12) })
+        {
+            await store.AddAsync("t1", Asked(id, minutes));
+        }
+        await store.AddAsync("t2", Asked("other", 20));
+        await store.UpdateAsync("t1", "b-mid", b => b.Canceled(T0));
+
+        var pages = new List<IReadOnlyList<string>>();
+        BroadcastPosition? after = null;
+        do
+        {
+            var page = await store.ListAsync("t1", null, after, limit: 2);
+            pages.Add([.. page.Broadcasts.Select(b => b.Id)]);
+            after = page.Next;
+        }
+        while (after is not null);
+        var canceled = await store.ListAsync("t1", BroadcastStatus.Canceled, null, limit: 10);
+        var scheduled = await store.ListAsync("t1", BroadcastStatus.Scheduled, null, limit: 3);
+
+        Assert.Equal(["b-new", "b-tie", "a-tie", "b-mid", "b-old"], pages.SelectMany(p => p));
+        Assert.All(pages, p => Assert.InRange(p.Count, 1, 2));
+        Assert.Equal(["b-mid"], canceled.Broadcasts.Select(b => b.Id));
+        Assert.Null(canceled.Next);
+        Assert.Equal(["b-new", "b-tie", "a-tie"], scheduled.Broadcasts.Select(b => b.Id));
+        Assert.Empty((await store.ListAsync("t3", null, null, limit: 10)).Broadcasts);
+    }
 }
