@@ -16,7 +16,8 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (DataSetLoading.TryLoad(settings.Data!) is not { } data)
+        DataSetLoading.PreferThroughput();
+        if (DataSetLoading.TryOpen(settings.Data!) is not { } data)
         {
             return ExitCodes.InvalidInput;
         }
@@ -29,17 +30,41 @@ public sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 return DataSetLoading.UnknownSegment(id, data);
             }
         }
-        using var stdout = Console.OpenStandardOutput();
-        foreach (var id in ids)
+
+        // Each contact is evaluated as soon as it is folded, and only its answers are kept.
+        var segments = ids.Select(id => set[id]).ToArray();
+        var members = segments.Select(_ => new bool[data.ContactCount]).ToArray();
+        var contactIds = new string[data.ContactCount];
+        var t = new AsOf(settings.AsOfTime);
+        data.Fold((number, contact) =>
         {
-            var members = set[id].Members(data.Contacts, settings.AsOfTime);
+            contactIds[number] = contact.Id;
+            for (var s = 0; s < segments.Length; s++)
+            {
+                members[s][number] = segments[s].Matches(contact, t);
+            }
+        });
+        DataSetLoading.PrintWarnings(data);
+
+        var order = Enumerable.Range(0, contactIds.Length).ToArray();
+        Array.Sort(contactIds.ToArray(), order, StringComparer.Ordinal);
+        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        for (var s = 0; s < segments.Length; s++)
+        {
+            var isMember = members[s];
             using (var json = new Utf8JsonWriter(stdout))
             {
                 json.WriteStartObject();
-                json.WriteString("segment", id);
-                json.WriteNumber("count", members.Count);
+                json.WriteString("segment", ids[s]);
+                json.WriteNumber("count", isMember.Count(m => m));
                 json.WriteStartArray("members");
-                members.ForEach(json.WriteStringValue);
+                foreach (var number in order)
+                {
+                    if (isMember[number])
+                    {
+                        json.WriteStringValue(contactIds[number]);
+                    }
+                }
                 json.WriteEndArray();
                 json.WriteEndObject();
             }

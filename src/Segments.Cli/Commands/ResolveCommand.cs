@@ -35,7 +35,8 @@ public sealed class ResolveCommand : Command<ResolveCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (DataSetLoading.TryLoad(settings.Data!) is not { } data)
+        DataSetLoading.PreferThroughput();
+        if (DataSetLoading.TryOpen(settings.Data!) is not { } data)
         {
             return ExitCodes.InvalidInput;
         }
@@ -44,7 +45,17 @@ public sealed class ResolveCommand : Command<ResolveCommand.Settings>
         {
             return DataSetLoading.UnknownSegment(settings.Segment!, data);
         }
-        var part = AudienceResolver.Resolve(segment, data.Contacts, id => data.Suppressions[id], settings.List, settings.AsOfTime);
+        // Contacts are decided as they are folded (on every core), and only the recipients are kept.
+        var audience = new AudienceBuilder(segment, id => data.Suppressions[id], settings.List, settings.AsOfTime);
+        data.Fold((_, contact) =>
+        {
+            lock (audience)
+            {
+                audience.Add(contact);
+            }
+        });
+        DataSetLoading.PrintWarnings(data);
+        var part = audience.Build();
         var manifest = AudienceManifest.From(settings.Segment!, settings.AsOfTime, settings.List, part.Tally, [AudienceFile]);
 
         // Each file is written under a temporary name and moved into place, the manifest last: a reader

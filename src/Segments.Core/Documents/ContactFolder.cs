@@ -57,22 +57,39 @@ public sealed class ContactFolder(FoldOptions options)
 
     public FoldOutcome Fold(ContactDocument document, IReadOnlyList<ContactEvent> events)
     {
-        var refused = new List<(ContactEvent, string)>();
-        var incoming = new List<FoldedEvent>(events.Count);
-        var lateBefore = document.NewestAt == long.MinValue ? long.MinValue : document.NewestAt - _horizon;
+        var folded = new List<FoldedEvent>(events.Count);
         foreach (var e in events)
         {
             if (e.ContactId != document.Id)
             {
                 throw new ArgumentException($"event '{e.Id}' of contact '{e.ContactId}' folded into contact '{document.Id}'", nameof(events));
             }
-            var at = e.At.UtcTicks;
-            if (at < lateBefore)
+            folded.Add(new FoldedEvent(e.At.UtcTicks, e.Id, Share(EventInfo.From(e))));
+        }
+        return Fold(document, folded, i => events[i]);
+    }
+
+    /// <summary>
+    /// Folds events whose contents are already shared through <see cref="EventInfoPool.Shared"/> (the offline reader
+    /// shares each distinct content once, not once per event).
+    /// </summary>
+    public FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events) =>
+        Fold(document, events, i => events[i].ToEvent(document.Id));
+
+    /// <param name="delivered">The event as delivered, for the i-th of <paramref name="events"/> (what a refusal reports).</param>
+    private FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events, Func<int, ContactEvent> delivered)
+    {
+        var refused = new List<(ContactEvent, string)>();
+        var incoming = new List<FoldedEvent>(events.Count);
+        var lateBefore = document.NewestAt == long.MinValue ? long.MinValue : document.NewestAt - _horizon;
+        for (var k = 0; k < events.Count; k++)
+        {
+            if (events[k].At < lateBefore)
             {
-                refused.Add((e, $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
+                refused.Add((delivered(k), $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
                 continue;
             }
-            incoming.Add(new FoldedEvent(at, e.Id, Share(EventInfo.From(e))));
+            incoming.Add(events[k]);
         }
         incoming.Sort(FoldedEvent.Compare);
 

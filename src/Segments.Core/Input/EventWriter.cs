@@ -59,7 +59,8 @@ public static class EventWriter
         json.WriteEndObject();
     }
 
-    private static void WriteScalar(Utf8JsonWriter json, ScalarValue value)
+    /// <summary>A property or field value as JSON: text, a number, a boolean, or null (missing).</summary>
+    internal static void WriteScalar(Utf8JsonWriter json, ScalarValue value)
     {
         switch (value.Kind)
         {

@@ -13,18 +13,25 @@ public static class RandomDataSets
 
     public static DataSet Load(RandomDataSet data)
     {
-        var folder = Directory.CreateTempSubdirectory("segments-documents-").FullName;
+        var folder = Write(data);
         try
         {
-            File.WriteAllText(Path.Combine(folder, "schema.json"), data.Schema.ToJsonString());
-            File.WriteAllLines(Path.Combine(folder, "contacts.jsonl"), data.Contacts.Select(c => c.ToJsonString()));
-            File.WriteAllLines(Path.Combine(folder, "events.jsonl"), data.Events.Select(e => e.ToJsonString()));
-            File.WriteAllText(Path.Combine(folder, "segments.json"), new JsonArray([.. data.Definitions.Select(d => d.DeepClone())]).ToJsonString());
             return DataSet.Load(folder, WholeSpan);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>The data set as an offline folder (a new temporary one, which the caller deletes).</summary>
+    public static string Write(RandomDataSet data)
+    {
+        var folder = Directory.CreateTempSubdirectory("segments-documents-").FullName;
+        File.WriteAllText(Path.Combine(folder, "schema.json"), data.Schema.ToJsonString());
+        File.WriteAllLines(Path.Combine(folder, "contacts.jsonl"), data.Contacts.Select(c => c.ToJsonString()));
+        File.WriteAllLines(Path.Combine(folder, "events.jsonl"), data.Events.Select(e => e.ToJsonString()));
+        File.WriteAllText(Path.Combine(folder, "segments.json"), new JsonArray([.. data.Definitions.Select(d => d.DeepClone())]).ToJsonString());
+        return folder;
     }
 }
