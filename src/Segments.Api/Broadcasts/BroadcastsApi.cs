@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
-using Segments.Orchestration;
 using Segments.Api.Http;
+using Segments.Orchestration;
 
 namespace Segments.Api.Broadcasts;
 
