@@ -4,6 +4,7 @@ using Segments.Api;
 using Segments.Api.Broadcasts;
 using Segments.Api.Http;
 using Segments.Api.Ingestion;
+using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure.Audiences;
 using Segments.Azure.Catalog;
@@ -39,6 +40,8 @@ public static class FunctionsComposition
         services.AddIngestion(configuration);
         // The tracker is the fold's IContactWritten; no hosted loop: the timers run the sweep and the report.
         services.AddMembershipHandlers();
+        // Jobs (imports, baselines) run as the Durable orchestration of Durable/JobFunctions, recorded in Table storage.
+        services.AddJobsApi();
         // The broadcast functions make their handlers around the Durable client bound to each call; this registration
         // only tells the route table (OpenAPI) that the broadcast routes take their handler from the container.
         services.AddSingleton<BroadcastHandlers>(_ =>

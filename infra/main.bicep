@@ -142,6 +142,7 @@ var names = {
 
 // Names fixed by the application's contract.
 var audienceContainerName = 'audiences'
+var importContainerName = 'imports'
 var checkpointContainerName = 'checkpoints'
 var deadLetterContainerName = 'deadletters'
 var eventHubName = 'contact-events'
@@ -171,6 +172,7 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSku
     audienceContainerName: audienceContainerName
     audienceRetentionDays: audienceRetentionDays
+    importContainerName: importContainerName
     checkpointContainerName: checkpointContainerName
     deadLetterContainerName: deadLetterContainerName
   }
@@ -233,6 +235,7 @@ var appSettings = {
   Segments__Storage__BlobServiceUri: storage.outputs.blobServiceUri
   Segments__Storage__TableServiceUri: storage.outputs.tableServiceUri
   Segments__Storage__AudienceContainer: storage.outputs.audienceContainerName
+  Segments__Storage__ImportContainer: storage.outputs.importContainerName
   Segments__Storage__CheckpointContainer: storage.outputs.checkpointContainerName
   Segments__Storage__DeadLetterContainer: storage.outputs.deadLetterContainerName
   Segments__EventHubs__FullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace

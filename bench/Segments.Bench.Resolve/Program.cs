@@ -14,34 +14,31 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Segments.Bench;
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
-using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 using Segments.Core.Synthetic;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
-using Segments.Embedded.Contacts;
 using Segments.Orchestration;
 
-const string Tenant = "bench";
+const string Tenant = SyntheticStore.Tenant;
 var contacts = Option("--contacts", 1_000_000);
 var segment = Text("--segment", "re-permission")!;
 var list = Text("--list", "newsletter");
-var asOf = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-var db = Text("--db", Path.Combine(Path.GetTempPath(), $"segments-bench-resolve-{contacts}.db"))!;
+var asOf = SyntheticStore.AsOf;
+var db = Text("--db", SyntheticStore.DefaultFile(contacts))!;
 Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {contacts:N0} contacts, segment {segment}, list {list}");
 
-var database = await SqliteDatabase.OpenAsync(db, partitions: 16);
-var store = new SqliteContactStore(database);
-await LoadAsync(store, database, contacts, asOf);
+var (_, store) = await SyntheticStore.OpenAsync(db, contacts);
 
 var catalog = new InMemoryCatalogStore();
 var segments = new SegmentCatalog(catalog);
 await segments.SetSchemaAsync(Tenant, SyntheticTenant.Schema);
-using (var definitions = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Root(), "tests", "data", "seed-audiences", "segments.json"))))
+using (var definitions = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SyntheticStore.Root(), "tests", "data", "seed-audiences", "segments.json"))))
 {
     foreach (var definition in definitions.RootElement.EnumerateArray())
     {
@@ -94,50 +91,6 @@ try
 finally
 {
     Directory.Delete(output, recursive: true);
-}
-
-// Synthetic contacts, folded, written once: a database that already holds them is reused.
-static async Task LoadAsync(SqliteContactStore store, SqliteDatabase database, int contacts, DateTimeOffset asOf)
-{
-    await using (var connection = await database.ConnectAsync(CancellationToken.None))
-    await using (var count = connection.CreateCommand())
-    {
-        count.CommandText = "SELECT COUNT(*) FROM contacts WHERE tenant = $tenant";
-        count.Parameters.AddWithValue("$tenant", Tenant);
-        if (Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture) == contacts)
-        {
-            return;
-        }
-    }
-    var clock = Stopwatch.StartNew();
-    var tenant = new SyntheticTenant(seed: 7, asOf);
-    var folder = new ContactFolder(new FoldOptions());
-    var writes = new List<Task>();
-    for (var i = 0; i < contacts; i++)
-    {
-        var profile = tenant.Profile(i);
-        var document = folder.Fold(new ContactDocument(profile.Id).WithProfile(profile), tenant.Events(profile.Id)).Document;
-        writes.Add(store.WriteAsync(Tenant, document, ifMatch: null));
-        if (writes.Count == 2048)
-        {
-            await Task.WhenAll(writes);
-            writes.Clear();
-        }
-    }
-    await Task.WhenAll(writes);
-    Console.WriteLine($"loaded {contacts:N0} contacts in {clock.Elapsed.TotalSeconds:N0} s (not part of the measurement)");
-}
-
-static string Root()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Segments.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-    throw new InvalidOperationException($"no Segments.sln above {AppContext.BaseDirectory}");
 }
 
 static int FreePort()

@@ -6,7 +6,7 @@ using Segments.Api.Segments;
 namespace Segments.Functions.Http;
 
 /// <summary>The segment and schema routes: the API key's tenant, then the handler <c>segments serve</c> calls.</summary>
-public sealed class SegmentFunctions(SegmentHandlers segments, SchemaHandlers schema)
+public sealed class SegmentFunctions(SegmentHandlers segments, MemberHandlers members, SchemaHandlers schema)
 {
     [Function("ListSegments")]
     public Task<IResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "segments")] HttpRequest request) =>
@@ -32,6 +32,20 @@ public sealed class SegmentFunctions(SegmentHandlers segments, SchemaHandlers sc
     public Task<IResult> Preview([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "segments/{id}/preview")] HttpRequest request, string id) =>
         ApiKeyCaller.WithCallerAsync(request.HttpContext, t =>
             segments.PreviewAsync(t, id, request.Query["asOf"], request.Query["sample"], request.HttpContext.RequestAborted));
+
+    [Function("PreviewDraftSegment")]
+    public Task<IResult> PreviewDraft([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "segments:preview")] HttpRequest request) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t => segments.PreviewDraftAsync(t, request, request.Query["asOf"], request.Query["sample"],
+            request.Query["exact"], request.HttpContext.RequestAborted));
+
+    [Function("SegmentMembers")]
+    public Task<IResult> Members([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "segments/{id}/members")] HttpRequest request, string id) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t => members.MembersAsync(t, id, request.Query["asOf"], request, request.HttpContext.RequestAborted));
+
+    [Function("ExplainSegment")]
+    public Task<IResult> Explain([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "segments/{id}/explain/{contactId}")] HttpRequest request,
+        string id, string contactId) =>
+        ApiKeyCaller.WithCallerAsync(request.HttpContext, t => members.ExplainAsync(t, id, contactId, request.Query["asOf"], request.HttpContext.RequestAborted));
 
     [Function("PutSchema")]
     public Task<IResult> PutSchema([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "schema")] HttpRequest request) =>

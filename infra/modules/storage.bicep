@@ -28,6 +28,9 @@ param audienceContainerName string
 @minValue(0)
 param audienceRetentionDays int = 0
 
+@description('Blob container for contact imports waiting for their jobs (each upload is deleted when its job ends).')
+param importContainerName string
+
 @description('Blob container for the stream consumer\'s checkpoints and ownership records.')
 param checkpointContainerName string
 
@@ -114,6 +117,14 @@ resource audienceRetention 'Microsoft.Storage/storageAccounts/managementPolicies
   ]
 }
 
+resource importContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: importContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource checkpointContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
   name: checkpointContainerName
@@ -134,5 +145,6 @@ output name string = account.name
 output blobServiceUri string = account.properties.primaryEndpoints.blob
 output tableServiceUri string = account.properties.primaryEndpoints.table
 output audienceContainerName string = audienceContainer.name
+output importContainerName string = importContainer.name
 output checkpointContainerName string = checkpointContainer.name
 output deadLetterContainerName string = deadLetterContainer.name

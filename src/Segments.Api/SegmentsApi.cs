@@ -13,6 +13,7 @@ using Segments.Api.Segments;
 using Segments.Api.Suppressions;
 using Segments.Api.Tenancy;
 using Segments.Core.Catalog;
+using Segments.Core.Contacts;
 using Segments.Core.Tenancy;
 
 namespace Segments.Api;
@@ -41,7 +42,9 @@ public static class SegmentsApi
         services.AddSingleton<SegmentCatalog>();
         services.AddSingleton<SegmentPreview>();
         services.AddSingleton<SegmentHandlers>();
+        services.AddSingleton<MemberHandlers>();
         services.AddSingleton<SchemaHandlers>();
+        services.AddSingleton<ContactErasure>();
         services.AddSingleton<ContactHandlers>();
         services.AddSingleton<SuppressionHandlers>();
         services.AddOptions<EntraCallersOptions>().Bind(configuration.GetSection(EntraCallersOptions.Section))
@@ -92,6 +95,19 @@ public static class SegmentsApi
                 h.PreviewAsync(t, id, asOf, sample, ct))
             .WithSummary("Count the members now (or at asOf) and show the first by id").Produces<PreviewResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/segments:preview", (SegmentHandlers h, CallerTenant t, HttpRequest r, string? asOf, string? sample, string? exact,
+                CancellationToken ct) => h.PreviewDraftAsync(t, r, asOf, sample, exact, ct))
+            .WithTags("Segments").WithSummary("Count an unsaved definition (estimated with its 95 % interval over large tenants unless exact=true) and show members")
+            .AcceptsDefinition().Produces<PreviewResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+        segments.MapGet("/{id}/members", (MemberHandlers h, CallerTenant t, string id, string? asOf, HttpRequest r, CancellationToken ct) =>
+                h.MembersAsync(t, id, asOf, r, ct))
+            .WithSummary("The members now (or at asOf), streamed as NDJSON {contactId, email}, or CSV when the request accepts text/csv")
+            .Produces(StatusCodes.Status200OK, contentType: MemberHandlers.Ndjson, additionalContentTypes: MemberHandlers.Csv)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        segments.MapGet("/{id}/explain/{contactId}", (MemberHandlers h, CallerTenant t, string id, string contactId, string? asOf, CancellationToken ct) =>
+                h.ExplainAsync(t, id, contactId, asOf, ct))
+            .WithSummary("Why the contact is in the segment or not, now (or at asOf): each condition's truth value and evidence")
+            .Produces<Core.Evaluation.SegmentExplanation>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         var schema = api.MapGroup("/schema").WithTags("Schema");
         schema.MapPut("", (SchemaHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PutAsync(t, r, ct))
@@ -109,11 +125,23 @@ public static class SegmentsApi
         contacts.MapGet("/{id}", (ContactHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, id, ct))
             .WithSummary("Read a contact: profile, folded activity, suppressions").Produces<ContactView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        contacts.MapDelete("/{id}", (ContactHandlers h, CallerTenant t, string id, CancellationToken ct) => h.DeleteAsync(t, id, ct))
+            .WithSummary("Erase the contact on every store; salted hashes of its id and address stay as a global suppression")
+            .Produces(StatusCodes.Status204NoContent);
 
-        api.MapPost("/suppressions", (SuppressionHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PostAsync(t, r, ct))
-            .WithTags("Suppressions").WithSummary("Add suppressions (an array, all or none)")
+        var suppressions = api.MapGroup("/suppressions").WithTags("Suppressions");
+        suppressions.MapPost("", (SuppressionHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PostAsync(t, r, ct))
+            .WithSummary("Add suppressions (an array, all or none)")
             .AcceptsJson<SuppressionInput[]>($"At most {SuppressionHandlers.MaxBatch} suppressions")
             .Produces<SuppressionReceipt>().ProducesProblem(StatusCodes.Status400BadRequest);
+        suppressions.MapGet("", (SuppressionHandlers h, CallerTenant t, string? reason, string? cursor, string? limit, CancellationToken ct) =>
+                h.ListAsync(t, reason, cursor, limit, ct))
+            .WithSummary("The explicit suppressions, of one reason if given, a page at a time (cursor: the next of the page before)")
+            .Produces<SuppressionPage>().ProducesProblem(StatusCodes.Status400BadRequest);
+        suppressions.MapDelete("/{contactId}/{reason}", (SuppressionHandlers h, CallerTenant t, string contactId, string reason, CancellationToken ct) =>
+                h.DeleteAsync(t, contactId, reason, ct))
+            .WithSummary("Remove a contact's manual suppression (the other reasons are facts and stay)").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return endpoints;
     }
 }

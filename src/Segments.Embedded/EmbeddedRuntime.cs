@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
+using Segments.Core.Contacts.Import;
+using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
@@ -13,6 +15,7 @@ using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
 using Segments.Embedded.Catalog;
 using Segments.Embedded.Contacts;
+using Segments.Embedded.Jobs;
 using Segments.Embedded.Membership;
 using Segments.Embedded.Streaming;
 using Segments.Embedded.Suppressions;
@@ -21,9 +24,9 @@ namespace Segments.Embedded;
 
 /// <summary>
 /// The embedded defaults of the single-machine runtime, all under one data folder that survives restarts:
-/// SQLite files for contacts (with dead letters), the catalog, suppressions, broadcasts and segment membership (with its time
-/// sweep every 15 s), membership changes published to <c>membership-changes.jsonl</c>, a folder of audiences, and the
-/// event log (<c>stream/</c>) with its fold loop. Every part is
+/// SQLite files for contacts (with dead letters), the catalog, suppressions, broadcasts, segment membership (with its time
+/// sweep every 15 s) and jobs, a folder of import uploads waiting for their jobs, membership changes published to
+/// <c>membership-changes.jsonl</c>, a folder of audiences, and the event log (<c>stream/</c>) with its fold loop. Every part is
 /// registered only if nothing else was, so a host that registered a real service first (Cosmos DB, Table storage, Blob storage, Event Hubs) keeps it.
 /// </summary>
 public static class EmbeddedRuntime
@@ -55,6 +58,8 @@ public static class EmbeddedRuntime
         services.TryAddSingleton<IReportStore>(_ => new SqliteReportStore(Sqlite(MembershipFile)));
         services.TryAddSingleton<IMembershipChangePublisher>(_ =>
             new JsonLinesChangePublisher(Path.Combine(root, ChangesFile), new StoreSync([Path.Combine(root, MembershipFile)])));
+        services.TryAddSingleton<IJobStore>(_ => new SqliteJobStore(Sqlite("jobs.db")));
+        services.TryAddSingleton<IImportSpool>(_ => new FolderImportSpool(Path.Combine(root, "imports")));
         services.AddMembershipTracking().AddHostedService<TimeSweepLoop>();
         if (!services.Any(d => d.ServiceType == typeof(IEventPublisher)))
         {

@@ -18,11 +18,9 @@ namespace Segments.Orchestration;
 /// </summary>
 public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudienceInput, AudienceManifest?>
 {
-    public const int MaxParallelPartitions = 8;
+    public const int MaxParallelPartitions = FanOut.MaxParallel;
 
-    /// <summary>Activities are retried with exponential backoff: 1 s, 2 s, 4 s, … up to a minute apart, six attempts in all.</summary>
-    public static readonly TaskOptions Retries = TaskOptions.FromRetryPolicy(
-        new RetryPolicy(maxNumberOfAttempts: 6, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+    public static readonly TaskOptions Retries = FanOut.Retries;
 
     public override async Task<AudienceManifest?> RunAsync(TaskOrchestrationContext context, ResolveAudienceInput input)
     {
@@ -112,42 +110,31 @@ public sealed class ResolveAudienceOrchestrator : TaskOrchestrator<ResolveAudien
     }
 
     /// <summary>
-    /// Runs one activity per partition, never more than <see cref="MaxParallelPartitions"/> at once; results by partition,
-    /// or null when a cancel signal came (no partition starts after it; those running are awaited, so none writes later).
+    /// Runs one activity per partition in the waves of <see cref="FanOut"/>; results by partition, or null when a cancel
+    /// signal came: it is looked at between waves (where a replay sees it at the same place), so no partition starts
+    /// after it and none of those started writes later.
     /// </summary>
     private static async Task<PartitionOutcome[]?> FanOutAsync(TaskOrchestrationContext context, Task<BroadcastSignal> signal, int count,
         Func<int, PartitionInput> inputOf)
     {
-        var results = new PartitionOutcome[count];
-        var running = new Dictionary<Task<PartitionOutcome>, int>();
-        var next = 0;
-        var done = 0;
+        var results = new List<PartitionOutcome>(count);
         context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Resolving, 0, count));
-        while (done < count)
+        for (var start = 0; start < count; start += MaxParallelPartitions)
         {
-            while (next < count && running.Count < MaxParallelPartitions)
+            if (signal.IsCompleted && signal.Result.Cancel)
             {
-                running[context.CallActivityAsync<PartitionOutcome>(nameof(ResolvePartitionActivity), inputOf(next), Retries)] = next;
-                next++;
+                return null;
             }
-            var finished = await Task.WhenAny(running.Keys.Cast<Task>().Append(signal));
-            if (finished == signal)
+            if (signal.IsCompleted)
             {
-                if (signal.Result.Cancel)
-                {
-                    await Task.WhenAll(running.Keys);
-                    return null;
-                }
+                // Another send time, come too late to matter: wait for the next signal.
                 signal = context.WaitForExternalEvent<BroadcastSignal>(BroadcastSignal.Name);
-                continue;
             }
-            var partition = (Task<PartitionOutcome>)finished;
-            results[running[partition]] = await partition;
-            running.Remove(partition);
-            done++;
-            context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Resolving, done, count));
+            var wave = Enumerable.Range(start, Math.Min(MaxParallelPartitions, count - start)).Select(inputOf).ToList();
+            results.AddRange(await FanOut.RunAsync<PartitionInput, PartitionOutcome>(context, nameof(ResolvePartitionActivity), wave));
+            context.SetCustomStatus(new ResolutionProgress(ResolutionProgress.Resolving, results.Count, count));
         }
-        return results;
+        return signal.IsCompleted && signal.Result.Cancel ? null : [.. results];
     }
 
     /// <summary>

@@ -128,5 +128,11 @@ public sealed class ContactApiTests : IAsyncLifetime
 
         public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
             CancellationToken cancellationToken = default) => inner.ScanAsync(tenant, partition, pushDown, cancellationToken);
+
+        public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>
+            inner.ScanSampleAsync(tenant, cancellationToken);
+
+        public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(tenant, contactId, cancellationToken);
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting.Internal;
 using Segments.Api.Broadcasts;
 using Segments.Api.Http;
 using Segments.Api.Ingestion;
+using Segments.Api.Jobs;
 using Segments.Api.Membership;
 
 namespace Segments.Api.Tests;
@@ -113,7 +114,7 @@ public sealed class OpenApiDocumentTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(ApiHost.TenantSettings(TestTenant.A)).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration)
             .AddSingleton<IHostEnvironment>(new HostingEnvironment { ApplicationName = "Segments.Api.Tests", EnvironmentName = Environments.Production });
-        services.AddSegmentsApi(configuration).AddIngestion(configuration).AddMembershipHandlers().AddBroadcastsApi().AddApiRouteTable();
+        services.AddSegmentsApi(configuration).AddIngestion(configuration).AddMembershipHandlers().AddBroadcastsApi().AddJobsApi().AddApiRouteTable();
         await using var provider = services.BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = provider };
         context.Request.Method = "GET";

@@ -1,7 +1,5 @@
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
-using Segments.Core.Offline;
-using Segments.Core.Ports;
+using System.Text.Json.Nodes;
 
 namespace Segments.Api.Tests;
 
@@ -16,22 +14,7 @@ public sealed class PreviewTests : IAsyncLifetime
 
     public static TheoryData<string> Segments() => [.. SeedData.Expected().Select(e => e.Segment)];
 
-    public async Task InitializeAsync()
-    {
-        // The clock stands at the example's T, so a preview without asOf evaluates then.
-        _host = await ApiHost.StartAsync(Backends.InMemory, new FakeTimeProvider(SeedData.AsOf));
-        _api = _host.Client(TestTenant.A);
-        var contacts = _host.Get<IContactStore>();
-        foreach (var contact in DataSet.Load(SeedData.Folder).Contacts)
-        {
-            await contacts.WriteAsync(TestTenant.A.Id, contact, ifMatch: null);
-        }
-        await (await _api.PutAsync("/api/schema", SeedData.Schema)).JsonAsync();
-        foreach (var (id, json) in SeedData.Definitions())
-        {
-            await (await _api.PutAsync($"/api/segments/{id}", json)).JsonAsync(HttpStatusCode.Created);
-        }
-    }
+    public async Task InitializeAsync() => (_host, _api) = await SeedData.StartHostAsync();
 
     public async Task DisposeAsync()
     {
@@ -82,6 +65,48 @@ public sealed class PreviewTests : IAsyncLifetime
         var problem = await (await _api.GetAsync($"/api/segments/vip/preview?{query}")).ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal(path, Assert.Single(problem.Errors).Path);
+    }
+
+    [Theory]
+    [MemberData(nameof(Segments))]
+    public async Task An_unsaved_definition_previews_as_the_saved_one_does_in_a_small_tenant_exactly(string segment)
+    {
+        var (_, count, members) = SeedData.Expected().Single(e => e.Segment == segment);
+        var definition = JsonNode.Parse(SeedData.Definitions().Single(d => d.Id == segment).Json)!.AsObject();
+        definition.Remove("id");
+
+        var draft = await (await _api.PostAsync("/api/segments:preview?sample=100", definition.ToJsonString())).JsonAsync();
+
+        Assert.Equal(count, draft.GetProperty("count").GetInt64());
+        Assert.True(draft.GetProperty("exact").GetBoolean());
+        Assert.False(draft.TryGetProperty("estimate", out _));
+        Assert.Equal(members, draft.GetProperty("sample").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public async Task An_unsaved_edit_of_a_saved_segment_is_counted_with_the_edit_and_the_saved_segments_it_uses()
+    {
+        // customers edited to "everyone who bought or has a newsletter status", previewed as win-back's reference would see it.
+        var edit = """{"id":"win-back","name":"Win-back","match":{"and":[{"segment":{"id":"customers"}},{"not":{"engagement":{"event":"open","within":"60d"}}}]}}""";
+        var saved = await (await _api.GetAsync("/api/segments/win-back/preview")).JsonAsync();
+
+        var draft = await (await _api.PostAsync("/api/segments:preview?exact=true", edit)).JsonAsync();
+
+        Assert.Equal(saved.GetProperty("count").GetInt64(), draft.GetProperty("count").GetInt64());
+        Assert.Equal("win-back", draft.GetProperty("segment").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"name":"X","match":{"field":{"name":"plan","op":"gt","value":1}}}""", "", "$.match.field.op")]
+    [InlineData("""{"name":"X","match":{"segment":{"id":"nope"}}}""", "", "$.match.segment.id")]
+    [InlineData("""{"name":"X","match":{"everyone":{}}""", "", "$")]
+    [InlineData("""{"name":"X","match":{"list":{"id":"newsletter"}}}""", "exact=maybe", "$.exact")]
+    [InlineData("""{"name":"X","match":{"list":{"id":"newsletter"}}}""", "sample=500", "$.sample")]
+    public async Task A_bad_unsaved_definition_or_query_is_refused_with_its_path(string definition, string query, string path)
+    {
+        var problem = await (await _api.PostAsync($"/api/segments:preview?{query}", definition)).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains(path, problem.Errors.Select(e => e.Path));
     }
 
     [Fact]

@@ -21,11 +21,17 @@ public static class Routes
         new("GET", "/api/segments/{id}", "/api/segments/customers"),
         new("DELETE", "/api/segments/{id}", "/api/segments/customers"),
         new("GET", "/api/segments/{id}/preview", "/api/segments/customers/preview"),
+        new("POST", "/api/segments:preview", "/api/segments:preview", """{"name":"X","match":{"segment":{"id":"customers"}}}"""),
+        new("GET", "/api/segments/{id}/members", "/api/segments/customers/members"),
+        new("GET", "/api/segments/{id}/explain/{contactId}", "/api/segments/customers/explain/c01"),
         new("PUT", "/api/schema", "/api/schema", """{"fields":{"mrr":"text"}}"""),
         new("GET", "/api/schema", "/api/schema"),
         new("PUT", "/api/contacts/{id}", "/api/contacts/c01", Contact),
         new("GET", "/api/contacts/{id}", "/api/contacts/c01"),
+        new("DELETE", "/api/contacts/{id}", "/api/contacts/c01"),
         new("POST", "/api/suppressions", "/api/suppressions", Suppression),
+        new("GET", "/api/suppressions", "/api/suppressions?reason=manual"),
+        new("DELETE", "/api/suppressions/{contactId}/{reason}", "/api/suppressions/c01/manual"),
     ];
 
     public static Task<HttpResponseMessage> CallAsync(this HttpClient client, Route route) =>

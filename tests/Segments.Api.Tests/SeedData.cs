@@ -1,4 +1,8 @@
+using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using Segments.Core.Offline;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Tests;
 
@@ -26,4 +30,25 @@ internal static class SeedData
             return (root.GetProperty("segment").GetString()!, root.GetProperty("count").GetInt32(),
                 root.GetProperty("members").EnumerateArray().Select(m => m.GetString()!).ToArray());
         })];
+
+    /// <summary>
+    /// A host over in-memory stores with the example as tenant A's: its contacts folded into the contact store, its schema
+    /// and definitions saved with PUT; the clock stands at the example's T, so a call without asOf evaluates then.
+    /// </summary>
+    public static async Task<(ApiHost Host, HttpClient Api)> StartHostAsync()
+    {
+        var host = await ApiHost.StartAsync(Backends.InMemory, new FakeTimeProvider(AsOf));
+        var api = host.Client(TestTenant.A);
+        var contacts = host.Get<IContactStore>();
+        foreach (var contact in DataSet.Load(Folder).Contacts)
+        {
+            await contacts.WriteAsync(TestTenant.A.Id, contact, ifMatch: null);
+        }
+        await (await api.PutAsync("/api/schema", Schema)).JsonAsync();
+        foreach (var (id, json) in Definitions())
+        {
+            await (await api.PutAsync($"/api/segments/{id}", json)).JsonAsync(HttpStatusCode.Created);
+        }
+        return (host, api);
+    }
 }

@@ -50,6 +50,9 @@ public class ServeEndToEndTests
 
         await Send(serve.Client, HttpMethod.Put, "segments/readers", """{"name":"Readers","match":{"list":{"id":"news"}}}""");
         await Send(serve.Client, HttpMethod.Put, "drips/welcome", """{"segment":"readers"}""");
+        // The PUT answers before the segment's baseline is recorded (a job), and until it is no contact records a change.
+        await WaitForAsync(async () => (await serve.Client.GetFromJsonAsync<JsonElement>("drips/welcome"))
+            .GetProperty("baseline").GetProperty("status").GetString() == "completed", serve);
         await Send(serve.Client, HttpMethod.Put, "contacts/c1", """{"email":"ada@example.com","lists":{"news":"subscribed"}}""");
 
         var enrolled = await serve.Client.GetFromJsonAsync<JsonElement>("drips/welcome/enrollments");

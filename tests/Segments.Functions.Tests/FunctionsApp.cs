@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Segments.Core.Catalog;
+using Segments.Core.Contacts.Import;
+using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
@@ -43,6 +45,8 @@ internal static class FunctionsApp
         services.AddSingleton<IMembershipStore, InMemoryMembershipStore>();
         services.AddSingleton<IConsumerStore, InMemoryConsumerStore>();
         services.AddSingleton<IReportStore, InMemoryReportStore>();
+        services.AddSingleton<IJobStore, InMemoryJobStore>();
+        services.AddSingleton<IImportSpool, InMemoryImportSpool>();
         services.AddSingleton<IMembershipChangePublisher, RecordedChanges>(); // Event Hubs has no local server
         if (time is not null)
         {
@@ -112,5 +116,28 @@ internal static class FunctionsApp
         settings[$"Segments:Tenants:{i}:PixelKey"] = $"pk-{id}";
         settings[$"Segments:Tenants:{i}:TokenSecret"] = Convert.ToBase64String(Enumerable.Repeat((byte)(i + 1), 32).ToArray());
         settings[$"Segments:Tenants:{i}:AllowedOrigins:0"] = $"https://{id}.example";
+    }
+}
+
+/// <summary>
+/// The Durable backend the Functions host would bind to the app's functions, in process: its worker runs the job
+/// orchestration with the app's own <see cref="Segments.Orchestration.Jobs.JobWork"/>, and its client is the one a
+/// <c>[DurableClient]</c> parameter receives.
+/// </summary>
+internal static class FunctionsDurable
+{
+    public static Task<Microsoft.DurableTask.Testing.DurableTaskTestHost> StartAsync(IServiceProvider app) =>
+        Microsoft.DurableTask.Testing.DurableTaskTestHost.StartAsync(tasks => Segments.Orchestration.Jobs.JobTasks.AddJobs(tasks),
+            new Microsoft.DurableTask.Testing.DurableTaskTestHostOptions
+            {
+                Port = FreePort(),
+                ConfigureServices = services => services.AddSingleton(app.GetRequiredService<Segments.Orchestration.Jobs.JobWork>()).AddLogging(),
+            });
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

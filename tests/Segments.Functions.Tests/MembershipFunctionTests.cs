@@ -27,12 +27,13 @@ public sealed class MembershipFunctionTests
     {
         var clock = new FakeTimeProvider(LastOpen + TimeSpan.FromHours(1));
         await using var services = FunctionsApp.Services(clock);
+        await using var durable = await FunctionsDurable.StartAsync(services);
         Assert.Equal(201, (await Call(services, "PUT", "/api/segments/win-back", FunctionsApp.KeyA, WinBack,
             (c, r) => ActivatorUtilities.CreateInstance<SegmentFunctions>(c.RequestServices).Put(r, "win-back"))).Status);
         Assert.Equal(201, (await Call(services, "PUT", "/api/drips/welcome-back", FunctionsApp.KeyA, """{"segment":"win-back"}""",
-            (c, r) => Membership(c).PutDrip(r, "welcome-back"))).Status);
+            (c, r) => Membership(c).PutDrip(r, "welcome-back", durable.Client))).Status);
         Assert.Equal(201, (await Call(services, "PUT", "/api/triggers/went-quiet", FunctionsApp.KeyA, """{"segment":"win-back","on":"entered"}""",
-            (c, r) => Membership(c).PutTrigger(r, "went-quiet"))).Status);
+            (c, r) => Membership(c).PutTrigger(r, "went-quiet", durable.Client))).Status);
 
         var open = $$"""{"id":"e1","contactId":"c1","kind":"email","name":"open","at":"{{LastOpen.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}}"}""";
         await services.GetRequiredService<IStreamBatchHandler>().HandleAsync([new StreamMessage(FunctionsApp.TenantA, Encoding.UTF8.GetBytes(open), "m1")]);

@@ -22,6 +22,7 @@ public sealed class SettingsTests
         "Segments:Storage:ConsumerTable",
         "Segments:Storage:ReportTable",
         "Segments:Storage:BroadcastTable",
+        "Segments:Storage:JobTable",
         "Segments:Storage:PixelHitTable",
     ];
 

@@ -283,6 +283,12 @@ public sealed class PausableContactStore(IContactStore inner) : IContactStore
     public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
         inner.ListPartitionsAsync(tenant, cancellationToken);
 
+    public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>
+        inner.ScanSampleAsync(tenant, cancellationToken);
+
+    public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+        inner.DeleteAsync(tenant, contactId, cancellationToken);
+
     public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

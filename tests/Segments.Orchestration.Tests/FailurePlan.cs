@@ -66,6 +66,12 @@ public sealed class FlakyContactStore(IContactStore inner, FailurePlan plan) : I
             throw new InjectedFailureException($"scanning {partition}");
         }
     }
+
+    public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>
+        inner.ScanSampleAsync(tenant, cancellationToken);
+
+    public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+        inner.DeleteAsync(tenant, contactId, cancellationToken);
 }
 
 /// <summary>A sink that sometimes dies after writing a wrong part (half of it) in place of the right one.</summary>

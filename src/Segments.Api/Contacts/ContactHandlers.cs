@@ -16,8 +16,10 @@ namespace Segments.Api.Contacts;
 /// <see cref="IContactWritten"/> observer (membership tracking) when there is one, as a fold write is, before it answers.
 /// </summary>
 public sealed class ContactHandlers(
-    IContactStore contacts, ISuppressionStore suppressions, ILogger<ContactHandlers> logger, IContactWritten? written = null)
+    IContactStore contacts, ISuppressionStore suppressions, ContactErasure erasure, ILogger<ContactHandlers> logger, IContactWritten? written = null)
 {
+    private readonly ProfileWriter _profiles = new(contacts, written);
+
     /// <summary>Upserts the profile of the path's contact: 201 when it is new, 200 with the contact as it now is.</summary>
     public async Task<IResult> PutAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -41,18 +43,29 @@ public sealed class ContactHandlers(
         {
             return Problems.Invalid(errors);
         }
-        if (await ContactProfiles.UpsertAsync(contacts, tenant.Id, profile, cancellationToken) is not var (document, created, changed))
+        if (await _profiles.WriteAsync(tenant.Id, profile, cancellationToken) is not var (document, created))
         {
             return Problems.Refusal(StatusCodes.Status409Conflict, "The contact kept changing", "$",
                 $"contact '{id}' changed {ContactProfiles.MaxAttempts} times while its profile was being written; try again");
         }
-        if (written is not null)
-        {
-            await written.OnWrittenAsync(tenant.Id, document, changed, cancellationToken);
-        }
         logger.LogInformation("Upserted the profile of contact {Contact} of tenant {Tenant}", id, tenant.Id);
         var view = ContactView.From(document, await suppressions.ForContactAsync(tenant.Id, id, cancellationToken));
         return created ? TypedResults.Created($"/api/contacts/{Uri.EscapeDataString(id)}", view) : TypedResults.Ok(view);
+    }
+
+    /// <summary>
+    /// Erases the contact on every store (<see cref="ContactErasure"/>), keeping only salted hashes of its id and address as a
+    /// global suppression. Answers 204 whatever there was to erase, so a retried erasure succeeds too.
+    /// </summary>
+    public async Task<IResult> DeleteAsync(CallerTenant tenant, string id, CancellationToken cancellationToken)
+    {
+        if (RouteIds.NotFoundUnless(RouteIds.IsContactId(id), "contact", id) is { } unknown)
+        {
+            return unknown;
+        }
+        await erasure.EraseAsync(tenant.Id, id, cancellationToken);
+        logger.LogInformation("Erased a contact of tenant {Tenant}", tenant.Id); // Not its id: the log keeps nothing of it.
+        return TypedResults.NoContent();
     }
 
     public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken)

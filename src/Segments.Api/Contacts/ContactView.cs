@@ -29,7 +29,7 @@ public sealed record ContactView(
         contact.FirstName,
         contact.LastName,
         Time(contact.CreatedAt.DateTicks),
-        contact.Fields.Items.ToDictionary(f => f.Key, f => Value(f.Value)),
+        contact.Fields.Items.ToDictionary(f => f.Key, f => f.Value.ToPlain()),
         contact.Lists.ToDictionary(),
         new ActivityView(
             contact.Events.Length,
@@ -41,14 +41,6 @@ public sealed record ContactView(
         [.. contact.Events.OrderByDescending(e => e.At).ThenByDescending(e => e.Id, StringComparer.Ordinal).Take(TimelineLength).Select(EventView.From)]);
 
     private static string? Time(long? ticks) => ticks is { } t ? Rfc3339.Format(new DateTimeOffset(t, TimeSpan.Zero)) : null;
-
-    internal static object? Value(ScalarValue value) => value.Kind switch
-    {
-        ValueKind.Text => value.Text,
-        ValueKind.Number => value.Number,
-        ValueKind.Boolean => value.Boolean,
-        _ => null,
-    };
 }
 
 /// <summary>
@@ -79,5 +71,5 @@ public sealed record EventView(
         e.Info.Name,
         Rfc3339.Format(new DateTimeOffset(e.At, TimeSpan.Zero)),
         e.Info.CampaignId,
-        e.Info.Properties.Items.ToDictionary(p => p.Key, p => ContactView.Value(p.Value)));
+        e.Info.Properties.Items.ToDictionary(p => p.Key, p => p.Value.ToPlain()));
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Api.Broadcasts;
 using Segments.Api.Ingestion;
+using Segments.Api.Jobs;
 using Segments.Api.Membership;
 
 namespace Segments.Api.Http;
@@ -40,6 +41,7 @@ public static class ApiRouteTable
             this.MapIngestionApi();
             this.MapMembershipApi();
             this.MapBroadcastsApi();
+            this.MapJobsApi();
         }
 
         public IServiceProvider ServiceProvider { get; }

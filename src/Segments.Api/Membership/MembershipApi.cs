@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
+using Segments.Core.Jobs;
 using Segments.Core.Membership;
 
 namespace Segments.Api.Membership;
@@ -33,8 +35,8 @@ public static class MembershipApi
     }
 
     /// <summary>
-    /// <c>GET /api/segments/{id}/changes</c>, <c>GET /api/segments/{id}/report</c>, <c>PUT|GET /api/drips/{id}</c>, <c>GET /api/drips/{id}/enrollments</c>,
-    /// <c>PUT|GET /api/triggers/{id}</c>, <c>GET /api/triggers/{id}/firings</c>; an API key is required.
+    /// <c>GET /api/segments/{id}/changes</c>, <c>GET /api/segments/{id}/report</c>, <c>PUT|GET|DELETE /api/drips/{id}</c>, <c>GET /api/drips/{id}/enrollments</c>,
+    /// <c>PUT|GET|DELETE /api/triggers/{id}</c>, <c>GET /api/triggers/{id}/firings</c>; an API key is required.
     /// </summary>
     public static IEndpointRouteBuilder MapMembershipApi(this IEndpointRouteBuilder endpoints)
     {
@@ -58,13 +60,19 @@ public static class MembershipApi
 
     private static void Consumers(RouteGroupBuilder group, ConsumerKind kind, string records, string recordsSummary)
     {
-        group.MapPut("/{id}", (MembershipHandlers h, CallerTenant t, string id, HttpRequest r, CancellationToken ct) => h.PutAsync(t, kind, id, r, ct))
-            .WithSummary(kind == ConsumerKind.Drip ? "Create or replace a drip: {segment}" : "Create or replace a trigger: {segment, on}")
+        group.MapPut("/{id}", (MembershipHandlers h, CallerTenant t, string id, HttpRequest r, [FromServices] IJobScheduler jobs, CancellationToken ct) =>
+                h.PutAsync(t, kind, id, r, jobs, ct))
+            .WithSummary(kind == ConsumerKind.Drip
+                ? "Create or replace a drip: {segment}; answers at once, the segment's baseline is recorded by a job (see baseline)"
+                : "Create or replace a trigger: {segment, on}; answers at once, the segment's baseline is recorded by a job (see baseline)")
             .AcceptsJson(kind)
             .Produces<ConsumerResource>().Produces<ConsumerResource>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", (MembershipHandlers h, CallerTenant t, string id, CancellationToken ct) => h.GetAsync(t, kind, id, ct))
             .WithSummary("Read it").Produces<ConsumerResource>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id}", (MembershipHandlers h, CallerTenant t, string id, CancellationToken ct) => h.DeleteAsync(t, kind, id, ct))
+            .WithSummary("Delete it with its records; the segment it used is free again").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet($"/{{id}}/{records}", (MembershipHandlers h, CallerTenant t, string id, string? since, string? limit, CancellationToken ct) =>
                 h.RecordsAsync(t, kind, id, since, limit, ct))
             .WithSummary(recordsSummary).Produces<RecordPage>().ProducesProblem(StatusCodes.Status400BadRequest)

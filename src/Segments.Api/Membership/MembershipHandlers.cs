@@ -5,14 +5,16 @@ using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Catalog;
+using Segments.Core.Jobs;
 using Segments.Core.Language;
 using Segments.Core.Membership;
+using Segments.Orchestration.Jobs;
 
 namespace Segments.Api.Membership;
 
 /// <summary>The change feed, drips and triggers; the tenant is always the caller's, so another tenant's ids are not found.</summary>
 public sealed class MembershipHandlers(
-    SegmentCatalog catalog, IMembershipStore membership, IConsumerStore consumers, ChangeDispatcher dispatcher, MembershipTracker tracker,
+    SegmentCatalog catalog, IMembershipStore membership, IConsumerStore consumers, ChangeDispatcher dispatcher, IJobStore jobs, TimeProvider time,
     ILogger<MembershipHandlers> logger)
 {
     public const int DefaultPage = 100;
@@ -37,7 +39,14 @@ public sealed class MembershipHandlers(
         return TypedResults.Ok(new ChangePage(id, [.. changes.Select(ChangeView.From)], changes.Count > 0 ? changes[^1].Sequence : after));
     }
 
-    public async Task<IResult> PutAsync(CallerTenant tenant, ConsumerKind kind, string id, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves a drip or trigger and answers at once. A segment that nothing tracked yet has its baseline recorded by a job
+    /// (its progress is in the resource's <c>baseline</c>, and at <c>/api/jobs/{job}</c>): the job is recorded first, then
+    /// named in the catalog entry in the commit that starts tracking, then started, so a crash at any point leaves a job
+    /// to resume and never a segment whose contacts enter falsely.
+    /// </summary>
+    public async Task<IResult> PutAsync(CallerTenant tenant, ConsumerKind kind, string id, HttpRequest request, IJobScheduler scheduler,
+        CancellationToken cancellationToken)
     {
         if (RouteIds.InvalidUnless(RouteIds.IsId(id), What(kind), id, RouteIds.IdRule) is { } invalid)
         {
@@ -54,25 +63,70 @@ public sealed class MembershipHandlers(
         {
             return Problems.Invalid(errors);
         }
-        var user = new CatalogUser(kind == ConsumerKind.Drip ? CatalogUserKind.Drip : CatalogUserKind.Trigger, id);
-        var result = await catalog.SetUserAsync(tenant.Id, user, [new SegmentReference(consumer.Segment, "$.segment")], cancellationToken);
+        var user = UserOf(kind, id);
+        var job = new Job(tenant.Id, Job.NewId(JobKind.Baseline), JobKind.Baseline, JobStatus.Queued, time.GetUtcNow(),
+            new BaselineInput(kind, id, consumer.Segment).ToJson());
+        await jobs.CreateAsync(job, cancellationToken);
+        var result = await catalog.SetUserAsync(tenant.Id, user, [new SegmentReference(consumer.Segment, "$.segment")], job.Id, cancellationToken);
+        if (!result.Succeeded || result.Value!.Baseline is null)
+        {
+            // No baseline to record (refused, or the segment is tracked with its baseline already): the job ends at once.
+            await jobs.FinishAsync(tenant.Id, job.Id, JobStatus.Completed, null, time.GetUtcNow(), cancellationToken);
+        }
         if (!result.Succeeded)
         {
             return Problems.From(result);
         }
         await dispatcher.SaveAsync(tenant.Id, consumer, cancellationToken);
-        await tracker.BaselineAsync(tenant.Id, consumer.Segment, cancellationToken);
+        if (result.Value!.Baseline is not null)
+        {
+            await scheduler.StartAsync(job, cancellationToken);
+        }
         logger.LogInformation("Saved {User} on segment {Segment} of tenant {Tenant}", user, consumer.Segment, tenant.Id);
-        var resource = ConsumerResource.From(consumer);
+        var resource = await ResourceAsync(tenant.Id, consumer, result.Value, cancellationToken);
         return result.Status == CatalogStatus.Created
             ? TypedResults.Created($"/api/{CatalogUser.Word(user.Kind)}s/{id}", resource)
             : TypedResults.Ok(resource);
     }
 
+    /// <summary>The resource with its baseline: the job recording it while there is one, else <c>completed</c>.</summary>
+    private async Task<ConsumerResource> ResourceAsync(string tenant, Consumer consumer, CatalogEntry? entry, CancellationToken cancellationToken)
+    {
+        var baseline = entry?.Baseline is { } job && await jobs.GetAsync(tenant, job, cancellationToken) is { } running
+            ? BaselineView.Of(running, (await jobs.PartsAsync(tenant, job, cancellationToken)).Count)
+            : BaselineView.Completed;
+        return ConsumerResource.From(consumer, baseline);
+    }
+
+    /// <summary>
+    /// Deletes the drip or trigger with its records, then its use of the segment, which may then be deleted. A delete cut
+    /// short between the two is finished by the next one (the segment stays used until then, never the other way round).
+    /// </summary>
+    public async Task<IResult> DeleteAsync(CallerTenant tenant, ConsumerKind kind, string id, CancellationToken cancellationToken)
+    {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), What(kind), id) is { } unknown)
+        {
+            return unknown;
+        }
+        var deleted = await dispatcher.DeleteAsync(tenant.Id, kind, id, cancellationToken);
+        var released = await catalog.RemoveUserAsync(tenant.Id, UserOf(kind, id), cancellationToken);
+        if (!deleted && released.Status == CatalogStatus.NotFound)
+        {
+            return Problems.NotFound($"{What(kind)} '{id}'");
+        }
+        if (!released.Succeeded && released.Status != CatalogStatus.NotFound)
+        {
+            return Problems.From(released);
+        }
+        logger.LogInformation("Deleted {Kind} {Id} of tenant {Tenant}", kind, id, tenant.Id);
+        return TypedResults.NoContent();
+    }
+
     public async Task<IResult> GetAsync(CallerTenant tenant, ConsumerKind kind, string id, CancellationToken cancellationToken) =>
         RouteIds.NotFoundUnless(RouteIds.IsId(id), What(kind), id)
         ?? (await consumers.GetAsync(tenant.Id, kind, id, cancellationToken) is { } consumer
-            ? TypedResults.Ok(ConsumerResource.From(consumer))
+            ? TypedResults.Ok(await ResourceAsync(tenant.Id, consumer, await catalog.GetUserAsync(tenant.Id, UserOf(kind, id), cancellationToken),
+                cancellationToken))
             : Problems.NotFound($"{What(kind)} '{id}'"));
 
     public async Task<IResult> RecordsAsync(CallerTenant tenant, ConsumerKind kind, string id, string? since, string? limit,
@@ -94,6 +148,8 @@ public sealed class MembershipHandlers(
         var records = await consumers.RecordsAsync(tenant.Id, kind, id, after, max, cancellationToken);
         return TypedResults.Ok(new RecordPage(id, [.. records.Select(RecordView.From)], records.Count > 0 ? records[^1].Change : after));
     }
+
+    private static CatalogUser UserOf(ConsumerKind kind, string id) => new(kind == ConsumerKind.Drip ? CatalogUserKind.Drip : CatalogUserKind.Trigger, id);
 
     private static string What(ConsumerKind kind) => kind == ConsumerKind.Drip ? "drip" : "trigger";
 

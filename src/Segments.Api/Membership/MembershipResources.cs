@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Segments.Api.Http;
+using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Model;
 
@@ -14,10 +15,21 @@ public sealed record ChangeView(long Sequence, string Contact, string Kind, stri
 /// <summary>A page of changes in sequence order; ask again with <c>since=next</c> for the following ones.</summary>
 public sealed record ChangePage(string Segment, IReadOnlyList<ChangeView> Changes, long Next);
 
-/// <summary>A drip (<c>on</c> is always <c>entered</c>) or a trigger.</summary>
-public sealed record ConsumerResource(string Id, string Segment, string On)
+/// <summary>
+/// A drip (<c>on</c> is always <c>entered</c>) or a trigger, with the state of its segment's baseline: until it is
+/// <c>completed</c>, contacts it has not reached yet record no change.
+/// </summary>
+public sealed record ConsumerResource(string Id, string Segment, string On, BaselineView Baseline)
 {
-    public static ConsumerResource From(Consumer c) => new(c.Id, c.Segment, MembershipChange.Word(c.On));
+    public static ConsumerResource From(Consumer c, BaselineView baseline) => new(c.Id, c.Segment, MembershipChange.Word(c.On), baseline);
+}
+
+/// <summary>The baseline's job (none once it is done) with its status and how many of its parts are done.</summary>
+public sealed record BaselineView(string Status, string? Job, int PartsDone, int Parts)
+{
+    public static readonly BaselineView Completed = new("completed", null, 0, 0);
+
+    public static BaselineView Of(Core.Jobs.Job job, int partsDone) => new(Core.Jobs.Job.Word(job.Status), job.Id, partsDone, job.Parts);
 }
 
 /// <summary>What a drip or trigger did with one change: the change's sequence, the contact, its kind and instant.</summary>

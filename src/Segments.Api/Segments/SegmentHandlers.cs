@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
@@ -91,7 +91,7 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
             : Problems.From(result);
     }
 
-    /// <summary><c>asOf</c> (RFC 3339 date-time from 1970 to 2199, default now) and <c>sample</c> (0 to 100, default 10) come as text so a bad one gets a problem.</summary>
+    /// <summary><c>asOf</c> (RFC 3339 date-time from 1970 to 2199, default now) and <c>sample</c> (0 to 100, default 10).</summary>
     public async Task<IResult> PreviewAsync(CallerTenant tenant, string id, string? asOf, string? sample, CancellationToken cancellationToken)
     {
         if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "segment", id) is { } unknown)
@@ -99,23 +99,51 @@ public sealed class SegmentHandlers(SegmentCatalog catalog, SegmentPreview previ
             return unknown;
         }
         var errors = new List<ValidationError>();
-        var at = Instants.Parse(asOf);
-        if (asOf is not null && at is null)
-        {
-            errors.Add(new ValidationError("$.asOf", $"the query parameter asOf='{asOf}' is not {Instants.Rule}"));
-        }
-        var size = SegmentPreview.DefaultSample;
-        if (sample is not null && (!int.TryParse(sample, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size > SegmentPreview.MaxSample))
-        {
-            errors.Add(new ValidationError("$.sample", $"the query parameter sample='{sample}' is not a whole number from 0 to {SegmentPreview.MaxSample}"));
-        }
+        var at = QueryValues.AsOf(asOf, errors);
+        var size = QueryValues.Sample(sample, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
         var result = await preview.RunAsync(tenant.Id, id, at ?? time.GetUtcNow(), size, cancellationToken);
-        return result is null
-            ? Problems.NotFound($"segment '{id}'")
-            : TypedResults.Ok(new PreviewResponse(result.Segment, Rfc3339.Format(result.AsOf), result.Count, result.Sample));
+        return result is null ? Problems.NotFound($"segment '{id}'") : TypedResults.Ok(PreviewResponse.From(result));
     }
+
+    /// <summary>
+    /// The count of a definition that is not saved (a new one, or an edit: its <c>id</c> may name a saved segment, and one
+    /// without an id is previewed as <see cref="DraftId"/>), checked as a save would check it: an estimate with its interval
+    /// over large tenants unless <c>exact=true</c>, and a sample of members.
+    /// </summary>
+    public async Task<IResult> PreviewDraftAsync(CallerTenant tenant, HttpRequest request, string? asOf, string? sample, string? exact,
+        CancellationToken cancellationToken)
+    {
+        var errors = new List<ValidationError>();
+        var at = QueryValues.AsOf(asOf, errors);
+        var size = QueryValues.Sample(sample, errors);
+        var wholeCount = QueryValues.Flag("exact", exact, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Definition, cancellationToken);
+        if (body is null)
+        {
+            return refusal!.ToResult();
+        }
+        using (body)
+        {
+            var root = body.Root;
+            var definition = root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("id", out _) ? JsonBody.WithId(root, DraftId).Body : root;
+            var compiled = await catalog.CompileDraftAsync(tenant.Id, definition, cancellationToken);
+            if (compiled.Value is not { } segment)
+            {
+                return Problems.From(compiled);
+            }
+            var result = await preview.CountAsync(tenant.Id, segment, at ?? time.GetUtcNow(), size, wholeCount, cancellationToken);
+            return TypedResults.Ok(PreviewResponse.From(result));
+        }
+    }
+
+    /// <summary>The id a definition without one is previewed under.</summary>
+    public const string DraftId = "draft";
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Segments.Core.Catalog;
+using Segments.Core.Model;
 
 namespace Segments.Api.Segments;
 
@@ -16,4 +17,15 @@ public sealed record SegmentList(IReadOnlyList<SegmentResource> Segments);
 /// <summary>A definition that would be saved as it is, with what it would use.</summary>
 public sealed record ValidationReport(bool Valid, string Id, IReadOnlyList<string> Segments, IReadOnlyList<string> Fields);
 
-public sealed record PreviewResponse(string Segment, string AsOf, long Count, IReadOnlyList<string> Sample);
+/// <summary>
+/// A segment's count at <c>asOf</c> and some members: exact (<c>exact</c> true, the first members by id), or estimated from
+/// a fixed random sample of one contact in a hundred, with its interval (and members of the sample).
+/// </summary>
+public sealed record PreviewResponse(string Segment, string AsOf, long Count, bool Exact, IReadOnlyList<string> Sample)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CountEstimate? Estimate { get; init; }
+
+    public static PreviewResponse From(PreviewResult result) =>
+        new(result.Segment, Rfc3339.Format(result.AsOf), result.Count, result.Estimate is null, result.Sample) { Estimate = result.Estimate };
+}

@@ -103,6 +103,7 @@ public sealed class TableCatalogStore(TableClient table) : ICatalogStore
         {
             ["Segments"] = CatalogEncoding.Names(entry.Segments),
             ["Fields"] = CatalogEncoding.Names(entry.Fields),
+            ["Baseline"] = entry.Baseline,
         };
         if (entry.Definition is { } definition)
         {
@@ -136,6 +137,9 @@ public sealed class TableCatalogStore(TableClient table) : ICatalogStore
             definition = new StoredDefinition(json.ToString(), entity.GetInt32("Version")!.Value, entity.GetInt64("Revision")!.Value);
         }
         return new CatalogEntry(new CatalogUser(kind, entity.RowKey[(separator + 1)..]),
-            CatalogEncoding.ParseNames(entity.GetString("Segments")), CatalogEncoding.ParseNames(entity.GetString("Fields")), definition);
+            CatalogEncoding.ParseNames(entity.GetString("Segments")), CatalogEncoding.ParseNames(entity.GetString("Fields")), definition)
+        {
+            Baseline = entity.GetString("Baseline"),
+        };
     }
 }

@@ -32,6 +32,8 @@ public sealed class TableStorageOptions
 
     /// <summary>Broadcasts: what was asked and where each stands.</summary>
     public string BroadcastTable { get; set; } = "Broadcasts";
+    /// <summary>Long jobs (imports, baselines) with their parts.</summary>
+    public string JobTable { get; set; } = "Jobs";
     /// <summary>The last pixel hits of each tenant, for the console's pixel setup.</summary>
     public string PixelHitTable { get; set; } = "PixelHits";
 }

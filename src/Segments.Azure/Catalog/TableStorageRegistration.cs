@@ -6,12 +6,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Azure.Broadcasts;
+using Segments.Azure.Jobs;
 using Segments.Azure.Membership;
 using Segments.Azure.Pixel;
 using Segments.Azure.Suppressions;
 using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Ingestion;
+using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Suppressions;
 
@@ -20,7 +22,7 @@ namespace Segments.Azure.Catalog;
 public static class TableStorageRegistration
 {
     /// <summary>
-    /// The segment catalog and the suppressions on Table storage, configured from <c>Segments:Storage</c>;
+    /// The segment catalog, the suppressions and the jobs on Table storage, configured from <c>Segments:Storage</c>;
     /// the endpoint is reached with the registered <see cref="TokenCredential"/> (by default
     /// <see cref="DefaultAzureCredential"/>, the app's managed identity).
     /// </summary>
@@ -29,6 +31,7 @@ public static class TableStorageRegistration
         AddTableService(services, configuration);
         services.AddSingleton<ICatalogStore>(provider => new TableCatalogStore(Table(provider, o => o.CatalogTable)));
         services.AddSingleton<ISuppressionStore>(provider => new TableSuppressionStore(Table(provider, o => o.SuppressionTable)));
+        services.AddSingleton<IJobStore>(provider => new TableJobStore(Table(provider, o => o.JobTable)));
         return services;
     }
 

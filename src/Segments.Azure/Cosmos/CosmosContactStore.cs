@@ -99,6 +99,34 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
         }
     }
 
+    /// <summary>The items marked <c>sample</c> when written (see <see cref="EstimationSample"/>), across the tenant's partitions.</summary>
+    public async IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var query = new QueryDefinition($"{ScanQuery} AND c.sample = true").WithParameter("@tenant", tenant);
+        using var pages = container.GetItemQueryStreamIterator(query);
+        while (pages.HasMoreResults)
+        {
+            using var page = await pages.ReadNextAsync(cancellationToken);
+            page.EnsureSuccessStatusCode();
+            using var json = await JsonDocument.ParseAsync(page.Content, cancellationToken: cancellationToken);
+            foreach (var item in json.RootElement.GetProperty("Documents").EnumerateArray())
+            {
+                yield return ReadItem(item);
+            }
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        using var response = await container.DeleteItemStreamAsync(ItemId(contactId), Key(tenant, contactId), cancellationToken: cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+
     private static QueryDefinition Scan(string tenant, PushDownCondition? pushDown)
     {
         var filter = pushDown is null ? null : CosmosPushDown.Compile(pushDown, "c.doc");
@@ -136,6 +164,10 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
             writer.WriteString("id", ItemId(document.Id));
             writer.WriteString("tenantId", tenant);
             writer.WriteString("contactId", document.Id);
+            if (EstimationSample.Contains(document.Id))
+            {
+                writer.WriteBoolean("sample", true);
+            }
             writer.WritePropertyName("doc");
             ContactDocumentJson.Write(writer, document);
             writer.WriteEndObject();

@@ -17,7 +17,7 @@ public sealed class BlobDeadLetterStore(BlobContainerClient container) : IDeadLe
 
     public async Task AddAsync(DeadLetter letter, CancellationToken cancellationToken = default)
     {
-        var blob = container.GetBlobClient($"{Prefix(letter.Tenant)}{Uri.EscapeDataString(letter.Source)}.json");
+        var blob = container.GetBlobClient(Name(letter.Tenant, letter.Source));
         var body = BinaryData.FromObjectAsJson(new Stored(letter.Tenant, letter.Source, letter.Reason, letter.Payload, letter.At));
         try
         {
@@ -28,6 +28,11 @@ public sealed class BlobDeadLetterStore(BlobContainerClient container) : IDeadLe
             // Already dead-lettered by an earlier delivery of the same batch.
         }
     }
+
+    public async Task RemoveAsync(string tenant, string source, CancellationToken cancellationToken = default) =>
+        await container.DeleteBlobIfExistsAsync(Name(tenant, source), cancellationToken: cancellationToken);
+
+    private static string Name(string tenant, string source) => $"{Prefix(tenant)}{Uri.EscapeDataString(source)}.json";
 
     /// <summary>By blob name (the escaped source); the cursor is the listing's continuation token.</summary>
     public async Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default)

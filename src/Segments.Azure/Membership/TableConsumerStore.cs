@@ -49,6 +49,48 @@ public sealed class TableConsumerStore(TableClient table) : IConsumerStore
         return consumers;
     }
 
+    /// <summary>
+    /// Each consumer's rows of the contact: its record rows (<c>r|…|{contact}</c>) and what made them unique (a drip's
+    /// <c>o|{contact}</c>, a trigger's <c>o|{change}</c>).
+    /// </summary>
+    public async Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        foreach (var consumer in await ListAsync(tenant, cancellationToken))
+        {
+            var partition = Records(tenant, consumer.Kind, consumer.Id);
+            var rows = new List<ITableEntity>();
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partition} and RowKey gt {"r|"} and RowKey lt {TableKeys.AfterPrefix("r")} and ContactId eq {contactId}");
+            await foreach (var record in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                rows.Add(record);
+                rows.Add(new TableEntity(partition, "o|" + (consumer.Kind == ConsumerKind.Drip
+                    ? TableKeys.Escape(contactId)
+                    : TableKeys.Number(record.GetInt64("Change")!.Value))));
+            }
+            await TableBatches.DeleteAsync(client, rows, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The records first, then the consumer's row: a delete cut short leaves a consumer with fewer records, never records
+    /// without their consumer, and is finished by trying again.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var records = new List<TableEntity>();
+        await foreach (var entity in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Records(tenant, kind, id)}"),
+            select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            records.Add(entity);
+        }
+        await TableBatches.DeleteAsync(client, records, cancellationToken);
+        // A delete of a row that is not there answers 404 without throwing.
+        return (await client.DeleteEntityAsync(TableKeys.Escape(tenant), Row(kind, id), ETag.All, cancellationToken)).Status != 404;
+    }
+
     /// <summary>Every tenant's drips and triggers: the consumer rows of the whole table (the sweep's catch-up reads it).</summary>
     public async Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default)
     {

@@ -273,6 +273,37 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
         return changes;
     }
 
+    /// <summary>
+    /// Finds the contact's rows in every segment partition of the tenant (one query over the tenant's range of partitions):
+    /// its membership, its time-index pointer with the entries it names, the keys of its changes with the changes they name.
+    /// </summary>
+    public async Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        var client = await _memberships.GetAsync(cancellationToken);
+        var index = await _due.GetAsync(cancellationToken);
+        var (member, pointer) = (MemberRow(contactId), PointerRow(contactId));
+        var keys = $"k|{TableKeys.Escape(contactId)}|";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {TableKeys.Escape(tenant) + TableKeys.Separator} and PartitionKey lt {TableKeys.AfterPrefix(TableKeys.Escape(tenant))}")
+            + " and (" + TableClient.CreateQueryFilter($"RowKey eq {member} or RowKey eq {pointer} or (RowKey ge {keys} and RowKey lt {TableKeys.AfterPrefix(keys[..^1])})") + ")";
+        var rows = new List<ITableEntity>();
+        var entries = new List<ITableEntity>();
+        await foreach (var row in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+            if (row.RowKey == pointer)
+            {
+                var identity = $"{row.PartitionKey}{TableKeys.Separator}{TableKeys.Escape(contactId)}";
+                entries.AddRange(new[] { row.GetInt64("NextTicks"), row.GetInt64("PendingTicks") }.OfType<long>().Select(t => DueKey(identity, t)));
+            }
+            else if (row.RowKey.StartsWith(keys, StringComparison.Ordinal))
+            {
+                rows.Add(new TableEntity(row.PartitionKey, ChangeRow(row.GetInt64("Sequence")!.Value)));
+            }
+        }
+        await TableBatches.DeleteAsync(index, entries, cancellationToken);
+        await TableBatches.DeleteAsync(client, rows, cancellationToken);
+    }
+
     private static string Partition(string tenant, string segment) => TableKeys.Join(tenant, segment);
 
     private static string MemberRow(string contactId) => "m|" + TableKeys.Escape(contactId);
@@ -286,23 +317,27 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
 
     private static string BucketKey(int bucket) => $"due-{bucket}";
 
-    private static TableEntity DueEntity(string tenant, string segment, string contactId, long ticks)
-    {
-        var identity = TableKeys.Join(tenant, segment, contactId);
-        // FNV-1a: the same bucket in every process (string hash codes are randomised per process).
-        var hash = 2166136261u;
-        foreach (var c in identity)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-        return new TableEntity(BucketKey((int)(hash % Buckets)), $"{TableKeys.Number(ticks)}|{identity}")
+    private static TableEntity DueEntity(string tenant, string segment, string contactId, long ticks) =>
+        new(DueKey(TableKeys.Join(tenant, segment, contactId), ticks))
         {
             ["Tenant"] = tenant,
             ["Segment"] = segment,
             ["ContactId"] = contactId,
             ["AtTicks"] = ticks,
         };
+
+    /// <summary>The keys of a time-index entry: <paramref name="identity"/> is the escaped tenant, segment and contact joined.</summary>
+    private static TableEntity DueKey(string identity, long ticks)
+    {
+        // FNV-1a: the same bucket in every process (string hash codes are randomised per process).
+        var hash = 2166136261u;
+        foreach (var c in identity)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return new TableEntity(BucketKey((int)(hash % Buckets)), $"{TableKeys.Number(ticks)}|{identity}");
     }
+
 
     /// <summary>
     /// Prepares moving the contact's pointer (as read, or null) to <paramref name="target"/>: with an instant, announces

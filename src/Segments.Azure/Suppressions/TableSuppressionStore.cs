@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Azure;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
 using Segments.Core.Model;
@@ -9,13 +11,13 @@ namespace Segments.Azure.Suppressions;
 
 /// <summary>
 /// Suppressions in Table storage, one partition per tenant. The row key is the suppression itself
-/// (<c>{contact}|{reason}|{ticks}</c>, the contact id escaped), so adding one twice writes the same row, and a
-/// contact's suppressions are one range of row keys.
+/// (<c>{contact}|{reason}|{ticks}</c>, the contact id escaped), so adding one twice writes the same row, a
+/// contact's suppressions are one range of row keys, and pages follow the row keys. Erasure hashes are the partition
+/// <c>{tenant}|erased</c> (a row per hash), the tenant's salt the row <c>salt</c> of <c>{tenant}|salt</c>.
 /// </summary>
 public sealed class TableSuppressionStore(TableClient table) : ISuppressionStore
 {
-    // The most actions an entity-group transaction takes.
-    private const int BatchSize = 100;
+    private const int BatchSize = TableBatches.MaxActions;
 
     private readonly LazyTable _table = new(table);
 
@@ -34,12 +36,8 @@ public sealed class TableSuppressionStore(TableClient table) : ISuppressionStore
     public async Task<IReadOnlyList<Suppression>> ForContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
     {
         var client = await _table.GetAsync(cancellationToken);
-        var prefix = TableKeys.Escape(contactId) + '|';
-        // '}' follows '|': the range holds exactly the row keys that start with the prefix.
-        var end = TableKeys.Escape(contactId) + '}';
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey ge {prefix} and RowKey lt {end}");
         var found = new List<Suppression>();
-        await foreach (var entity in client.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in client.QueryAsync<TableEntity>(OfContact(tenant, contactId), cancellationToken: cancellationToken))
         {
             found.Add(ToSuppression(entity));
         }
@@ -56,10 +54,96 @@ public sealed class TableSuppressionStore(TableClient table) : ISuppressionStore
         }
     }
 
+    public async Task<IReadOnlyList<Suppression>> PageAsync(string tenant, SuppressionReason? reason, Suppression? after, int max,
+        CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey gt {(after is null ? "" : RowKey(after))}");
+        if (reason is { } only)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Reason eq {only.ToWord()}");
+        }
+        var page = new List<Suppression>();
+        await foreach (var entity in client.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        {
+            page.Add(ToSuppression(entity));
+            if (page.Count == max)
+            {
+                break;
+            }
+        }
+        return page;
+    }
+
+    public async Task<int> RemoveAsync(string tenant, string contactId, SuppressionReason? reason, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var rows = new List<TableEntity>();
+        await foreach (var entity in client.QueryAsync<TableEntity>(OfContact(tenant, contactId), cancellationToken: cancellationToken))
+        {
+            if (reason is null || ToSuppression(entity).Reason == reason)
+            {
+                rows.Add(entity);
+            }
+        }
+        await TableBatches.DeleteAsync(client, rows, cancellationToken);
+        return rows.Count;
+    }
+
+    public async Task<byte[]> SaltAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var partition = TableKeys.Join(tenant, "salt");
+        try
+        {
+            await client.AddEntityAsync(new TableEntity(partition, "salt") { ["Salt"] = RandomNumberGenerator.GetBytes(Erasure.SaltLength) },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Made before (or by a concurrent caller): the one kept is read back below.
+        }
+        return (await client.GetEntityAsync<TableEntity>(partition, "salt", cancellationToken: cancellationToken)).Value.GetBinary("Salt");
+    }
+
+    public async Task AddErasedAsync(string tenant, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var partition = TableKeys.Join(tenant, "erased");
+        foreach (var batch in hashes.Distinct(StringComparer.Ordinal).Chunk(BatchSize))
+        {
+            await client.SubmitTransactionAsync(batch.Select(h =>
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, h))), cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlySet<string>> ErasedAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var client = await _table.GetAsync(cancellationToken);
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var entity in client.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Join(tenant, "erased")}"),
+            select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            hashes.Add(entity.RowKey);
+        }
+        return hashes;
+    }
+
+    /// <summary>The contact's rows: those whose key starts with its escaped id and the separator.</summary>
+    private static string OfContact(string tenant, string contactId)
+    {
+        var prefix = TableKeys.Escape(contactId) + '|';
+        // '}' follows '|': the range holds exactly the row keys that start with the prefix.
+        var end = TableKeys.Escape(contactId) + '}';
+        return TableClient.CreateQueryFilter($"PartitionKey eq {tenant} and RowKey ge {prefix} and RowKey lt {end}");
+    }
+
+    private static string RowKey(Suppression s) =>
+        $"{TableKeys.Escape(s.ContactId)}|{s.Reason.ToWord()}|{s.At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}";
+
     private static TableEntity ToEntity(string tenant, Suppression s)
     {
-        var ticks = s.At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-        return new TableEntity(tenant, $"{TableKeys.Escape(s.ContactId)}|{s.Reason.ToWord()}|{ticks}")
+        return new TableEntity(tenant, RowKey(s))
         {
             ["ContactId"] = s.ContactId,
             ["Reason"] = s.Reason.ToWord(),

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,16 +8,19 @@ using Microsoft.Extensions.Options;
 using Segments.Api;
 using Segments.Api.Broadcasts;
 using Segments.Api.Ingestion;
+using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure.Audiences;
 using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;
+using Segments.Core.Jobs;
 using Segments.Core.Tenancy;
 using Segments.Embedded;
 using Segments.Embedded.Streaming;
 using Segments.Orchestration;
+using Segments.Orchestration.Jobs;
 
 namespace Segments.Cli.Serve;
 
@@ -68,16 +72,21 @@ internal static class LocalHost
         services.AddMembershipApi();
         // Broadcasts: kept as records (the source of truth), resolved by the orchestration on an in-memory Durable Task
         // backend reachable from this process only, resumed from their records at start-up.
-        services.AddInProcessDurableTask(tasks => tasks.AddAudienceResolution());
+        services.AddInProcessDurableTask(tasks => tasks.AddAudienceResolution().AddJobs());
         services.AddBroadcastsApi();
         services.AddHostedService<BroadcastResumption>();
         services.AddHostedService<AudienceRetentionSweep>();
+        // Jobs: recorded in the data folder (the source of truth), run by the same in-process Durable backend, resumed at start-up.
+        services.AddJobsApi();
+        services.AddSingleton<IJobScheduler>(provider => new DurableJobScheduler(provider.GetRequiredService<DurableTaskClient>()));
+        services.AddHostedService<JobResumption>();
 
         var app = builder.Build();
         app.MapSegmentsApi();
         app.MapIngestionApi();
         app.MapMembershipApi();
         app.MapBroadcastsApi();
+        app.MapJobsApi();
         app.MapConsole();
         return (app, generated);
     }

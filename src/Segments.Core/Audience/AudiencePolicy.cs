@@ -12,6 +12,9 @@ public enum SendOutcome : byte
     Included,
     Suppressed,
     OptedOut,
+
+    /// <summary>The contact, or one with its address, was erased: counted as suppressed, reason <c>erased</c>.</summary>
+    Erased,
 }
 
 /// <summary>
@@ -56,6 +59,9 @@ public static class AudiencePolicy
 /// <summary>Counts of a resolution; parts computed separately (partitions) add up with <see cref="Add"/>.</summary>
 public sealed class AudienceTally
 {
+    /// <summary>The manifest's suppression reason of erased contacts met again.</summary>
+    public const string ErasedReason = "erased";
+
     public long Matched { get; private set; }
 
     public SortedDictionary<string, long> Suppressed { get; } = new(StringComparer.Ordinal);
@@ -84,6 +90,9 @@ public sealed class AudienceTally
                 break;
             case SendOutcome.OptedOut:
                 OptedOut++;
+                break;
+            case SendOutcome.Erased:
+                Suppressed[ErasedReason] = Suppressed.GetValueOrDefault(ErasedReason) + 1;
                 break;
             default:
                 Audience++;

@@ -30,8 +30,9 @@ public static class AudienceResolver
 /// of millions need not be held in memory, only its recipients). A member of any <paramref name="exclude"/> segment is
 /// counted as excluded before the send-time rules apply.
 /// </summary>
+/// <param name="erasure">The tenant's erased contacts: one met again (by id or address) is never a recipient.</param>
 public sealed class AudienceBuilder(CompiledSegment segment, Func<string, IEnumerable<Suppression>> suppressionsOf, string? list, DateTimeOffset asOf,
-    IReadOnlyList<CompiledSegment>? exclude = null)
+    Suppressions.Erasure? erasure = null, IReadOnlyList<CompiledSegment>? exclude = null)
 {
     private readonly AsOf _t = new(asOf);
     private readonly AudienceTally _tally = new();
@@ -48,7 +49,9 @@ public sealed class AudienceBuilder(CompiledSegment segment, Func<string, IEnume
             _tally.CountExcluded();
             return;
         }
-        var decision = AudiencePolicy.Decide(contact, suppressionsOf(contact.Id), list, _t);
+        var decision = erasure is not null && erasure.Holds(contact.Id, contact.Email)
+            ? new SendDecision(SendOutcome.Erased)
+            : AudiencePolicy.Decide(contact, suppressionsOf(contact.Id), list, _t);
         _tally.Count(decision);
         if (decision.Outcome == SendOutcome.Included)
         {

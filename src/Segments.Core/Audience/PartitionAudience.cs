@@ -20,7 +20,7 @@ public static class PartitionAudience
         CancellationToken cancellationToken = default)
     {
         var compiled = segments[segment];
-        var builder = new AudienceBuilder(compiled, suppressions.Of, list, asOf, exclude?.Select(e => segments[e]).ToList());
+        var builder = new AudienceBuilder(compiled, suppressions.Of, list, asOf, suppressions.Erasure, exclude?.Select(e => segments[e]).ToList());
         var scanned = 0L;
         await foreach (var contact in store.ScanAsync(tenant, partition, PushDownCondition.For(compiled, segments, asOf), cancellationToken))
         {
@@ -34,18 +34,25 @@ public static class PartitionAudience
 /// <summary>A tenant's explicit suppressions in effect at T (at or before it), by contact.</summary>
 public sealed class SuppressionIndex
 {
-    public static readonly SuppressionIndex Empty = new(new Dictionary<string, List<Suppression>>());
+    public static readonly SuppressionIndex Empty = new(new Dictionary<string, List<Suppression>>(), null);
 
     private readonly Dictionary<string, List<Suppression>> _byContact;
 
-    private SuppressionIndex(Dictionary<string, List<Suppression>> byContact) => _byContact = byContact;
+    private SuppressionIndex(Dictionary<string, List<Suppression>> byContact, Erasure? erasure)
+    {
+        _byContact = byContact;
+        Erasure = erasure;
+    }
+
+    /// <summary>The tenant's erased contacts (null when it has none).</summary>
+    public Erasure? Erasure { get; }
 
     public int Count => _byContact.Count;
 
     public IEnumerable<Suppression> Of(string contactId) =>
         _byContact.TryGetValue(contactId, out var found) ? found : [];
 
-    /// <summary>Reads the tenant's suppressions once; those after T cannot apply and are not kept.</summary>
+    /// <summary>Reads the tenant's suppressions and erasures once; suppressions after T cannot apply and are not kept.</summary>
     public static async Task<SuppressionIndex> LoadAsync(ISuppressionStore store, string tenant, DateTimeOffset asOf,
         CancellationToken cancellationToken = default)
     {
@@ -62,6 +69,7 @@ public sealed class SuppressionIndex
             }
             list.Add(suppression);
         }
-        return new SuppressionIndex(byContact);
+        var erased = await store.ErasedAsync(tenant, cancellationToken);
+        return new SuppressionIndex(byContact, erased.Count == 0 ? null : new Erasure(await store.SaltAsync(tenant, cancellationToken), erased));
     }
 }

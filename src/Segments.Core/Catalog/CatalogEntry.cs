@@ -15,8 +15,15 @@ public sealed record StoredDefinition(string Json, int Version, long Revision)
     public string ETag => $"\"{Revision}\"";
 }
 
-/// <summary>A user in the reference graph with the segments and fields it uses; a segment also carries its definition.</summary>
-public sealed record CatalogEntry(CatalogUser User, IReadOnlyList<string> Segments, IReadOnlyList<string> Fields, StoredDefinition? Definition = null);
+/// <summary>
+/// A user in the reference graph with the segments and fields it uses; a segment also carries its definition. A drip or
+/// trigger whose segment was not tracked before it carries the job recording the segment's baseline
+/// (<see cref="Baseline"/>) until that job is done: while it is, contacts not yet evaluated for the segment record no change.
+/// </summary>
+public sealed record CatalogEntry(CatalogUser User, IReadOnlyList<string> Segments, IReadOnlyList<string> Fields, StoredDefinition? Definition = null)
+{
+    public string? Baseline { get; init; }
+}
 
 /// <summary>
 /// A tenant's whole catalog at one revision: the field schema and every user with its uses. Revision 0 is a
@@ -34,4 +41,11 @@ public sealed record CatalogSnapshot(long Revision, FieldSchema Schema, IReadOnl
         [.. Entries.Where(e => e.Fields.Contains(field, StringComparer.Ordinal)).Select(e => e.User)];
 
     public IEnumerable<CatalogEntry> Segments => Entries.Where(e => e.User.Kind == CatalogUserKind.Segment);
+
+    /// <summary>Whether a drip or trigger uses the segment, and all of them have its baseline recorded.</summary>
+    public bool IsTrackedWithBaseline(string segment)
+    {
+        var users = Entries.Where(e => e.User.Kind != CatalogUserKind.Segment && e.Segments.Contains(segment, StringComparer.Ordinal)).ToList();
+        return users.Count > 0 && users.All(e => e.Baseline is null);
+    }
 }

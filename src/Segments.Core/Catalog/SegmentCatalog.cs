@@ -26,6 +26,10 @@ public sealed class SegmentCatalog(ICatalogStore store)
     public Task<CatalogEntry?> GetSegmentAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
         store.ReadEntryAsync(tenant, CatalogUser.Segment(id), cancellationToken);
 
+    /// <summary>A drip's or trigger's entry (the segments it uses, its pending baseline), or null.</summary>
+    public Task<CatalogEntry?> GetUserAsync(string tenant, CatalogUser user, CancellationToken cancellationToken = default) =>
+        store.ReadEntryAsync(tenant, user, cancellationToken);
+
     /// <summary>The tenant's segments, by id (ordinal).</summary>
     public async Task<IReadOnlyList<CatalogEntry>> ListSegmentsAsync(string tenant, CancellationToken cancellationToken = default) =>
         [.. (await store.ReadAsync(tenant, cancellationToken)).Segments.OrderBy(e => e.User.Id, StringComparer.Ordinal)];
@@ -115,11 +119,12 @@ public sealed class SegmentCatalog(ICatalogStore store)
         }, cancellationToken);
 
     /// <summary>
-    /// Records that a drip or a trigger uses these segments (they must exist), replacing what it used before;
-    /// while it does, they cannot be deleted.
+    /// Records that a drip or a trigger uses these segments (they must exist), replacing what it used before; while it
+    /// does, they cannot be deleted. When a segment is not tracked yet (or its baseline is still being recorded), the entry
+    /// carries <paramref name="baseline"/>, the job that records it, in the same commit that starts tracking it.
     /// </summary>
     public Task<CatalogResult<CatalogEntry>> SetUserAsync(string tenant, CatalogUser user, IReadOnlyList<SegmentReference> segments,
-        CancellationToken cancellationToken = default)
+        string? baseline = null, CancellationToken cancellationToken = default)
     {
         RequireNonSegment(user);
         return MutateAsync<CatalogEntry>(tenant, snapshot =>
@@ -131,10 +136,21 @@ public sealed class SegmentCatalog(ICatalogStore store)
             {
                 return (null, CatalogResult<CatalogEntry>.Refused(CatalogStatus.Invalid, missing));
             }
-            var entry = new CatalogEntry(user, [.. segments.Select(r => r.Id).Distinct(StringComparer.Ordinal)], []);
+            var used = segments.Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
+            var entry = new CatalogEntry(user, used, [])
+            {
+                Baseline = used.All(snapshot.IsTrackedWithBaseline) ? null : baseline,
+            };
             return (new PutEntry(entry), CatalogResult<CatalogEntry>.Success(entry, created: snapshot.Find(user) is null));
         }, cancellationToken);
     }
+
+    /// <summary>The baseline job of a drip or trigger is done: unless a later save set another one, the entry is tracked in full.</summary>
+    public Task<CatalogResult<CatalogEntry>> FinishBaselineAsync(string tenant, CatalogUser user, string baseline,
+        CancellationToken cancellationToken = default) =>
+        MutateAsync<CatalogEntry>(tenant, snapshot => snapshot.Find(user) is { } current && current.Baseline == baseline
+            ? (new PutEntry(current with { Baseline = null }), CatalogResult<CatalogEntry>.Success(current with { Baseline = null }))
+            : (null, NotFound<CatalogEntry>(user)), cancellationToken);
 
     /// <summary>Forgets a drip or a trigger, releasing the segments it used.</summary>
     public Task<CatalogResult<CatalogEntry>> RemoveUserAsync(string tenant, CatalogUser user, CancellationToken cancellationToken = default)
@@ -146,23 +162,50 @@ public sealed class SegmentCatalog(ICatalogStore store)
     }
 
     /// <summary>The segment compiled together with everything it references, or null when the tenant has no such segment.</summary>
-    public async Task<CompiledSegment?> CompileAsync(string tenant, string id, CancellationToken cancellationToken = default)
+    public async Task<CompiledSegment?> CompileAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
+        Compile(await store.ReadAsync(tenant, cancellationToken), id, draft: null)?[id];
+
+    /// <summary>
+    /// The saved segment with everything it references compiled into one set (null when there is no such segment), for
+    /// passes that look into references (explanations).
+    /// </summary>
+    public async Task<SegmentSet?> CompileWithReferencesAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
+        Compile(await store.ReadAsync(tenant, cancellationToken), id, draft: null);
+
+    /// <summary>
+    /// A definition that is not saved (a new one, or an edit of a saved one of the same id), checked as if it were saved
+    /// now and compiled with the saved segments it references.
+    /// </summary>
+    public async Task<CatalogResult<CompiledSegment>> CompileDraftAsync(string tenant, JsonElement definition, CancellationToken cancellationToken = default)
     {
         var snapshot = await store.ReadAsync(tenant, cancellationToken);
+        var (parsed, errors) = Check(snapshot, definition);
+        return parsed is null
+            ? CatalogResult<CompiledSegment>.Refused(CatalogStatus.Invalid, errors)
+            : CatalogResult<CompiledSegment>.Success(Compile(snapshot, parsed.Id, parsed)![parsed.Id]);
+    }
+
+    /// <summary>The segment <paramref name="id"/> (the draft when given, else the saved one) and the saved segments it reaches.</summary>
+    private static SegmentSet? Compile(CatalogSnapshot snapshot, string id, SegmentDefinition? draft)
+    {
         var closure = new Dictionary<string, SegmentDefinition>(StringComparer.Ordinal);
-        void Add(string segment)
+        void Add(SegmentDefinition definition)
         {
-            if (!closure.ContainsKey(segment) && snapshot.Find(CatalogUser.Segment(segment)) is { } entry)
+            closure[definition.Id] = definition;
+            foreach (var reference in definition.References)
             {
-                var definition = closure[segment] = Parse(entry, snapshot.Schema);
-                foreach (var reference in definition.References)
+                if (!closure.ContainsKey(reference.Id) && snapshot.Find(CatalogUser.Segment(reference.Id)) is { } entry)
                 {
-                    Add(reference.Id);
+                    Add(Parse(entry, snapshot.Schema));
                 }
             }
         }
-        Add(id);
-        return closure.ContainsKey(id) ? new SegmentSet(closure.Values)[id] : null;
+        if ((draft ?? (snapshot.Find(CatalogUser.Segment(id)) is { } saved ? Parse(saved, snapshot.Schema) : null)) is not { } root)
+        {
+            return null;
+        }
+        Add(root);
+        return new SegmentSet(closure.Values);
     }
 
     private static (SegmentDefinition? Definition, IReadOnlyList<ValidationError> Errors) Check(CatalogSnapshot snapshot, JsonElement json)

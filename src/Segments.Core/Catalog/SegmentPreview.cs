@@ -1,49 +1,98 @@
+using MathNet.Numerics.Distributions;
 using Segments.Core.Evaluation;
 using Segments.Core.Ports;
 using Segments.Core.PushDown;
 
 namespace Segments.Core.Catalog;
 
-/// <summary>How many contacts a segment has at T, and the first of them by id.</summary>
-public sealed record PreviewResult(string Segment, DateTimeOffset AsOf, long Count, IReadOnlyList<string> Sample);
+/// <summary>
+/// How many contacts a segment has at T, and the first of them by id; with <see cref="Estimate"/>, the count is an
+/// estimate from the <see cref="EstimationSample"/> and the sample's members stand in for the first members.
+/// </summary>
+public sealed record PreviewResult(string Segment, DateTimeOffset AsOf, long Count, IReadOnlyList<string> Sample)
+{
+    public CountEstimate? Estimate { get; init; }
+}
 
-/// <summary>Evaluates a saved segment over all of a tenant's contacts, without resolving an audience.</summary>
+/// <summary>
+/// An estimated count's interval: the members of the sample (<see cref="Members"/> of <see cref="Sampled"/> contacts, each
+/// contact in it with probability <see cref="Rate"/>) give the count as <c>Members / Rate</c>, within
+/// [<see cref="Low"/>, <see cref="High"/>] with probability at least <see cref="Confidence"/>.
+/// </summary>
+public sealed record CountEstimate(long Low, long High, double Confidence, long Members, long Sampled, double Rate);
+
+/// <summary>Evaluates a segment over a tenant's contacts, without resolving an audience: every contact, or the estimation sample.</summary>
 public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contacts)
 {
     public const int DefaultSample = 10;
     public const int MaxSample = 100;
 
-    /// <summary>The count and up to <paramref name="sample"/> member ids (ordinal order); null when there is no such segment.</summary>
+    /// <summary>
+    /// Below this many sampled contacts (a tenant of about 100,000) a count is exact even when an estimate would do:
+    /// scanning such a tenant is quick, and a small sample's interval would be wide.
+    /// </summary>
+    public const int MinSampled = 1000;
+
+    public const double Confidence = 0.95;
+
+    /// <summary>The exact count and up to <paramref name="sample"/> member ids (ordinal order); null when there is no such segment.</summary>
     public async Task<PreviewResult?> RunAsync(string tenant, string segmentId, DateTimeOffset asOf, int sample,
+        CancellationToken cancellationToken = default) =>
+        await catalog.CompileAsync(tenant, segmentId, cancellationToken) is { } segment
+            ? await CountAsync(tenant, segment, asOf, sample, exact: true, cancellationToken)
+            : null;
+
+    /// <summary>
+    /// The count of <paramref name="segment"/> at T and up to <paramref name="sample"/> members: exact when asked for or
+    /// when the tenant is small (a scan of every contact), else estimated from the estimation sample alone.
+    /// </summary>
+    public async Task<PreviewResult> CountAsync(string tenant, CompiledSegment segment, DateTimeOffset asOf, int sample, bool exact,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sample);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(sample, MaxSample);
-        if (await catalog.CompileAsync(tenant, segmentId, cancellationToken) is not { } segment)
-        {
-            return null;
-        }
         var t = new AsOf(asOf);
-        var count = 0L;
-        // Only the smallest ids are kept, so a preview of millions of members holds at most `sample` of them.
-        var first = new SortedSet<string>(StringComparer.Ordinal);
+        if (!exact)
+        {
+            var members = new FirstMembers(sample);
+            var sampled = 0L;
+            await foreach (var contact in contacts.ScanSampleAsync(tenant, cancellationToken))
+            {
+                sampled++;
+                members.Add(contact, segment, t);
+            }
+            if (sampled >= MinSampled)
+            {
+                var estimate = Interval(members.Count, sampled);
+                return new PreviewResult(segment.Definition.Id, t.Instant, (long)Math.Round(members.Count / EstimationSample.Rate), members.Ids)
+                {
+                    Estimate = estimate,
+                };
+            }
+        }
+        var all = new FirstMembers(sample);
         foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
         {
             await foreach (var contact in contacts.ScanAsync(tenant, partition, new PushDownCondition(segment.Definition.Match, AsOf: null), cancellationToken))
             {
-                if (!segment.Matches(contact, t))
-                {
-                    continue;
-                }
-                count++;
-                first.Add(contact.Id);
-                if (first.Count > sample)
-                {
-                    first.Remove(first.Max!);
-                }
+                all.Add(contact, segment, t);
             }
         }
-        return new PreviewResult(segmentId, t.Instant, count, [.. first]);
+        return new PreviewResult(segment.Definition.Id, t.Instant, all.Count, all.Ids);
+    }
+
+    /// <summary>
+    /// Each member is sampled on its own with probability r, so the sample's members x follow a binomial law of mean M·r,
+    /// whose spread the Poisson law of that mean bounds from above: the exact (Garwood) Poisson interval for the mean,
+    /// divided by r, holds M with at least the confidence asked, whatever the tenant's size, and needs no total count.
+    /// It never goes below the members seen.
+    /// </summary>
+    public static CountEstimate Interval(long members, long sampled, double rate = EstimationSample.Rate, double confidence = Confidence)
+    {
+        var tail = (1 - confidence) / 2;
+        var low = members == 0 ? 0 : ChiSquared.InvCDF(2 * members, tail) / 2;
+        var high = ChiSquared.InvCDF(2 * (members + 1), 1 - tail) / 2;
+        return new CountEstimate(Math.Max(members, (long)Math.Floor(low / rate)), (long)Math.Ceiling(high / rate), confidence, members, sampled, rate);
     }
 
     /// <summary>Every segment of the tenant counted at T in one scan of its contacts (by segment id, ordinal).</summary>
@@ -71,5 +120,29 @@ public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contact
             }
         }
         return [.. segments.Select((s, i) => (s.Definition.Id, counts[i]))];
+    }
+
+    /// <summary>Counts members and keeps only the smallest ids, so millions of members hold at most <c>size</c> of them.</summary>
+    private sealed class FirstMembers(int size)
+    {
+        private readonly SortedSet<string> _first = new(StringComparer.Ordinal);
+
+        public long Count { get; private set; }
+
+        public IReadOnlyList<string> Ids => [.. _first];
+
+        public void Add(Documents.ContactDocument contact, CompiledSegment segment, in AsOf asOf)
+        {
+            if (!segment.Matches(contact, asOf))
+            {
+                return;
+            }
+            Count++;
+            _first.Add(contact.Id);
+            if (_first.Count > size)
+            {
+                _first.Remove(_first.Max!);
+            }
+        }
     }
 }

@@ -52,16 +52,15 @@ internal sealed class FieldMatcher(string field, ScalarPredicate predicate) : Ma
 
 internal sealed class ListMatcher(string listId, ListStatusFilter status) : Matcher
 {
-    public override bool Matches(ContactDocument contact, in AsOf asOf)
+    public override bool Matches(ContactDocument contact, in AsOf asOf) => Holds(status, contact.ListStatusAt(listId, asOf.Ticks));
+
+    /// <summary>Whether a status on the list at T (null: no record) is what the condition asks for.</summary>
+    public static bool Holds(ListStatusFilter status, string? current) => status switch
     {
-        var current = contact.ListStatusAt(listId, asOf.Ticks);
-        return status switch
-        {
-            ListStatusFilter.Subscribed => current == ListStatuses.Subscribed,
-            ListStatusFilter.Unsubscribed => current == ListStatuses.Unsubscribed,
-            ListStatusFilter.Any => current is not null,
-        };
-    }
+        ListStatusFilter.Subscribed => current == ListStatuses.Subscribed,
+        ListStatusFilter.Unsubscribed => current == ListStatuses.Unsubscribed,
+        ListStatusFilter.Any => current is not null,
+    };
 }
 
 /// <summary>Another segment's answer for the same contact at the same T.</summary>
@@ -150,6 +149,49 @@ internal abstract class EventCountMatcher : Matcher
             }
         }
         return Decide(n, sum);
+    }
+
+    /// <summary>
+    /// What <see cref="Matches"/> decides on, walked whole (no early stop, which never changes the verdict): the events
+    /// counted (newest first, at most <paramref name="listed"/> of them named), the compacted totals counted and the sum.
+    /// </summary>
+    public EventEvidence Explain(ContactDocument contact, in AsOf asOf, int listed)
+    {
+        var counted = new List<CountedEvent>();
+        long n = 0, compacted = 0;
+        double sum = 0;
+        var lower = within is { } w ? asOf.Ticks - w.Ticks : long.MinValue;
+        DateTimeOffset? from = lower == long.MinValue ? null : new DateTimeOffset(lower, TimeSpan.Zero);
+        if (!Prepare(contact, asOf, out var state))
+        {
+            return new EventEvidence(false, from, 0, 0, 0, counted);
+        }
+        if (countsCompacted && within is null)
+        {
+            foreach (var total in contact.Compacted)
+            {
+                if (total.NewestAt <= asOf.Ticks && MatchesCompacted(total, state))
+                {
+                    compacted += total.Count;
+                    sum += total.ValueSum;
+                }
+            }
+        }
+        var events = contact.Events;
+        for (var i = events.Length - 1; i >= 0 && events[i].At > lower; i--)
+        {
+            var e = events[i];
+            if (e.At <= asOf.Ticks && MatchesContent(e.Info) && MatchesState(e.Info, state))
+            {
+                n++;
+                sum += e.Info.Value ?? 0;
+                if (counted.Count < listed)
+                {
+                    counted.Add(new CountedEvent(e.Id, new DateTimeOffset(e.At, TimeSpan.Zero), e.Info.Value));
+                }
+            }
+        }
+        return new EventEvidence(Decide(n + compacted, sum), from, n, compacted, valueTest is null ? null : sum, counted);
     }
 
     private bool Decide(long n, double sum) =>
@@ -323,11 +365,18 @@ internal sealed class ContextMatcher : Matcher
         _verdicts = new VerdictCache(info => info.Context(_device) is not { } context ? NoContext : AllHold(context) ? Holds : Fails);
     }
 
-    public override bool Matches(ContactDocument contact, in AsOf asOf)
+    public override bool Matches(ContactDocument contact, in AsOf asOf) => Decide(contact, asOf).Result;
+
+    /// <summary>
+    /// The verdict and the event that decided it: the one whose context holds, or (<c>seen: last</c>) the most recent one
+    /// carrying the context, which does not hold; −1 when no event in the window carries the context or, with
+    /// <c>seen: any</c>, none holds.
+    /// </summary>
+    public (bool Result, int Event) Decide(ContactDocument contact, in AsOf asOf)
     {
         if ((contact.Signature & (_device ? EventSignature.Device : EventSignature.Geo)) == 0)
         {
-            return false; // No event carries this context.
+            return (false, -1); // No event carries this context.
         }
         var events = contact.Events;
         var lower = c.Within is { } w ? asOf.Ticks - w.Ticks : long.MinValue;
@@ -349,14 +398,14 @@ internal sealed class ContextMatcher : Matcher
             }
             if (verdict == Holds)
             {
-                return true;
+                return (true, i);
             }
             if (!c.SeenAny)
             {
-                return false;
+                return (false, i);
             }
         }
-        return false;
+        return (false, -1);
     }
 
     private bool AllHold(TextBag context)

@@ -20,6 +20,9 @@ public abstract class ScalarPredicate
 
     public abstract TResult Accept<TArg, TResult>(IScalarPredicateVisitor<TArg, TResult> visitor, TArg arg);
 
+    /// <summary>Whether the value counts as missing for this predicate (absent, null, or not of its type).</summary>
+    public bool IsMissing(in ScalarValue value) => !Accepts(value);
+
     /// <summary>Whether the value is of this predicate's type (otherwise it counts as missing).</summary>
     private protected abstract bool Accepts(in ScalarValue value);
 

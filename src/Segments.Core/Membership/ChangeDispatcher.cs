@@ -32,10 +32,25 @@ public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore
         await consumers.PutAsync(tenant, consumer, cancellationToken);
     }
 
+    /// <summary>
+    /// Forgets a drip or trigger with its records, while no dispatch of its segment runs in this process, so none adds a
+    /// record after it is gone; false when there was none.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken)
+    {
+        if (await consumers.GetAsync(tenant, kind, id, cancellationToken) is not { } consumer)
+        {
+            return false;
+        }
+        return await RoundsOf(tenant, consumer.Segment).AloneAsync(() => consumers.DeleteAsync(tenant, kind, id, cancellationToken), cancellationToken);
+    }
+
     /// <summary>Hands the segment's changes after each reader's cursor to its drips and triggers and to the stream.</summary>
     public Task DispatchAsync(string tenant, string segment, CancellationToken cancellationToken) =>
-        _dispatching.GetOrAdd((tenant, segment), key => new Rounds(() => DispatchAloneAsync(key.Tenant, key.Segment)))
-            .NextAsync().WaitAsync(cancellationToken);
+        RoundsOf(tenant, segment).NextAsync().WaitAsync(cancellationToken);
+
+    private Rounds RoundsOf(string tenant, string segment) =>
+        _dispatching.GetOrAdd((tenant, segment), key => new Rounds(() => DispatchAloneAsync(key.Tenant, key.Segment)));
 
     private async Task DispatchAloneAsync(string tenant, string segment)
     {
@@ -85,10 +100,12 @@ public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore
 
     /// <summary>
     /// Runs the dispatch of one segment again for whoever asks, one run at a time: each caller is served by a run that
-    /// starts after it asked, and callers arriving while a run goes share the next one.
+    /// starts after it asked, and callers arriving while a run goes share the next one. Other work on the segment can run
+    /// while no run does (<see cref="AloneAsync"/>).
     /// </summary>
     private sealed class Rounds(Func<Task> run)
     {
+        private readonly SemaphoreSlim _alone = new(1, 1);
         private readonly Lock _gate = new();
         private TaskCompletionSource? _next;
         private bool _running;
@@ -111,6 +128,19 @@ public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore
             }
         }
 
+        public async Task<T> AloneAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+        {
+            await _alone.WaitAsync(cancellationToken);
+            try
+            {
+                return await work();
+            }
+            finally
+            {
+                _alone.Release();
+            }
+        }
+
         private async Task RunAsync()
         {
             while (true)
@@ -126,6 +156,7 @@ public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore
                     round = _next;
                     _next = null;
                 }
+                await _alone.WaitAsync();
                 try
                 {
                     await run();
@@ -134,6 +165,10 @@ public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore
                 catch (Exception error)
                 {
                     round.SetException(error);
+                }
+                finally
+                {
+                    _alone.Release();
                 }
             }
         }

@@ -25,6 +25,12 @@ public interface IConsumerStore
 
     Task<IReadOnlyList<Consumer>> ListAsync(string tenant, CancellationToken cancellationToken = default);
 
+    /// <summary>Erases the contact's enrolments and firings, of every drip and trigger of the tenant.</summary>
+    Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets the drip or trigger with all its records; false when there was none.</summary>
+    Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default);
+
     /// <summary>Every tenant's drips and triggers, each with its tenant (the sweep's catch-up).</summary>
     Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default);
 

@@ -51,6 +51,12 @@ public interface IMembershipStore
     /// <summary>The segment's changes with a sequence above <paramref name="after"/>, in sequence order, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<MembershipChange>> ChangesAsync(string tenant, string segment, long after, int max, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Erases the contact from every segment of the tenant: its memberships, its changes (the feed goes on without them)
+    /// and its time-index entries.
+    /// </summary>
+    Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default);
+
     /// <summary>The sequence of the segment's latest change; 0 when it has none.</summary>
     Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default);
 }

@@ -33,6 +33,27 @@ public sealed class InMemoryConsumerStore : IConsumerStore
         }
     }
 
+    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            foreach (var (_, records) in _records.Where(r => r.Key.Tenant == tenant))
+            {
+                records.RemoveAll(r => r.ContactId == contactId);
+            }
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _records.Remove((tenant, kind, id));
+            return Task.FromResult(_consumers.Remove((tenant, kind, id)));
+        }
+    }
+
     public Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -82,6 +82,21 @@ public sealed class InMemoryMembershipStore : IMembershipStore
         }
     }
 
+    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            foreach (var key in _members.Keys.Where(k => k.Tenant == tenant && k.Contact == contactId).ToList())
+            {
+                _members.Remove(key);
+                MoveNext(key, null);
+            }
+            _changes.RemoveAll(c => c.Tenant == tenant && c.Change.ContactId == contactId);
+            _keys.RemoveWhere(k => k.Tenant == tenant && k.Contact == contactId);
+            return Task.CompletedTask;
+        }
+    }
+
     public Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default)
     {
         lock (_lock)

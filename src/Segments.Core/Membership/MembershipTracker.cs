@@ -68,7 +68,7 @@ public sealed class MembershipTracker(
         {
             var segments = await tracked.OfAsync(tenant.Key, cancellationToken);
             await RecordAsync(tenant.Key, [.. tenant.SelectMany(w => segments.Where(s => s.Reads.Overlaps(w.Changed))
-                .Select(s => Evaluate(s, w.Document, now, baseline: false)))], cancellationToken);
+                .Select(s => Evaluate(s, w.Document, now, baseline: s.Baselining)))], cancellationToken);
         }
     }
 
@@ -80,7 +80,7 @@ public sealed class MembershipTracker(
     {
         if ((await tracked.OfAsync(tenant, cancellationToken)).FirstOrDefault(s => s.Id == segmentId) is { } segment)
         {
-            await RecordAsync(tenant, [Evaluate(segment, contact, at, baseline: false)], cancellationToken);
+            await RecordAsync(tenant, [Evaluate(segment, contact, at, baseline: segment.Baselining)], cancellationToken);
         }
         else
         {
@@ -89,27 +89,31 @@ public sealed class MembershipTracker(
     }
 
     /// <summary>
-    /// Starts tracking a segment that a drip or trigger now uses: records every contact's membership as it is now, with
-    /// no change, and its next time edge. Contacts already tracked are evaluated as usual.
+    /// Records one partition's part of a segment's baseline (a drip or trigger started tracking it): every contact's
+    /// membership as it is now, with no change for one never evaluated before, and its next time edge. Contacts evaluated
+    /// already are evaluated as usual (an evaluation older than theirs records nothing). Returns how many contacts were
+    /// evaluated; none when the segment is not tracked any more.
     /// </summary>
-    public async Task BaselineAsync(string tenant, string segmentId, CancellationToken cancellationToken)
+    public async Task<long> BaselinePartitionAsync(string tenant, string segmentId, string partition, CancellationToken cancellationToken)
     {
-        var segment = (await tracked.OfAsync(tenant, cancellationToken)).Single(s => s.Id == segmentId);
-        var now = time.GetUtcNow();
-        foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
+        if ((await tracked.OfAsync(tenant, cancellationToken)).FirstOrDefault(s => s.Id == segmentId) is not { } segment)
         {
-            var page = new List<MembershipEvaluation>(BaselinePage);
-            await foreach (var contact in contacts.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
-            {
-                page.Add(Evaluate(segment, contact, now, baseline: true));
-                if (page.Count == BaselinePage)
-                {
-                    await RecordAsync(tenant, page, cancellationToken);
-                    page = new List<MembershipEvaluation>(BaselinePage);
-                }
-            }
-            await RecordAsync(tenant, page, cancellationToken);
+            return 0;
         }
+        var evaluated = 0L;
+        var page = new List<MembershipEvaluation>(BaselinePage);
+        await foreach (var contact in contacts.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
+        {
+            page.Add(Evaluate(segment, contact, time.GetUtcNow(), baseline: true));
+            evaluated++;
+            if (page.Count == BaselinePage)
+            {
+                await RecordAsync(tenant, page, cancellationToken);
+                page = new List<MembershipEvaluation>(BaselinePage);
+            }
+        }
+        await RecordAsync(tenant, page, cancellationToken);
+        return evaluated;
     }
 
     /// <summary>Contacts whose baseline is recorded in one call.</summary>

@@ -5,8 +5,12 @@ using Segments.Core.Evaluation;
 
 namespace Segments.Core.Membership;
 
-/// <summary>A segment that a drip or a trigger uses, compiled, with its time edges and the parts of a contact it reads.</summary>
-public sealed record TrackedSegment(CompiledSegment Segment, TimeEdges Edges, ContactParts Reads)
+/// <summary>
+/// A segment that a drip or a trigger uses, compiled, with its time edges and the parts of a contact it reads, and
+/// whether its baseline is still being recorded (<see cref="Baselining"/>: a contact evaluated for the first time then
+/// records its membership with no change, so none enters that was a member before tracking began).
+/// </summary>
+public sealed record TrackedSegment(CompiledSegment Segment, TimeEdges Edges, ContactParts Reads, bool Baselining = false)
 {
     public string Id => Segment.Definition.Id;
 }
@@ -34,7 +38,7 @@ public sealed class TrackedSegments(ICatalogStore catalog)
             var definitions = CatalogDefinitions.Of(snapshot);
             var set = new SegmentSet(definitions.Values);
             segments = [.. tracked.Select(id => new TrackedSegment(set[id], TimeEdges.Of(definitions[id], definitions),
-                SegmentReads.Of(definitions[id], definitions)))];
+                SegmentReads.Of(definitions[id], definitions), !snapshot.IsTrackedWithBaseline(id)))];
         }
         _compiled[tenant] = (snapshot.Revision, segments);
         return segments;

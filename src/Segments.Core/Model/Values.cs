@@ -27,6 +27,15 @@ public readonly record struct ScalarValue(ValueKind Kind, string? Text, double N
 
     public bool Boolean => Number != 0;
 
+    /// <summary>The value as JSON shows it: a string, a number, a boolean, or null when missing.</summary>
+    public object? ToPlain() => Kind switch
+    {
+        ValueKind.Text => Text,
+        ValueKind.Number => Number,
+        ValueKind.Boolean => Boolean,
+        _ => null,
+    };
+
     public override string ToString() => Kind switch
     {
         ValueKind.Text => Text!,

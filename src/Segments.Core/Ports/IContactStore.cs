@@ -40,6 +40,15 @@ public interface IContactStore
     /// </summary>
     IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The tenant's contacts that are in the <see cref="EstimationSample"/> (all of them, and no others), read together:
+    /// about one in a hundred, for estimates that must not scan every contact.
+    /// </summary>
+    IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the contact; false when there was none.</summary>
+    Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An input that could not be processed, kept with the reason instead of being dropped.</summary>
@@ -59,6 +68,9 @@ public interface IDeadLetterStore
     /// the store cannot read throws <see cref="ArgumentException"/>.
     /// </summary>
     Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the letter of that delivery (an erased contact's); nothing when there is none.</summary>
+    Task RemoveAsync(string tenant, string source, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A page of dead letters; <see cref="Next"/> is the cursor of the following page, null after the last.</summary>

@@ -34,16 +34,28 @@ public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var bucket = int.Parse(partition, System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var ((t, id), stored) in _contacts.OrderBy(c => c.Key.Id, StringComparer.Ordinal))
+        foreach (var (_, stored) in _contacts.Where(c => c.Key.Tenant == tenant && PartitionOf(c.Key.Id, partitions) == bucket)
+            .OrderBy(c => c.Key.Id, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (t == tenant && PartitionOf(id, partitions) == bucket)
-            {
-                yield return stored.Document;
-            }
+            yield return stored.Document;
         }
         await Task.CompletedTask;
     }
+
+    public async IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var (_, stored) in _contacts.Where(c => c.Key.Tenant == tenant && EstimationSample.Contains(c.Key.Id))
+            .OrderBy(c => c.Key.Id, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return stored.Document;
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_contacts.TryRemove((tenant, contactId), out _));
 
     /// <summary>A stable bucket for a contact id (FNV-1a over UTF-16), the same on every machine and run.</summary>
     public static int PartitionOf(string contactId, int partitions)

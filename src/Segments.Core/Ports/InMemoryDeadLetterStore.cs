@@ -13,6 +13,12 @@ public sealed class InMemoryDeadLetterStore : IDeadLetterStore
         return Task.CompletedTask;
     }
 
+    public Task RemoveAsync(string tenant, string source, CancellationToken cancellationToken = default)
+    {
+        _letters.TryRemove((tenant, source), out _);
+        return Task.CompletedTask;
+    }
+
     public Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
         var letters = _letters.Values.Where(l => l.Tenant == tenant && (cursor is null || string.CompareOrdinal(l.Source, cursor) > 0))

@@ -24,10 +24,13 @@ public sealed class SqliteCatalogStore(string connectionString) : ICatalogStore
             json TEXT,
             version INTEGER,
             revision INTEGER,
+            baseline TEXT,
             PRIMARY KEY (tenant, kind, id));
-        """);
+        """,
+        // Files from before baselines were jobs: their entries have none pending.
+        (connection, cancellationToken) => SqliteTables.AddColumnAsync(connection, "catalog_entries", "baseline", "TEXT", cancellationToken));
 
-    private const string EntryColumns = "kind, id, segments, fields, json, version, revision";
+    private const string EntryColumns = "kind, id, segments, fields, json, version, revision, baseline";
 
     public async Task<CatalogSnapshot> ReadAsync(string tenant, CancellationToken cancellationToken = default)
     {
@@ -76,11 +79,12 @@ public sealed class SqliteCatalogStore(string connectionString) : ICatalogStore
             case PutEntry { Entry: var entry }:
                 await SqliteTables.ExecuteAsync(connection, $"""
                     INSERT OR REPLACE INTO catalog_entries (tenant, {EntryColumns})
-                    VALUES ($tenant, $kind, $id, $segments, $fields, $json, $version, $revision)
+                    VALUES ($tenant, $kind, $id, $segments, $fields, $json, $version, $revision, $baseline)
                     """, cancellationToken,
                     ("$tenant", tenant), ("$kind", CatalogUser.Word(entry.User.Kind)), ("$id", entry.User.Id),
                     ("$segments", CatalogEncoding.Names(entry.Segments)), ("$fields", CatalogEncoding.Names(entry.Fields)),
-                    ("$json", entry.Definition?.Json), ("$version", entry.Definition?.Version), ("$revision", entry.Definition?.Revision));
+                    ("$json", entry.Definition?.Json), ("$version", entry.Definition?.Version), ("$revision", entry.Definition?.Revision),
+                    ("$baseline", entry.Baseline));
                 break;
             case RemoveEntry { User: var user }:
                 await SqliteTables.ExecuteAsync(connection, "DELETE FROM catalog_entries WHERE tenant = $tenant AND kind = $kind AND id = $id", cancellationToken,
@@ -108,6 +112,9 @@ public sealed class SqliteCatalogStore(string connectionString) : ICatalogStore
         }
         var definition = reader.IsDBNull(4) ? null : new StoredDefinition(reader.GetString(4), reader.GetInt32(5), reader.GetInt64(6));
         return new CatalogEntry(new CatalogUser(kind, reader.GetString(1)),
-            CatalogEncoding.ParseNames(reader.GetString(2)), CatalogEncoding.ParseNames(reader.GetString(3)), definition);
+            CatalogEncoding.ParseNames(reader.GetString(2)), CatalogEncoding.ParseNames(reader.GetString(3)), definition)
+        {
+            Baseline = reader.IsDBNull(7) ? null : reader.GetString(7),
+        };
     }
 }

@@ -10,7 +10,7 @@ namespace Segments.Embedded.Contacts;
 /// </summary>
 internal static class ContactWrites
 {
-    public sealed record Write(string Tenant, string ContactId, int Bucket, long? ExpectedVersion, byte[] Body);
+    public sealed record Write(string Tenant, string ContactId, int Bucket, long? ExpectedVersion, byte[] Body, bool Sample);
 
     public static GroupCommit<Write, long?> For(SqliteDatabase database) => new(group => CommitAsync(database, group));
 
@@ -20,7 +20,7 @@ internal static class ContactWrites
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
         await using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO contacts (tenant, bucket, contact_id, version, body) VALUES ($tenant, $bucket, $id, 1, $body)
+            INSERT INTO contacts (tenant, bucket, contact_id, version, body, sample) VALUES ($tenant, $bucket, $id, 1, $body, $sample)
             ON CONFLICT DO NOTHING RETURNING version
             """;
         await using var update = connection.CreateCommand();
@@ -41,6 +41,10 @@ internal static class ContactWrites
             if (write.ExpectedVersion is { } expected)
             {
                 command.Parameters.AddWithValue("$expected", expected);
+            }
+            else
+            {
+                command.Parameters.AddWithValue("$sample", write.Sample ? 1 : 0);
             }
             versions[i] = await command.ExecuteScalarAsync() as long?;
         }

@@ -44,7 +44,8 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
             expected = parsed;
         }
         var written = await _writes.AddAsync(new ContactWrites.Write(
-            tenant, document.Id, InMemoryContactStore.PartitionOf(document.Id, database.Partitions), expected, ContactDocumentBinary.Serialize(document)));
+            tenant, document.Id, InMemoryContactStore.PartitionOf(document.Id, database.Partitions), expected, ContactDocumentBinary.Serialize(document),
+            EstimationSample.Contains(document.Id)));
         return written is { } version ? Version(version) : throw new ConcurrencyConflictException(tenant, document.Id);
     }
 
@@ -69,6 +70,31 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
         {
             yield return Decode((byte[])reader[0]);
         }
+    }
+
+    /// <summary>The sample's rows through their partial covering index: one range, no lookup into the table.</summary>
+    public async IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM contacts INDEXED BY contacts_sample WHERE tenant = $tenant AND sample = 1";
+        command.Parameters.AddWithValue("$tenant", tenant);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return Decode((byte[])reader[0]);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM contacts WHERE tenant = $tenant AND bucket = $bucket AND contact_id = $id";
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(contactId, database.Partitions));
+        command.Parameters.AddWithValue("$id", contactId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     // Rows written before the binary form hold JSON; they are rewritten in binary when their contact next changes.

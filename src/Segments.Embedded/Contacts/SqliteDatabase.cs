@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Segments.Core.Ports;
 
 namespace Segments.Embedded.Contacts;
 
@@ -47,6 +48,7 @@ public sealed class SqliteDatabase
         command.Parameters.AddWithValue("$partitions", partitions);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await CreateContactsAsync(connection, cancellationToken);
+        await MarkSampleAsync(connection, cancellationToken);
         command.CommandText = "SELECT value FROM meta WHERE key = 'partitions'";
         var stored = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         return new SqliteDatabase(connectionString, stored);
@@ -63,6 +65,7 @@ public sealed class SqliteDatabase
             contact_id TEXT NOT NULL,
             version INTEGER NOT NULL,
             body BLOB NOT NULL,
+            sample INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (tenant, bucket, contact_id)) WITHOUT ROWID;
         """;
 
@@ -80,6 +83,40 @@ public sealed class SqliteDatabase
                 ALTER TABLE contacts_clustered RENAME TO contacts;
                 """
             : CreateContacts("contacts");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the contacts of the <see cref="EstimationSample"/> (<c>sample = 1</c>, set by every insert) and keeps their
+    /// documents in a partial covering index as well, so the sample is read as one range of about a hundredth of the
+    /// file. The sample's definition is kept in <c>meta</c>: a file of an earlier layout (no column) or of another
+    /// sample is marked anew when it is opened.
+    /// </summary>
+    private static async Task MarkSampleAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var definition = $"{EstimationSample.Seed}<{EstimationSample.Buckets}";
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = 'sample'";
+        if (await command.ExecuteScalarAsync(cancellationToken) as string == definition)
+        {
+            return;
+        }
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('contacts') WHERE name = 'sample'";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = "ALTER TABLE contacts ADD COLUMN sample INTEGER NOT NULL DEFAULT 0";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        connection.CreateFunction("in_estimation_sample", (string contactId) => EstimationSample.Contains(contactId) ? 1 : 0, isDeterministic: true);
+        command.CommandText = """
+            DROP INDEX IF EXISTS contacts_sample;
+            UPDATE contacts SET sample = in_estimation_sample(contact_id) WHERE sample != in_estimation_sample(contact_id);
+            CREATE INDEX contacts_sample ON contacts (tenant, contact_id, body) WHERE sample = 1;
+            INSERT OR REPLACE INTO meta (key, value) VALUES ('sample', $definition);
+            """;
+        command.Parameters.AddWithValue("$definition", definition);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -21,6 +21,16 @@ public sealed class SqliteDeadLetterStore(SqliteDatabase database) : IDeadLetter
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task RemoveAsync(string tenant, string source, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM dead_letters WHERE tenant = $tenant AND source = $source";
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$source", source);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<DeadLetterPage> PageAsync(string tenant, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.ConnectAsync(cancellationToken);

@@ -53,6 +53,26 @@ public sealed class SqliteConsumerStore(string connectionString) : IConsumerStor
     public async Task<IReadOnlyList<Consumer>> ListAsync(string tenant, CancellationToken cancellationToken = default) =>
         [.. (await ReadAsync("WHERE tenant = $tenant", cancellationToken, ("$tenant", tenant))).Select(c => c.Consumer)];
 
+    public async Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await SqliteTables.ExecuteAsync(connection, "DELETE FROM consumer_records WHERE tenant = $tenant AND contact = $contact", cancellationToken,
+            ("$tenant", tenant), ("$contact", contactId));
+    }
+
+    public async Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await SqliteTables.ExecuteAsync(connection, "DELETE FROM consumer_records WHERE tenant = $tenant AND kind = $kind AND id = $id", cancellationToken,
+            ("$tenant", tenant), ("$kind", (int)kind), ("$id", id));
+        await using var delete = SqliteTables.Command(connection, "DELETE FROM consumers WHERE tenant = $tenant AND kind = $kind AND id = $id",
+            ("$tenant", tenant), ("$kind", (int)kind), ("$id", id));
+        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
     public async Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default) =>
         await ReadAsync("", cancellationToken);
 

@@ -184,6 +184,18 @@ public sealed class SqliteMembershipStore : IMembershipStore
         return changes;
     }
 
+    public async Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var table in new[] { "membership", "membership_changes" })
+        {
+            await SqliteTables.ExecuteAsync(connection, $"DELETE FROM {table} WHERE tenant = $tenant AND contact = $contact", cancellationToken,
+                ("$tenant", tenant), ("$contact", contactId));
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default)
     {
         await using var connection = await _tables.OpenAsync(cancellationToken);

@@ -11,9 +11,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure.Catalog;
+using Segments.Core.Contacts.Import;
 using Segments.Core.Documents;
+using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Model;
 using Segments.Core.Ports;
@@ -47,7 +50,8 @@ public abstract class MembershipApiTests : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(_clock);
         Backends.InMemory(builder);
         Stores(builder.Services);
-        builder.Services.AddSegmentsApi(builder.Configuration).AddMembershipApi();
+        builder.Services.AddSegmentsApi(builder.Configuration).AddMembershipApi().AddJobsApi()
+            .AddSingleton<IJobStore, InMemoryJobStore>().AddSingleton<IImportSpool, InMemoryImportSpool>().AddSingleton<IJobScheduler, InlineJobScheduler>();
         _app = builder.Build();
         _app.MapSegmentsApi();
         _app.MapMembershipApi();
@@ -175,6 +179,32 @@ public abstract class MembershipApiTests : IAsyncLifetime
         await (await _a.PutAsync("/api/triggers/t1", """{"segment":"win-back","on":"left"}""")).JsonAsync(HttpStatusCode.Created);
         var problem = await (await _a.DeleteAsync("/api/segments/win-back")).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal("trigger", problem.Body.GetProperty("usedBy")[0].GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Deleting_a_drip_and_a_trigger_frees_their_segment_for_deletion()
+    {
+        await (await _a.PutAsync("/api/drips/d1", """{"segment":"win-back"}""")).JsonAsync(HttpStatusCode.Created);
+        await (await _a.PutAsync("/api/triggers/t1", """{"segment":"win-back","on":"left"}""")).JsonAsync(HttpStatusCode.Created);
+        await FoldAsync(TestTenant.A.Id, Open("e1", LastOpen));
+        _clock.SetUtcNow(LastOpen + TimeSpan.FromDays(61));
+        await _app.Services.GetRequiredService<TimeSweep>().RunAsync();
+        Assert.Single(Items(await (await _a.GetAsync("/api/drips/d1/enrollments")).JsonAsync(), "records"));
+
+        await (await _b.DeleteAsync("/api/drips/d1")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, (await _a.DeleteAsync("/api/drips/d1")).StatusCode);
+        await (await _a.GetAsync("/api/drips/d1")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _a.GetAsync("/api/drips/d1/enrollments")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _a.DeleteAsync("/api/drips/d1")).ProblemAsync(HttpStatusCode.NotFound);
+        // The trigger still holds the segment.
+        await (await _a.DeleteAsync("/api/segments/win-back")).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, (await _a.DeleteAsync("/api/triggers/t1")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _a.DeleteAsync("/api/segments/win-back")).StatusCode);
+        // A drip of the same id made again starts with no enrolment.
+        await (await _a.PutAsync("/api/segments/win-back", """{"name":"W","match":{"engagement":{"event":"open"}}}""")).JsonAsync(HttpStatusCode.Created);
+        await (await _a.PutAsync("/api/drips/d1", """{"segment":"win-back"}""")).JsonAsync(HttpStatusCode.Created);
+        Assert.Empty(Items(await (await _a.GetAsync("/api/drips/d1/enrollments")).JsonAsync(), "records"));
     }
 
     [Fact]

@@ -52,6 +52,66 @@ public abstract class SuppressionStoreTests
         Assert.Empty(await All(Store, "t3"));
     }
 
+    [Fact]
+    public async Task Pages_read_every_suppression_of_the_tenant_once_and_a_reason_filter_keeps_only_that_reason()
+    {
+        var all = Enumerable.Range(0, 23).Select(i => new Suppression($"c{i % 7}|x", (SuppressionReason)(i % 4), At.AddMinutes(i))).ToList();
+        await Store.AddAsync("t1", all);
+        await Store.AddAsync("t2", [new("c1", SuppressionReason.Manual, At)]);
+
+        var read = new List<Suppression>();
+        Suppression? after = null;
+        while (await Store.PageAsync("t1", null, after, 5) is { Count: > 0 } page)
+        {
+            Assert.True(page.Count <= 5);
+            read.AddRange(page);
+            after = page[^1];
+        }
+        Assert.Equal(all.OrderBy(s => s.At), read.OrderBy(s => s.At));
+        Assert.Equal(all.Where(s => s.Reason == SuppressionReason.Manual).OrderBy(s => s.At),
+            (await Store.PageAsync("t1", SuppressionReason.Manual, null, 100)).OrderBy(s => s.At));
+        Assert.Equal([new Suppression("c1", SuppressionReason.Manual, At)], await Store.PageAsync("t2", null, null, 100));
+    }
+
+    [Fact]
+    public async Task Removing_a_reason_takes_every_one_of_that_contact_and_reason_and_nothing_else()
+    {
+        await Store.AddAsync("t1", [
+            new("c1", SuppressionReason.Manual, At), new("c1", SuppressionReason.Manual, At.AddDays(1)), new("c1", SuppressionReason.Complaint, At),
+            new("c10", SuppressionReason.Manual, At),
+        ]);
+        await Store.AddAsync("t2", [new("c1", SuppressionReason.Manual, At)]);
+
+        Assert.Equal(2, await Store.RemoveAsync("t1", "c1", SuppressionReason.Manual));
+        Assert.Equal(0, await Store.RemoveAsync("t1", "c1", SuppressionReason.Manual));
+
+        Assert.Equal([SuppressionReason.Complaint], (await Store.ForContactAsync("t1", "c1")).Select(s => s.Reason));
+        Assert.Single(await Store.ForContactAsync("t1", "c10"));
+        Assert.Single(await Store.ForContactAsync("t2", "c1"));
+        Assert.Equal(1, await Store.RemoveAsync("t1", "c1", null));
+        Assert.Empty(await Store.ForContactAsync("t1", "c1"));
+    }
+
+    [Fact]
+    public async Task A_tenant_s_salt_is_made_once_and_its_erasures_are_its_own()
+    {
+        var salts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Store.SaltAsync("t1")));
+        Assert.Equal(Erasure.SaltLength, salts[0].Length);
+        Assert.All(salts, s => Assert.Equal(salts[0], s));
+        Assert.NotEqual(salts[0], await Store.SaltAsync("t2"));
+
+        await Store.AddErasedAsync("t1", Erasure.HashesOf(salts[0], "c1", "Ada@Example.com "));
+        await Store.AddErasedAsync("t1", Erasure.HashesOf(salts[0], "c1", "ada@example.com"));
+
+        var erasure = new Erasure(salts[0], await Store.ErasedAsync("t1"));
+        Assert.Equal(2, (await Store.ErasedAsync("t1")).Count);
+        Assert.True(erasure.Holds("c1", null));
+        Assert.True(erasure.Holds("c2", "ADA@example.com"));
+        Assert.False(erasure.Holds("c2", "bob@example.com"));
+        Assert.Empty(await Store.ErasedAsync("t2"));
+        Assert.Empty(await All(Store, "t1"));
+    }
+
     [Theory]
     [InlineData("a/b")]
     [InlineData("a\\b#c?d")]

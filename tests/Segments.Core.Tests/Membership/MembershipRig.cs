@@ -63,15 +63,33 @@ internal sealed class MembershipRig
         Assert.True((await Catalog.SaveSegmentAsync(Tenant, document.RootElement, null)).Succeeded);
     }
 
-    /// <summary>Saves a drip or trigger as the route does: in the catalog, then with its cursor, then the baseline.</summary>
-    public async Task UseAsync(Consumer consumer)
+    /// <summary>
+    /// Saves a drip or trigger as the route does (in the catalog with a baseline job, then with its cursor), and runs the
+    /// baseline job (<see cref="BaselineAsync"/>) unless told to leave it pending.
+    /// </summary>
+    public async Task UseAsync(Consumer consumer, bool baseline = true)
     {
-        var kind = consumer.Kind == ConsumerKind.Drip ? CatalogUserKind.Drip : CatalogUserKind.Trigger;
-        Assert.True((await Catalog.SetUserAsync(Tenant, new CatalogUser(kind, consumer.Id), [new SegmentReference(consumer.Segment, "$.segment")]))
-            .Succeeded);
+        var saved = await Catalog.SetUserAsync(Tenant, User(consumer), [new SegmentReference(consumer.Segment, "$.segment")], baseline: $"baseline-{consumer.Id}");
+        Assert.True(saved.Succeeded);
         await Dispatcher.SaveAsync(Tenant, consumer, CancellationToken.None);
-        await Tracker.BaselineAsync(Tenant, consumer.Segment, CancellationToken.None);
+        if (baseline && saved.Value!.Baseline is { } job)
+        {
+            await BaselineAsync(consumer, job);
+        }
     }
+
+    /// <summary>The baseline job's work: every partition, then the job done in the catalog.</summary>
+    public async Task BaselineAsync(Consumer consumer, string job)
+    {
+        foreach (var partition in await Contacts.ListPartitionsAsync(Tenant))
+        {
+            await Tracker.BaselinePartitionAsync(Tenant, consumer.Segment, partition, CancellationToken.None);
+        }
+        Assert.True((await Catalog.FinishBaselineAsync(Tenant, User(consumer), job)).Succeeded);
+    }
+
+    private static CatalogUser User(Consumer consumer) =>
+        new(consumer.Kind == ConsumerKind.Drip ? CatalogUserKind.Drip : CatalogUserKind.Trigger, consumer.Id);
 
     public Task FoldAsync(params string[] events) => Fold.HandleAsync(StreamEvents.Messages(Tenant, events));
 

@@ -287,6 +287,32 @@ public abstract class MembershipStoreContract
     }
 
     [Fact]
+    public async Task A_deleted_drip_is_gone_with_its_records_and_a_new_one_of_the_same_id_starts_empty()
+    {
+        var store = await CreateConsumerStoreAsync();
+        var drip = new Consumer(ConsumerKind.Drip, "d1", "s1", ChangeKind.Entered);
+        var trigger = new Consumer(ConsumerKind.Trigger, "d1", "s1", ChangeKind.Entered);
+        await store.PutAsync("t1", drip);
+        await store.PutAsync("t1", trigger);
+        await store.PutAsync("t2", drip);
+        foreach (var (tenant, consumer) in new[] { ("t1", drip), ("t1", trigger), ("t2", drip) })
+        {
+            Assert.True(await store.AddRecordAsync(tenant, consumer, new ConsumerRecord(3, "c1", ChangeKind.Entered, At(0))));
+        }
+
+        Assert.True(await store.DeleteAsync("t1", ConsumerKind.Drip, "d1"));
+        Assert.False(await store.DeleteAsync("t1", ConsumerKind.Drip, "d1"));
+
+        Assert.Null(await store.GetAsync("t1", ConsumerKind.Drip, "d1"));
+        Assert.Empty(await store.RecordsAsync("t1", ConsumerKind.Drip, "d1", 0, 100));
+        Assert.Equal([trigger], await store.ListAsync("t1"));
+        Assert.Single(await store.RecordsAsync("t1", ConsumerKind.Trigger, "d1", 0, 100));
+        Assert.Single(await store.RecordsAsync("t2", ConsumerKind.Drip, "d1", 0, 100));
+        await store.PutAsync("t1", drip);
+        Assert.True(await store.AddRecordAsync("t1", drip, new ConsumerRecord(4, "c1", ChangeKind.Entered, At(1))));
+    }
+
+    [Fact]
     public async Task A_drip_enrols_a_contact_once_ever_and_a_trigger_fires_once_per_change()
     {
         var store = await CreateConsumerStoreAsync();

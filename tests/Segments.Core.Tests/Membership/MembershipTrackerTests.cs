@@ -48,6 +48,28 @@ public class MembershipTrackerTests
     }
 
     [Fact]
+    public async Task While_a_baseline_is_pending_a_contact_it_has_not_reached_records_no_change_and_after_it_a_new_contact_enters()
+    {
+        await _rig.SaveAsync("""{"id":"openers","name":"Openers","match":{"engagement":{"event":"open"}}}""");
+        // c1 opened before the drip existed: a member all along.
+        await _rig.Fold.HandleAsync(StreamEvents.Messages(Tenant, [Open("e1", "c1", LastOpen)]));
+        var drip = new Consumer(ConsumerKind.Drip, "d1", "openers", ChangeKind.Entered);
+        await _rig.UseAsync(drip, baseline: false);
+
+        // A write reaches c1 before the baseline job does: no false entered.
+        await _rig.Fold.HandleAsync(StreamEvents.Messages(Tenant, [Open("e2", "c1", LastOpen.AddMinutes(1))]));
+        Assert.Empty(await _rig.ChangesAsync("openers"));
+
+        await _rig.BaselineAsync(drip, "baseline-d1");
+        Assert.Empty(await _rig.ChangesAsync("openers"));
+        await _rig.Fold.HandleAsync(StreamEvents.Messages(Tenant, [Open("e3", "c2", LastOpen.AddMinutes(2))]));
+
+        var entered = Assert.Single(await _rig.ChangesAsync("openers"));
+        Assert.Equal(("c2", ChangeKind.Entered), (entered.ContactId, entered.Kind));
+        Assert.Equal(["c2"], (await _rig.RecordsAsync(ConsumerKind.Drip, "d1")).Select(r => r.ContactId));
+    }
+
+    [Fact]
     public async Task Replays_record_no_change_twice_and_a_drip_enrols_a_contact_once()
     {
         await SetUpAsync();

@@ -43,6 +43,9 @@ internal sealed class CountingMembershipStore(IMembershipStore inner) : IMembers
 
     public Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default) =>
         inner.LastSequenceAsync(tenant, segment, cancellationToken);
+
+    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+        inner.EraseContactAsync(tenant, contactId, cancellationToken);
 }
 
 /// <summary>A consumer store whose next record fails once when <see cref="FailNext"/> is set: a crash after the change is recorded.</summary>
@@ -71,6 +74,12 @@ internal sealed class CrashingConsumerStore(IConsumerStore inner) : IConsumerSto
 
     public Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default) =>
         inner.ListAllAsync(cancellationToken);
+
+    public Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default) =>
+        inner.DeleteAsync(tenant, kind, id, cancellationToken);
+
+    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+        inner.EraseContactAsync(tenant, contactId, cancellationToken);
 
     public Task<IReadOnlyList<ConsumerRecord>> RecordsAsync(string tenant, ConsumerKind kind, string id, long after, int max,
         CancellationToken cancellationToken = default) => inner.RecordsAsync(tenant, kind, id, after, max, cancellationToken);

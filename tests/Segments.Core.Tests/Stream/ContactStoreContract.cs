@@ -37,6 +37,58 @@ public abstract class ContactStoreContract
     protected static string Json(ContactDocument document) => System.Text.Encoding.UTF8.GetString(ContactDocumentJson.Serialize(document));
 
     [Fact]
+    public async Task The_sample_scan_holds_exactly_the_tenant_s_contacts_of_the_estimation_sample()
+    {
+        var store = await CreateStoreAsync();
+        var ids = Enumerable.Range(0, 600).Select(i => $"c{i}").ToList();
+        foreach (var id in ids)
+        {
+            await store.WriteAsync("t1", new ContactDocument(id) { Email = $"{id}@example.com" }, ifMatch: null);
+        }
+        await store.WriteAsync("t2", new ContactDocument(ids.First(EstimationSample.Contains)), ifMatch: null);
+        // A rewrite keeps the contact in the sample.
+        var first = ids.First(EstimationSample.Contains);
+        var stored = await store.ReadAsync("t1", first);
+        await store.WriteAsync("t1", new ContactDocument(first) { Email = "new@example.com" }, stored!.ETag);
+
+        var sampled = new List<ContactDocument>();
+        await foreach (var contact in store.ScanSampleAsync("t1"))
+        {
+            sampled.Add(contact);
+        }
+
+        var expected = ids.Where(EstimationSample.Contains).Order(StringComparer.Ordinal).ToList();
+        Assert.InRange(expected.Count, 1, 30);
+        Assert.Equal(expected, sampled.Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.Equal("new@example.com", sampled.Single(c => c.Id == first).Email);
+    }
+
+    [Fact]
+    public async Task A_deleted_contact_is_gone_from_reads_scans_and_the_sample_and_may_be_created_again()
+    {
+        var store = await CreateStoreAsync();
+        var sampled = Enumerable.Range(0, 1000).Select(i => $"c{i}").First(EstimationSample.Contains);
+        foreach (var id in new[] { "c-keep", sampled })
+        {
+            await store.WriteAsync("t1", new ContactDocument(id), ifMatch: null);
+        }
+        await store.WriteAsync("t2", new ContactDocument(sampled), ifMatch: null);
+
+        Assert.True(await store.DeleteAsync("t1", sampled));
+        Assert.False(await store.DeleteAsync("t1", sampled));
+
+        Assert.Null(await store.ReadAsync("t1", sampled));
+        Assert.Equal(["c-keep"], (await ScanAllAsync(store, "t1")).Keys);
+        await foreach (var contact in store.ScanSampleAsync("t1"))
+        {
+            Assert.Fail($"{contact.Id} is still in the sample");
+        }
+        Assert.NotNull(await store.ReadAsync("t2", sampled));
+        await store.WriteAsync("t1", new ContactDocument(sampled), ifMatch: null);
+        Assert.NotNull(await store.ReadAsync("t1", sampled));
+    }
+
+    [Fact]
     public async Task Eight_concurrent_writers_folding_the_same_contacts_lose_nothing()
     {
         var store = await CreateStoreAsync();

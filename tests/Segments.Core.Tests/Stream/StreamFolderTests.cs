@@ -120,5 +120,11 @@ public class StreamFolderTests
 
         public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Segments.Core.PushDown.PushDownCondition? pushDown = null,
             CancellationToken cancellationToken = default) => inner.ScanAsync(tenant, partition, pushDown, cancellationToken);
+
+        public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>
+            inner.ScanSampleAsync(tenant, cancellationToken);
+
+        public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(tenant, contactId, cancellationToken);
     }
 }

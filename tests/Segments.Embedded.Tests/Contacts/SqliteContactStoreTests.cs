@@ -79,6 +79,49 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
         Assert.Equal(read.Count, (await ScanAllAsync(new SqliteContactStore(await SqliteDatabase.OpenAsync(File)), "t1")).Count); // opened again: no second move
     }
 
+    [Fact]
+    public async Task A_file_from_before_the_estimation_sample_gets_its_sample_marked_and_read_from_the_covering_index()
+    {
+        var ids = Enumerable.Range(0, 400).Select(i => $"c{i:D4}").ToList();
+        await using (var connection = new SqliteConnection($"Data Source={File}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                INSERT INTO meta (key, value) VALUES ('partitions', '4');
+                CREATE TABLE contacts (tenant TEXT NOT NULL, bucket INTEGER NOT NULL, contact_id TEXT NOT NULL, version INTEGER NOT NULL,
+                    body BLOB NOT NULL, PRIMARY KEY (tenant, bucket, contact_id)) WITHOUT ROWID;
+                """;
+            await command.ExecuteNonQueryAsync();
+            command.CommandText = "INSERT INTO contacts VALUES ('t1', $bucket, $id, 1, $body)";
+            foreach (var id in ids)
+            {
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$id", id);
+                command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(id, 4));
+                command.Parameters.AddWithValue("$body", ContactDocumentBinary.Serialize(new ContactDocument(id)));
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+        SqliteConnection.ClearAllPools();
+
+        var database = await SqliteDatabase.OpenAsync(File);
+        var store = new SqliteContactStore(database);
+        var sampled = new List<string>();
+        await foreach (var contact in store.ScanSampleAsync("t1"))
+        {
+            sampled.Add(contact.Id);
+        }
+
+        Assert.Equal(ids.Where(EstimationSample.Contains), sampled.Order(StringComparer.Ordinal));
+        Assert.NotEmpty(sampled);
+        await using var plan = await database.ConnectAsync(CancellationToken.None);
+        await using var explain = plan.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN SELECT body FROM contacts INDEXED BY contacts_sample WHERE tenant = 't1' AND sample = 1";
+        Assert.Contains("COVERING INDEX contacts_sample", (string)(await explain.ExecuteReaderAsync() is var r && await r.ReadAsync() ? r.GetString(3) : ""));
+    }
+
     [Theory]
     [InlineData("PRAGMA journal_mode", "wal")]
     [InlineData("PRAGMA page_size", 16384L)] // a typical document fits in its cell, with no overflow page
