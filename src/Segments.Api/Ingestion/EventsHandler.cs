@@ -51,7 +51,7 @@ public sealed class EventsHandler(
         var (accepted, rejected, refusal) = await IngestAsync(tenant, request, cancellationToken);
         if (refusal is not null)
         {
-            if (refusal != Refusal.Unpublished)
+            if (!refusal.FromPublishing)
             {
                 metrics.Refused(Source, refusal.Reason);
             }
