@@ -11,6 +11,7 @@ using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;
+using Segments.Orchestration;
 
 namespace Segments.Functions;
 
@@ -20,6 +21,7 @@ namespace Segments.Functions;
 /// Event Hubs processor hosted in the worker, folding the stream into Cosmos DB (dead letters in Blob storage) and
 /// re-evaluating each written contact for the segments drips and triggers use (memberships, drips, triggers and daily
 /// reports in Table storage; the time sweep and the daily report run on timers, see <c>Timers/MembershipTimers</c>).
+/// Broadcasts are kept as records in Table storage, as <c>segments serve</c> keeps them in SQLite, so the routes behave alike.
 /// </summary>
 public static class FunctionsComposition
 {
@@ -28,6 +30,7 @@ public static class FunctionsComposition
         services.AddCosmosContactStore(configuration);
         services.AddTableStorageCatalog(configuration);
         services.AddTableStorageMembership(configuration);
+        services.AddTableStorageBroadcasts(configuration);
         services.AddTableStoragePixelHits(configuration);
         services.AddBlobAudienceSink(configuration);
         services.AddEventHubsStream(configuration);
@@ -43,6 +46,9 @@ public static class FunctionsComposition
         // only tells the route table (OpenAPI) that the broadcast routes take their handler from the container.
         services.AddSingleton<BroadcastHandlers>(_ =>
             throw new InvalidOperationException("the Functions app makes BroadcastHandlers per call, around its bound Durable client"));
+        services.AddSingleton<BroadcastLifecycleHandlers>(_ =>
+            throw new InvalidOperationException("the Functions app makes BroadcastLifecycleHandlers per call, around its bound Durable client"));
+        services.AddSingleton<BroadcastResumer>();
         services.AddApiRouteTable();
         return services;
     }

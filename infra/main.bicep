@@ -21,6 +21,10 @@ param location string = resourceGroup().location
 @description('Extra tags applied to every resource.')
 param tags object = {}
 
+@description('Days the tenant\'s broadcast audiences (files of e-mail addresses) are kept; 0 keeps them.')
+@minValue(0)
+param audienceRetentionDays int = 0
+
 @description('Redundancy of the storage account.')
 @allowed([
   'Standard_LRS'
@@ -167,6 +171,7 @@ module storage 'modules/storage.bicep' = {
     tags: allTags
     skuName: storageSku
     audienceContainerName: audienceContainerName
+    audienceRetentionDays: audienceRetentionDays
     importContainerName: importContainerName
     checkpointContainerName: checkpointContainerName
     deadLetterContainerName: deadLetterContainerName
@@ -244,6 +249,8 @@ var appSettings = {
   Segments__Tenants__0__ApiKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.apiKeySecretUri}/)'
   Segments__Tenants__0__TokenSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.tokenSecretUri}/)'
   Segments__Tenants__0__PixelKey: pixelKey
+  // Applied here by the storage account's lifecycle rule made from the same parameter; the app only reads it.
+  Segments__Tenants__0__AudienceRetentionDays: string(audienceRetentionDays)
 }
 
 // Settings with a list of values: item i of each becomes <name>__<i> (modules/settinglists.bicep).

@@ -10,31 +10,33 @@ using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Core.Suppressions;
+using Segments.Embedded.Streaming;
 
 namespace Segments.Bench.Pixel;
 
 /// <summary>
-/// The Segments ingestion routes as <c>segments serve</c> hosts them, for one tenant, publishing into the in-process
-/// stream. The stream is drained without folding: in production the fold runs behind Event Hubs, on other machines,
-/// so the request path ends when the stream has the events.
+/// The Segments ingestion routes as <c>segments serve</c> hosts them, for one tenant, publishing into its event log
+/// (a request is answered once its events are fsynced). The log is read without folding: the request path ends when
+/// the stream has the events, and the fold's cost is measured apart.
 /// </summary>
-internal sealed class PixelServer : IAsyncDisposable, IStreamBatchHandler
+internal sealed class PixelServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly InProcessEventStream _stream;
+    private readonly EventLog _log;
+    private readonly string _folder;
     private readonly CancellationTokenSource _stop = new();
     private Task _draining = Task.CompletedTask;
-    private long _published;
 
-    private PixelServer(WebApplication app, InProcessEventStream stream)
+    private PixelServer(WebApplication app, EventLog log, string folder)
     {
         _app = app;
-        _stream = stream;
+        _log = log;
+        _folder = folder;
     }
 
     public IPEndPoint EndPoint => Servers.EndPointOf(_app);
 
-    public long Published => Interlocked.Read(ref _published);
+    public long Published => _log.Appended;
 
     public static async Task<PixelServer> StartAsync()
     {
@@ -49,8 +51,9 @@ internal sealed class PixelServer : IAsyncDisposable, IStreamBatchHandler
             ["Segments:Tenants:0:TokenSecret"] = Convert.ToBase64String(new byte[32]),
             ["Segments:Tenants:0:AllowedOrigins:0"] = Requests.Origin,
         });
-        var stream = new InProcessEventStream();
-        builder.Services.AddSingleton<IEventPublisher>(stream);
+        var folder = Directory.CreateTempSubdirectory("segments-bench-pixel-").FullName;
+        var log = EventLog.Open(folder, new EventLogOptions { MaxBacklog = 100_000_000 }, TimeProvider.System);
+        builder.Services.AddSingleton<IEventPublisher>(log);
         builder.Services.AddSingleton<IContactStore, InMemoryContactStore>();
         builder.Services.AddSingleton<ICatalogStore, InMemoryCatalogStore>();
         builder.Services.AddSingleton<ISuppressionStore, InMemorySuppressionStore>();
@@ -59,23 +62,37 @@ internal sealed class PixelServer : IAsyncDisposable, IStreamBatchHandler
         var app = builder.Build();
         app.MapIngestionApi();
         await app.StartAsync();
-        var server = new PixelServer(app, stream);
-        server._draining = stream.RunAsync(server, TimeProvider.System, cancellationToken: server._stop.Token);
+        var server = new PixelServer(app, log, folder);
+        server._draining = server.DrainAsync();
         return server;
     }
 
-    public Task<StreamFoldResult> HandleAsync(IReadOnlyList<StreamMessage> batch, CancellationToken cancellationToken = default)
+    /// <summary>Reads what the routes append, as the fold would, and marks it done at once.</summary>
+    private async Task DrainAsync()
     {
-        Interlocked.Add(ref _published, batch.Count);
-        return Task.FromResult(StreamFoldResult.Empty);
+        using var reader = _log.Read(0);
+        try
+        {
+            while (true)
+            {
+                await reader.ReadAsync(4096, wait: true, _stop.Token);
+                _log.MarkFolded(reader.Next);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
-        _stream.Complete();
+        await _stop.CancelAsync();
         await _draining;
         await _app.DisposeAsync();
+        _log.Dispose();
         _stop.Dispose();
+        Directory.Delete(_folder, recursive: true);
     }
 }

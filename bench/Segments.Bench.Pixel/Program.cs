@@ -8,7 +8,7 @@ using Segments.Api.Pixel;
 using Segments.Bench.Pixel;
 
 // The pixel under load, on this machine, over loopback only: the Segments routes (px.gif and POST /api/collect,
-// publishing into the in-process stream, drained as Event Hubs would take it) against a bare Kestrel endpoint that
+// publishing into the event log of segments serve, fsynced before each answer) against a bare Kestrel endpoint that
 // answers the same GIF, each measured in the same run by the same load generator. Bounded: every phase sends a
 // fixed number of requests and gives up after two minutes. Other work on the machine moves every figure, so each
 // round measures the three back to back and the ratio reported is the median of the rounds' ratios.

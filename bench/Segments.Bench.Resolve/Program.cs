@@ -16,11 +16,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Segments.Bench;
 using Segments.Core.Audience;
+using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 using Segments.Core.Synthetic;
 using Segments.Embedded.Audiences;
+using Segments.Embedded.Broadcasts;
 using Segments.Orchestration;
 
 const string Tenant = SyntheticStore.Tenant;
@@ -57,7 +59,8 @@ try
         Port = FreePort(),
         LoggerFactory = logging, // the sidecar logs every call at Information
         ConfigureServices = services => services.AddSingleton<IContactStore>(store).AddSingleton<ISuppressionStore>(new InMemorySuppressionStore())
-            .AddSingleton<ICatalogStore>(catalog).AddSingleton<IAudienceSink>(sink).AddSingleton(TimeProvider.System).AddLogging(),
+            .AddSingleton<ICatalogStore>(catalog).AddSingleton<IAudienceSink>(sink).AddSingleton(TimeProvider.System).AddLogging()
+            .AddSingleton<IBroadcastStore>(new SqliteBroadcastStore($"Data Source={Path.Combine(output, "broadcasts.db")}")),
     });
     foreach (var run in new[] { "warm-up", "measured" })
     {

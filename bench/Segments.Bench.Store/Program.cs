@@ -1,6 +1,6 @@
-// Stream fold throughput (events/s) into the contact stores, through the single-machine path: events published
-// to the in-process stream (4 partitions), folded in batches of up to 256 (one read and one write per contact per
-// batch), written to SQLite (a temporary file, WAL) and to the local Cosmos server (tests/emulators, Gateway mode
+// Stream fold throughput (events/s) into the contact stores: events split by contact into 4 partitions, as a hub's
+// partition key does, each folded in batches of up to 256 (one read and one write per contact per batch), the
+// partitions at the same time, written to SQLite (a temporary file, WAL) and to the local Cosmos server (tests/emulators, Gateway mode
 // over loopback HTTPS); the in-memory store gives the fold's own ceiling for comparison. Two rounds per store: "new" folds into contacts that do not exist yet, "grow" folds as
 // many new events again into the existing documents. Run from the repository root:
 //
@@ -19,7 +19,7 @@ using Segments.TestSupport.Emulators;
 var sqliteEvents = Option("--sqlite-events", 40_000);
 var cosmosEvents = Option("--cosmos-events", 8_000);
 var contacts = Option("--contacts", 2_000);
-Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {contacts:N0} contacts, 4 stream partitions, batches of up to 256");
+Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {contacts:N0} contacts, 4 partitions, batches of up to 256");
 
 // The fold's own ceiling on this machine, with nothing stored durably.
 await MeasureAsync("in-memory (baseline)", new InMemoryContactStore(), sqliteEvents);
@@ -53,19 +53,24 @@ async Task MeasureAsync(string name, IContactStore store, int events)
 {
     foreach (var (round, seed) in new[] { ("new", 1), ("grow", 2) })
     {
-        var deliveries = StreamEvents.Generate(seed, events, contacts)
-            .Select(json => new OutgoingEvent("bench", ContactOf(json), Encoding.UTF8.GetBytes(json))).ToList();
-        var stream = new InProcessEventStream(partitions: 4, capacityPerPartition: events);
+        var partitions = StreamEvents.Generate(seed, events, contacts)
+            .Select((json, i) => new StreamMessage("bench", Encoding.UTF8.GetBytes(json), $"bench/{seed}/{i}"))
+            .GroupBy(m => InMemoryContactStore.PartitionOf(ContactOf(m), 4))
+            .Select(p => p.Chunk(256).ToList()).ToList();
         var fold = new CountingFold(new StreamFolder(store, new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), TimeProvider.System));
-        await stream.PublishAsync(deliveries);
-        stream.Complete();
         var clock = Stopwatch.StartNew();
         var retries = 0;
-        await stream.RunAsync(fold, TimeProvider.System, maxBatchSize: 256, (error, _) =>
+        await Task.WhenAll(partitions.Select(batches => Task.Run(async () =>
         {
-            Interlocked.Increment(ref retries);
-            Console.WriteLine($"  batch retried: {error.GetType().Name}: {error.Message}");
-        });
+            foreach (var batch in batches)
+            {
+                await BatchRetry.RunAsync(ct => fold.HandleAsync(batch, ct), TimeProvider.System, CancellationToken.None, (error, _) =>
+                {
+                    Interlocked.Increment(ref retries);
+                    Console.WriteLine($"  batch retried: {error.GetType().Name}: {error.Message}");
+                });
+            }
+        })));
         clock.Stop();
         Console.WriteLine($"{name,-22} {round,-5} {events,8:N0} events  {fold.Added,8:N0} added  {fold.Writes,7:N0} contact writes  " +
             $"{clock.Elapsed.TotalSeconds,6:N2} s  {events / clock.Elapsed.TotalSeconds,9:N0} events/s  {retries} retried batches");
@@ -83,7 +88,8 @@ async Task MeasureAsync(string name, IContactStore store, int events)
     Console.WriteLine($"{name,-22} {stored:N0} events stored of {2 * events:N0} delivered" + (stored == 2 * events ? "" : "  MISMATCH"));
 }
 
-static string ContactOf(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("contactId").GetString()!;
+static string ContactOf(StreamMessage message) =>
+    System.Text.Json.JsonDocument.Parse(message.Body).RootElement.GetProperty("contactId").GetString()!;
 
 int Option(string name, int fallback)
 {

@@ -15,12 +15,16 @@ namespace Segments.Functions.Durable;
 public static class AudienceResolutionFunctions
 {
     [Function(nameof(ResolveAudienceOrchestrator))]
-    public static Task<AudienceManifest> ResolveAudience([OrchestrationTrigger] TaskOrchestrationContext context) =>
+    public static Task<AudienceManifest?> ResolveAudience([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new ResolveAudienceOrchestrator().RunAsync(context, context.GetInput<ResolveAudienceInput>()!);
 
-    [Function(nameof(PrepareResolutionActivity))]
-    public static Task<FrozenSegment?> PrepareResolution([ActivityTrigger] PrepareInput input, string instanceId, FunctionContext function) =>
-        Activity<PrepareResolutionActivity>(function).RunAsync(new Context(nameof(PrepareResolutionActivity), instanceId), input);
+    [Function(nameof(StartResolutionActivity))]
+    public static Task<ResolutionStart> StartResolution([ActivityTrigger] StartInput input, string instanceId, FunctionContext function) =>
+        Activity<StartResolutionActivity>(function).RunAsync(new Context(nameof(StartResolutionActivity), instanceId), input);
+
+    [Function(nameof(FinishResolutionActivity))]
+    public static Task<bool> FinishResolution([ActivityTrigger] FinishInput input, string instanceId, FunctionContext function) =>
+        Activity<FinishResolutionActivity>(function).RunAsync(new Context(nameof(FinishResolutionActivity), instanceId), input);
 
     [Function(nameof(ListPartitionsActivity))]
     public static Task<IReadOnlyList<string>> ListPartitions([ActivityTrigger] string tenant, string instanceId, FunctionContext function) =>

@@ -24,6 +24,10 @@ param skuName string
 @description('Blob container for audience files and manifests.')
 param audienceContainerName string
 
+@description('Days an audience (part files with e-mail addresses, and the manifest) is kept after it is written; 0 keeps them.')
+@minValue(0)
+param audienceRetentionDays int = 0
+
 @description('Blob container for contact imports waiting for their jobs (each upload is deleted when its job ends).')
 param importContainerName string
 
@@ -74,6 +78,43 @@ resource audienceContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
   properties: {
     publicAccess: 'None'
   }
+}
+
+// The tenant's audience retention: blobs of the audience container are deleted that many days after they were written.
+resource audienceRetention 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = if (audienceRetentionDays > 0) {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'audience-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${audienceContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: audienceRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    audienceContainer
+  ]
 }
 
 resource importContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {

@@ -6,11 +6,13 @@ public static class AudienceResolutionTasks
 {
     /// <summary>
     /// The resolution's orchestrator and activities. The host registers what the activities use: the contact store,
-    /// the suppression store, the catalog store, an <see cref="Core.Audience.IAudienceSink"/>, a <see cref="TimeProvider"/>.
+    /// the suppression store, the catalog store, the broadcast store (<see cref="Core.Broadcasts.IBroadcastStore"/>), an
+    /// <see cref="Core.Audience.IAudienceSink"/>, a <see cref="TimeProvider"/>.
     /// </summary>
     public static DurableTaskRegistry AddAudienceResolution(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<ResolveAudienceOrchestrator>()
-        .AddActivity<PrepareResolutionActivity>()
+        .AddActivity<StartResolutionActivity>()
+        .AddActivity<FinishResolutionActivity>()
         .AddActivity<ListPartitionsActivity>()
         .AddActivity<ResolvePartitionActivity>()
         .AddActivity<WriteManifestActivity>();

@@ -20,7 +20,7 @@ public sealed class ResolvePartitionActivity(IContactStore contacts, ISuppressio
         var segments = input.Segment.Compile();
         var index = await SuppressionIndex.LoadAsync(suppressions, input.Tenant, input.AsOf);
         var result = await PartitionAudience.ResolveAsync(contacts, input.Tenant, input.Partition, segments, input.Segment.Segment, index,
-            input.List, input.AsOf);
+            input.List, input.AsOf, input.Segment.Exclude);
         var resolved = time.GetTimestamp();
         var part = AudienceAddress.PartName(input.Index);
         await sink.WritePartAsync(new AudienceAddress(input.Tenant, input.Broadcast), part, result.Part.Recipients);
@@ -30,6 +30,6 @@ public sealed class ResolvePartitionActivity(IContactStore contacts, ISuppressio
             "Resolved partition {Partition} of broadcast {Broadcast} of tenant {Tenant} (segment {Segment}): {Scanned} scanned, {Matched} matched, {Audience} in the audience",
             input.Index, input.Broadcast, input.Tenant, input.Segment.Segment, result.Scanned, tally.Matched, tally.Audience);
         return new PartitionOutcome(part, result.Scanned, tally.Matched, tally.Suppressed, tally.OptedOut, tally.Audience,
-            (long)time.GetElapsedTime(started, resolved).TotalMilliseconds, (long)time.GetElapsedTime(resolved, written).TotalMilliseconds);
+            (long)time.GetElapsedTime(started, resolved).TotalMilliseconds, (long)time.GetElapsedTime(resolved, written).TotalMilliseconds, tally.Excluded);
     }
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-
 using Segments.TestSupport.Serve;
 using static Segments.Cli.Tests.ServeApi;
 

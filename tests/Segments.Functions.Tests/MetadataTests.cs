@@ -32,7 +32,7 @@ public sealed partial class MetadataTests
     }
 
     [Fact]
-    public void The_time_sweep_runs_every_15_seconds_the_daily_report_at_utc_midnight_and_lost_jobs_are_resumed_every_minute()
+    public void The_time_sweep_runs_every_15_seconds_the_daily_report_at_utc_midnight_and_broadcasts_and_lost_jobs_are_resumed_every_minute()
     {
         var timers = Triggers("timerTrigger").ToDictionary(t => t.Function, t => (string?)t.Binding["schedule"]);
 
@@ -40,6 +40,7 @@ public sealed partial class MetadataTests
         {
             ["MembershipTimeSweep"] = "*/15 * * * * *",
             ["DailyMembershipReport"] = "0 0 0 * * *",
+            ["ResumeBroadcasts"] = "0 * * * * *",
             ["ResumeJobs"] = "0 * * * * *",
         }, timers);
     }
@@ -53,7 +54,7 @@ public sealed partial class MetadataTests
 
         Assert.Equal(["ResolveAudienceOrchestrator", "RunJobOrchestrator"], orchestrators);
         Assert.Equal(orchestrators, Triggers("orchestrationTrigger").Select(t => t.Function).Order());
-        Assert.Equal(7, activities.Count());
+        Assert.Equal(8, activities.Count());
         Assert.Equal(activities, Triggers("activityTrigger").Select(t => t.Function).Order());
     }
 

@@ -21,6 +21,7 @@ public sealed class SettingsTests
         "Segments:Storage:MembershipDueTable",
         "Segments:Storage:ConsumerTable",
         "Segments:Storage:ReportTable",
+        "Segments:Storage:BroadcastTable",
         "Segments:Storage:JobTable",
         "Segments:Storage:PixelHitTable",
     ];

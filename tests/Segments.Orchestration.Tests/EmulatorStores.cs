@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Cosmos;
 using Segments.Azure.Audiences;
+using Segments.Azure.Broadcasts;
 using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
 using Segments.Azure.Suppressions;
@@ -12,7 +13,7 @@ namespace Segments.Orchestration.Tests;
 
 /// <summary>
 /// The production stores on the local emulators, each test with its own container and tables: contacts on the
-/// Cosmos server, catalog and suppressions in Table storage, audiences in Blob storage (Azurite).
+/// Cosmos server, catalog, suppressions and broadcasts in Table storage, audiences in Blob storage (Azurite).
 /// </summary>
 public sealed class EmulatorStores : IAsyncDisposable
 {
@@ -46,6 +47,8 @@ public sealed class EmulatorStores : IAsyncDisposable
     public TableSuppressionStore Suppressions() => new(Table("Suppressions"));
 
     public TableCatalogStore Catalog() => new(Table("Catalog"));
+
+    public TableBroadcastStore Broadcasts() => new(Table("Broadcasts"));
 
     public BlobAudienceSink Sink()
     {

@@ -98,4 +98,6 @@ public sealed class FlakyAudienceSink(IAudienceSink inner, FailurePlan plan) : I
 
     public Task<Stream> OpenPartAsync(AudienceAddress address, string part, CancellationToken cancellationToken = default) =>
         inner.OpenPartAsync(address, part, cancellationToken);
+
+    public Task ClearAsync(AudienceAddress address, CancellationToken cancellationToken = default) => inner.ClearAsync(address, cancellationToken);
 }

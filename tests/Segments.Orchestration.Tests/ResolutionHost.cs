@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Core.Audience;
+using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
@@ -14,7 +15,7 @@ namespace Segments.Orchestration.Tests;
 /// <summary>The resolution's orchestrator and activities on the in-process Durable Task host, over the stores a test chooses.</summary>
 public sealed class ResolutionHost : IAsyncDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
     private readonly DurableTaskTestHost _host;
 
@@ -23,7 +24,7 @@ public sealed class ResolutionHost : IAsyncDisposable
     public DurableTaskClient Client => _host.Client;
 
     public static async Task<ResolutionHost> StartAsync(IContactStore contacts, ISuppressionStore suppressions, ICatalogStore catalog,
-        IAudienceSink sink) =>
+        IAudienceSink sink, IBroadcastStore broadcasts) =>
         new(await DurableTaskTestHost.StartAsync(tasks => tasks.AddAudienceResolution(), new DurableTaskTestHostOptions
         {
             // Its own random default can collide with another test process.
@@ -33,6 +34,7 @@ public sealed class ResolutionHost : IAsyncDisposable
                 .AddSingleton(suppressions)
                 .AddSingleton(catalog)
                 .AddSingleton(sink)
+                .AddSingleton(broadcasts)
                 .AddSingleton(TimeProvider.System)
                 .AddLogging(),
         }));

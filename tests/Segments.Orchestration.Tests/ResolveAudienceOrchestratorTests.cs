@@ -3,6 +3,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Segments.Azure.Cosmos;
 using Segments.Core.Audience;
+using Segments.Core.Broadcasts;
 using Segments.Core.Ports;
 using Segments.TestSupport.Emulators;
 
@@ -27,7 +28,7 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
     {
         var data = TenantData.Seed();
         var (contacts, suppressions, catalog, sink) = await SaveAsync(data, ranges: 8);
-        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink);
+        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, _stores.Broadcasts());
 
         var manifest = await host.ResolveAsync(new ResolveAudienceInput(TenantData.Tenant, "nov-newsletter", "re-permission", "newsletter", data.AsOf));
 
@@ -58,12 +59,12 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
         var plan = new FailurePlan(seed: 5, probability: 0.4);
 
         AudienceManifest clean, flaky;
-        await using (var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink))
+        await using (var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, _stores.Broadcasts()))
         {
             clean = await host.ResolveAsync(new ResolveAudienceInput(TenantData.Tenant, "clean", segment, "newsletter", data.AsOf));
         }
         await using (var host = await ResolutionHost.StartAsync(new FlakyContactStore(contacts, plan), suppressions, catalog,
-            new FlakyAudienceSink(sink, plan)))
+            new FlakyAudienceSink(sink, plan), _stores.Broadcasts()))
         {
             flaky = await host.ResolveAsync(new ResolveAudienceInput(TenantData.Tenant, "flaky", segment, "newsletter", data.AsOf));
         }
@@ -89,9 +90,10 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
         var (sixteen, suppressions, catalog, sink) = await SaveAsync(data, new CosmosContactStore(container, scanRangesPerFeedRange: 16));
 
         var manifests = new List<AudienceManifest>();
+        var broadcasts = _stores.Broadcasts();
         foreach (var (store, broadcast) in new[] { (one, "one"), (sixteen, "sixteen") })
         {
-            await using var host = await ResolutionHost.StartAsync(store, suppressions, catalog, sink);
+            await using var host = await ResolutionHost.StartAsync(store, suppressions, catalog, sink, broadcasts);
             manifests.Add(await host.ResolveAsync(new ResolveAudienceInput(TenantData.Tenant, broadcast, segment, AsOf: data.AsOf)));
         }
 
@@ -108,7 +110,7 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
     {
         var data = TenantData.Seed();
         var (contacts, suppressions, catalog, sink) = await SaveAsync(data, ranges: 2);
-        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink);
+        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, _stores.Broadcasts());
         var sendAt = DateTimeOffset.UtcNow.AddSeconds(4);
         var id = BroadcastInstance.Id(TenantData.Tenant, "later");
 
@@ -128,16 +130,113 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
     }
 
     [Fact]
-    public async Task A_segment_that_does_not_exist_fails_the_resolution_and_writes_no_manifest()
+    public async Task A_segment_that_does_not_exist_fails_the_broadcast_and_writes_no_manifest()
     {
         var (contacts, suppressions, catalog, sink) = await SaveAsync(TenantData.Seed(), ranges: 2);
-        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink);
+        var broadcasts = _stores.Broadcasts();
+        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts);
 
         var state = await host.RunAsync(new ResolveAudienceInput(TenantData.Tenant, "nothing", "no-such-segment"));
 
-        Assert.Equal(OrchestrationRuntimeStatus.Failed, state.RuntimeStatus);
-        Assert.Contains("no-such-segment", state.FailureDetails!.ErrorMessage);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var failed = (await broadcasts.GetAsync(TenantData.Tenant, "nothing"))!.Broadcast;
+        Assert.Equal(BroadcastStatus.Failed, failed.Status);
+        Assert.Contains("no-such-segment", failed.Error);
         Assert.Null(await sink.ReadManifestAsync(new AudienceAddress(TenantData.Tenant, "nothing")));
+    }
+
+    [Fact]
+    public async Task A_resolution_interrupted_mid_way_resumes_with_the_instant_and_definitions_it_started_with_and_writes_the_same_audience()
+    {
+        var data = TenantData.Random(seed: 31, contacts: 300);
+        var segment = data.LargestSegment();
+        var (contacts, suppressions, catalog, sink) = await SaveAsync(data, ranges: 4);
+        var broadcasts = _stores.Broadcasts();
+        AudienceManifest clean;
+        await using (var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts))
+        {
+            clean = await host.ResolveAsync(new ResolveAudienceInput(TenantData.Tenant, "clean", segment, "newsletter"));
+        }
+        // A run that died after freezing and writing a part, leaving a part of another attempt behind, with the record running.
+        var asOf = DateTimeOffset.Parse(clean.AsOf, System.Globalization.CultureInfo.InvariantCulture);
+        var started = (await broadcasts.GetAsync(TenantData.Tenant, "clean"))!.Broadcast;
+        var crashed = new Broadcast("crashed", segment, "newsletter", null, null, started.CreatedAt).Started(started.StartedAt!.Value, asOf, started.Frozen!);
+        Assert.True(await broadcasts.AddAsync(TenantData.Tenant, crashed));
+        var address = new AudienceAddress(TenantData.Tenant, "crashed");
+        await sink.WritePartAsync(address, AudienceAddress.PartName(0), [new Recipient("c-stale", "stale@example.com")]);
+        await sink.WritePartAsync(address, AudienceAddress.PartName(7), [new Recipient("c-stale", "stale@example.com")]);
+        // Meanwhile the segment's definition changed: the resumed run still evaluates the frozen one.
+        using (var changed = JsonDocument.Parse($"{{\"id\":\"{segment}\",\"name\":\"changed\",\"match\":" + """{"field":{"name":"email","op":"exists"}}}"""))
+        {
+            await new Core.Catalog.SegmentCatalog(catalog).SaveSegmentAsync(TenantData.Tenant, changed.RootElement, null);
+        }
+
+        await using (var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts))
+        {
+            Assert.Equal(1, await new BroadcastResumer(broadcasts, Microsoft.Extensions.Logging.Abstractions.NullLogger<BroadcastResumer>.Instance)
+                .ResumeAsync(host.Client, CancellationToken.None));
+            var state = await host.Client.WaitForInstanceCompletionAsync(BroadcastInstance.Id(TenantData.Tenant, "crashed"), getInputsAndOutputs: true);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        }
+
+        var resumed = (await sink.ReadManifestAsync(address))!;
+        Assert.Equal((clean.AsOf, clean.Matched, clean.Audience), (resumed.AsOf, resumed.Matched, resumed.Audience));
+        Assert.Equal(clean.Parts, resumed.Parts);
+        Assert.Equal(await Audiences.PartsAsync(sink, new AudienceAddress(TenantData.Tenant, "clean")), await Audiences.PartsAsync(sink, address));
+        Assert.Equal(BroadcastStatus.Completed, (await broadcasts.GetAsync(TenantData.Tenant, "crashed"))!.Broadcast.Status);
+        // The interrupted attempt's part past the partitions the store lists now is gone with the rest of its leftovers.
+        await Assert.ThrowsAsync<global::Azure.RequestFailedException>(() => sink.OpenPartAsync(address, AudienceAddress.PartName(7)));
+    }
+
+    [Fact]
+    public async Task A_resolution_canceled_while_it_runs_ends_canceled_and_leaves_no_part_and_no_manifest_in_blob_storage()
+    {
+        var data = TenantData.Seed();
+        var contacts = new PausableContactStore(new CosmosContactStore(await _stores.ContactsContainerAsync(), 4));
+        var (_, suppressions, catalog, sink) = await SaveAsync(data, contacts);
+        var broadcasts = _stores.Broadcasts();
+        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts);
+        var broadcast = new Broadcast("stopped", "customers", null, null, data.AsOf, DateTimeOffset.UtcNow);
+        Assert.True(await broadcasts.AddAsync(TenantData.Tenant, broadcast));
+        var paused = contacts.Pause();
+
+        await BroadcastInstance.ScheduleAsync(host.Client, TenantData.Tenant, broadcast, CancellationToken.None);
+        await paused.Entered.WaitAsync(ResolutionHost.Patience);
+        await broadcasts.UpdateAsync(TenantData.Tenant, "stopped", b => b.Canceled(DateTimeOffset.UtcNow));
+        await host.Client.RaiseEventAsync(BroadcastInstance.Id(TenantData.Tenant, "stopped"), BroadcastSignal.Name, new BroadcastSignal(true, null));
+        paused.Release();
+        using var timeout = new CancellationTokenSource(ResolutionHost.Patience);
+        var state = await host.Client.WaitForInstanceCompletionAsync(BroadcastInstance.Id(TenantData.Tenant, "stopped"), true, timeout.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal(BroadcastStatus.Canceled, (await broadcasts.GetAsync(TenantData.Tenant, "stopped"))!.Broadcast.Status);
+        var address = new AudienceAddress(TenantData.Tenant, "stopped");
+        Assert.Null(await sink.ReadManifestAsync(address));
+        foreach (var part in Enumerable.Range(0, 4).Select(AudienceAddress.PartName))
+        {
+            await Assert.ThrowsAsync<global::Azure.RequestFailedException>(() => sink.OpenPartAsync(address, part));
+        }
+    }
+
+    [Fact]
+    public async Task Members_of_the_excluded_segments_are_counted_as_excluded_and_left_out_on_the_azure_stores()
+    {
+        var data = TenantData.Seed();
+        var (contacts, suppressions, catalog, sink) = await SaveAsync(data, ranges: 4);
+        var broadcasts = _stores.Broadcasts();
+        await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts);
+        var set = new Core.Evaluation.SegmentSet(data.Data.Definitions);
+        var excluded = set["vip"].Members(data.Data.Contacts, data.AsOf).ToHashSet(StringComparer.Ordinal);
+        var members = set["customers"].Members(data.Data.Contacts, data.AsOf);
+        Assert.True(await broadcasts.AddAsync(TenantData.Tenant,
+            new Broadcast("no-vips", "customers", null, null, data.AsOf, DateTimeOffset.UtcNow) { Exclude = ["vip"] }));
+
+        var manifest = await host.ResolveAsync(new ResolveAudienceInput(TenantData.Tenant, "no-vips", "customers", AsOf: data.AsOf));
+
+        var expected = data.Offline("customers", null, data.AsOf).Recipients.Where(r => !excluded.Contains(r.ContactId)).Select(r => r.ContactId);
+        Assert.True(members.Count(excluded.Contains) > 0, "some customers of the seed are VIPs");
+        Assert.Equal((members.Count, members.Count(excluded.Contains)), (manifest.Matched, manifest.Excluded ?? -1));
+        Assert.Equal(expected, (await ReadAsync(sink, new AudienceAddress(TenantData.Tenant, "no-vips"))).Select(r => r.ContactId));
     }
 
     private async Task<(IContactStore, Core.Suppressions.ISuppressionStore, Core.Catalog.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data, int ranges) =>

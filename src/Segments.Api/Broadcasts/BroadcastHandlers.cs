@@ -1,21 +1,24 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Audience;
+using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
+using Segments.Core.Language;
 using Segments.Orchestration;
 
 namespace Segments.Api.Broadcasts;
 
 /// <summary>
-/// Broadcasts: a send scheduled as a resolution orchestration whose instance id is derived from the tenant and the
-/// broadcast id (<see cref="BroadcastInstance"/>), so its state lives in the Durable backend and a tenant can only
-/// reach its own. The orchestration waits on a durable timer until <c>sendAt</c>.
+/// Broadcasts. The broadcast's record (<see cref="IBroadcastStore"/>) is the source of truth: kept before the request is
+/// answered (an id is taken for ever, so the same id again is refused), then a resolution orchestration is scheduled,
+/// whose instance id is derived from the tenant and the broadcast id (<see cref="BroadcastInstance"/>) so a tenant only
+/// reaches its own. If scheduling fails the broadcast is still kept, and <see cref="BroadcastResumer"/> schedules it.
 /// </summary>
-public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog catalog, IAudienceSink sink, ILogger<BroadcastHandlers> logger)
+public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog catalog, IAudienceSink sink, IBroadcastStore broadcasts,
+    TimeProvider time, ILogger<BroadcastHandlers> logger)
 {
     public async Task<IResult> PostAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -25,35 +28,61 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
             return refusal!.ToResult();
         }
         using var _ = body;
-        var (broadcast, errors) = BroadcastRequest.Read(body.Root);
-        if (broadcast is null)
+        var (asked, errors) = BroadcastRequest.Read(body.Root);
+        if (asked is null)
         {
             return Problems.Invalid(errors);
         }
-        if (await catalog.GetSegmentAsync(tenant.Id, broadcast.Segment, cancellationToken) is null)
+        var missing = new List<ValidationError>();
+        foreach (var (segment, path) in (asked.Exclude ?? []).Select((e, i) => (e, $"$.exclude[{i}]")).Prepend((asked.Segment, "$.segment")))
         {
-            return Problems.Invalid("$.segment", $"there is no segment '{broadcast.Segment}'");
+            if (await catalog.GetSegmentAsync(tenant.Id, segment, cancellationToken) is null)
+            {
+                missing.Add(new ValidationError(path, $"there is no segment '{segment}'"));
+            }
         }
-        var instance = BroadcastInstance.Id(tenant.Id, broadcast.Id);
-        if (await durable.GetInstanceAsync(instance, cancellationToken) is not null)
+        if (missing.Count > 0)
+        {
+            return Problems.Invalid(missing);
+        }
+        var broadcast = new Broadcast(asked.Id, asked.Segment, asked.List, asked.SendAt, asked.AsOf, time.GetUtcNow()) { Exclude = asked.Exclude };
+        // An audience with no record was resolved before broadcasts were kept as records: its id is taken too.
+        if (await ManifestAsync(tenant, asked.Id, cancellationToken) is not null || !await broadcasts.AddAsync(tenant.Id, broadcast, cancellationToken))
         {
             return Problems.Refusal(StatusCodes.Status409Conflict, "The broadcast exists", "$.id",
-                $"broadcast '{broadcast.Id}' was already scheduled; a broadcast is sent once, so give the new one another id");
+                $"broadcast '{asked.Id}' was already scheduled; a broadcast is sent once, so give the new one another id");
         }
-        var input = new ResolveAudienceInput(tenant.Id, broadcast.Id, broadcast.Segment, broadcast.List, broadcast.AsOf, broadcast.SendAt);
-        await durable.ScheduleNewOrchestrationInstanceAsync(nameof(ResolveAudienceOrchestrator), input, new StartOrchestrationOptions(instance),
-            cancellationToken);
-        logger.LogInformation("Scheduled broadcast {Broadcast} of tenant {Tenant} to segment {Segment}", broadcast.Id, tenant.Id, broadcast.Segment);
-        var state = await durable.GetInstanceAsync(instance, getInputsAndOutputs: true, cancellationToken);
-        return TypedResults.Accepted($"/api/broadcasts/{broadcast.Id}", BroadcastView.Of(broadcast.Id, state!));
+        try
+        {
+            await BroadcastInstance.ScheduleAsync(durable, tenant.Id, broadcast, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Broadcast {Broadcast} of tenant {Tenant} is kept but could not be scheduled yet; it is resumed shortly", asked.Id,
+                tenant.Id);
+        }
+        logger.LogInformation("Scheduled broadcast {Broadcast} of tenant {Tenant} to segment {Segment}", asked.Id, tenant.Id, asked.Segment);
+        return TypedResults.Accepted($"/api/broadcasts/{asked.Id}", BroadcastView.Of(broadcast, null, null));
     }
 
-    /// <summary>The orchestration's state, or for a broadcast the backend no longer knows, its manifest (the record of a completed send).</summary>
-    public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
-        RouteIds.NotFoundUnless(RouteIds.IsId(id), "broadcast", id)
-        ?? (await StateAsync(tenant, id, cancellationToken) is { } state ? TypedResults.Ok(BroadcastView.Of(id, state))
-        : await ManifestAsync(tenant, id, cancellationToken) is { } manifest ? TypedResults.Ok(BroadcastView.Completed(id, manifest))
-        : Problems.NotFound($"broadcast '{id}'"));
+    /// <summary>The record, with the orchestration's progress while it runs and the manifest once completed.</summary>
+    public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken)
+    {
+        if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "broadcast", id) is { } unknown)
+        {
+            return unknown;
+        }
+        if (await RecordAsync(tenant, id, cancellationToken) is not { } broadcast)
+        {
+            return await ManifestAsync(tenant, id, cancellationToken) is { } legacy ? TypedResults.Ok(BroadcastView.Completed(id, legacy))
+                : Problems.NotFound($"broadcast '{id}'");
+        }
+        var progress = broadcast.IsFinished ? null
+            : (await durable.GetInstanceAsync(BroadcastInstance.Id(tenant.Id, id), getInputsAndOutputs: true, cancellationToken))?
+                .ReadCustomStatusAs<ResolutionProgress>();
+        var manifest = broadcast.Status == BroadcastStatus.Completed ? await ManifestAsync(tenant, id, cancellationToken) : null;
+        return TypedResults.Ok(BroadcastView.Of(broadcast, progress, manifest));
+    }
 
     /// <summary>The audience as NDJSON <c>{contactId, email}</c>, in contact id order, streamed from the parts.</summary>
     public async Task<IResult> AudienceAsync(CallerTenant tenant, string id, HttpResponse response, CancellationToken cancellationToken)
@@ -63,8 +92,9 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
             return unknown;
         }
         var address = new AudienceAddress(tenant.Id, id);
-        var manifest = await ManifestAsync(tenant, id, cancellationToken);
-        if (manifest is null && await StateAsync(tenant, id, cancellationToken) is null)
+        var broadcast = await RecordAsync(tenant, id, cancellationToken);
+        var manifest = broadcast is null or { Status: BroadcastStatus.Completed } ? await ManifestAsync(tenant, id, cancellationToken) : null;
+        if (broadcast is null && manifest is null)
         {
             return Problems.NotFound($"broadcast '{id}'");
         }
@@ -87,8 +117,8 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
         return TypedResults.Empty;
     }
 
-    private async Task<OrchestrationMetadata?> StateAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
-        await durable.GetInstanceAsync(BroadcastInstance.Id(tenant.Id, id), getInputsAndOutputs: true, cancellationToken);
+    private async Task<Broadcast?> RecordAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
+        (await broadcasts.GetAsync(tenant.Id, id, cancellationToken))?.Broadcast;
 
     private async Task<AudienceManifest?> ManifestAsync(CallerTenant tenant, string id, CancellationToken cancellationToken) =>
         await sink.ReadManifestAsync(new AudienceAddress(tenant.Id, id), cancellationToken);

@@ -10,7 +10,8 @@ namespace Segments.Api.Ingestion;
 
 /// <summary>
 /// Hands accepted events to the stream in one call. When the stream does not take them (Event Hubs unreachable
-/// after the SDK's retries, the host shutting down), the request is answered 503 and nothing counts as accepted;
+/// after the SDK's retries, the host shutting down, too many events waiting to be folded), the request is answered 503
+/// (with <c>Retry-After</c> for the last) and nothing counts as accepted;
 /// some of the events may have been published all the same, which is harmless: the sender retries with the same
 /// event ids and the fold counts each id once.
 /// </summary>
@@ -42,6 +43,12 @@ public sealed class EventPublishing(IEventPublisher publisher, IngestionMetrics 
             {
                 await publisher.PublishAsync(events, cancellationToken);
             }
+        }
+        catch (StreamFullException full)
+        {
+            var refusal = Refusal.Backlogged(full.Backlog, full.RetryAfter);
+            metrics.Refused(source, refusal.Reason);
+            return refusal;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

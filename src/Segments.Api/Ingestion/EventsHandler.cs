@@ -56,7 +56,7 @@ public sealed class EventsHandler(
         var (accepted, rejected, refusal) = await IngestAsync(tenant, request, cancellationToken);
         if (refusal is not null)
         {
-            if (refusal != Refusal.Unpublished)
+            if (!refusal.FromPublishing)
             {
                 metrics.Refused(Source, refusal.Reason);
             }

@@ -20,8 +20,8 @@ namespace Segments.Api.Ingestion;
 /// <c>GET /api/dead-letters</c>. A host with more than one instance registers a shared <see cref="IPixelHitLog"/> first
 /// (the Functions app: Table storage). Register after <see cref="SegmentsApi.AddSegmentsApi"/> (tenants, API-key
 /// authentication); the host registers the <see cref="Core.Streaming.IEventPublisher"/> (Event Hubs or the
-/// in-process stream), the <see cref="Core.Ports.IContactStore"/> (read for visitor joins and the age of events) and the
-/// <see cref="Core.Ports.IDeadLetterStore"/>.
+/// event log of <c>segments serve</c>), the <see cref="Core.Ports.IContactStore"/> (read for visitor joins and the age of
+/// events) and the <see cref="Core.Ports.IDeadLetterStore"/>.
 /// </summary>
 public static class IngestionApi
 {

@@ -51,7 +51,7 @@ public sealed class PixelHandlers(
         var (total, rejected, errors, refusal) = await IngestBatchAsync(request, cancellationToken);
         if (refusal is not null)
         {
-            if (refusal != Refusal.Unpublished)
+            if (!refusal.FromPublishing)
             {
                 metrics.Refused(CollectSource, refusal.Reason);
             }

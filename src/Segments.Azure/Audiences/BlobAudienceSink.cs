@@ -49,6 +49,22 @@ public sealed class BlobAudienceSink(BlobContainerClient container) : IAudienceS
     public async Task<Stream> OpenPartAsync(AudienceAddress address, string part, CancellationToken cancellationToken = default) =>
         await Blob(address, part).OpenReadAsync(cancellationToken: cancellationToken);
 
+    /// <summary>Every blob under the audience's prefix (an upload a crash interrupted was never committed, so leaves none).</summary>
+    public async Task ClearAsync(AudienceAddress address, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{address.Tenant}/{address.Broadcast}/" }, cancellationToken))
+            {
+                await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // No container yet: no audience was ever written.
+        }
+    }
+
     private async Task UploadAsync(AudienceAddress address, string name, Stream content, string contentType, CancellationToken cancellationToken)
     {
         if (!_exists)

@@ -1,7 +1,7 @@
 namespace Segments.Azure.Catalog;
 
 /// <summary>
-/// Where the catalog, suppression and membership tables are (section <c>Segments:Storage</c>): the table endpoint,
+/// Where the catalog, suppression, membership and broadcast tables are (section <c>Segments:Storage</c>): the table endpoint,
 /// reached with the app's identity, or a connection string, for the local emulator only. The table names have
 /// defaults that fit every environment (tests set their own).
 /// </summary>
@@ -30,6 +30,8 @@ public sealed class TableStorageOptions
     /// <summary>Daily membership counts.</summary>
     public string ReportTable { get; set; } = "MembershipReports";
 
+    /// <summary>Broadcasts: what was asked and where each stands.</summary>
+    public string BroadcastTable { get; set; } = "Broadcasts";
     /// <summary>Long jobs (imports, baselines) with their parts.</summary>
     public string JobTable { get; set; } = "Jobs";
     /// <summary>The last pixel hits of each tenant, for the console's pixel setup.</summary>

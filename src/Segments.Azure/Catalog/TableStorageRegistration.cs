@@ -5,10 +5,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Segments.Azure.Broadcasts;
 using Segments.Azure.Jobs;
 using Segments.Azure.Membership;
 using Segments.Azure.Pixel;
 using Segments.Azure.Suppressions;
+using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Ingestion;
 using Segments.Core.Jobs;
@@ -46,6 +48,14 @@ public static class TableStorageRegistration
             Table(provider, o => o.MembershipDueTable), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConsumerStore>(provider => new TableConsumerStore(Table(provider, o => o.ConsumerTable)));
         services.AddSingleton<IReportStore>(provider => new TableReportStore(Table(provider, o => o.ReportTable)));
+        return services;
+    }
+
+    /// <summary>The broadcasts' records on Table storage, with the same settings and client as the catalog's.</summary>
+    public static IServiceCollection AddTableStorageBroadcasts(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddTableService(services, configuration);
+        services.AddSingleton<IBroadcastStore>(provider => new TableBroadcastStore(Table(provider, o => o.BroadcastTable)));
         return services;
     }
 

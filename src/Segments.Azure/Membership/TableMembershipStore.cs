@@ -136,6 +136,29 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
         }
     }
 
+    /// <summary>
+    /// Each evaluation is its own entity-group transaction (its segment's partition); those of different contacts or
+    /// segments go at once, a contact's evaluations of one segment in their order.
+    /// </summary>
+    public async Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
+        CancellationToken cancellationToken = default)
+    {
+        var recordings = new MembershipRecording[evaluations.Count];
+        var byKey = evaluations.Select((e, i) => (e, i)).GroupBy(x => (x.e.Segment, x.e.ContactId));
+        await Parallel.ForEachAsync(byKey, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentEvaluations, CancellationToken = cancellationToken },
+            async (key, ct) =>
+            {
+                foreach (var (e, i) in key)
+                {
+                    recordings[i] = await RecordAsync(tenant, e.Segment, e.ContactId, e.Member, e.At, e.Baseline, e.Next, ct);
+                }
+            });
+        return recordings;
+    }
+
+    /// <summary>Evaluations of one call recorded at the same time: each is a few round trips to the service.</summary>
+    private const int ConcurrentEvaluations = 16;
+
     public async Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default)
     {
         var client = await _memberships.GetAsync(cancellationToken);

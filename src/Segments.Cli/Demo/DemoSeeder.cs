@@ -7,6 +7,7 @@ using Segments.Core.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Core.Synthetic;
+using Segments.Embedded.Streaming;
 
 namespace Segments.Cli.Demo;
 
@@ -63,9 +64,9 @@ internal sealed class DemoSeeder(IServiceProvider services)
             await upserting!;
             ingest.Done();
             var fold = progress.Start("Folding events into contact documents", total: null);
-            if (publisher is InProcessEventStream stream)
+            if (publisher is EventLog log)
             {
-                await stream.WaitUntilFoldedAsync(time, cancellationToken);
+                await log.WaitUntilFoldedAsync(time, cancellationToken);
             }
             fold.Done();
         });

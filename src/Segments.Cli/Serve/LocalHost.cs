@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Segments.Api;
 using Segments.Api.Broadcasts;
 using Segments.Api.Ingestion;
@@ -17,6 +18,7 @@ using Segments.Core.Hosting;
 using Segments.Core.Jobs;
 using Segments.Core.Tenancy;
 using Segments.Embedded;
+using Segments.Embedded.Streaming;
 using Segments.Orchestration;
 using Segments.Orchestration.Jobs;
 
@@ -27,7 +29,7 @@ namespace Segments.Cli.Serve;
 /// its fold, the stores and the audience sink. Each part is the embedded default unless its real service is
 /// configured, with the setting names of <c>local.settings.sample.json</c>: <c>Segments:Cosmos:Endpoint</c>
 /// (contacts on Cosmos DB), <c>Segments:Storage:TableServiceUri</c> or <c>…:ConnectionString</c> (catalog,
-/// suppressions, memberships, drips, triggers and reports on Table storage), <c>Segments:Storage:BlobServiceUri</c> (audiences on Blob storage),
+/// suppressions, memberships, drips, triggers, reports and broadcasts on Table storage), <c>Segments:Storage:BlobServiceUri</c> (audiences on Blob storage),
 /// <c>Segments:EventHubs:FullyQualifiedNamespace</c> (the stream on Event Hubs).
 /// </summary>
 internal static class LocalHost
@@ -49,6 +51,7 @@ internal static class LocalHost
         {
             services.AddTableStorageCatalog(configuration);
             services.AddTableStorageMembership(configuration);
+            services.AddTableStorageBroadcasts(configuration);
             services.AddTableStoragePixelHits(configuration);
         }
         if (!string.IsNullOrEmpty(configuration["Segments:Storage:BlobServiceUri"]) || !string.IsNullOrEmpty(configuration["Segments:Storage:ConnectionString"]))
@@ -61,14 +64,19 @@ internal static class LocalHost
         }
         services.AddStreamFold(configuration);
         services.AddEmbeddedRuntime(dataDirectory);
+        // Shutdown waits for the event log fold's bounded drain, with room for the other services' own.
+        services.AddOptions<HostOptions>().Configure<IOptions<EventLogOptions>>((host, log) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(host.ShutdownTimeout.TotalSeconds, log.Value.ShutdownFoldSeconds + 20)));
         services.AddSegmentsApi(configuration);
         services.AddIngestion(configuration);
         services.AddMembershipApi();
-        // Broadcasts: the resolution orchestration on the in-memory Durable Task backend (its state lives as long
-        // as the process; the audiences and manifests it writes stay in the data folder).
-        services.AddInMemoryDurableTask(tasks => tasks.AddAudienceResolution().AddJobs());
+        // Broadcasts: kept as records (the source of truth), resolved by the orchestration on an in-memory Durable Task
+        // backend reachable from this process only, resumed from their records at start-up.
+        services.AddInProcessDurableTask(tasks => tasks.AddAudienceResolution().AddJobs());
         services.AddBroadcastsApi();
-        // Jobs: recorded in the data folder (the source of truth), run by the in-memory Durable backend, resumed at start-up.
+        services.AddHostedService<BroadcastResumption>();
+        services.AddHostedService<AudienceRetentionSweep>();
+        // Jobs: recorded in the data folder (the source of truth), run by the same in-process Durable backend, resumed at start-up.
         services.AddJobsApi();
         services.AddSingleton<IJobScheduler>(provider => new DurableJobScheduler(provider.GetRequiredService<DurableTaskClient>()));
         services.AddHostedService<JobResumption>();

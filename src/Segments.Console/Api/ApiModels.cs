@@ -27,7 +27,10 @@ public sealed record SegmentList(IReadOnlyList<SegmentResource> Segments);
 public sealed record PreviewResponse(string Segment, string AsOf, long Count, IReadOnlyList<string> Sample);
 
 /// <summary><c>POST /api/segments:preview</c>: a count, exact or an estimate with its 95 % interval, and a sample.</summary>
-public sealed record DefinitionPreview(long Count, bool Exact, long? Low, long? High, IReadOnlyList<string>? Sample, string? AsOf);
+public sealed record DefinitionPreview(long Count, bool Exact, IReadOnlyList<string>? Sample, string? AsOf, CountEstimate? Estimate);
+
+/// <summary>An estimated count's 95 % interval (absent when the count is exact).</summary>
+public sealed record CountEstimate(long Low, long High);
 
 public sealed record SchemaResource(IReadOnlyDictionary<string, string> Fields);
 
@@ -75,7 +78,14 @@ public sealed record PixelHit(string At, string Event, string Outcome, string? C
 
 public sealed record PixelRecent(string? PixelKey, IReadOnlyList<string> AllowedOrigins, IReadOnlyList<PixelHit> Hits);
 
-/// <summary>One node of an explanation: the condition, its truth value, its evidence and its children.</summary>
-public sealed record ExplainNode(string Path, string Kind, bool Value, JsonElement? Condition, JsonElement? Evidence, IReadOnlyList<ExplainNode>? Children);
+/// <summary>
+/// One node of an explanation as the API gives it: the condition's kind, its path in the definition, its truth value,
+/// its evidence (one of field, events, list, context; a referenced segment's own explanation) and its conditions.
+/// </summary>
+public sealed record ExplainNode(string Condition, string Path, bool Result, IReadOnlyList<ExplainNode>? Conditions,
+    JsonElement? Field, JsonElement? Events, JsonElement? List, JsonElement? Context, Explanation? Segment)
+{
+    public JsonElement? Evidence => Field ?? Events ?? List ?? Context;
+}
 
-public sealed record Explanation(string Segment, string Contact, string AsOf, bool Member, ExplainNode Tree);
+public sealed record Explanation(string Segment, string Contact, string AsOf, bool Member, ExplainNode Match);

@@ -23,6 +23,10 @@ public sealed record AudienceManifest
 
     public required long Audience { get; init; }
 
+    /// <summary>Members left out as members of a segment the broadcast excludes (absent when it excludes none).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Excluded { get; init; }
+
     public required IReadOnlyList<string> Parts { get; init; }
 
     /// <summary>The broadcast the audience was resolved for (none for an offline resolution).</summary>

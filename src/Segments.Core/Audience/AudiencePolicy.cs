@@ -74,6 +74,15 @@ public sealed class AudienceTally
 
     public long Audience { get; private set; }
 
+    /// <summary>Members left out because they belong to a segment the send excludes.</summary>
+    public long Excluded { get; private set; }
+
+    public void CountExcluded()
+    {
+        Matched++;
+        Excluded++;
+    }
+
     public void Count(SendDecision decision)
     {
         Matched++;
@@ -96,9 +105,9 @@ public sealed class AudienceTally
     }
 
     /// <summary>A tally counted elsewhere (by another process, for one partition), to be added up with others.</summary>
-    public static AudienceTally Of(long matched, IReadOnlyDictionary<string, long> suppressed, long optedOut, long audience)
+    public static AudienceTally Of(long matched, IReadOnlyDictionary<string, long> suppressed, long optedOut, long audience, long excluded = 0)
     {
-        var tally = new AudienceTally { Matched = matched, OptedOut = optedOut, Audience = audience };
+        var tally = new AudienceTally { Matched = matched, OptedOut = optedOut, Audience = audience, Excluded = excluded };
         foreach (var (reason, n) in suppressed)
         {
             tally.Suppressed[reason] = n;
@@ -111,6 +120,7 @@ public sealed class AudienceTally
         Matched += other.Matched;
         OptedOut += other.OptedOut;
         Audience += other.Audience;
+        Excluded += other.Excluded;
         foreach (var (reason, n) in other.Suppressed)
         {
             Suppressed[reason] = Suppressed.GetValueOrDefault(reason) + n;

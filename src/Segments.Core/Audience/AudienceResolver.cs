@@ -27,11 +27,12 @@ public static class AudienceResolver
 
 /// <summary>
 /// The resolution of one send, one contact at a time, so that contacts can stream in from a store (a partition
-/// of millions need not be held in memory, only its recipients).
+/// of millions need not be held in memory, only its recipients). A member of any <paramref name="exclude"/> segment is
+/// counted as excluded before the send-time rules apply.
 /// </summary>
 /// <param name="erasure">The tenant's erased contacts: one met again (by id or address) is never a recipient.</param>
 public sealed class AudienceBuilder(CompiledSegment segment, Func<string, IEnumerable<Suppression>> suppressionsOf, string? list, DateTimeOffset asOf,
-    Suppressions.Erasure? erasure = null)
+    Suppressions.Erasure? erasure = null, IReadOnlyList<CompiledSegment>? exclude = null)
 {
     private readonly AsOf _t = new(asOf);
     private readonly AudienceTally _tally = new();
@@ -41,6 +42,11 @@ public sealed class AudienceBuilder(CompiledSegment segment, Func<string, IEnume
     {
         if (!segment.Matches(contact, _t))
         {
+            return;
+        }
+        if (exclude is not null && exclude.Any(e => e.Matches(contact, _t)))
+        {
+            _tally.CountExcluded();
             return;
         }
         var decision = erasure is not null && erasure.Holds(contact.Id, contact.Email)

@@ -58,4 +58,7 @@ public interface IAudienceSink
 
     /// <summary>A part's bytes, for reading.</summary>
     Task<Stream> OpenPartAsync(AudienceAddress address, string part, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes everything at the address: an earlier attempt's parts and manifest, and whatever a crash left half written.</summary>
+    Task ClearAsync(AudienceAddress address, CancellationToken cancellationToken = default);
 }

@@ -16,10 +16,11 @@ public sealed record PartitionResult(AudiencePart Part, long Scanned);
 public static class PartitionAudience
 {
     public static async Task<PartitionResult> ResolveAsync(IContactStore store, string tenant, string partition, SegmentSet segments,
-        string segment, SuppressionIndex suppressions, string? list, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        string segment, SuppressionIndex suppressions, string? list, DateTimeOffset asOf, IReadOnlyList<string>? exclude = null,
+        CancellationToken cancellationToken = default)
     {
         var compiled = segments[segment];
-        var builder = new AudienceBuilder(compiled, suppressions.Of, list, asOf, suppressions.Erasure);
+        var builder = new AudienceBuilder(compiled, suppressions.Of, list, asOf, suppressions.Erasure, exclude?.Select(e => segments[e]).ToList());
         var scanned = 0L;
         await foreach (var contact in store.ScanAsync(tenant, partition, PushDownCondition.For(compiled, segments, asOf), cancellationToken))
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Core.Documents;
+using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 
@@ -34,13 +35,18 @@ public static class FoldRegistration
         {
             AttributionWindow = TimeSpan.FromDays(provider.GetRequiredService<IOptions<AttributionOptions>>().Value.WindowDays),
         }));
-        // With membership tracking registered (drips and triggers), every written document is re-evaluated.
-        services.TryAddSingleton<IStreamBatchHandler>(provider => new StreamFolder(
-            provider.GetRequiredService<IContactStore>(),
-            provider.GetRequiredService<IDeadLetterStore>(),
-            provider.GetRequiredService<ContactFolder>(),
-            provider.GetRequiredService<TimeProvider>(),
-            written: provider.GetService<IContactWritten>()));
+        // With membership tracking registered (drips and triggers), every written document is re-evaluated, a batch at a time.
+        services.TryAddSingleton<IStreamBatchHandler>(provider =>
+        {
+            var written = provider.GetService<IContactWritten>();
+            var fold = new StreamFolder(
+                provider.GetRequiredService<IContactStore>(),
+                provider.GetRequiredService<IDeadLetterStore>(),
+                provider.GetRequiredService<ContactFolder>(),
+                provider.GetRequiredService<TimeProvider>(),
+                written: written);
+            return written is MembershipTracker tracker ? tracker.Around(fold) : fold;
+        });
         return services;
     }
 }

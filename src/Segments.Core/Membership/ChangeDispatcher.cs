@@ -2,16 +2,17 @@ namespace Segments.Core.Membership;
 
 /// <summary>
 /// Hands a segment's recorded changes on, with the change feed as the outbox. Each reader of the feed keeps a cursor,
-/// the sequence of the last change it handled: each drip and trigger (per segment it uses) adds its records, the
-/// stream publisher (per segment) publishes; only then does the cursor move past them. A crash between recording a
-/// change and handing it on loses nothing: the next dispatch of the segment (after its next change, or the sweep's
-/// catch-up) starts at the cursor. Handing a change on twice is harmless: a record is kept once, and the stream is
-/// at least once. Within a process, dispatches of one segment run one at a time (a fold, the sweep and other folds
-/// may all ask at once), so the stream repeats a change only after a crash or across processes.
+/// the sequence of the last change it handled: each drip and trigger (per segment it uses) adds its records and moves
+/// its cursor (together, where the store can), the stream publisher (per segment) publishes, then moves its cursor. A
+/// crash between recording a change and handing it on loses nothing: the next dispatch of the segment (after its next
+/// change, or the sweep's catch-up) starts at the cursor. Handing a change on twice is harmless: a record is kept once,
+/// and the stream is at least once. Within a process, dispatches of one segment run one at a time, and callers who ask
+/// while one runs share the next (each is served by a dispatch that began after it asked): a batch of folded contacts
+/// entering the same segment costs one or two dispatches, not one each.
 /// </summary>
 public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore consumers, IMembershipChangePublisher? publisher = null)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, string Segment), SemaphoreSlim> _dispatching = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, string Segment), Rounds> _dispatching = new();
 
     /// <summary>How many changes are read from the feed at a time.</summary>
     public const int PageSize = 256;
@@ -41,47 +42,35 @@ public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore
         {
             return false;
         }
-        var one = _dispatching.GetOrAdd((tenant, consumer.Segment), _ => new SemaphoreSlim(1, 1));
-        await one.WaitAsync(cancellationToken);
-        try
-        {
-            return await consumers.DeleteAsync(tenant, kind, id, cancellationToken);
-        }
-        finally
-        {
-            one.Release();
-        }
+        return await RoundsOf(tenant, consumer.Segment).AloneAsync(() => consumers.DeleteAsync(tenant, kind, id, cancellationToken), cancellationToken);
     }
 
     /// <summary>Hands the segment's changes after each reader's cursor to its drips and triggers and to the stream.</summary>
-    public async Task DispatchAsync(string tenant, string segment, CancellationToken cancellationToken)
-    {
-        var one = _dispatching.GetOrAdd((tenant, segment), _ => new SemaphoreSlim(1, 1));
-        await one.WaitAsync(cancellationToken);
-        try
-        {
-            await DispatchAloneAsync(tenant, segment, cancellationToken);
-        }
-        finally
-        {
-            one.Release();
-        }
-    }
+    public Task DispatchAsync(string tenant, string segment, CancellationToken cancellationToken) =>
+        RoundsOf(tenant, segment).NextAsync().WaitAsync(cancellationToken);
 
-    private async Task DispatchAloneAsync(string tenant, string segment, CancellationToken cancellationToken)
+    private Rounds RoundsOf(string tenant, string segment) =>
+        _dispatching.GetOrAdd((tenant, segment), key => new Rounds(() => DispatchAloneAsync(key.Tenant, key.Segment)));
+
+    private async Task DispatchAloneAsync(string tenant, string segment)
     {
-        foreach (var consumer in await consumers.ListAsync(tenant, cancellationToken))
+        foreach (var consumer in await consumers.ListAsync(tenant))
         {
             if (consumer.Segment == segment)
             {
-                await DrainAsync(tenant, segment, CursorOf(consumer), changes => RecordAsync(tenant, consumer, changes, cancellationToken),
-                    cancellationToken);
+                var cursor = CursorOf(consumer);
+                await DrainAsync(tenant, segment, cursor, (changes, last) => consumers.AddRecordsAsync(tenant, consumer,
+                    [.. changes.Where(c => c.Kind == consumer.On).Select(c => new ConsumerRecord(c.Sequence, c.ContactId, c.Kind, c.At))], cursor, last));
             }
         }
         if (publisher is not null)
         {
-            await DrainAsync(tenant, segment, $"stream:{segment}", changes => publisher.PublishAsync(tenant, changes, cancellationToken),
-                cancellationToken);
+            var cursor = $"stream:{segment}";
+            await DrainAsync(tenant, segment, cursor, async (changes, last) =>
+            {
+                await publisher.PublishAsync(tenant, changes, CancellationToken.None);
+                await consumers.AdvanceCursorAsync(tenant, cursor, last);
+            });
         }
     }
 
@@ -98,26 +87,89 @@ public sealed class ChangeDispatcher(IMembershipStore membership, IConsumerStore
     private static string CursorOf(Consumer consumer) =>
         $"{(consumer.Kind == ConsumerKind.Drip ? "drip" : "trigger")}:{consumer.Id}:{consumer.Segment}";
 
-    private async Task DrainAsync(string tenant, string segment, string cursor, Func<IReadOnlyList<MembershipChange>, Task> handle,
-        CancellationToken cancellationToken)
+    /// <summary>Hands on the changes after the cursor, a page at a time; <paramref name="handle"/> moves the cursor to the page's last.</summary>
+    private async Task DrainAsync(string tenant, string segment, string cursor, Func<IReadOnlyList<MembershipChange>, long, Task> handle)
     {
-        var after = await consumers.CursorAsync(tenant, cursor, cancellationToken);
-        while (await membership.ChangesAsync(tenant, segment, after, PageSize, cancellationToken) is { Count: > 0 } changes)
+        var after = await consumers.CursorAsync(tenant, cursor);
+        while (await membership.ChangesAsync(tenant, segment, after, PageSize) is { Count: > 0 } changes)
         {
-            await handle(changes);
             after = changes[^1].Sequence;
-            await consumers.AdvanceCursorAsync(tenant, cursor, after, cancellationToken);
+            await handle(changes, after);
         }
     }
 
-    private async Task RecordAsync(string tenant, Consumer consumer, IReadOnlyList<MembershipChange> changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the dispatch of one segment again for whoever asks, one run at a time: each caller is served by a run that
+    /// starts after it asked, and callers arriving while a run goes share the next one. Other work on the segment can run
+    /// while no run does (<see cref="AloneAsync"/>).
+    /// </summary>
+    private sealed class Rounds(Func<Task> run)
     {
-        foreach (var change in changes)
+        private readonly SemaphoreSlim _alone = new(1, 1);
+        private readonly Lock _gate = new();
+        private TaskCompletionSource? _next;
+        private bool _running;
+
+        public Task NextAsync()
         {
-            if (change.Kind == consumer.On)
+            lock (_gate)
             {
-                await consumers.AddRecordAsync(tenant, consumer, new ConsumerRecord(change.Sequence, change.ContactId, change.Kind, change.At),
-                    cancellationToken);
+                _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (!_running)
+                {
+                    _running = true;
+                    // Without the caller's execution context: the runs serve every caller, not this one.
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        _ = Task.Run(RunAsync, CancellationToken.None);
+                    }
+                }
+                return _next.Task;
+            }
+        }
+
+        public async Task<T> AloneAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+        {
+            await _alone.WaitAsync(cancellationToken);
+            try
+            {
+                return await work();
+            }
+            finally
+            {
+                _alone.Release();
+            }
+        }
+
+        private async Task RunAsync()
+        {
+            while (true)
+            {
+                TaskCompletionSource round;
+                lock (_gate)
+                {
+                    if (_next is null)
+                    {
+                        _running = false;
+                        return;
+                    }
+                    round = _next;
+                    _next = null;
+                }
+                await _alone.WaitAsync();
+                try
+                {
+                    await run();
+                    round.SetResult();
+                }
+                catch (Exception error)
+                {
+                    round.SetException(error);
+                }
+                finally
+                {
+                    _alone.Release();
+                }
             }
         }
     }

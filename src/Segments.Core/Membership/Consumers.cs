@@ -52,4 +52,18 @@ public interface IConsumerStore
     /// dispatcher cannot undo a faster one's progress.
     /// </summary>
     Task AdvanceCursorAsync(string tenant, string cursor, long sequence, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Keeps the consumer's records (as <see cref="AddRecordAsync"/> does each), then moves <paramref name="cursor"/> to
+    /// <paramref name="sequence"/>: the handing-on of a page of changes, which a store may do in one transaction.
+    /// </summary>
+    async Task AddRecordsAsync(string tenant, Consumer consumer, IReadOnlyList<ConsumerRecord> records, string cursor, long sequence,
+        CancellationToken cancellationToken = default)
+    {
+        foreach (var record in records)
+        {
+            await AddRecordAsync(tenant, consumer, record, cancellationToken);
+        }
+        await AdvanceCursorAsync(tenant, cursor, sequence, cancellationToken);
+    }
 }

@@ -21,6 +21,24 @@ public interface IMembershipStore
         DateTimeOffset? next, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Records the tenant's evaluations in order, each as <see cref="RecordAsync(string, string, string, bool, DateTimeOffset, bool, DateTimeOffset?, CancellationToken)"/>
+    /// records one, and returns what each did. A store may commit them together (and with other callers' at the same time),
+    /// which is what lets tracking keep up with the stream: one transaction for a batch of folded contacts instead of one
+    /// per contact and segment.
+    /// </summary>
+    async Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
+        CancellationToken cancellationToken = default)
+    {
+        var recordings = new MembershipRecording[evaluations.Count];
+        for (var i = 0; i < evaluations.Count; i++)
+        {
+            var e = evaluations[i];
+            recordings[i] = await RecordAsync(tenant, e.Segment, e.ContactId, e.Member, e.At, e.Baseline, e.Next, cancellationToken);
+        }
+        return recordings;
+    }
+
+    /// <summary>
     /// Sets (or with null, clears) the contact's next time edge for the segment, whatever its last evaluation: for
     /// clearing the edge of a segment no longer tracked or a contact gone (an evaluation moves it with
     /// <see cref="RecordAsync"/>).

@@ -22,6 +22,12 @@ public sealed record MembershipChange(long Sequence, string Segment, string Cont
     }
 }
 
+/// <summary>
+/// One evaluation to record: whether the contact is a member of the segment as of <see cref="At"/>, its next time edge,
+/// and whether it is a <see cref="Baseline"/> (tracking just started: no change for a contact never evaluated).
+/// </summary>
+public sealed record MembershipEvaluation(string Segment, string ContactId, bool Member, DateTimeOffset At, bool Baseline, DateTimeOffset? Next);
+
 /// <summary>A contact whose membership of a segment may change by time alone at <see cref="At"/>.</summary>
 public sealed record DueCheck(string Tenant, string Segment, string ContactId, DateTimeOffset At);
 

@@ -11,20 +11,64 @@ namespace Segments.Core.Membership;
 /// records an entered or left change once, moves the contact's entry in the time index to its next edge (both skipped
 /// when the evaluation is older than the last one recorded for the contact and segment), and has the dispatcher hand
 /// the segment's new changes to its drips and triggers and to the stream.
+/// <para>
+/// A write outside a stream batch (a profile upsert) is tracked at once. The contacts a stream batch writes are
+/// tracked together once the fold of the batch is done (<see cref="Around"/>), before the batch completes: their
+/// evaluations recorded in one call (one transaction where the store can), each segment that changed dispatched once.
+/// That is what lets tracking keep up with the stream, where a call per contact and segment did not.
+/// </para>
 /// </summary>
 public sealed class MembershipTracker(
     TrackedSegments tracked, IMembershipStore membership, ChangeDispatcher dispatcher, IContactStore contacts, TimeProvider time)
     : IContactWritten
 {
-    public async Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, CancellationToken cancellationToken)
+    /// <summary>The writes of the stream batch being folded in this flow of execution; null outside one.</summary>
+    private static readonly AsyncLocal<List<Written>?> Batch = new();
+
+    private sealed record Written(string Tenant, ContactDocument Document, ContactParts Changed);
+
+    public Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, CancellationToken cancellationToken)
+    {
+        if (Batch.Value is { } batch)
+        {
+            lock (batch)
+            {
+                batch.Add(new Written(tenant, document, changed));
+            }
+            return Task.CompletedTask;
+        }
+        return TrackAsync([new Written(tenant, document, changed)], cancellationToken);
+    }
+
+    /// <summary>
+    /// The stream fold with tracking by batch: the contacts <paramref name="fold"/> writes are noted while it folds a
+    /// batch, then tracked together. A failure fails the batch, which the source delivers again.
+    /// </summary>
+    public IStreamBatchHandler Around(IStreamBatchHandler fold) => new TrackedBatches(this, fold);
+
+    private sealed class TrackedBatches(MembershipTracker tracker, IStreamBatchHandler fold) : IStreamBatchHandler
+    {
+        public async Task<StreamFoldResult> HandleAsync(IReadOnlyList<StreamMessage> batch, CancellationToken cancellationToken = default)
+        {
+            var written = new List<Written>();
+            // Flows into the tasks the fold starts for the batch's contacts, and no further than this call.
+            Batch.Value = written;
+            var result = await fold.HandleAsync(batch, cancellationToken);
+            Batch.Value = null;
+            await tracker.TrackAsync(written, cancellationToken);
+            return result;
+        }
+    }
+
+    /// <summary>Evaluates the written contacts now for the tracked segments that read what their writes changed.</summary>
+    private async Task TrackAsync(IReadOnlyList<Written> written, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        foreach (var segment in await tracked.OfAsync(tenant, cancellationToken))
+        foreach (var tenant in written.GroupBy(w => w.Tenant))
         {
-            if (segment.Reads.Overlaps(changed))
-            {
-                await EvaluateAsync(tenant, segment, document, now, baseline: segment.Baselining, cancellationToken);
-            }
+            var segments = await tracked.OfAsync(tenant.Key, cancellationToken);
+            await RecordAsync(tenant.Key, [.. tenant.SelectMany(w => segments.Where(s => s.Reads.Overlaps(w.Changed))
+                .Select(s => Evaluate(s, w.Document, now, baseline: s.Baselining)))], cancellationToken);
         }
     }
 
@@ -36,7 +80,7 @@ public sealed class MembershipTracker(
     {
         if ((await tracked.OfAsync(tenant, cancellationToken)).FirstOrDefault(s => s.Id == segmentId) is { } segment)
         {
-            await EvaluateAsync(tenant, segment, contact, at, baseline: segment.Baselining, cancellationToken);
+            await RecordAsync(tenant, [Evaluate(segment, contact, at, baseline: segment.Baselining)], cancellationToken);
         }
         else
         {
@@ -57,25 +101,40 @@ public sealed class MembershipTracker(
             return 0;
         }
         var evaluated = 0L;
+        var page = new List<MembershipEvaluation>(BaselinePage);
         await foreach (var contact in contacts.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
         {
-            await EvaluateAsync(tenant, segment, contact, time.GetUtcNow(), baseline: true, cancellationToken);
+            page.Add(Evaluate(segment, contact, time.GetUtcNow(), baseline: true));
             evaluated++;
+            if (page.Count == BaselinePage)
+            {
+                await RecordAsync(tenant, page, cancellationToken);
+                page = new List<MembershipEvaluation>(BaselinePage);
+            }
         }
+        await RecordAsync(tenant, page, cancellationToken);
         return evaluated;
     }
 
-    private async Task EvaluateAsync(string tenant, TrackedSegment segment, ContactDocument contact, DateTimeOffset at, bool baseline,
-        CancellationToken cancellationToken)
+    /// <summary>Contacts whose baseline is recorded in one call.</summary>
+    private const int BaselinePage = 256;
+
+    private static MembershipEvaluation Evaluate(TrackedSegment segment, ContactDocument contact, DateTimeOffset at, bool baseline) =>
+        new(segment.Id, contact.Id, segment.Segment.Matches(contact, new AsOf(at)), at, baseline, segment.Edges.Next(contact, at));
+
+    /// <summary>
+    /// Records the evaluations in one call: one older than the last one recorded for its contact and segment (a sweep that
+    /// read the contact before a write was evaluated) records nothing, neither membership nor next edge. Then each segment
+    /// that changed is dispatched.
+    /// </summary>
+    private async Task RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations, CancellationToken cancellationToken)
     {
-        var member = segment.Segment.Matches(contact, new AsOf(at));
-        // One call: an evaluation older than the last one recorded (a sweep that read the contact before a write was
-        // evaluated) records nothing, neither membership nor next edge.
-        var recording = await membership.RecordAsync(tenant, segment.Id, contact.Id, member, at, baseline, segment.Edges.Next(contact, at),
-            cancellationToken);
-        if (recording.Change is not null)
+        if (evaluations.Count == 0)
         {
-            await dispatcher.DispatchAsync(tenant, segment.Id, cancellationToken);
+            return;
         }
+        var recordings = await membership.RecordAsync(tenant, evaluations, cancellationToken);
+        var changed = evaluations.Where((_, i) => recordings[i].Change is not null).Select(e => e.Segment).Distinct().ToList();
+        await Task.WhenAll(changed.Select(segment => dispatcher.DispatchAsync(tenant, segment, cancellationToken)));
     }
 }

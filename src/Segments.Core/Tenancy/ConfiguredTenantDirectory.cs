@@ -43,6 +43,10 @@ public sealed class ConfiguredTenantDirectory : ITenantDirectory
             {
                 problems.Add($"{at}:TokenSecret must be base64 of at least {MinTokenSecretBytes} random bytes");
             }
+            if (s.AudienceRetentionDays is < 0)
+            {
+                problems.Add($"{at}:AudienceRetentionDays must be a number of days, or 0 to keep audiences");
+            }
             if (settings.Take(i).Any(o => o.Id == s.Id))
             {
                 problems.Add($"{at}:Id '{s.Id}' is configured twice");

@@ -16,4 +16,11 @@ public sealed class TenantSettings
     public string TokenSecret { get; set; } = "";
 
     public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Days a resolved audience (it holds e-mail addresses) is kept after its manifest is written; null or 0 keeps it.
+    /// Applied by <c>segments serve</c>'s sweep; in Azure, by the storage account's lifecycle rule (infra/), made from the
+    /// same number.
+    /// </summary>
+    public int? AudienceRetentionDays { get; set; }
 }

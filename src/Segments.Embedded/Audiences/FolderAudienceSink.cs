@@ -58,6 +58,41 @@ public sealed class FolderAudienceSink(string root) : IAudienceSink
     public Task<Stream> OpenPartAsync(AudienceAddress address, string part, CancellationToken cancellationToken = default) =>
         Task.FromResult<Stream>(File.OpenRead(PathOf(address, part)));
 
+    /// <summary>The folder goes whole, temporary files of a write a crash interrupted included.</summary>
+    public Task ClearAsync(AudienceAddress address, CancellationToken cancellationToken = default)
+    {
+        var folder = Path.Combine(root, address.Folder);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Removes the tenant's audiences whose manifest was written before <paramref name="cutoff"/> (an audience still
+    /// being written has none yet, and stays); the broadcasts removed.
+    /// </summary>
+    public IReadOnlyList<string> RemoveResolvedBefore(string tenant, DateTimeOffset cutoff)
+    {
+        var folder = Path.Combine(root, tenant);
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+        var removed = new List<string>();
+        foreach (var broadcast in Directory.GetDirectories(folder))
+        {
+            var manifest = Path.Combine(broadcast, AudienceAddress.ManifestName);
+            if (File.Exists(manifest) && File.GetLastWriteTimeUtc(manifest) < cutoff.UtcDateTime)
+            {
+                Directory.Delete(broadcast, recursive: true);
+                removed.Add(Path.GetFileName(broadcast));
+            }
+        }
+        return removed;
+    }
+
     private Task WriteAsync(AudienceAddress address, string name, Action<Stream> write, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -56,6 +56,29 @@ public sealed class SqliteTables(string connectionString, string createTables, F
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one immediate transaction committed with <c>synchronous=NORMAL</c>: the commit
+    /// survives a crash of the process but may be undone by a power loss until the write-ahead file is fsynced, which
+    /// the host does before anything that relies on it leaves the database (see <c>StoreSync</c>). Other writes on the
+    /// pooled connection afterwards are synced at once again.
+    /// </summary>
+    public static async Task<T> InFoldTransactionAsync<T>(SqliteConnection connection, Func<Task<T>> work)
+    {
+        await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL", CancellationToken.None);
+        try
+        {
+            // Immediate: the write lock is taken before anything is read, so no other writer slips in between.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await work();
+            await transaction.CommitAsync();
+            return result;
+        }
+        finally
+        {
+            await ExecuteAsync(connection, "PRAGMA synchronous = FULL", CancellationToken.None);
+        }
+    }
+
     public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

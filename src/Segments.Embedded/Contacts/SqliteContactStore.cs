@@ -13,7 +13,7 @@ namespace Segments.Embedded.Contacts;
 /// </summary>
 public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
 {
-    private readonly GroupCommit _writes = new(database);
+    private readonly GroupCommit<ContactWrites.Write, long?> _writes = ContactWrites.For(database);
 
     public async Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
     {
@@ -31,21 +31,22 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
         return new StoredContact(Decode((byte[])reader[1]), Version(reader.GetInt64(0)));
     }
 
-    /// <summary>Writes are committed in groups with whatever other writes are pending (see <see cref="GroupCommit"/>).</summary>
-    public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
+    /// <summary>Writes are committed in groups with whatever other writes are pending (see <see cref="ContactWrites"/>).</summary>
+    public async Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
     {
         long? expected = null;
         if (ifMatch is not null)
         {
-            if (!long.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            if (!long.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
             {
                 throw new ConcurrencyConflictException(tenant, document.Id);
             }
-            expected = version;
+            expected = parsed;
         }
-        return _writes.WriteAsync(new GroupCommit.Write(
+        var written = await _writes.AddAsync(new ContactWrites.Write(
             tenant, document.Id, InMemoryContactStore.PartitionOf(document.Id, database.Partitions), expected, ContactDocumentBinary.Serialize(document),
             EstimationSample.Contains(document.Id)));
+        return written is { } version ? Version(version) : throw new ConcurrencyConflictException(tenant, document.Id);
     }
 
     public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>

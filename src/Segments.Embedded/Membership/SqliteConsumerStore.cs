@@ -79,6 +79,28 @@ public sealed class SqliteConsumerStore(string connectionString) : IConsumerStor
     public async Task<bool> AddRecordAsync(string tenant, Consumer consumer, ConsumerRecord record, CancellationToken cancellationToken = default)
     {
         await using var connection = await _tables.OpenAsync(cancellationToken);
+        return await InsertAsync(connection, tenant, consumer, record, cancellationToken);
+    }
+
+    /// <summary>The records and the cursor in one transaction, with the fold's other writes' durability (see <see cref="SqliteTables.InFoldTransactionAsync"/>).</summary>
+    public async Task AddRecordsAsync(string tenant, Consumer consumer, IReadOnlyList<ConsumerRecord> records, string cursor, long sequence,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await SqliteTables.InFoldTransactionAsync(connection, async () =>
+        {
+            foreach (var record in records)
+            {
+                await InsertAsync(connection, tenant, consumer, record, cancellationToken);
+            }
+            await AdvanceAsync(connection, tenant, cursor, sequence, cancellationToken);
+            return true;
+        });
+    }
+
+    private static async Task<bool> InsertAsync(SqliteConnection connection, string tenant, Consumer consumer, ConsumerRecord record,
+        CancellationToken cancellationToken)
+    {
         await using var command = SqliteTables.Command(connection, """
             INSERT INTO consumer_records (tenant, kind, id, once, change, contact, change_kind, at)
             VALUES ($tenant, $kind, $id, $once, $change, $contact, $changeKind, $at) ON CONFLICT DO NOTHING
@@ -117,11 +139,14 @@ public sealed class SqliteConsumerStore(string connectionString) : IConsumerStor
     public async Task AdvanceCursorAsync(string tenant, string cursor, long sequence, CancellationToken cancellationToken = default)
     {
         await using var connection = await _tables.OpenAsync(cancellationToken);
-        await SqliteTables.ExecuteAsync(connection, """
+        await AdvanceAsync(connection, tenant, cursor, sequence, cancellationToken);
+    }
+
+    private static Task AdvanceAsync(SqliteConnection connection, string tenant, string cursor, long sequence, CancellationToken cancellationToken) =>
+        SqliteTables.ExecuteAsync(connection, """
             INSERT INTO consumer_cursors (tenant, name, sequence) VALUES ($tenant, $name, $sequence)
             ON CONFLICT (tenant, name) DO UPDATE SET sequence = MAX(sequence, excluded.sequence)
             """, cancellationToken, ("$tenant", tenant), ("$name", cursor), ("$sequence", sequence));
-    }
 
     private async Task<List<(string Tenant, Consumer Consumer)>> ReadAsync(string where, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)

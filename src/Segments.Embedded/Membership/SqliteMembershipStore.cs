@@ -8,11 +8,23 @@ namespace Segments.Embedded.Membership;
 /// Membership records, changes and the time index in SQLite. A change's sequence is its row id; the time index is a
 /// column of the membership row with an index on it, so the sweep reads due rows without scanning the others. The row
 /// also keeps the last evaluation's instant (<c>evaluated_at</c>, null: never), checked and moved with the membership
-/// and the next edge in one transaction.
+/// and the next edge. Evaluations are committed in groups: whatever callers record while one transaction commits goes
+/// into the next (the fold's contacts of a batch, evaluated at the same time, share one), with
+/// <c>synchronous=NORMAL</c>: a commit survives a crash of the process, and the host makes the write-ahead file durable
+/// before anything that relies on it leaves the database (the event log's checkpoint, the published change stream).
 /// </summary>
-public sealed class SqliteMembershipStore(string connectionString) : IMembershipStore
+public sealed class SqliteMembershipStore : IMembershipStore
 {
-    private readonly SqliteTables _tables = new(connectionString, """
+    private readonly SqliteTables _tables;
+    private readonly GroupCommit<(string Tenant, IReadOnlyList<MembershipEvaluation> Evaluations), IReadOnlyList<MembershipRecording>> _recordings;
+
+    public SqliteMembershipStore(string connectionString)
+    {
+        _tables = new SqliteTables(connectionString, Schema, Upgrade);
+        _recordings = new(CommitAsync);
+    }
+
+    private const string Schema = """
         CREATE TABLE IF NOT EXISTS membership (
             tenant TEXT NOT NULL,
             segment TEXT NOT NULL,
@@ -31,50 +43,103 @@ public sealed class SqliteMembershipStore(string connectionString) : IMembership
             at INTEGER NOT NULL,
             UNIQUE (tenant, segment, contact, kind, at));
         CREATE INDEX IF NOT EXISTS membership_changes_feed ON membership_changes (tenant, segment, sequence);
-        """,
-        // Files from before evaluations were dated: their rows read as never evaluated.
-        (connection, cancellationToken) => SqliteTables.AddColumnAsync(connection, "membership", "evaluated_at", "INTEGER", cancellationToken));
+        """;
+
+    // Files from before evaluations were dated: their rows read as never evaluated.
+    private static Task Upgrade(SqliteConnection connection, CancellationToken cancellationToken) =>
+        SqliteTables.AddColumnAsync(connection, "membership", "evaluated_at", "INTEGER", cancellationToken);
 
     public async Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at,
-        bool baseline, DateTimeOffset? next, CancellationToken cancellationToken = default)
+        bool baseline, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
+        (await RecordAsync(tenant, [new MembershipEvaluation(segment, contactId, member, at, baseline, next)], cancellationToken))[0];
+
+    public Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
+        CancellationToken cancellationToken = default) => _recordings.AddAsync((tenant, evaluations));
+
+    private async Task<IReadOnlyList<IReadOnlyList<MembershipRecording>>> CommitAsync(
+        IReadOnlyList<(string Tenant, IReadOnlyList<MembershipEvaluation> Evaluations)> group)
     {
-        await using var connection = await _tables.OpenAsync(cancellationToken);
-        // Not deferred: the write lock is taken before the membership is read, so no other evaluation slips in between.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        bool? was;
-        await using (var read = SqliteTables.Command(connection,
+        await using var connection = await _tables.OpenAsync(CancellationToken.None);
+        return await SqliteTables.InFoldTransactionAsync(connection, async () =>
+        {
+            await using var statements = new Statements(connection);
+            var recorded = new List<IReadOnlyList<MembershipRecording>>(group.Count);
+            foreach (var (tenant, evaluations) in group)
+            {
+                var recordings = new MembershipRecording[evaluations.Count];
+                for (var i = 0; i < evaluations.Count; i++)
+                {
+                    recordings[i] = await statements.RecordAsync(tenant, evaluations[i]);
+                }
+                recorded.Add(recordings);
+            }
+            return recorded;
+        });
+    }
+
+    /// <summary>The three statements of an evaluation, prepared once per transaction.</summary>
+    private sealed class Statements(SqliteConnection connection) : IAsyncDisposable
+    {
+        private readonly SqliteCommand _read = SqliteTables.Command(connection,
             "SELECT member, evaluated_at FROM membership WHERE tenant = $tenant AND segment = $segment AND contact = $contact",
-            ("$tenant", tenant), ("$segment", segment), ("$contact", contactId)))
-        await using (var row = await read.ExecuteReaderAsync(cancellationToken))
-        {
-            var found = await row.ReadAsync(cancellationToken);
-            if (found && !row.IsDBNull(1) && at.UtcTicks < row.GetInt64(1))
-            {
-                return MembershipRecording.StaleEvaluation;
-            }
-            was = found && !row.IsDBNull(0) ? row.GetInt64(0) != 0 : null;
-        }
-        var kind = member ? ChangeKind.Entered : ChangeKind.Left;
-        MembershipChange? change = null;
-        if (was is { } known ? known != member : member && !baseline)
-        {
-            await using var insert = SqliteTables.Command(connection, """
-                INSERT INTO membership_changes (tenant, segment, contact, kind, at) VALUES ($tenant, $segment, $contact, $kind, $at)
-                ON CONFLICT DO NOTHING RETURNING sequence
-                """, ("$tenant", tenant), ("$segment", segment), ("$contact", contactId), ("$kind", (int)kind), ("$at", at.UtcTicks));
-            if (await insert.ExecuteScalarAsync(cancellationToken) is long sequence)
-            {
-                change = new MembershipChange(sequence, segment, contactId, kind, at);
-            }
-        }
-        var recorded = change is not null ? member : was ?? member;
-        await SqliteTables.ExecuteAsync(connection, """
+            ("$tenant", ""), ("$segment", ""), ("$contact", ""));
+
+        private readonly SqliteCommand _change = SqliteTables.Command(connection, """
+            INSERT INTO membership_changes (tenant, segment, contact, kind, at) VALUES ($tenant, $segment, $contact, $kind, $at)
+            ON CONFLICT DO NOTHING RETURNING sequence
+            """, ("$tenant", ""), ("$segment", ""), ("$contact", ""), ("$kind", 0), ("$at", 0L));
+
+        private readonly SqliteCommand _write = SqliteTables.Command(connection, """
             INSERT INTO membership (tenant, segment, contact, member, evaluated_at, next_at) VALUES ($tenant, $segment, $contact, $member, $at, $next)
             ON CONFLICT (tenant, segment, contact) DO UPDATE SET member = excluded.member, evaluated_at = excluded.evaluated_at, next_at = excluded.next_at
-            """, cancellationToken, ("$tenant", tenant), ("$segment", segment), ("$contact", contactId), ("$member", recorded ? 1 : 0),
-            ("$at", at.UtcTicks), ("$next", next?.UtcTicks));
-        await transaction.CommitAsync(cancellationToken);
-        return change is null ? MembershipRecording.NoChange : MembershipRecording.Changed(change);
+            """, ("$tenant", ""), ("$segment", ""), ("$contact", ""), ("$member", 0), ("$at", 0L), ("$next", null));
+
+        public async Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation e)
+        {
+            bool? was;
+            Bind(_read, tenant, e);
+            await using (var row = await _read.ExecuteReaderAsync())
+            {
+                var found = await row.ReadAsync();
+                if (found && !row.IsDBNull(1) && e.At.UtcTicks < row.GetInt64(1))
+                {
+                    return MembershipRecording.StaleEvaluation;
+                }
+                was = found && !row.IsDBNull(0) ? row.GetInt64(0) != 0 : null;
+            }
+            var kind = e.Member ? ChangeKind.Entered : ChangeKind.Left;
+            MembershipChange? change = null;
+            if (was is { } known ? known != e.Member : e.Member && !e.Baseline)
+            {
+                Bind(_change, tenant, e);
+                _change.Parameters["$kind"].Value = (int)kind;
+                _change.Parameters["$at"].Value = e.At.UtcTicks;
+                if (await _change.ExecuteScalarAsync() is long sequence)
+                {
+                    change = new MembershipChange(sequence, e.Segment, e.ContactId, kind, e.At);
+                }
+            }
+            Bind(_write, tenant, e);
+            _write.Parameters["$member"].Value = (change is not null ? e.Member : was ?? e.Member) ? 1 : 0;
+            _write.Parameters["$at"].Value = e.At.UtcTicks;
+            _write.Parameters["$next"].Value = e.Next?.UtcTicks is { } next ? next : DBNull.Value;
+            await _write.ExecuteNonQueryAsync();
+            return change is null ? MembershipRecording.NoChange : MembershipRecording.Changed(change);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _read.DisposeAsync();
+            await _change.DisposeAsync();
+            await _write.DisposeAsync();
+        }
+
+        private static void Bind(SqliteCommand command, string tenant, MembershipEvaluation e)
+        {
+            command.Parameters["$tenant"].Value = tenant;
+            command.Parameters["$segment"].Value = e.Segment;
+            command.Parameters["$contact"].Value = e.ContactId;
+        }
     }
 
     public async Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default)

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Segments.Api.Pixel;
 using Segments.Core.Documents;
 using Segments.Core.Evaluation;
@@ -14,29 +16,34 @@ using Segments.Core.Model;
 using Segments.Core.Offline;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Embedded.Streaming;
 using Segments.TestSupport.Browser;
 
 namespace Segments.Api.Tests.Ingestion;
 
 /// <summary>
 /// The pixel in a real browser: a customer's site on one loopback origin embeds the snippet served by the API on
-/// another; Chromium (driven by Playwright) visits it; the events go through the in-process stream into folded contact
-/// documents, and the seed's <c>hot-prospects</c> segment is evaluated over them.
+/// another; Chromium (driven by Playwright) visits it; the events go through the event log of <c>segments serve</c> and its
+/// fold into contact documents, and the seed's <c>hot-prospects</c> segment is evaluated over them.
 /// </summary>
 [Trait("Category", "Browser")]
 public sealed class BrowserTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly InMemoryContactStore _contacts = new();
-    private readonly InProcessEventStream _stream = new();
+    private readonly string _logFolder = Directory.CreateTempSubdirectory("segments-browser-log-").FullName;
+    private readonly EventLog _log;
     private readonly CountingPublisher _published;
-    private readonly CancellationTokenSource _stop = new();
-    private Task _folding = Task.CompletedTask;
+    private EventLogFold? _fold;
     private WebApplication _site = null!;
     private IngestionHost _api = null!;
     private Uri _siteAddress = null!;
 
-    public BrowserTests() => _published = new CountingPublisher(_stream);
+    public BrowserTests()
+    {
+        _log = EventLog.Open(_logFolder, new EventLogOptions(), TimeProvider.System);
+        _published = new CountingPublisher(_log);
+    }
 
     public async Task InitializeAsync()
     {
@@ -48,7 +55,9 @@ public sealed class BrowserTests : IAsyncLifetime
         });
         api[0] = _api.Address;
         var folder = new StreamFolder(_contacts, new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), TimeProvider.System);
-        _folding = _stream.RunAsync(folder, TimeProvider.System, cancellationToken: _stop.Token);
+        _fold = new EventLogFold(_log, folder, new StoreSync([]), Options.Create(new EventLogOptions()), TimeProvider.System,
+            NullLogger<EventLogFold>.Instance);
+        await _fold.StartAsync(CancellationToken.None);
     }
 
     [Fact]
@@ -184,12 +193,14 @@ public sealed class BrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _folding.ContinueWith(_ => { }, TaskScheduler.Default);
         await _api.DisposeAsync();
+        if (_fold is not null)
+        {
+            await _fold.StopAsync(CancellationToken.None);
+        }
         await _site.StopAsync();
         await _site.DisposeAsync();
-        _stop.Dispose();
+        Directory.Delete(_logFolder, recursive: true);
     }
 
     /// <summary>Publishes to the stream and counts what it was given.</summary>

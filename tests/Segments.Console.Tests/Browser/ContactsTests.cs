@@ -19,7 +19,7 @@ public sealed class ContactsTests(ConsoleFixture console)
         await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Lists" })).ToBeVisibleAsync();
     }
 
-    [Fact(Skip = "Waits for GET /api/segments/{id}/explain/{contactId} (lifecycle) on main.")]
+    [Fact]
     public async Task A_contacts_explanation_shows_why_it_is_in_or_out_of_a_segment()
     {
         var page = await console.SignedInPageAsync("contacts/c0000001");

@@ -25,7 +25,7 @@ public sealed class SendsTests(ConsoleFixture console)
         Assert.Equal(manifest.GetProperty("audience").GetInt64(), lines.Length);
     }
 
-    [Fact(Skip = "Waits for POST /api/broadcasts/{id}/cancel (durable) on main.")]
+    [Fact]
     public async Task A_broadcast_scheduled_for_later_is_canceled_from_the_console()
     {
         var page = await console.SignedInPageAsync("sends");

@@ -18,6 +18,9 @@ public class ContactFolderTests
         .EventAt(-4 * Day, """{"id":"v2","kind":"conversion","name":"purchase","value":20}""")
         .EventAt(-Day, """{"id":"p1","kind":"pixel","name":"page_view","properties":{"path":"/pricing"}}""");
 
+    private static string Marks(ContactDocument d) =>
+        string.Join("; ", d.Suppressions.Select(m => $"{m.Key} {m.Value}").Concat(d.ListOptOuts.Select(m => $"{m.Key} {m.Value}")));
+
     private static string Describe(ContactDocument d) => string.Join("\n",
         d.Events.Select(e => $"{e.At} {e.Id} {e.Info}")
             .Concat(d.Suppressions.Select(s => $"suppression {s.Key} {s.Value}"))
@@ -135,9 +138,115 @@ public class ContactFolderTests
     }
 
     [Fact]
-    public void Events_of_another_contact_are_a_programming_error()
+    public void An_event_twice_in_one_batch_is_added_once_and_counted_as_a_duplicate()
     {
-        var e = new Scenario().Event("""{"name":"open","at":"2026-11-01T00:00:00Z","contactId":"c2"}""").Events[0];
-        Assert.Throws<ArgumentException>(() => new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1"), [e]));
+        var s = new Scenario().EventAt(-Day, """{"id":"o1","name":"open"}""");
+
+        var outcome = new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1"), [s.Events[0], s.Events[0]]);
+
+        Assert.Equal((1, 1), (outcome.Added, outcome.Duplicates));
+        Assert.Equal(["o1"], outcome.Document.Events.Select(e => e.Id));
+    }
+
+    [Fact]
+    public void The_earliest_of_repeated_suppressions_and_opt_outs_holds_and_the_earlier_document_is_left_as_it_was()
+    {
+        var folder = new ContactFolder(new FoldOptions());
+        var s = new Scenario()
+            .EventAt(-2 * Day, """{"id":"b2","name":"bounce","properties":{"bounceType":"hard"}}""")
+            .EventAt(-2 * Day, """{"id":"u2","name":"unsubscribe","properties":{"listId":"news"}}""")
+            .EventAt(-5 * Day, """{"id":"b1","name":"bounce","properties":{"bounceType":"hard"}}""")
+            .EventAt(-5 * Day, """{"id":"u1","name":"unsubscribe","properties":{"listId":"news"}}""")
+            .EventAt(-Day, """{"id":"b3","name":"bounce","properties":{"bounceType":"hard"}}""");
+        var later = folder.Fold(new ContactDocument("c1"), [.. s.Events.Take(2)]).Document;
+
+        var earlier = folder.Fold(later, [.. s.Events.Skip(2)]).Document;
+
+        Assert.Equal($"HardBounce {(Scenario.T - 5 * Day).UtcTicks}; news {(Scenario.T - 5 * Day).UtcTicks}", Marks(earlier));
+        Assert.Equal($"HardBounce {(Scenario.T - 2 * Day).UtcTicks}; news {(Scenario.T - 2 * Day).UtcTicks}", Marks(later));
+    }
+
+    [Fact]
+    public void The_outcome_names_the_events_added_the_lists_opted_out_of_and_the_conversions_attributed_anew()
+    {
+        var folder = new ContactFolder(new FoldOptions());
+        var s = new Scenario()
+            .EventAt(-3 * Day, """{"id":"v1","kind":"conversion","name":"purchase"}""")
+            .EventAt(-2 * Day, """{"id":"u1","name":"unsubscribe","properties":{"listId":"news"}}""")
+            .EventAt(-4 * Day, """{"id":"k1","name":"click","campaignId":"a"}""");
+        var first = folder.Fold(new ContactDocument("c1"), [.. s.Events.Take(2)]);
+        var conversion = first.Document.Events.Single(e => e.Id == "v1").Info.Signature;
+        var unsubscribe = first.Document.Events.Single(e => e.Id == "u1").Info.Signature;
+
+        var click = folder.Fold(first.Document, [s.Events[2]]);
+
+        Assert.Equal(conversion | unsubscribe, first.Touched.Events);
+        Assert.Equal(["news"], first.Touched.Lists);
+        var clickSignature = click.Document.Events.Single(e => e.Id == "k1").Info.Signature;
+        Assert.Equal(clickSignature | conversion, click.Touched.Events);
+        Assert.Empty(click.Touched.Lists);
+    }
+
+    [Fact]
+    public void Compaction_keeps_clicks_one_attribution_window_longer_and_sums_what_it_compacts()
+    {
+        var folder = new ContactFolder(new FoldOptions { Horizon = TimeSpan.FromDays(30), AttributionWindow = TimeSpan.FromDays(7) });
+        var s = new Scenario()
+            .EventAt(-45 * Day, """{"id":"v1","kind":"conversion","name":"purchase","value":10}""")
+            .EventAt(-44 * Day, """{"id":"v2","kind":"conversion","name":"purchase","value":20}""")
+            .EventAt(-35 * Day, """{"id":"k1","name":"click","campaignId":"a"}""")
+            .EventAt(-35 * Day, """{"id":"o1","name":"open","campaignId":"a"}""")
+            .EventAt(-39 * Day, """{"id":"k0","name":"click","campaignId":"a"}""")
+            .EventAt(-Day, """{"id":"p1","kind":"pixel","name":"page_view"}""");
+        var before = folder.Fold(new ContactDocument("c1"), [.. s.Events.SkipLast(1)]);
+
+        var outcome = folder.Fold(before.Document, [s.Events[^1]]);
+
+        Assert.Equal(["k1", "p1"], outcome.Document.Events.Select(e => e.Id));
+        Assert.Equal(
+            [$"Email click Click 1 0 {(Scenario.T - 39 * Day).UtcTicks}", $"Email open Open 1 0 {(Scenario.T - 35 * Day).UtcTicks}",
+                $"Conversion purchase Other 2 30 {(Scenario.T - 44 * Day).UtcTicks}"],
+            outcome.Document.Compacted.Select(t => $"{t.Kind} {t.Name} {t.Action} {t.Count} {t.ValueSum} {t.NewestAt}"));
+        var compacted = before.Document.Events.Where(e => e.Id is "v1" or "v2" or "k0" or "o1").Aggregate(0UL, (bits, e) => bits | e.Info.Signature);
+        var added = outcome.Document.Events.Single(e => e.Id == "p1").Info.Signature;
+        Assert.Equal(compacted | added, outcome.Touched.Events);
+        Assert.Empty(before.Document.Compacted);
+    }
+
+    [Fact]
+    public void Events_of_another_contact_are_a_programming_error_naming_the_event_and_both_contacts()
+    {
+        var e = new Scenario().Event("""{"id":"o7","name":"open","at":"2026-11-01T00:00:00Z","contactId":"c2"}""").Events[0];
+        var error = Assert.Throws<ArgumentException>(() => new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1"), [e]));
+        Assert.StartsWith("event 'o7' of contact 'c2' folded into contact 'c1'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_click_at_the_instant_of_the_conversion_is_attributed_even_when_its_id_sorts_after_the_conversion()
+    {
+        var document = new Scenario()
+            .EventAt(-Day, """{"id":"k9","name":"click","campaignId":"a"}""")
+            .EventAt(-Day, """{"id":"c0","kind":"conversion","name":"purchase"}""")
+            .Document();
+
+        Assert.Equal(["c0", "k9"], document.Events.Select(e => e.Id));
+        Assert.Equal("a", document.Events[0].Info.AttributedCampaign);
+    }
+
+    [Fact]
+    public void Compaction_drops_a_bots_email_events_and_totals_its_other_events()
+    {
+        var folder = new ContactFolder(new FoldOptions { Horizon = TimeSpan.FromDays(30) });
+        var s = new Scenario()
+            .EventAt(-100 * Day, """{"id":"o1","name":"open","campaignId":"a","bot":true}""")
+            .EventAt(-99 * Day, """{"id":"p1","kind":"pixel","name":"page_view","bot":true}""")
+            .EventAt(-98 * Day, """{"id":"o2","name":"open","campaignId":"a"}""")
+            .EventAt(-Day, """{"id":"o3","name":"open","campaignId":"b"}""");
+
+        var document = folder.Fold(new ContactDocument("c1"), [.. s.Events]).Document;
+
+        Assert.Equal(["o3"], document.Events.Select(e => e.Id));
+        Assert.Equal(["email open a 1", "pixel page_view  1"],
+            document.Compacted.Select(t => $"{t.Kind.ToString().ToLowerInvariant()} {t.Name} {t.CampaignId} {t.Count}"));
     }
 }

@@ -46,6 +46,24 @@ public class TimeEdgesTests
             new Dictionary<string, Core.Language.SegmentDefinition>()).IsTimeless);
 
     [Theory]
+    [InlineData("""{"engagement":{"event":"open"}}""")]
+    [InlineData("""{"pixel":{"event":"page_view","within":"7d"}}""")]
+    [InlineData("""{"list":{"id":"news","status":"subscribed"}}""")]
+    [InlineData("""{"field":{"name":"trial_ends","op":"within_next","value":"7d"}}""")]
+    [InlineData("""{"and":[{"field":{"name":"plan","op":"eq","value":"pro"}},{"conversion":{"event":"purchase"}}]}""")]
+    [InlineData("""{"segment":{"id":"buyers"}}""")]
+    public void Segments_on_events_lists_or_relative_dates_are_not_timeless(string match)
+    {
+        var definitions = new[] { Scenario.Parse("buyers", """{"conversion":{"event":"purchase"}}""") }.ToDictionary(d => d.Id);
+
+        Assert.False(TimeEdges.Of(Scenario.Parse("s", match), definitions).IsTimeless);
+    }
+
+    [Fact]
+    public void A_reference_to_a_segment_not_in_the_catalog_adds_no_edges() =>
+        Assert.True(TimeEdges.Of(Scenario.Parse("s", """{"segment":{"id":"gone"}}"""), new Dictionary<string, Core.Language.SegmentDefinition>()).IsTimeless);
+
+    [Theory]
     [InlineData(11)]
     [InlineData(12)]
     [InlineData(13)]

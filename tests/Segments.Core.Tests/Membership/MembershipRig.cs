@@ -11,8 +11,8 @@ using Segments.Core.Tests.Stream;
 namespace Segments.Core.Tests.Membership;
 
 /// <summary>
-/// Membership tracking over in-memory stores with a fake clock: the catalog, the fold that tells the tracker of each
-/// write, the dispatcher and the sweep. The membership and consumer stores can be wrapped (to count or to fail).
+/// Membership tracking over in-memory stores with a fake clock: the catalog, the fold that tells the tracker of its
+/// batch's writes, the dispatcher and the sweep. The membership and consumer stores can be wrapped (to count or to fail).
 /// </summary>
 internal sealed class MembershipRig
 {
@@ -28,7 +28,7 @@ internal sealed class MembershipRig
         Dispatcher = new ChangeDispatcher(Membership, Consumers, publisher);
         Tracker = new MembershipTracker(new TrackedSegments(CatalogStore), Membership, Dispatcher, Contacts, Clock);
         Sweep = new TimeSweep(Membership, Contacts, Tracker, Dispatcher, Clock);
-        Fold = new StreamFolder(Contacts, new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), Clock, written: Tracker);
+        Fold = Tracker.Around(new StreamFolder(Contacts, new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), Clock, written: Tracker));
     }
 
     public FakeTimeProvider Clock { get; }
@@ -54,7 +54,8 @@ internal sealed class MembershipRig
 
     public TimeSweep Sweep { get; }
 
-    public StreamFolder Fold { get; }
+    /// <summary>The stream fold as the hosts register it: the contacts of a batch tracked together after it.</summary>
+    public IStreamBatchHandler Fold { get; }
 
     public async Task SaveAsync(string json)
     {

@@ -340,6 +340,55 @@ public abstract class MembershipStoreContract
     }
 
     [Fact]
+    public async Task Evaluations_recorded_together_record_what_each_would_alone_in_their_order()
+    {
+        var together = await CreateMembershipStoreAsync();
+        var alone = await CreateMembershipStoreAsync();
+        // A contact's evaluations of several segments, then the same contact again (a replay, a stale one, a crossing),
+        // and another contact: what a batch of folded contacts hands the store at once.
+        MembershipEvaluation[] evaluations =
+        [
+            new("s1", "c1", true, At(0), false, At(60)),
+            new("s2", "c1", false, At(0), false, null),
+            new("s3", "c1", true, At(0), true, null),
+            new("s1", "c1", true, At(0), false, At(60)),
+            new("s1", "c1", false, At(-1), false, null),
+            new("s1", "c1", false, At(2), false, null),
+            new("s1", "c2", true, At(3), false, null),
+        ];
+
+        var recorded = await together.RecordAsync("t1", evaluations);
+        var expected = new List<MembershipRecording>();
+        foreach (var e in evaluations)
+        {
+            expected.Add(await alone.RecordAsync("t1", e.Segment, e.ContactId, e.Member, e.At, e.Baseline, e.Next));
+        }
+
+        Assert.Equal(expected.Select(r => (r.Stale, r.Change?.ContactId, r.Change?.Kind, r.Change?.At)),
+            recorded.Select(r => (r.Stale, r.Change?.ContactId, r.Change?.Kind, r.Change?.At)));
+        Assert.Equal([("c1", ChangeKind.Entered), ("c1", ChangeKind.Left), ("c2", ChangeKind.Entered)],
+            (await together.ChangesAsync("t1", "s1", 0, 10)).Select(c => (c.ContactId, c.Kind)));
+        Assert.Empty(await together.ChangesAsync("t1", "s3", 0, 10));
+        Assert.Equal(await alone.DueAsync(At(100), 10), await together.DueAsync(At(100), 10));
+    }
+
+    [Fact]
+    public async Task Records_added_with_a_cursor_are_kept_once_and_the_cursor_moves_past_them()
+    {
+        var store = await CreateConsumerStoreAsync();
+        var drip = new Consumer(ConsumerKind.Drip, "d1", "s1", ChangeKind.Entered);
+
+        await store.AddRecordsAsync("t1", drip, [new ConsumerRecord(3, "c1", ChangeKind.Entered, At(0)), new ConsumerRecord(4, "c2", ChangeKind.Entered, At(1))],
+            "drip:d1:s1", 4);
+        await store.AddRecordsAsync("t1", drip, [new ConsumerRecord(4, "c2", ChangeKind.Entered, At(1)), new ConsumerRecord(7, "c1", ChangeKind.Entered, At(7))],
+            "drip:d1:s1", 7);
+
+        Assert.Equal(["c1", "c2"], (await store.RecordsAsync("t1", ConsumerKind.Drip, "d1", 0, 100)).Select(r => r.ContactId));
+        Assert.Equal(7, await store.CursorAsync("t1", "drip:d1:s1"));
+        Assert.Equal(0, await store.CursorAsync("t2", "drip:d1:s1"));
+    }
+
+    [Fact]
     public async Task A_day_s_counts_are_replaced_whole_and_read_by_segment_slicing_and_range()
     {
         var store = await CreateReportStoreAsync();

@@ -159,4 +159,31 @@ public class MembershipTrackerTests
         Assert.Equal([(ChangeKind.Entered, entered.At), (ChangeKind.Left, next)], changes.Select(c => (c.Kind, c.At)));
         Assert.Equal([changes[1].Sequence], (await _rig.RecordsAsync(ConsumerKind.Trigger, "went-quiet")).Select(r => r.Change));
     }
+
+    [Fact]
+    public async Task The_contacts_of_a_stream_batch_are_tracked_in_one_recording_after_the_fold_and_each_enters_once()
+    {
+        CountingMembershipStore counting = null!;
+        var rig = new MembershipRig(LastOpen + TimeSpan.FromHours(1), membership: inner => counting = new CountingMembershipStore(inner));
+        await rig.SaveAsync("""{"id":"recent","name":"Opened lately","match":{"engagement":{"event":"open","within":"60d"}}}""");
+        await rig.SaveAsync("""{"id":"quiet","name":"Not opened lately","match":{"not":{"engagement":{"event":"open","within":"60d"}}}}""");
+        await rig.UseAsync(new Consumer(ConsumerKind.Drip, "welcome", "recent", ChangeKind.Entered));
+        await rig.UseAsync(new Consumer(ConsumerKind.Trigger, "woke-up", "quiet", ChangeKind.Left));
+        counting.Calls.Clear();
+
+        // 40 contacts, two opens each (one of them delivered twice): one batch.
+        var events = Enumerable.Range(0, 80).Select(i => Open($"e{i}", $"c{i % 40:D2}", LastOpen - TimeSpan.FromMinutes(i))).ToList();
+        await rig.Fold.HandleAsync(StreamEvents.Messages(Tenant, [.. events, events[0]]));
+
+        Assert.Equal([80], counting.Calls);
+        Assert.Equal(40, (await rig.ChangesAsync("recent")).Count);
+        Assert.Empty(await rig.ChangesAsync("quiet"));
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"c{i:D2}"),
+            (await rig.RecordsAsync(ConsumerKind.Drip, "welcome")).Select(r => r.ContactId).Order());
+
+        // The same batch again (a replay after a crash before the checkpoint) records nothing more.
+        await rig.Fold.HandleAsync(StreamEvents.Messages(Tenant, [.. events, events[0]]));
+        Assert.Equal(40, (await rig.ChangesAsync("recent")).Count);
+        Assert.Equal(40, (await rig.RecordsAsync(ConsumerKind.Drip, "welcome")).Count);
+    }
 }

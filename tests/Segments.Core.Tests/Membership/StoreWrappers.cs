@@ -2,10 +2,24 @@ using Segments.Core.Membership;
 
 namespace Segments.Core.Tests.Membership;
 
-/// <summary>A membership store that notes the segment of every evaluation recorded (one per evaluation).</summary>
+/// <summary>A membership store that notes the segment of every evaluation recorded (one per evaluation), and the calls that record them.</summary>
 internal sealed class CountingMembershipStore(IMembershipStore inner) : IMembershipStore
 {
     public List<string> Evaluated { get; } = [];
+
+    /// <summary>How many evaluations each call recorded.</summary>
+    public List<int> Calls { get; } = [];
+
+    public Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
+        CancellationToken cancellationToken = default)
+    {
+        lock (Evaluated)
+        {
+            Evaluated.AddRange(evaluations.Select(e => e.Segment));
+            Calls.Add(evaluations.Count);
+        }
+        return inner.RecordAsync(tenant, evaluations, cancellationToken);
+    }
 
     public Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
         DateTimeOffset? next, CancellationToken cancellationToken = default)
@@ -13,6 +27,7 @@ internal sealed class CountingMembershipStore(IMembershipStore inner) : IMembers
         lock (Evaluated)
         {
             Evaluated.Add(segment);
+            Calls.Add(1);
         }
         return inner.RecordAsync(tenant, segment, contactId, member, at, baseline, next, cancellationToken);
     }

@@ -41,5 +41,31 @@ public sealed class FolderAudienceSinkTests : IDisposable
         Assert.Equal("{}\n", await new StreamReader(part).ReadToEndAsync());
     }
 
+    [Fact]
+    public async Task Retention_removes_a_tenants_audiences_resolved_before_the_cutoff_and_keeps_unfinished_ones_and_other_tenants()
+    {
+        var sink = FolderAudienceSink.Open(Audiences);
+        var cutoff = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var (tenant, broadcast, written) in new[] { ("demo", "old", cutoff.AddDays(-1)), ("demo", "new", cutoff.AddDays(1)), ("other", "old", cutoff.AddDays(-1)) })
+        {
+            var address = new AudienceAddress(tenant, broadcast);
+            await sink.WritePartAsync(address, AudienceAddress.PartName(0), [new Recipient("c1", "ana@example.com")]);
+            await sink.WriteManifestAsync(address, AudienceManifest.From("vip", cutoff, null, new AudienceTally(), [AudienceAddress.PartName(0)]));
+            File.SetLastWriteTimeUtc(Path.Combine(Audiences, tenant, broadcast, AudienceAddress.ManifestName), written.UtcDateTime);
+        }
+        var unfinished = new AudienceAddress("demo", "writing");
+        await sink.WritePartAsync(unfinished, AudienceAddress.PartName(0), [new Recipient("c2", "bo@example.com")]);
+        File.SetLastWriteTimeUtc(Path.Combine(Audiences, "demo", "writing", AudienceAddress.PartName(0)), cutoff.AddDays(-30).UtcDateTime);
+
+        var removed = sink.RemoveResolvedBefore("demo", cutoff);
+
+        Assert.Equal(["old"], removed);
+        Assert.Null(await sink.ReadManifestAsync(new AudienceAddress("demo", "old")));
+        Assert.NotNull(await sink.ReadManifestAsync(new AudienceAddress("demo", "new")));
+        Assert.NotNull(await sink.ReadManifestAsync(new AudienceAddress("other", "old")));
+        Assert.True(File.Exists(Path.Combine(Audiences, "demo", "writing", AudienceAddress.PartName(0))));
+        Assert.Empty(sink.RemoveResolvedBefore("nobody", cutoff));
+    }
+
     public void Dispose() => Directory.Delete(_data, recursive: true);
 }

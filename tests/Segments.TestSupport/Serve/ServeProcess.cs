@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -8,11 +9,12 @@ namespace Segments.TestSupport.Serve;
 
 /// <summary>
 /// `segments serve` as a child process on a free loopback port with its output redirected (as a service manager or a
-/// log file would take it), stopped with SIGTERM like a service manager does. Either with one tenant configured
+/// log file would take it), stopped with SIGTERM like a service manager does or killed with SIGKILL like a crash. Either with one tenant configured
 /// through the environment, as a deployment would, or as a newcomer starts it: <c>serve --demo</c>, no configuration.
 /// </summary>
 public sealed partial class ServeProcess : IAsyncDisposable
 {
+    public const string Tenant = "e2e";
     public const string ApiKey = "sk_end_to_end_test_key_0123456789";
     public const string PixelKey = "pk_end_to_end";
 
@@ -25,7 +27,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
         _process = process;
         Root = root;
         Api = new Uri(root, "api/");
-        Client = new HttpClient { BaseAddress = Api };
+        Client = new HttpClient { BaseAddress = Api, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>The site root, where the web console is served.</summary>
@@ -46,18 +48,22 @@ public sealed partial class ServeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>Serve with the end-to-end tenant configured through the environment, and <paramref name="settings"/> on top.</summary>
     public static async Task<ServeProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var environment = new Dictionary<string, string>
         {
-            ["Segments__Tenants__0__Id"] = "e2e",
+            ["Segments__Tenants__0__Id"] = Tenant,
             ["Segments__Tenants__0__ApiKey"] = ApiKey,
             ["Segments__Tenants__0__PixelKey"] = PixelKey,
             ["Segments__Tenants__0__TokenSecret"] = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)i).ToArray()),
             ["Segments__Tenants__0__AllowedOrigins__0"] = url,
             ["Logging__LogLevel__Default"] = "Warning",
+            // What the event log's fold says about where it resumes and stops is part of what the crash tests read.
+            ["Logging__LogLevel__Segments.Embedded.Streaming"] = "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -141,19 +147,27 @@ public sealed partial class ServeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>SIGTERM, then wait for a clean exit (the in-process stream is drained on the way out).</summary>
-    public async Task StopAsync()
+    /// <summary>SIGTERM, then wait for the process to exit (it folds for a bounded time on the way out).</summary>
+    public async Task StopAsync(TimeSpan? patience = null)
     {
         if (_process.HasExited)
         {
             return;
         }
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await SignalAsync("-TERM");
+        using var timeout = new CancellationTokenSource(patience ?? TimeSpan.FromSeconds(60));
         await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>SIGKILL: the process ends at once, as in a crash or a power cut of the process alone.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        await SignalAsync("-KILL");
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -171,6 +185,12 @@ public sealed partial class ServeProcess : IAsyncDisposable
             _process.Dispose();
             Client.Dispose();
         }
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private static ServeProcess Launch(string url, string dataDirectory, string[] extra, Dictionary<string, string> environment)
