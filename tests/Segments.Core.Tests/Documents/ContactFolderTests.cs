@@ -19,7 +19,7 @@ public class ContactFolderTests
         .EventAt(-Day, """{"id":"p1","kind":"pixel","name":"page_view","properties":{"path":"/pricing"}}""");
 
     private static string Marks(ContactDocument d) =>
-        string.Join("; ", d.Suppressions.Select(m => $"{m.Key} {m.Value}").Concat(d.ListOptOuts.Select(m => $"{m.Key} {m.Value}")));
+        string.Join("; ", d.Suppressions.Select(m => $"{m.Key} {m.Value}").Concat(d.ListChanges.Select(c => c.ToString())));
 
     private static string Describe(ContactDocument d) => string.Join("\n",
         d.Events.Select(e => $"{e.At} {e.Id} {e.Info}")
