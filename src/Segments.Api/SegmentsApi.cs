@@ -112,7 +112,7 @@ public static class SegmentsApi
         var schema = api.MapGroup("/schema").WithTags("Schema");
         schema.MapPut("", (SchemaHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PutAsync(t, r, ct))
             .WithSummary("Set the field schema (a used field keeps its type)")
-            .AcceptsJson<SchemaResource>("The custom fields by name: text, number, date or boolean")
+            .AcceptsJson<SchemaResource>("The custom fields by name: text, number, date, boolean or tags")
             .Produces<SchemaResource>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         schema.MapGet("", (SchemaHandlers h, CallerTenant t, CancellationToken ct) => h.GetAsync(t, ct))
             .WithSummary("Read the field schema").Produces<SchemaResource>();

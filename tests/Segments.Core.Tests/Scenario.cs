@@ -16,7 +16,7 @@ internal sealed class Scenario
     public static readonly DateTimeOffset T = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
     public static readonly FieldSchema Schema = InputReader.ReadSchema(JsonDocument.Parse(
-        """{"fields":{"plan":"text","mrr":"number","trial_ends":"date","vip":"boolean","company":"text"}}""").RootElement).Schema!;
+        """{"fields":{"plan":"text","mrr":"number","trial_ends":"date","vip":"boolean","company":"text","interests":"tags"}}""").RootElement).Schema!;
 
     private readonly List<ContactEvent> _events = [];
     private string _contact = """{"id":"c1","email":"a@example.com"}""";

@@ -35,10 +35,19 @@ public sealed record ContactView(
             contact.Events.Length,
             contact.Compacted.Sum(c => c.Count),
             Time(contact.NewestAt == long.MinValue ? null : contact.NewestAt),
-            contact.ListOptOuts.ToDictionary(o => o.Key, o => Time(o.Value)!),
-            contact.Suppressions.ToDictionary(s => s.Key.ToWord(), s => Time(s.Value)!)),
+            OptOuts(contact, contact.ListChanges.Where(c => c.ListId is not null).Select(c => c.ListId!).Distinct()),
+            contact.Suppressions.Select(s => KeyValuePair.Create(s.Key.ToWord(), Time(s.Value)!))
+                .Concat(OptOuts(contact, contact.OptedOutSince(null, long.MaxValue) is null ? [] : [null])
+                    .Select(o => KeyValuePair.Create(SuppressionReason.Unsubscribed.ToWord(), o.Value)))
+                .ToDictionary()),
         [.. suppressions.Select(s => new SuppressionView(s.Reason.ToWord(), Rfc3339.Format(s.At)))],
         [.. contact.Events.OrderByDescending(e => e.At).ThenByDescending(e => e.Id, StringComparer.Ordinal).Take(TimelineLength).Select(EventView.From)]);
+
+    /// <summary>The lists (null: global) the contact is opted out of by its latest events, each with since when.</summary>
+    private static Dictionary<string, string> OptOuts(ContactDocument contact, IEnumerable<string?> lists) =>
+        lists.Select(l => (List: l, Since: contact.OptedOutSince(l, long.MaxValue)))
+            .Where(o => o.Since is not null)
+            .ToDictionary(o => o.List ?? "", o => Time(o.Since)!);
 
     private static string? Time(long? ticks) => ticks is { } t ? Rfc3339.Format(new DateTimeOffset(t, TimeSpan.Zero)) : null;
 }

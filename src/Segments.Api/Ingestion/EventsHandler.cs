@@ -36,8 +36,13 @@ public sealed class EventsHandler(
 
     private static readonly string[] EnrichmentKeys = ["userAgent", "ip"];
 
-    /// <summary>An event nests three levels (array, event, properties); anything deeper is not one.</summary>
-    private const int MaxDepth = 8;
+    /// <summary>
+    /// An event nests two levels (array, event) above its properties, which nest up to their own limit; one level more
+    /// is let through so that a property nested too deep is rejected with its path, with its event alone.
+    /// </summary>
+    private const int MaxDepth = 2 + InputReader.MaxPropertyDepth + 1;
+
+    private const string MachineProperty = "machine";
 
     private const int MaxUserAgentLength = 1024;
 
@@ -152,7 +157,16 @@ public sealed class EventsHandler(
         }
         var open = e.Kind == EventKind.Email && EventNames.ParseEmailAction(e.Name) == EmailAction.Open;
         var (agent, geo) = enrichment.ForEmail(userAgent, address, open);
-        e = e with { Device = e.Device ?? agent?.ToDevice(), Geo = e.Geo ?? geo, Bot = e.Bot || agent?.IsBot == true };
+        // An open a privacy proxy or scanner fetched is a machine open (which a segment may count), not a bot's;
+        // a sender's own properties.machine is kept as it is.
+        var machine = open && e.Properties.Get(MachineProperty).Kind == ValueKind.Missing && MachineOpens.Recognise(userAgent, address) is not null;
+        e = e with
+        {
+            Device = e.Device ?? agent?.ToDevice(),
+            Geo = e.Geo ?? geo,
+            Bot = e.Bot || (agent?.IsBot == true && !machine),
+            Properties = machine ? PropertyBag.From([.. e.Properties.Items, new(MachineProperty, ScalarValue.OfBoolean(true))]) : e.Properties,
+        };
         return rules.Check(e, path, fromPixel: false, errors) ? e : null;
     }
 

@@ -32,8 +32,11 @@ public sealed class PixelHandlers(
     public const string CollectSource = "collect";
     public const string GifSource = "px.gif";
 
-    /// <summary>A snippet batch nests three levels (batch, events, properties); anything deeper is not one.</summary>
-    private const int MaxBatchDepth = 8;
+    /// <summary>
+    /// A snippet batch nests three levels (batch, events array, event) above an event's properties, which nest up to their
+    /// own limit; one level more is let through so that a property nested too deep is rejected with its path, alone.
+    /// </summary>
+    private const int MaxBatchDepth = 3 + Core.Input.InputReader.MaxPropertyDepth + 1;
 
     /// <summary>A snippet batch: text/plain too (sendBeacon), each event taken or rejected on its own.</summary>
     private readonly JsonBodyRules _batch = new(options.Value.Limits.MaxCollectBodyBytes, MaxBatchDepth, IngestionLimits.MaxTextLengthBound)

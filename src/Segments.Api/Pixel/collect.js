@@ -55,8 +55,18 @@
     }
   }
 
+  // Text is cut to the server's limit at every depth: properties may nest objects and arrays (a cart's items).
   function text(value) {
-    return typeof value === 'string' ? value.slice(0, MAX_TEXT) : value;
+    if (typeof value === 'string') return value.slice(0, MAX_TEXT);
+    if (Array.isArray(value)) return value.map(text);
+    if (value && typeof value === 'object') {
+      var copy = {};
+      for (var key in value) {
+        if (Object.prototype.hasOwnProperty.call(value, key)) copy[key] = text(value[key]);
+      }
+      return copy;
+    }
+    return value;
   }
 
   try {

@@ -80,10 +80,15 @@ internal sealed class DemoSeeder(IServiceProvider services)
         return contacts;
     }
 
-    /// <summary>The example segments of the language document.</summary>
-    public static IReadOnlyList<JsonElement> SeedSegments()
+    /// <summary>
+    /// The example segments of the language document, then those a marketer would write with version 2: tags, the
+    /// last cart, a 50/50 split, a holdout, engagement with and without machine opens.
+    /// </summary>
+    public static IReadOnlyList<JsonElement> SeedSegments() => [.. Resource("seed-segments.json"), .. Resource("v2-segments.json")];
+
+    private static IEnumerable<JsonElement> Resource(string name)
     {
-        using var stream = typeof(DemoSeeder).Assembly.GetManifestResourceStream("seed-segments.json")!;
+        using var stream = typeof(DemoSeeder).Assembly.GetManifestResourceStream(name)!;
         using var json = JsonDocument.Parse(stream);
         return [.. json.RootElement.EnumerateArray().Select(d => d.Clone())];
     }

@@ -42,6 +42,10 @@ public static class AudiencePolicy
         {
             Consider(mark.Value, mark.Key);
         }
+        if (contact.OptedOutSince(null, until) is { } optedOut)
+        {
+            Consider(optedOut, SuppressionReason.Unsubscribed);
+        }
         foreach (var s in explicitSuppressions)
         {
             Consider(s.At.UtcTicks, s.Reason);

@@ -39,10 +39,14 @@ public sealed record ContactDocument(string Id)
         }
     } = [];
 
-    /// <summary>The earliest <c>unsubscribe</c> event naming each list (<c>properties.listId</c>).</summary>
-    public KeyValuePair<string, long>[] ListOptOuts { get; init; } = [];
+    /// <summary>
+    /// Every <c>subscribe</c> and <c>unsubscribe</c> email event, by the list it names (<c>properties.listId</c>; null for
+    /// none, the global opt-out), in <see cref="ListChange.Compare"/> order. Kept whole, not compacted: a status at T is
+    /// the last change at or before T, so no change can be summed away.
+    /// </summary>
+    public ListChange[] ListChanges { get; init; } = [];
 
-    /// <summary>The earliest suppression each kind of event implied (hard bounce, complaint, global unsubscribe).</summary>
+    /// <summary>The earliest suppression each kind of event implied (hard bounce, complaint).</summary>
     public KeyValuePair<SuppressionReason, long>[] Suppressions { get; init; } = [];
 
     /// <summary>Totals of the events compacted away beyond the horizon (see <see cref="ContactFolder"/>).</summary>
@@ -110,20 +114,61 @@ public sealed record ContactDocument(string Id)
         return null;
     }
 
-    /// <summary>The status on a list as of T: an <c>unsubscribe</c> event for that list at or before T wins over the record.</summary>
+    /// <summary>
+    /// The status on a list as of T: the recorded one, then each <c>subscribe</c> or <c>unsubscribe</c> event for that list
+    /// at or before T in time order (ties: the larger event id last); the last one wins.
+    /// </summary>
     public string? ListStatusAt(string listId, long asOf)
     {
-        foreach (var optOut in ListOptOuts)
+        ListChange? last = null;
+        foreach (var change in ListChanges)
         {
-            if (string.Equals(optOut.Key, listId, StringComparison.Ordinal) && optOut.Value <= asOf)
+            if (string.Equals(change.ListId, listId, StringComparison.Ordinal) && change.At <= asOf)
             {
-                return ListStatuses.Unsubscribed;
+                last = change;
             }
         }
-        return RecordedListStatus(listId);
+        return last is { } l ? l.Status : RecordedListStatus(listId);
+    }
+
+    /// <summary>
+    /// Since when the contact has been opted out by events at T, of a list or (<paramref name="listId"/> null) globally,
+    /// the event-implied <c>unsubscribed</c> suppression: null when the latest change at or before T is a
+    /// <c>subscribe</c> (or there is none); else the first <c>unsubscribe</c> after the latest <c>subscribe</c> (or the
+    /// first of all).
+    /// </summary>
+    public long? OptedOutSince(string? listId, long asOf)
+    {
+        long? since = null;
+        foreach (var change in ListChanges)
+        {
+            if (string.Equals(change.ListId, listId, StringComparison.Ordinal) && change.At <= asOf)
+            {
+                since = change.Subscribes ? null : since ?? change.At;
+            }
+        }
+        return since;
     }
 }
 
-/// <summary>Events folded into totals once older than the horizon: by kind, name, email action and campaign.</summary>
+/// <summary>A <c>subscribe</c> or <c>unsubscribe</c> event: the list it names (null: none), when, its id, which of the two.</summary>
+public readonly record struct ListChange(string? ListId, long At, string EventId, bool Subscribes)
+{
+    public string Status => Subscribes ? ListStatuses.Subscribed : ListStatuses.Unsubscribed;
+
+    /// <summary>By list (no list first), then time, then event id (ordinal): the order changes apply in.</summary>
+    public static int Compare(ListChange a, ListChange b)
+    {
+        var c = string.CompareOrdinal(a.ListId, b.ListId);
+        c = c != 0 ? c : a.At.CompareTo(b.At);
+        return c != 0 ? c : string.CompareOrdinal(a.EventId, b.EventId);
+    }
+}
+
+/// <summary>
+/// Events folded into totals once older than the horizon: by kind, name, email action, campaign and whether they are
+/// machine opens (which engagement counts only when asked to).
+/// </summary>
 public sealed record CompactedTotal(
-    EventKind Kind, string Name, EmailAction Action, string? CampaignId, string? AttributedCampaign, long Count, double ValueSum, long NewestAt);
+    EventKind Kind, string Name, EmailAction Action, string? CampaignId, string? AttributedCampaign, long Count, double ValueSum, long NewestAt,
+    bool Machine = false);

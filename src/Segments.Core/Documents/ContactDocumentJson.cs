@@ -17,7 +17,7 @@ namespace Segments.Core.Documents;
 ///  "fields":{"plan":"Pro","mrr":620},"lists":{"newsletter":"subscribed"},
 ///  "infos":[["email","open",null,"cmp-7",null,["DE","BE","Berlin"]]],
 ///  "events":[["639000000000000000","e1",0],[36000000000,"e2",0]],
-///  "listOptOuts":{"news":"639..."},"suppressions":{"hard_bounce":"639..."},
+///  "listChanges":[["news","639...","e9","unsubscribe"],[null,"639...","e12","subscribe"]],"suppressions":{"hard_bounce":"639..."},
 ///  "compacted":[["email","open","open","cmp-7",null,12,0,"638..."]],"newestAt":"639..."}
 /// </code>
 /// </summary>
@@ -97,7 +97,20 @@ public static class ContactDocumentJson
         {
             WriteEvents(writer, document);
         }
-        WriteMap(writer, "listOptOuts", document.ListOptOuts, WriteInteger);
+        if (document.ListChanges.Length > 0)
+        {
+            writer.WriteStartArray("listChanges");
+            foreach (var change in document.ListChanges)
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(change.ListId);
+                WriteInteger(writer, change.At);
+                writer.WriteStringValue(change.EventId);
+                writer.WriteStringValue(change.Subscribes ? "subscribe" : "unsubscribe");
+                writer.WriteEndArray();
+            }
+            writer.WriteEndArray();
+        }
         WriteMap(writer, "suppressions", [.. document.Suppressions.Select(s => KeyValuePair.Create(s.Key.ToWord(), s.Value))], WriteInteger);
         if (document.Compacted.Length > 0)
         {
@@ -113,6 +126,10 @@ public static class ContactDocumentJson
                 WriteInteger(writer, t.Count);
                 WriteDouble(writer, t.ValueSum);
                 WriteInteger(writer, t.NewestAt);
+                if (t.Machine)
+                {
+                    writer.WriteBooleanValue(true); // Written only when true: totals stored before v2 have eight slots.
+                }
                 writer.WriteEndArray();
             }
             writer.WriteEndArray();
@@ -167,7 +184,7 @@ public static class ContactDocumentJson
         var createdAt = ScalarValue.Missing;
         var fields = PropertyBag.Empty;
         KeyValuePair<string, string>[] lists = [];
-        KeyValuePair<string, long>[] listOptOuts = [];
+        var listChanges = new List<ListChange>();
         KeyValuePair<string, long>[] suppressions = [];
         CompactedTotal[] compacted = [];
         long? newestAt = null;
@@ -195,7 +212,11 @@ public static class ContactDocumentJson
                 case "lists": lists = ReadMap(ref reader, ReadText); break;
                 case "infos": infos = ReadInfos(ref reader, utf8); break;
                 case "events": ReadEvents(ref reader, events); break;
-                case "listOptOuts": listOptOuts = ReadMap(ref reader, ReadInteger); break;
+                case "listChanges": ReadListChanges(ref reader, listChanges); break;
+                // Documents stored before v2 kept the earliest unsubscribe per list: the same answers as one change each.
+                case "listOptOuts":
+                    listChanges.AddRange(ReadMap(ref reader, ReadInteger).Select(o => new ListChange(o.Key, o.Value, "", Subscribes: false)));
+                    break;
                 case "suppressions": suppressions = ReadMap(ref reader, ReadInteger); break;
                 case "compacted": compacted = ReadCompacted(ref reader); break;
                 case "newestAt": newestAt = ReadInteger(ref reader); break;
@@ -221,8 +242,11 @@ public static class ContactDocumentJson
             CreatedAt = createdAt,
             Fields = fields,
             Lists = lists,
-            ListOptOuts = listOptOuts,
-            Suppressions = [.. suppressions.Select(s => KeyValuePair.Create(Reason(s.Key), s.Value))],
+            // Before v2, the global unsubscribe was kept as a suppression: it is the first global change.
+            ListChanges = [.. listChanges.Concat(suppressions.Where(s => Reason(s.Key) == SuppressionReason.Unsubscribed)
+                    .Select(s => new ListChange(null, s.Value, "", Subscribes: false)))
+                .Order(Comparer<ListChange>.Create(ListChange.Compare))],
+            Suppressions = [.. suppressions.Select(s => KeyValuePair.Create(Reason(s.Key), s.Value)).Where(s => s.Key != SuppressionReason.Unsubscribed)],
             NewestAt = newestAt.Value,
             Events = folded,
             Compacted = compacted,
@@ -248,6 +272,30 @@ public static class ContactDocumentJson
         {
             throw new JsonException($"expected {expected} at byte {reader.TokenStartIndex}, found {reader.TokenType}");
         }
+    }
+
+    private static void ReadListChanges(ref Utf8JsonReader reader, List<ListChange> changes)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        {
+            reader.Read();
+            var listId = reader.GetString();
+            reader.Read();
+            var at = ReadInteger(ref reader);
+            reader.Read();
+            var eventId = reader.GetString() ?? throw new JsonException("a list change needs an event id");
+            reader.Read();
+            var subscribes = reader.GetString() switch
+            {
+                "subscribe" => true,
+                "unsubscribe" => false,
+                var other => throw new JsonException($"a list change is a subscribe or an unsubscribe, not '{other}'"),
+            };
+            Next(ref reader, JsonTokenType.EndArray);
+            changes.Add(new ListChange(listId, at, eventId, subscribes));
+        }
+        Expect(ref reader, JsonTokenType.EndArray);
     }
 
     // Each event is [ticksSincePrevious, id, infoIndex]; times stay deltas, and indexes unresolved, until all is read.
@@ -448,8 +496,14 @@ public static class ContactDocumentJson
             var valueSum = ReadDouble(ref reader);
             reader.Read();
             var newestAt = ReadInteger(ref reader);
-            Next(ref reader, JsonTokenType.EndArray);
-            totals.Add(new CompactedTotal(kind, name, action, campaignId, attributedCampaign, count, valueSum, newestAt));
+            reader.Read();
+            var machine = reader.TokenType == JsonTokenType.True;
+            if (machine)
+            {
+                reader.Read();
+            }
+            Expect(ref reader, JsonTokenType.EndArray);
+            totals.Add(new CompactedTotal(kind, name, action, campaignId, attributedCampaign, count, valueSum, newestAt, machine));
         }
         Expect(ref reader, JsonTokenType.EndArray);
         return [.. totals];
@@ -473,12 +527,27 @@ public static class ContactDocumentJson
 
     /// <summary>
     /// A scalar as the plain JSON value it was read from (null, string, number, boolean) whenever reading that value
-    /// gives it back exactly; anything else (never made by the input reader) as <c>{"k","t","n","d"}</c>.
+    /// gives it back exactly; anything else (never made by the input reader) as <c>{"k","t","n","d"}</c>. A list is a
+    /// JSON array of its items, a record <c>{"o":{...}}</c> (so it cannot be taken for the form above).
     /// </summary>
     private static void WriteScalar(Utf8JsonWriter writer, ScalarValue value)
     {
         switch (value.Kind)
         {
+            case ValueKind.List when value.List is { } list:
+                writer.WriteStartArray();
+                foreach (var item in list.Items)
+                {
+                    WriteScalar(writer, item);
+                }
+                writer.WriteEndArray();
+                return;
+            case ValueKind.Record when value.Record is { } record:
+                writer.WriteStartObject();
+                writer.WritePropertyName("o");
+                WriteBag(writer, record);
+                writer.WriteEndObject();
+                return;
             case ValueKind.Missing when value == ScalarValue.Missing:
                 writer.WriteNullValue();
                 return;
@@ -518,8 +587,24 @@ public static class ContactDocumentJson
             case JsonTokenType.Number: return ScalarValue.OfNumber(reader.GetDouble());
             case JsonTokenType.True: return ScalarValue.OfBoolean(true);
             case JsonTokenType.False: return ScalarValue.OfBoolean(false);
+            case JsonTokenType.StartArray:
+                var items = new List<ScalarValue>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    items.Add(ReadScalar(ref reader));
+                }
+                return ScalarValue.OfList(new ValueList([.. items]));
         }
         Expect(ref reader, JsonTokenType.StartObject);
+        var start = reader;
+        if (reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("o"))
+        {
+            reader.Read();
+            var record = ReadBag(ref reader);
+            Next(ref reader, JsonTokenType.EndObject);
+            return ScalarValue.OfRecord(record);
+        }
+        reader = start;
         ValueKind? kind = null;
         string? text = null;
         double? number = null;

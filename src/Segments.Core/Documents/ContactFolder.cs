@@ -129,15 +129,16 @@ public sealed class ContactFolder(FoldOptions options)
         var touched = 0UL;
         var lists = new HashSet<string>(StringComparer.Ordinal);
         var suppressions = document.Suppressions;
-        var optOuts = document.ListOptOuts;
+        var changes = new List<ListChange>();
         foreach (var e in added)
         {
             touched |= e.Info.Signature;
-            if (ApplyImpliedEffects(e, ref suppressions, ref optOuts) is { } list)
+            if (ApplyImpliedEffects(e, ref suppressions, changes) is { } list)
             {
                 lists.Add(list);
             }
         }
+        var listChanges = changes.Count == 0 ? document.ListChanges : [.. document.ListChanges.Concat(changes).Order(Comparer<ListChange>.Create(ListChange.Compare))];
         if (added.Exists(e => e.Info.IsClickWithCampaign || e.Info.Kind == EventKind.Conversion))
         {
             touched |= Attribute(merged);
@@ -150,7 +151,7 @@ public sealed class ContactFolder(FoldOptions options)
             Events = [.. merged],
             NewestAt = newestAt,
             Suppressions = suppressions,
-            ListOptOuts = optOuts,
+            ListChanges = listChanges,
             Compacted = compacted,
         };
         return new FoldOutcome(folded, added.Count, duplicates, refused, ContactParts.OfEvents(touched) with { Lists = lists });
@@ -159,11 +160,10 @@ public sealed class ContactFolder(FoldOptions options)
     private static EventInfo Share(EventInfo info) => EventInfoPool.Shared.Share(info);
 
     /// <summary>
-    /// Hard bounces, complaints and unsubscribes imply suppressions and list opt-outs from their time on; returns the
-    /// list of an opt-out.
+    /// Hard bounces and complaints imply suppressions from their time on; subscribes and unsubscribes are list changes
+    /// (of the list they name, else of the global opt-out). Returns the list a change names.
     /// </summary>
-    private static string? ApplyImpliedEffects(
-        in FoldedEvent e, ref KeyValuePair<SuppressionReason, long>[] suppressions, ref KeyValuePair<string, long>[] optOuts)
+    private static string? ApplyImpliedEffects(in FoldedEvent e, ref KeyValuePair<SuppressionReason, long>[] suppressions, List<ListChange> changes)
     {
         var info = e.Info;
         if (info.Kind != EventKind.Email)
@@ -178,17 +178,10 @@ public sealed class ContactFolder(FoldOptions options)
             case EmailAction.Complaint:
                 suppressions = KeepEarliest(suppressions, SuppressionReason.Complaint, e.At);
                 break;
-            case EmailAction.Unsubscribe:
-                if (info.Properties.Get("listId") is { Kind: ValueKind.Text, Text: { } listId })
-                {
-                    optOuts = KeepEarliest(optOuts, listId, e.At);
-                    return listId;
-                }
-                else
-                {
-                    suppressions = KeepEarliest(suppressions, SuppressionReason.Unsubscribed, e.At);
-                }
-                break;
+            case EmailAction.Unsubscribe or EmailAction.Subscribe:
+                var listId = info.Properties.Get("listId") is { Kind: ValueKind.Text, Text: { } id } ? id : null;
+                changes.Add(new ListChange(listId, e.At, e.Id, info.Action == EmailAction.Subscribe));
+                return listId;
         }
         return null;
     }
@@ -256,10 +249,10 @@ public sealed class ContactFolder(FoldOptions options)
         var overCap = Math.Max(0, events.Count - options.MaxRetainedEvents);
         var removed = 0;
         var touched = 0UL;
-        var totals = new Dictionary<(EventKind, string, EmailAction, string?, string?), CompactedTotal>();
+        var totals = new Dictionary<(EventKind, string, EmailAction, string?, string?, bool), CompactedTotal>();
         foreach (var t in compacted)
         {
-            totals[(t.Kind, t.Name, t.Action, t.CampaignId, t.AttributedCampaign)] = t;
+            totals[(t.Kind, t.Name, t.Action, t.CampaignId, t.AttributedCampaign, t.Machine)] = t;
         }
         events.RemoveAll(e =>
         {
@@ -275,17 +268,17 @@ public sealed class ContactFolder(FoldOptions options)
             {
                 return true; // Engagement never counts a bot's email event, so its total would only mislead.
             }
-            var key = (info.Kind, info.Name.ToLowerInvariant(), info.Action, info.CampaignId, info.AttributedCampaign);
+            var key = (info.Kind, info.Name.ToLowerInvariant(), info.Action, info.CampaignId, info.AttributedCampaign, info.IsMachineOpen);
             totals[key] = totals.TryGetValue(key, out var t)
                 ? t with { Count = t.Count + 1, ValueSum = t.ValueSum + (info.Value ?? 0), NewestAt = Math.Max(t.NewestAt, e.At) }
-                : new CompactedTotal(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5, 1, info.Value ?? 0, e.At);
+                : new CompactedTotal(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5, 1, info.Value ?? 0, e.At, key.Item6);
             return true;
         });
         if (removed > 0)
         {
             compacted = [.. totals.Values
                 .OrderBy(t => t.Kind).ThenBy(t => t.Name, StringComparer.Ordinal).ThenBy(t => t.Action)
-                .ThenBy(t => t.CampaignId, StringComparer.Ordinal).ThenBy(t => t.AttributedCampaign, StringComparer.Ordinal)];
+                .ThenBy(t => t.CampaignId, StringComparer.Ordinal).ThenBy(t => t.AttributedCampaign, StringComparer.Ordinal).ThenBy(t => t.Machine)];
         }
         return touched;
     }

@@ -62,6 +62,13 @@ public sealed record EventInfo(
     /// <summary>This content's bits in a document's <see cref="EventSignature"/> (computed once per shared content).</summary>
     public ulong Signature => _signature != 0 ? _signature : _signature = EventSignature.Of(this);
 
+    /// <summary>
+    /// An open fetched by a privacy proxy or a security scanner, not a person: <c>properties.machine</c> is the JSON
+    /// value <c>true</c> (set by ingestion for the sources it recognises, or by the sender).
+    /// </summary>
+    public bool IsMachineOpen =>
+        Kind == EventKind.Email && Action == EmailAction.Open && Properties.Get("machine") is { Kind: ValueKind.Boolean, Boolean: true };
+
     public bool IsClickWithCampaign => Kind == EventKind.Email && Action == EmailAction.Click && CampaignId is not null;
 
     public TextBag? Context(bool device) => device ? Device : Geo;

@@ -25,6 +25,9 @@ public sealed record Explanation(string Condition, string Path, bool Result)
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ContextEvidence? Context { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BucketEvidence? Bucket { get; init; }
+
     /// <summary>A <c>segment</c> condition: the referenced segment's own explanation.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public SegmentExplanation? Segment { get; init; }
@@ -55,7 +58,13 @@ public sealed record EventEvidence(bool Result, [property: JsonConverter(typeof(
     public const int Listed = 100;
 }
 
-/// <summary>The status on the list at T (null: no record), the status recorded by the profile, and the opt-out that overrides it, if any.</summary>
+/// <summary>A <c>bucket</c> condition: the contact's bucket (0 to 99) for the seed.</summary>
+public sealed record BucketEvidence(string Seed, int Value);
+
+/// <summary>
+/// The status on the list at T (null: no record), the status recorded by the profile, and since when the contact's
+/// unsubscribe events hold it unsubscribed at T, if they do (v2: a later subscribe lifts it).
+/// </summary>
 public sealed record ListEvidence(string List, string? Status, string? Recorded,
     [property: JsonConverter(typeof(Rfc3339NullableJsonConverter))] DateTimeOffset? OptedOutAt);
 

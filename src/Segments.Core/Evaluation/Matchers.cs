@@ -223,11 +223,11 @@ internal abstract class EventCountMatcher : Matcher
     protected static bool NameIs(string name, string wanted) =>
         ReferenceEquals(name, wanted) || string.Equals(name, wanted, StringComparison.OrdinalIgnoreCase);
 
-    protected static bool AllHold(IReadOnlyList<PropertyPredicate> where, PropertyBag properties)
+    internal static bool AllHold(IReadOnlyList<PropertyPredicate> where, PropertyBag properties)
     {
         foreach (var p in where)
         {
-            if (!p.Predicate.Holds(properties.Get(p.Property), 0))
+            if (!p.HoldsOn(properties))
             {
                 return false;
             }
@@ -254,15 +254,17 @@ internal sealed class EngagementMatcher(EngagementCondition c)
         return c.Campaign.Kind == CampaignScopeKind.None || state is not null;
     }
 
-    // A bot's or link scanner's open or click is no engagement (nor is any email event a bot made).
+    // A bot's or link scanner's open or click is no engagement (nor is any email event a bot made); a machine open
+    // (a privacy proxy's or scanner's fetch) counts only when the condition asks for it.
     protected override bool MatchesContent(EventInfo info) =>
-        info.Kind == EventKind.Email && !info.Bot && IsCounted(info.Action)
+        info.Kind == EventKind.Email && !info.Bot && IsCounted(info.Action) && (c.MachineOpens || !info.IsMachineOpen)
         && (c.Campaign.Kind != CampaignScopeKind.Id || info.CampaignId == c.Campaign.CampaignId);
 
     protected override bool MatchesState(EventInfo info, string? campaign) => campaign is null || info.CampaignId == campaign;
 
     protected override bool MatchesCompacted(CompactedTotal total, string? campaign) =>
-        total.Kind == EventKind.Email && IsCounted(total.Action) && (campaign is null || total.CampaignId == campaign);
+        total.Kind == EventKind.Email && IsCounted(total.Action) && (c.MachineOpens || !total.Machine)
+        && (campaign is null || total.CampaignId == campaign);
 
     private bool IsCounted(EmailAction action) => c.Event switch
     {
@@ -274,6 +276,7 @@ internal sealed class EngagementMatcher(EngagementCondition c)
         EngagementEvent.Bounce => action == EmailAction.Bounce,
         EngagementEvent.Unsubscribe => action == EmailAction.Unsubscribe,
         EngagementEvent.Complaint => action == EmailAction.Complaint,
+        EngagementEvent.Subscribe => action == EmailAction.Subscribe,
     };
 
     /// <summary>The campaign of the most recent <c>sent</c> at or before T; ties go to the larger campaign id.</summary>
@@ -320,8 +323,9 @@ internal sealed class PixelMatcher(PixelCondition c) : EventCountMatcher(c.Withi
 {
     internal static ulong Needs(PixelCondition c) => EventSignature.Name(EventKind.Pixel, c.Event);
 
-    protected override bool MatchesContent(EventInfo info) =>
-        info.Kind == EventKind.Pixel && NameIs(info.Name, c.Event) && AllHold(c.Where, info.Properties);
+    internal static bool IsCandidate(PixelCondition c, EventInfo info) => info.Kind == EventKind.Pixel && NameIs(info.Name, c.Event);
+
+    protected override bool MatchesContent(EventInfo info) => IsCandidate(c, info) && AllHold(c.Where, info.Properties);
 
     protected override bool MatchesCompacted(CompactedTotal total, string? state) =>
         total.Kind == EventKind.Pixel && NameIs(total.Name, c.Event);
@@ -332,14 +336,16 @@ internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatch
     internal static ulong Needs(ConversionCondition c) =>
         c.Event is null ? EventSignature.Kind(EventKind.Conversion) : EventSignature.Name(EventKind.Conversion, c.Event);
 
-    protected override bool MatchesContent(EventInfo info) =>
-        info.Kind == EventKind.Conversion && (c.Event is null || NameIs(info.Name, c.Event)) && InCampaign(info.AttributedCampaign)
+    internal static bool IsCandidate(ConversionCondition c, EventInfo info) =>
+        info.Kind == EventKind.Conversion && (c.Event is null || NameIs(info.Name, c.Event));
+
+    protected override bool MatchesContent(EventInfo info) => IsCandidate(c, info) && InCampaign(c, info.AttributedCampaign)
         && AllHold(c.Where, info.Properties);
 
     protected override bool MatchesCompacted(CompactedTotal total, string? state) =>
-        total.Kind == EventKind.Conversion && (c.Event is null || NameIs(total.Name, c.Event)) && InCampaign(total.AttributedCampaign);
+        total.Kind == EventKind.Conversion && (c.Event is null || NameIs(total.Name, c.Event)) && InCampaign(c, total.AttributedCampaign);
 
-    private bool InCampaign(string? attributed) => c.Campaign.Kind switch
+    internal static bool InCampaign(ConversionCondition c, string? attributed) => c.Campaign.Kind switch
     {
         CampaignScopeKind.None => true,
         CampaignScopeKind.Any => attributed is not null,
@@ -420,4 +426,106 @@ internal sealed class ContextMatcher : Matcher
         }
         return true;
     }
+}
+
+/// <summary>
+/// <c>"seen": "last"</c> on a pixel or conversion condition: among the candidate events (kind and name) at or before T
+/// and inside the window, the most recent one (ties to the larger id, last in document order) must satisfy the rest
+/// (<c>where</c>, and a conversion's campaign). With no retained candidate, a compacted total of candidates (no window,
+/// nothing else to test) still counts: the horizon's usual limit (see <see cref="ContactFolder"/>).
+/// </summary>
+internal sealed class LastEventMatcher : Matcher
+{
+    private const byte NotCandidate = 1, Holds = 2, Fails = 3;
+    private readonly Duration? _within;
+    private readonly ulong _needs;
+    private readonly bool _plainCandidates;
+    private readonly Func<CompactedTotal, bool> _compactedCandidate;
+    private readonly VerdictCache _verdicts;
+
+    private LastEventMatcher(
+        Duration? within, ulong needs, bool plainCandidates, Func<EventInfo, bool> candidate, Func<EventInfo, bool> holds,
+        Func<CompactedTotal, bool> compactedCandidate)
+    {
+        _within = within;
+        _needs = needs;
+        _plainCandidates = plainCandidates;
+        _compactedCandidate = compactedCandidate;
+        _verdicts = new VerdictCache(info => !candidate(info) ? NotCandidate : holds(info) ? Holds : Fails);
+    }
+
+    public static LastEventMatcher Of(PixelCondition c) => new(
+        c.Within, PixelMatcher.Needs(c), c.Where.Count == 0, info => PixelMatcher.IsCandidate(c, info),
+        info => EventCountMatcher.AllHold(c.Where, info.Properties),
+        total => total.Kind == EventKind.Pixel && string.Equals(total.Name, c.Event, StringComparison.OrdinalIgnoreCase));
+
+    public static LastEventMatcher Of(ConversionCondition c) => new(
+        c.Within, ConversionMatcher.Needs(c), c.Where.Count == 0 && c.Campaign.Kind == CampaignScopeKind.None,
+        info => ConversionMatcher.IsCandidate(c, info),
+        info => ConversionMatcher.InCampaign(c, info.AttributedCampaign) && EventCountMatcher.AllHold(c.Where, info.Properties),
+        total => total.Kind == EventKind.Conversion && (c.Event is null || string.Equals(total.Name, c.Event, StringComparison.OrdinalIgnoreCase)));
+
+    public override bool Matches(ContactDocument contact, in AsOf asOf) => Decide(contact, asOf).Result;
+
+    /// <summary>The answer, and the index of the retained event that decided it (−1: none, or a compacted total).</summary>
+    public (bool Result, int Index) Decide(ContactDocument contact, in AsOf asOf)
+    {
+        if ((contact.Signature & _needs) == 0)
+        {
+            return (false, -1);
+        }
+        var events = contact.Events;
+        var lower = _within is { } w ? asOf.Ticks - w.Ticks : long.MinValue;
+        for (var i = events.Length - 1; i >= 0; i--)
+        {
+            var at = events[i].At;
+            if (at > asOf.Ticks)
+            {
+                continue;
+            }
+            if (at <= lower)
+            {
+                return (false, -1);
+            }
+            var verdict = _verdicts.Get(events[i].Info);
+            if (verdict != NotCandidate)
+            {
+                return (verdict == Holds, i);
+            }
+        }
+        if (_within is null && _plainCandidates)
+        {
+            foreach (var total in contact.Compacted)
+            {
+                if (total.NewestAt <= asOf.Ticks && _compactedCandidate(total))
+                {
+                    return (true, -1);
+                }
+            }
+        }
+        return (false, -1);
+    }
+
+    /// <summary>The evidence of an explanation: the one event tested (none when there is no candidate).</summary>
+    public EventEvidence Explain(ContactDocument contact, in AsOf asOf)
+    {
+        var (result, index) = Decide(contact, asOf);
+        var from = _within is { } w ? new DateTimeOffset(asOf.Ticks - w.Ticks, TimeSpan.Zero) : (DateTimeOffset?)null;
+        IReadOnlyList<CountedEvent> tested = index < 0
+            ? []
+            : [new CountedEvent(contact.Events[index].Id, new DateTimeOffset(contact.Events[index].At, TimeSpan.Zero), contact.Events[index].Info.Value)];
+        return new EventEvidence(result, from, tested.Count, 0, null, tested);
+    }
+}
+
+/// <summary><c>everyone</c>.</summary>
+internal sealed class EveryoneMatcher : Matcher
+{
+    public override bool Matches(ContactDocument contact, in AsOf asOf) => true;
+}
+
+/// <summary>A split or holdout: the contact's bucket for the seed, from its id alone.</summary>
+internal sealed class BucketMatcher(BucketCondition c) : Matcher
+{
+    public override bool Matches(ContactDocument contact, in AsOf asOf) => c.Holds(contact.Id);
 }

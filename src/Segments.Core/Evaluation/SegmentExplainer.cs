@@ -53,15 +53,33 @@ public static class SegmentExplainer
 
         public Explanation Visit(EngagementCondition condition) => Events("engagement", new EngagementMatcher(condition));
 
-        public Explanation Visit(PixelCondition condition) => Events("pixel", new PixelMatcher(condition));
+        public Explanation Visit(PixelCondition condition) => condition.SeenLast
+            ? Last("pixel", LastEventMatcher.Of(condition))
+            : Events("pixel", new PixelMatcher(condition));
 
-        public Explanation Visit(ConversionCondition condition) => Events("conversion", new ConversionMatcher(condition));
+        public Explanation Visit(ConversionCondition condition) => condition.SeenLast
+            ? Last("conversion", LastEventMatcher.Of(condition))
+            : Events("conversion", new ConversionMatcher(condition));
+
+        public Explanation Visit(Everyone condition) => new("everyone", path, true);
+
+        public Explanation Visit(BucketCondition condition)
+        {
+            var bucket = BucketCondition.Of(condition.Seed, contact.Id);
+            return new Explanation("bucket", path, condition.Holds(contact.Id)) { Bucket = new BucketEvidence(condition.Seed, bucket) };
+        }
+
+        /// <summary><c>seen: last</c>: the one event tested.</summary>
+        private Explanation Last(string kind, LastEventMatcher matcher)
+        {
+            var evidence = matcher.Explain(contact, asOf);
+            return new Explanation(kind, path, evidence.Result) { Events = evidence };
+        }
 
         public Explanation Visit(ListCondition condition)
         {
             var status = contact.ListStatusAt(condition.ListId, asOf.Ticks);
-            var ticks = asOf.Ticks;
-            var optedOut = contact.ListOptOuts.Where(o => o.Key == condition.ListId && o.Value <= ticks).Select(o => (long?)o.Value).FirstOrDefault();
+            var optedOut = contact.OptedOutSince(condition.ListId, asOf.Ticks);
             return new Explanation("list", path, ListMatcher.Holds(condition.Status, status))
             {
                 List = new ListEvidence(condition.ListId, status, contact.RecordedListStatus(condition.ListId),

@@ -46,5 +46,10 @@ public static class SegmentReads
 
         public ContactParts Visit(ContextCondition condition) =>
             ContactParts.OfEvents(condition.Kind == ContextKind.Geo ? EventSignature.Geo : EventSignature.Device);
+
+        // Neither reads the contact's data: everyone is in from creation, and a bucket comes from the id alone.
+        public ContactParts Visit(Everyone condition) => ContactParts.None;
+
+        public ContactParts Visit(BucketCondition condition) => ContactParts.None;
     }
 }

@@ -49,9 +49,10 @@ public sealed class SegmentSet
 
         public Matcher Visit(EngagementCondition condition) => new EngagementMatcher(condition);
 
-        public Matcher Visit(PixelCondition condition) => new PixelMatcher(condition);
+        public Matcher Visit(PixelCondition condition) => condition.SeenLast ? LastEventMatcher.Of(condition) : new PixelMatcher(condition);
 
-        public Matcher Visit(ConversionCondition condition) => new ConversionMatcher(condition);
+        public Matcher Visit(ConversionCondition condition) =>
+            condition.SeenLast ? LastEventMatcher.Of(condition) : new ConversionMatcher(condition);
 
         public Matcher Visit(ListCondition condition) => new ListMatcher(condition.ListId, condition.Status);
 
@@ -63,6 +64,10 @@ public sealed class SegmentSet
         }
 
         public Matcher Visit(ContextCondition condition) => new ContextMatcher(condition);
+
+        public Matcher Visit(Everyone condition) => new EveryoneMatcher();
+
+        public Matcher Visit(BucketCondition condition) => new BucketMatcher(condition);
     }
 }
 

@@ -53,9 +53,9 @@ public sealed class TimeEdges
                     Consider(e.At + window);
                 }
             }
-            foreach (var mark in contact.ListOptOuts)
+            foreach (var change in contact.ListChanges)
             {
-                Consider(mark.Value);
+                Consider(change.At);
             }
             foreach (var total in contact.Compacted)
             {
@@ -108,13 +108,18 @@ public sealed class TimeEdges
 
         public Sources Visit(ConversionCondition condition) => Sources.Events(condition.Within);
 
-        // A list's status changes with time alone when an unsubscribe event's opt-out takes effect.
+        // A list's status changes with time alone when a subscribe or unsubscribe event takes effect.
         public Sources Visit(ListCondition condition) => Sources.Events(within: null);
 
         public Sources Visit(SegmentCondition condition) =>
             _seen.Add(condition.SegmentId) && definitions.TryGetValue(condition.SegmentId, out var target) ? target.Match.Accept(this) : Sources.None;
 
         public Sources Visit(ContextCondition condition) => Sources.Events(condition.Within);
+
+        public Sources Visit(Everyone condition) => Sources.None;
+
+        // A bucket depends on the contact's id alone.
+        public Sources Visit(BucketCondition condition) => Sources.None;
 
         // Profile values do not move with time, except against T through a relative date.
         public Sources Visit(PresencePredicate predicate, string field) => Sources.None;
@@ -128,5 +133,7 @@ public sealed class TimeEdges
         public Sources Visit(DatePredicate predicate, string field) => Sources.None;
 
         public Sources Visit(RelativeDatePredicate predicate, string field) => new(new HashSet<long>(), [(field, predicate)], false);
+
+        public Sources Visit(TagsPredicate predicate, string field) => Sources.None;
     }
 }

@@ -56,13 +56,11 @@ public sealed partial class EventRules(IngestionLimits limits, TimeProvider time
         {
             errors.Add(new($"{path}.properties", $"{e.Properties.Count} properties; at most {limits.MaxProperties} are accepted"));
         }
-        foreach (var (key, value) in e.Properties.Items)
+        var values = 0;
+        CheckRecord(e.Properties, $"{path}.properties", ref values, errors);
+        if (values > limits.MaxPropertyValues)
         {
-            CheckName(key, $"{path}.properties.{key}", "a property name", errors);
-            if (value.Kind == ValueKind.Text && (value.Text!.Length > limits.MaxTextLength || !IsWellFormed(value.Text)))
-            {
-                errors.Add(new($"{path}.properties.{key}", $"a text value has at most {limits.MaxTextLength} characters of well-formed Unicode"));
-            }
+            errors.Add(new($"{path}.properties", $"{values} values in all (nested ones included); at most {limits.MaxPropertyValues} are accepted"));
         }
         CheckContext(e.Geo, $"{path}.geo", ["country", "region", "city"], errors);
         CheckContext(e.Device, $"{path}.device", ["client", "type", "os"], errors);
@@ -71,6 +69,36 @@ public sealed partial class EventRules(IngestionLimits limits, TimeProvider time
             errors.Add(new($"{path}.currency", "a currency is a three-letter ISO 4217 code such as EUR"));
         }
         return errors.Count == before;
+    }
+
+    /// <summary>Names and text at every depth of the properties (nested objects and arrays, v2); counts the values.</summary>
+    private void CheckRecord(PropertyBag record, string path, ref int values, List<ValidationError> errors)
+    {
+        foreach (var (key, value) in record.Items)
+        {
+            CheckName(key, $"{path}.{key}", "a property name", errors);
+            CheckValue(value, $"{path}.{key}", ref values, errors);
+        }
+    }
+
+    private void CheckValue(in ScalarValue value, string path, ref int values, List<ValidationError> errors)
+    {
+        values++;
+        switch (value.Kind)
+        {
+            case ValueKind.Text when value.Text!.Length > limits.MaxTextLength || !IsWellFormed(value.Text):
+                errors.Add(new(path, $"a text value has at most {limits.MaxTextLength} characters of well-formed Unicode"));
+                break;
+            case ValueKind.Record:
+                CheckRecord(value.Record!, path, ref values, errors);
+                break;
+            case ValueKind.List:
+                for (var i = 0; i < value.List!.Items.Count; i++)
+                {
+                    CheckValue(value.List.Items[i], $"{path}[{i}]", ref values, errors);
+                }
+                break;
+        }
     }
 
     /// <summary>Contact ids come from the caller (the API) or from a token: printable, store-sized, and token-safe.</summary>

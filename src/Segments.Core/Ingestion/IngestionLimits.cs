@@ -27,8 +27,13 @@ public sealed class IngestionLimits
     [Range(1, 10_000)]
     public int MaxApiEvents { get; set; } = 1000;
 
+    /// <summary>Top-level properties of an event.</summary>
     [Range(1, 256)]
     public int MaxProperties { get; set; } = 32;
+
+    /// <summary>Values of an event's properties at every depth (a cart's items and their fields; v2 nests up to 8 levels).</summary>
+    [Range(1, 4096)]
+    public int MaxPropertyValues { get; set; } = 256;
 
     /// <summary>Event names and property keys.</summary>
     [Range(1, 256)]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Segments.Core.Input;
 using Segments.Core.Language;
 using Segments.Core.Model;
 
@@ -90,7 +91,8 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
 
     /// <summary>
     /// One <c>px.gif</c> hit: <c>e</c> (the name, default <c>page_view</c>), <c>id</c> (else one is made),
-    /// <c>kind</c>, <c>value</c>, <c>currency</c> and <c>p.NAME</c> properties; the time is the time of arrival.
+    /// <c>kind</c>, <c>value</c>, <c>currency</c> and <c>p.NAME</c> properties (nested names such as
+    /// <c>p.items[0].sku</c>, see <see cref="QueryProperties"/>); the time is the time of arrival.
     /// </summary>
     public ContactEvent? ReadQuery(IEnumerable<KeyValuePair<string, string>> query, PixelHit hit, List<ValidationError> errors)
     {
@@ -99,7 +101,7 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         var kind = EventKind.Pixel;
         string? currency = null;
         double? value = null;
-        var properties = new List<KeyValuePair<string, ScalarValue>>();
+        var properties = new List<KeyValuePair<string, string>>();
         foreach (var (key, text) in query)
         {
             switch (key)
@@ -116,7 +118,7 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
                 default:
                     if (key.StartsWith(PropertyPrefix, StringComparison.Ordinal))
                     {
-                        properties.Add(new(key[PropertyPrefix.Length..], ScalarValue.OfText(text)));
+                        properties.Add(new(key[PropertyPrefix.Length..], text));
                     }
                     break; // k, t, v and cache busters are not the event's.
             }
@@ -125,8 +127,8 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         {
             errors.Add(new("$.value", "only conversions carry a value and a currency"));
         }
-        TooMany(properties.Count, "$.properties", errors);
-        return errors.Count > before ? null : Checked(Build(id, kind, name, time.GetUtcNow(), PropertyBag.From(properties), value, currency, hit), "$", errors);
+        var bag = TooMany(properties.Count, "$.properties", errors) ? PropertyBag.Empty : QueryProperties.Read(properties, errors);
+        return errors.Count > before ? null : Checked(Build(id, kind, name, time.GetUtcNow(), bag, value, currency, hit), "$", errors);
     }
 
     /// <summary>Refuses more properties than an event may carry before they are sorted.</summary>
@@ -189,5 +191,5 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         json.TryGetProperty("properties", out var bag) && bag.ValueKind == JsonValueKind.Object
             && TooMany(bag.EnumerateObject().Count(), $"{path}.properties", errors)
             ? PropertyBag.Empty
-            : ReadScalars(json, path, "properties", errors);
+            : ReadValues(json, path, "properties", errors, InputReader.MaxPropertyDepth);
 }

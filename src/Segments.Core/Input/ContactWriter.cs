@@ -26,7 +26,7 @@ public static class ContactWriter
             foreach (var (name, value) in contact.Fields.Items)
             {
                 json.WritePropertyName(name);
-                EventWriter.WriteScalar(json, value);
+                EventWriter.WriteValue(json, value);
             }
             json.WriteEndObject();
         }

@@ -38,7 +38,7 @@ public static class EventWriter
             foreach (var (name, property) in e.Properties.Items)
             {
                 json.WritePropertyName(name);
-                WriteScalar(json, property);
+                WriteValue(json, property);
             }
             json.WriteEndObject();
         }
@@ -59,15 +59,32 @@ public static class EventWriter
         json.WriteEndObject();
     }
 
-    /// <summary>A property or field value as JSON: text, a number, a boolean, or null (missing).</summary>
-    internal static void WriteScalar(Utf8JsonWriter json, ScalarValue value)
+    /// <summary>A property or field value as the plain JSON it was read from (arrays and objects at any depth).</summary>
+    public static void WriteValue(Utf8JsonWriter json, ScalarValue value)
     {
         switch (value.Kind)
         {
             case ValueKind.Text: json.WriteStringValue(value.Text); break;
             case ValueKind.Number: json.WriteNumberValue(value.Number); break;
             case ValueKind.Boolean: json.WriteBooleanValue(value.Boolean); break;
-            default: json.WriteNullValue(); break;
+            case ValueKind.List:
+                json.WriteStartArray();
+                foreach (var item in value.List!.Items)
+                {
+                    WriteValue(json, item);
+                }
+                json.WriteEndArray();
+                break;
+            case ValueKind.Record:
+                json.WriteStartObject();
+                foreach (var (name, item) in value.Record!.Items)
+                {
+                    json.WritePropertyName(name);
+                    WriteValue(json, item);
+                }
+                json.WriteEndObject();
+                break;
+            case ValueKind.Missing: json.WriteNullValue(); break;
         }
     }
 

@@ -12,6 +12,9 @@ namespace Segments.Core.Input;
 /// </summary>
 public static class InputReader
 {
+    /// <summary>How deep event properties nest (v2): the <c>properties</c> object is the first level; deeper is an error.</summary>
+    public const int MaxPropertyDepth = 8;
+
     public static (ContactProfile? Contact, IReadOnlyList<ValidationError> Errors) ReadContact(JsonElement json, string path = "$")
     {
         var errors = new List<ValidationError>();
@@ -29,7 +32,7 @@ public static class InputReader
         DateTimeOffset? createdAt = TextOrMissing(json, "createdAt") is { } created && DateValue.TryParse(created, out var date)
             ? date.Start
             : null;
-        var fields = ReadScalars(json, path, "fields", errors);
+        var fields = ReadValues(json, path, "fields", errors);
         var lists = new Dictionary<string, string>(StringComparer.Ordinal);
         if (json.TryGetProperty("lists", out var l) && l.ValueKind != JsonValueKind.Null)
         {
@@ -96,7 +99,7 @@ public static class InputReader
             }
         }
         var campaignId = OptionalText(json, path, "campaignId", errors);
-        var properties = ReadScalars(json, path, "properties", errors);
+        var properties = ReadValues(json, path, "properties", errors, MaxPropertyDepth);
         var geo = ReadContext(json, path, "geo", ["country", "region", "city"], errors);
         var device = ReadContext(json, path, "device", ["client", "type", "os"], errors);
         // A conversion value that is not a number is a missing value, which the language counts as 0.
@@ -179,7 +182,7 @@ public static class InputReader
         var fields = new Dictionary<string, FieldType>(StringComparer.Ordinal);
         if (!json.TryGetProperty("fields", out var f) || f.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(new(path, "'fields' is required: an object mapping field names to text, number, date or boolean"));
+            errors.Add(new(path, "'fields' is required: an object mapping field names to text, number, date, boolean or tags"));
             return (null, errors);
         }
         foreach (var field in f.EnumerateObject())
@@ -191,7 +194,7 @@ public static class InputReader
             }
             else if (field.Value.ValueKind != JsonValueKind.String || !FieldSchema.TryParseType(field.Value.GetString(), out var type))
             {
-                errors.Add(new(at, "a field type is one of text, number, date, boolean"));
+                errors.Add(new(at, "a field type is one of text, number, date, boolean, tags"));
             }
             else
             {

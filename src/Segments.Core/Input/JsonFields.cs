@@ -46,19 +46,44 @@ internal static class JsonFields
         return value.GetString();
     }
 
-    /// <summary>A property or field value as a scalar: text, a finite number, a boolean, or null (missing); null when it is an object or array.</summary>
-    public static ScalarValue? Scalar(JsonElement value) => value.ValueKind switch
+    /// <summary>
+    /// A JSON value as a <see cref="ScalarValue"/>: text, a finite number, a boolean, null (missing), or an array or
+    /// object of such values. <paramref name="depth"/> is the depth of the value's container; an array or object that
+    /// would lie deeper than <paramref name="maxDepth"/> is an error at its path.
+    /// </summary>
+    public static ScalarValue Value(JsonElement value, string path, int depth, int maxDepth, List<ValidationError> errors)
     {
-        JsonValueKind.String => ScalarValue.OfText(value.GetString()!),
-        JsonValueKind.Number when double.IsFinite(value.GetDouble()) => ScalarValue.OfNumber(value.GetDouble()),
-        JsonValueKind.True => ScalarValue.OfBoolean(true),
-        JsonValueKind.False => ScalarValue.OfBoolean(false),
-        JsonValueKind.Null => ScalarValue.Missing,
-        _ => null,
-    };
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String: return ScalarValue.OfText(value.GetString()!);
+            case JsonValueKind.Number: return double.IsFinite(value.GetDouble()) ? ScalarValue.OfNumber(value.GetDouble()) : ScalarValue.Missing;
+            case JsonValueKind.True: return ScalarValue.OfBoolean(true);
+            case JsonValueKind.False: return ScalarValue.OfBoolean(false);
+            case JsonValueKind.Array or JsonValueKind.Object when depth + 1 > maxDepth:
+                errors.Add(new(path, $"nested too deep: objects and arrays nest at most {maxDepth} levels, 'properties' itself being the first"));
+                return ScalarValue.Missing;
+            case JsonValueKind.Array:
+                var items = new ScalarValue[value.GetArrayLength()];
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    items[i] = Value(item, $"{path}[{i}]", depth + 1, maxDepth, errors);
+                    i++;
+                }
+                return ScalarValue.OfList(new ValueList(items));
+            case JsonValueKind.Object:
+                return ScalarValue.OfRecord(Record(value, path, depth + 1, maxDepth, errors));
+            default:
+                return ScalarValue.Missing;
+        }
+    }
 
-    /// <summary>An object of named scalars (profile fields, event properties); a value that is an object or array is an error.</summary>
-    public static PropertyBag ReadScalars(JsonElement json, string path, string key, List<ValidationError> errors)
+    /// <summary>
+    /// An object of named values (profile fields, event properties) as a <see cref="PropertyBag"/>. Event properties
+    /// nest up to <see cref="InputReader.MaxPropertyDepth"/> levels (deeper is an error); profile fields take any value, which the
+    /// language reads as missing where it is not of the field's type.
+    /// </summary>
+    public static PropertyBag ReadValues(JsonElement json, string path, string key, List<ValidationError> errors, int maxDepth = int.MaxValue)
     {
         if (!json.TryGetProperty(key, out var bag) || bag.ValueKind == JsonValueKind.Null)
         {
@@ -69,16 +94,15 @@ internal static class JsonFields
             errors.Add(new($"{path}.{key}", $"'{key}' is an object of names and values"));
             return PropertyBag.Empty;
         }
+        return Record(bag, $"{path}.{key}", 1, maxDepth, errors);
+    }
+
+    private static PropertyBag Record(JsonElement json, string path, int depth, int maxDepth, List<ValidationError> errors)
+    {
         var items = new List<KeyValuePair<string, ScalarValue>>();
-        foreach (var p in bag.EnumerateObject())
+        foreach (var p in json.EnumerateObject())
         {
-            var value = Scalar(p.Value);
-            if (value is null)
-            {
-                errors.Add(new($"{path}.{key}.{p.Name}", "values are strings, numbers, booleans or null, not objects or arrays"));
-                continue;
-            }
-            items.Add(new(p.Name, value.Value));
+            items.Add(new(p.Name, Value(p.Value, $"{path}.{p.Name}", depth, maxDepth, errors)));
         }
         return PropertyBag.From(items);
     }

@@ -38,6 +38,10 @@ public interface IConditionVisitor<out TResult>
     TResult Visit(SegmentCondition condition);
 
     TResult Visit(ContextCondition condition);
+
+    TResult Visit(Everyone condition);
+
+    TResult Visit(BucketCondition condition);
 }
 
 /// <summary>The key of a condition object; its word (<see cref="Words"/>) is the JSON key.</summary>
@@ -54,6 +58,8 @@ public enum ConditionKey : byte
     Segment,
     Geo,
     Device,
+    Everyone,
+    Bucket,
 }
 
 public sealed record AllOf(IReadOnlyList<Condition> Conditions) : Condition
@@ -86,6 +92,7 @@ public enum EngagementEvent : byte
     Bounce,
     Unsubscribe,
     Complaint,
+    Subscribe,
     Engaged,
 }
 
@@ -113,25 +120,36 @@ public enum CampaignScopeKind : byte
     Any,
 }
 
-public sealed record EngagementCondition(EngagementEvent Event, Duration? Within, EventCount Count, CampaignScope Campaign) : Condition
+/// <param name="MachineOpens">Whether <c>open</c> and <c>engaged</c> count machine opens (<c>"machineOpens": "include"</c>).</param>
+public sealed record EngagementCondition(EngagementEvent Event, Duration? Within, EventCount Count, CampaignScope Campaign, bool MachineOpens = false)
+    : Condition
 {
     public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
 }
 
-/// <summary>One predicate of a <c>where</c> list: a property of the same event.</summary>
-public sealed record PropertyPredicate(string Property, ScalarPredicate Predicate);
+/// <summary>One predicate of a <c>where</c> list: a property (a path) of the same event.</summary>
+public sealed record PropertyPredicate(PropertyPath Path, ScalarPredicate Predicate)
+{
+    public string Property => Path.Text;
 
-public sealed record PixelCondition(string Event, IReadOnlyList<PropertyPredicate> Where, Duration? Within, EventCount Count) : Condition
+    public bool HoldsOn(PropertyBag properties) => Path.Holds(Predicate, properties);
+}
+
+/// <param name="SeenLast"><c>"seen": "last"</c>: only the most recent such event is tested (no count).</param>
+public sealed record PixelCondition(string Event, IReadOnlyList<PropertyPredicate> Where, Duration? Within, EventCount Count, bool SeenLast = false)
+    : Condition
 {
     public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
 }
 
 /// <summary>
 /// Conversions: <see cref="Count"/> and <see cref="Value"/> (a test on the sum of values) as written; with
-/// neither, at least one matching conversion.
+/// neither, at least one matching conversion. With <see cref="SeenLast"/>, the most recent conversion (of that name)
+/// must satisfy <see cref="Where"/> and <see cref="Campaign"/>.
 /// </summary>
 public sealed record ConversionCondition(
-    string? Event, IReadOnlyList<PropertyPredicate> Where, Duration? Within, EventCount? Count, NumberPredicate? Value, CampaignScope Campaign)
+    string? Event, IReadOnlyList<PropertyPredicate> Where, Duration? Within, EventCount? Count, NumberPredicate? Value, CampaignScope Campaign,
+    bool SeenLast = false)
     : Condition
 {
     public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
@@ -170,6 +188,36 @@ public sealed record ContextCondition(ContextKind Kind, IReadOnlyList<ScalarPred
 
     public static IReadOnlyList<string> AttributeNames(ContextKind kind) =>
         kind == ContextKind.Geo ? ["country", "region", "city"] : ["client", "type", "os"];
+}
+
+/// <summary><c>everyone</c>: every contact of the tenant.</summary>
+public sealed record Everyone : Condition
+{
+    public static readonly Everyone Instance = new();
+
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+}
+
+/// <summary>
+/// <c>bucket</c>: the contact's bucket for <see cref="Seed"/> lies in [<see cref="From"/>, <see cref="To"/>]. A bucket is
+/// <c>u mod 100</c>, where <c>u</c> is the first 8 bytes of SHA-256 over the UTF-8 of <c>seed + ":" + contactId</c>, read
+/// big-endian: it depends on nothing else, so every store and partitioning agrees.
+/// </summary>
+public sealed record BucketCondition(string Seed, int From, int To) : Condition
+{
+    public const int Buckets = 100;
+    public const int MaxSeedLength = 64;
+
+    public override TResult Accept<TResult>(IConditionVisitor<TResult> visitor) => visitor.Visit(this);
+
+    public bool Holds(string contactId) => Of(Seed, contactId) is var bucket && bucket >= From && bucket <= To;
+
+    public static int Of(string seed, string contactId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}:{contactId}"), hash);
+        return (int)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash) % Buckets);
+    }
 }
 
 /// <summary>A saved segment definition.</summary>

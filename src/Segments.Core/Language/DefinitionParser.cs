@@ -25,6 +25,7 @@ public sealed partial class DefinitionParser
         [FieldType.Number] = [.. Presence, .. Words.All<NumberOperator>()],
         [FieldType.Date] = [.. Presence, .. Words.All<DateOperator>(), .. Words.All<RelativeDateOperator>()],
         [FieldType.Boolean] = [.. Presence, .. Words.All<BooleanOperator>()],
+        [FieldType.Tags] = [.. Presence, .. Words.All<TagsOperator>()],
     };
 
     /// <summary>The operators of <c>count</c> and of a conversion's <c>value</c>: the number operators that compare one number.</summary>
@@ -160,6 +161,8 @@ public sealed partial class DefinitionParser
             ConditionKey.Segment => ParseSegment(body, at),
             ConditionKey.Geo => ParseContext(ContextKind.Geo, body, at),
             ConditionKey.Device => ParseContext(ContextKind.Device, body, at),
+            ConditionKey.Everyone => ParseEveryone(body, at),
+            ConditionKey.Bucket => ParseBucket(body, at),
         };
     }
 
@@ -242,6 +245,7 @@ public sealed partial class DefinitionParser
                 FieldType.Number => ValueKind.Number,
                 FieldType.Date => ValueKind.Text,
                 FieldType.Boolean => ValueKind.Boolean,
+                FieldType.Tags => ValueKind.List,
             }, needsDate: type == FieldType.Date)
             : type switch
             {
@@ -251,6 +255,7 @@ public sealed partial class DefinitionParser
                     ? RelativeDateOperand(body, path, relative, name)
                     : DateOperand(body, path, Words.Parse<DateOperator>(op), name),
                 FieldType.Boolean => BooleanOperand(body, path, name),
+                FieldType.Tags => TagsOperand(body, path, Words.Parse<TagsOperator>(op), name),
             };
         return predicate is null ? null : new FieldCondition(name, type, predicate);
     }
@@ -398,13 +403,105 @@ public sealed partial class DefinitionParser
         return new BooleanPredicate(value.GetBoolean());
     }
 
-    private Condition? ParseEngagement(JsonElement body, string path)
+    private TagsPredicate? TagsOperand(JsonElement body, string path, TagsOperator op, string name)
     {
-        if (!ExpectObject(body, path, "an engagement condition {event, within?, count?, campaign?}"))
+        var word = Words.Of(op);
+        if (!TryValue(body, path, word, out var value))
         {
             return null;
         }
-        RejectUnknown(body, path, ["event", "within", "count", "campaign"]);
+        if (op is TagsOperator.IncludesAny or TagsOperator.IncludesAll)
+        {
+            var items = ArrayOf(value, $"{path}.value", $"'{word}' on tags field '{name}' takes a non-empty array of strings", JsonValueKind.String);
+            return items is null ? null : new TagsPredicate(op, [.. items.Select(e => e.GetString()!)]);
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            Error($"{path}.value", $"'{word}' on tags field '{name}' takes a string, not {Describe(value)}");
+            return null;
+        }
+        return new TagsPredicate(op, [value.GetString()!]);
+    }
+
+    private Condition? ParseEveryone(JsonElement body, string path)
+    {
+        if (!ExpectObject(body, path, "'everyone' as {}"))
+        {
+            return null;
+        }
+        RejectUnknown(body, path, []);
+        return Everyone.Instance;
+    }
+
+    private Condition? ParseBucket(JsonElement body, string path)
+    {
+        if (!ExpectObject(body, path, "a bucket condition {seed, from, to}"))
+        {
+            return null;
+        }
+        RejectUnknown(body, path, ["seed", "from", "to"]);
+        var seed = RequiredString(body, path, "seed");
+        if (seed is not null && (seed.Length == 0 || seed.Length > BucketCondition.MaxSeedLength))
+        {
+            Error($"{path}.seed", $"a seed has 1 to {BucketCondition.MaxSeedLength} characters");
+            seed = null;
+        }
+        int? Bound(string key)
+        {
+            if (!body.TryGetProperty(key, out var v))
+            {
+                Error(path, $"'{key}' is required: a whole number from 0 to {BucketCondition.Buckets - 1}");
+                return null;
+            }
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n) || n < 0 || n >= BucketCondition.Buckets)
+            {
+                Error($"{path}.{key}", $"'{key}' is a whole number from 0 to {BucketCondition.Buckets - 1}, not {Describe(v)}");
+                return null;
+            }
+            return n;
+        }
+        var from = Bound("from");
+        var to = Bound("to");
+        if (from > to)
+        {
+            Error($"{path}.to", $"'to' ({to}) must not be below 'from' ({from})");
+            return null;
+        }
+        return seed is null || from is null || to is null ? null : new BucketCondition(seed, from.Value, to.Value);
+    }
+
+    /// <summary><c>seen</c> on a pixel or conversion: "any" (the default, counting) or "last"; null when invalid.</summary>
+    private bool? ParseSeenLast(JsonElement body, string path)
+    {
+        if (!body.TryGetProperty("seen", out var seen))
+        {
+            return false;
+        }
+        switch (seen.ValueKind == JsonValueKind.String ? seen.GetString() : null)
+        {
+            case "any": return false;
+            case "last":
+                foreach (var key in new[] { "count", "value" })
+                {
+                    if (body.TryGetProperty(key, out _))
+                    {
+                        Error($"{path}.{key}", $"'{key}' does not go with \"seen\": \"last\", which tests the most recent event alone");
+                    }
+                }
+                return true;
+            default:
+                Error($"{path}.seen", $"'seen' is \"any\" (count the events, the default) or \"last\" (test the most recent one), not {Describe(seen)}");
+                return null;
+        }
+    }
+
+    private Condition? ParseEngagement(JsonElement body, string path)
+    {
+        if (!ExpectObject(body, path, "an engagement condition {event, within?, count?, campaign?, machineOpens?}"))
+        {
+            return null;
+        }
+        RejectUnknown(body, path, ["event", "within", "count", "campaign", "machineOpens"]);
         var name = RequiredString(body, path, "event");
         EngagementEvent? engagement = null;
         if (name is not null)
@@ -434,18 +531,36 @@ public sealed partial class DefinitionParser
                 campaign = id == "last" ? CampaignScope.Last : new CampaignScope(CampaignScopeKind.Id, id);
             }
         }
+        var machineOpens = false;
+        if (body.TryGetProperty("machineOpens", out var machine))
+        {
+            switch (machine.ValueKind == JsonValueKind.String ? machine.GetString() : null)
+            {
+                case "include": machineOpens = true; break;
+                case "exclude": break;
+                default:
+                    Error($"{path}.machineOpens", $"'machineOpens' is \"exclude\" (the default) or \"include\", not {Describe(machine)}");
+                    return null;
+            }
+            if (engagement is not (null or EngagementEvent.Open or EngagementEvent.Engaged))
+            {
+                Error($"{path}.machineOpens", "'machineOpens' goes only with the events open and engaged");
+                return null;
+            }
+        }
         return engagement is null || within.Failed || count.Failed
             ? null
-            : new EngagementCondition(engagement.Value, within.Value, count.Value ?? EventCount.AtLeastOne, campaign);
+            : new EngagementCondition(engagement.Value, within.Value, count.Value ?? EventCount.AtLeastOne, campaign, machineOpens);
     }
 
     private Condition? ParsePixel(JsonElement body, string path)
     {
-        if (!ExpectObject(body, path, "a pixel condition {event, where?, within?, count?}"))
+        if (!ExpectObject(body, path, "a pixel condition {event, where?, within?, count?, seen?}"))
         {
             return null;
         }
-        RejectUnknown(body, path, ["event", "where", "within", "count"]);
+        RejectUnknown(body, path, ["event", "where", "within", "count", "seen"]);
+        var seenLast = ParseSeenLast(body, path);
         var name = RequiredString(body, path, "event");
         if (name is { Length: 0 })
         {
@@ -454,18 +569,19 @@ public sealed partial class DefinitionParser
         var where = ParseWhere(body, path);
         var within = OptionalDuration(body, path);
         var count = OptionalCount(body, path, "count");
-        return string.IsNullOrEmpty(name) || where is null || within.Failed || count.Failed
+        return string.IsNullOrEmpty(name) || where is null || within.Failed || count.Failed || seenLast is null
             ? null
-            : new PixelCondition(name, where, within.Value, count.Value ?? EventCount.AtLeastOne);
+            : new PixelCondition(name, where, within.Value, count.Value ?? EventCount.AtLeastOne, seenLast.Value);
     }
 
     private Condition? ParseConversion(JsonElement body, string path)
     {
-        if (!ExpectObject(body, path, "a conversion condition {event?, where?, within?, count?, value?, campaign?}"))
+        if (!ExpectObject(body, path, "a conversion condition {event?, where?, within?, count?, value?, campaign?, seen?}"))
         {
             return null;
         }
-        RejectUnknown(body, path, ["event", "where", "within", "count", "value", "campaign"]);
+        RejectUnknown(body, path, ["event", "where", "within", "count", "value", "campaign", "seen"]);
+        var seenLast = ParseSeenLast(body, path);
         string? name = null;
         var nameOk = true;
         if (body.TryGetProperty("event", out var e))
@@ -494,9 +610,9 @@ public sealed partial class DefinitionParser
                 campaign = id == "any" ? CampaignScope.AnyAttributed : new CampaignScope(CampaignScopeKind.Id, id);
             }
         }
-        return !nameOk || where is null || within.Failed || count.Failed || value.Failed
+        return !nameOk || where is null || within.Failed || count.Failed || value.Failed || seenLast is null
             ? null
-            : new ConversionCondition(name, where, within.Value, count.Value, value.Value?.Predicate, campaign);
+            : new ConversionCondition(name, where, within.Value, count.Value, value.Value?.Predicate, campaign, seenLast.Value);
     }
 
     private IReadOnlyList<PropertyPredicate>? ParseWhere(JsonElement body, string path)
@@ -540,6 +656,12 @@ public sealed partial class DefinitionParser
         {
             return null;
         }
+        var propertyPath = PropertyPath.Parse(property, out var pathError);
+        if (propertyPath is null)
+        {
+            Error($"{path}.property", pathError!);
+            return null;
+        }
         if (!PropertyOperators.Contains(op))
         {
             Error($"{path}.op", $"unknown property operator '{op}'; use one of {string.Join(", ", PropertyOperators)}");
@@ -559,7 +681,7 @@ public sealed partial class DefinitionParser
                 ? NumberOperand(item, path, numberOperator, $"property '{property}'")
                 : TextOperand(item, path, textOperator, $"property '{property}'");
         }
-        return predicate is null ? null : new PropertyPredicate(property, predicate);
+        return predicate is null ? null : new PropertyPredicate(propertyPath, predicate);
     }
 
     private static bool IsNumberOperand(JsonElement value) =>

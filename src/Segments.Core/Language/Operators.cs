@@ -59,3 +59,12 @@ public enum RelativeDateOperator : byte
     MoreThanAgo,
     WithinNext,
 }
+
+/// <summary>Operators of a <c>tags</c> field (besides presence): compared ignoring case, like all text.</summary>
+public enum TagsOperator : byte
+{
+    Includes,
+    NotIncludes,
+    IncludesAny,
+    IncludesAll,
+}

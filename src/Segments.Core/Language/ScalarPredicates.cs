@@ -46,9 +46,14 @@ public interface IScalarPredicateVisitor<in TArg, out TResult>
     TResult Visit(DatePredicate predicate, TArg arg);
 
     TResult Visit(RelativeDatePredicate predicate, TArg arg);
+
+    TResult Visit(TagsPredicate predicate, TArg arg);
 }
 
-/// <summary><c>exists</c> / <c>not_exists</c>: the value is present and of the expected kind (any kind when none is expected).</summary>
+/// <summary>
+/// <c>exists</c> / <c>not_exists</c>: the value is present and of the expected kind (any kind when none is expected; for
+/// <see cref="ValueKind.List"/>, a tags field, a list of text only).
+/// </summary>
 public sealed class PresencePredicate(PresenceOperator op, ValueKind? kind, bool needsDate) : ScalarPredicate(op == PresenceOperator.NotExists)
 {
     public PresenceOperator Operator => op;
@@ -56,7 +61,8 @@ public sealed class PresencePredicate(PresenceOperator op, ValueKind? kind, bool
     public override TResult Accept<TArg, TResult>(IScalarPredicateVisitor<TArg, TResult> visitor, TArg arg) => visitor.Visit(this, arg);
 
     private protected override bool Accepts(in ScalarValue value) =>
-        value.Kind != ValueKind.Missing && (kind is null || value.Kind == kind) && (!needsDate || value.DateTicks is not null);
+        value.Kind != ValueKind.Missing && (kind is null || value.Kind == kind) && (!needsDate || value.DateTicks is not null)
+        && (kind != ValueKind.List || value.IsTextList);
 
     private protected override bool HoldsForPresent(in ScalarValue value, long asOfTicks) => op == PresenceOperator.Exists;
 }
@@ -209,5 +215,43 @@ public sealed class RelativeDatePredicate(RelativeDateOperator op, Duration dura
     {
         var (from, until) = HoldingTimes(value.DateTicks!.Value);
         return from <= asOfTicks && asOfTicks < until;
+    }
+}
+
+/// <summary>
+/// A <c>tags</c> field: <c>includes</c> (some element equals the value), <c>not_includes</c>, <c>includes_any</c>,
+/// <c>includes_all</c>, ignoring case. Only a list of text is a tags value; anything else is missing.
+/// </summary>
+public sealed class TagsPredicate(TagsOperator op, string[] values) : ScalarPredicate(op == TagsOperator.NotIncludes)
+{
+    public TagsOperator Operator => op;
+
+    public IReadOnlyList<string> Values => values;
+
+    public override TResult Accept<TArg, TResult>(IScalarPredicateVisitor<TArg, TResult> visitor, TArg arg) => visitor.Visit(this, arg);
+
+    private protected override bool Accepts(in ScalarValue value) => value.IsTextList;
+
+    private protected override bool HoldsForPresent(in ScalarValue value, long asOfTicks)
+    {
+        var tags = value.List!.Items;
+        bool Includes(string wanted)
+        {
+            foreach (var tag in tags)
+            {
+                if (string.Equals(tag.Text, wanted, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return op switch
+        {
+            TagsOperator.Includes => Includes(values[0]),
+            TagsOperator.NotIncludes => !Includes(values[0]),
+            TagsOperator.IncludesAny => values.Any(Includes),
+            TagsOperator.IncludesAll => values.All(Includes),
+        };
     }
 }

@@ -19,6 +19,7 @@ public enum EmailAction : byte
     Bounce,
     Unsubscribe,
     Complaint,
+    Subscribe,
 }
 
 public static class EventNames
@@ -52,6 +53,7 @@ public static class EventNames
         "bounce" => EmailAction.Bounce,
         "unsubscribe" => EmailAction.Unsubscribe,
         "complaint" => EmailAction.Complaint,
+        "subscribe" => EmailAction.Subscribe,
         _ => EmailAction.Other,
     };
 }

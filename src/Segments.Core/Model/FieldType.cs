@@ -6,6 +6,9 @@ public enum FieldType : byte
     Number,
     Date,
     Boolean,
+
+    /// <summary>An array of strings (interests, tags); v2.</summary>
+    Tags,
 }
 
 /// <summary>The tenant's field schema plus the built-in fields every contact has.</summary>
@@ -33,7 +36,8 @@ public sealed class FieldSchema
         FieldType.Text => "text",
         FieldType.Number => "number",
         FieldType.Date => "date",
-        _ => "boolean",
+        FieldType.Boolean => "boolean",
+        FieldType.Tags => "tags",
     };
 
     public static bool TryParseType(string? word, out FieldType type)

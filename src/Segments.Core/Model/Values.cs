@@ -8,15 +8,55 @@ public enum ValueKind : byte
     Text,
     Number,
     Boolean,
+
+    /// <summary>A JSON array (<see cref="ScalarValue.List"/>): a tags field, or a nested event property.</summary>
+    List,
+
+    /// <summary>A JSON object (<see cref="ScalarValue.Record"/>): a nested event property.</summary>
+    Record,
 }
 
 /// <summary>
-/// A scalar from a profile field or an event property. Text that reads as an RFC 3339 date or date-time
-/// also carries that instant, parsed once when the value is read rather than at every evaluation.
+/// A value of a profile field or an event property: a scalar, or (since v2) an array or object of values. Text that
+/// reads as an RFC 3339 date or date-time also carries that instant, parsed once when the value is read rather than at
+/// every evaluation. Arrays and objects compare by content, so events with equal nested properties share one info.
 /// </summary>
 public readonly record struct ScalarValue(ValueKind Kind, string? Text, double Number, long? DateTicks)
 {
     public static readonly ScalarValue Missing = default;
+
+    /// <summary>The <see cref="ValueList"/> or <see cref="PropertyBag"/> of a list or record (content equality).</summary>
+    private object? Nested { get; init; }
+
+    public static ScalarValue OfList(ValueList items) => new(ValueKind.List, null, 0, null) { Nested = items };
+
+    public static ScalarValue OfRecord(PropertyBag record) => new(ValueKind.Record, null, 0, null) { Nested = record };
+
+    /// <summary>The items of a list, else null.</summary>
+    public ValueList? List => Nested as ValueList;
+
+    /// <summary>The named values of a record, else null.</summary>
+    public PropertyBag? Record => Nested as PropertyBag;
+
+    /// <summary>A list whose every item is text: the only value a <c>tags</c> field reads (empty included).</summary>
+    public bool IsTextList
+    {
+        get
+        {
+            if (Nested is not ValueList list)
+            {
+                return false;
+            }
+            foreach (var item in list.Items)
+            {
+                if (item.Kind != ValueKind.Text)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     public static ScalarValue OfText(string text) =>
         new(ValueKind.Text, text, 0, DateValue.TryParse(text, out var d) ? d.Start.UtcTicks : null);
@@ -27,13 +67,15 @@ public readonly record struct ScalarValue(ValueKind Kind, string? Text, double N
 
     public bool Boolean => Number != 0;
 
-    /// <summary>The value as JSON shows it: a string, a number, a boolean, or null when missing.</summary>
+    /// <summary>The value as JSON shows it: a string, a number, a boolean, an array or object of those, or null when missing.</summary>
     public object? ToPlain() => Kind switch
     {
         ValueKind.Text => Text,
         ValueKind.Number => Number,
         ValueKind.Boolean => Boolean,
-        _ => null,
+        ValueKind.List => List!.Items.Select(i => i.ToPlain()).ToArray(),
+        ValueKind.Record => Record!.Items.ToDictionary(i => i.Key, i => i.Value.ToPlain()),
+        ValueKind.Missing => null,
     };
 
     public override string ToString() => Kind switch
@@ -41,6 +83,8 @@ public readonly record struct ScalarValue(ValueKind Kind, string? Text, double N
         ValueKind.Text => Text!,
         ValueKind.Number => Number.ToString(CultureInfo.InvariantCulture),
         ValueKind.Boolean => Boolean ? "true" : "false",
+        ValueKind.List => $"[{string.Join(", ", List!.Items)}]",
+        ValueKind.Record => $"{{{string.Join(", ", Record!.Items.Select(i => $"{i.Key}: {i.Value}"))}}}",
         _ => "(missing)",
     };
 }
@@ -154,4 +198,25 @@ public sealed class PropertyBag : IEquatable<PropertyBag>
 public sealed record TextBag(string? First, string? Second, string? Third)
 {
     public string? Get(int index) => index switch { 0 => First, 1 => Second, _ => Third };
+}
+
+/// <summary>The items of a JSON array value, compared by content.</summary>
+public sealed class ValueList(ScalarValue[] items) : IEquatable<ValueList>
+{
+    public IReadOnlyList<ScalarValue> Items => items;
+
+    public bool Equals(ValueList? other) =>
+        other is not null && (ReferenceEquals(this, other) || items.AsSpan().SequenceEqual(other.Items is ScalarValue[] o ? o : [.. other.Items]));
+
+    public override bool Equals(object? obj) => Equals(obj as ValueList);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var item in items)
+        {
+            hash.Add(item);
+        }
+        return hash.ToHashCode();
+    }
 }

@@ -72,6 +72,7 @@ public static class CosmosPushDown
         Number,
         Boolean,
         Date,
+        Tags,
     }
 
     private sealed class Compiler(string root, string prefix, long? asOf)
@@ -82,6 +83,7 @@ public static class CosmosPushDown
         /// <summary>Any character outside ASCII, where upper-casing in Cosmos DB and in .NET may part ways.</summary>
         private const string NonAscii = "[^\\x00-\\x7F]";
         private const string Total = "pd_t";
+        private const string ListChangeAlias = "pd_l";
 
         // Infos: [kind, name, action, campaignId, properties, geo, device, value, currency, attributedCampaign];
         // compacted totals: [kind, name, action, campaignId, attributedCampaign, count, valueSum, newestAt].
@@ -106,7 +108,13 @@ public static class CosmosPushDown
             FieldType.Number => Presence.Number,
             FieldType.Boolean => Presence.Boolean,
             FieldType.Date => Presence.Date,
+            FieldType.Tags => Presence.Tags,
         }));
+
+        public Bounds Visit(Everyone condition) => new(True, True);
+
+        // A bucket is a hash of the contact id, which the stored document does not hold: evaluated after the read.
+        public Bounds Visit(BucketCondition condition) => Bounds.Unknown;
 
         // References are written out by PushDownCondition; one left here filters nothing.
         public Bounds Visit(SegmentCondition condition) => Bounds.Unknown;
@@ -159,6 +167,8 @@ public static class CosmosPushDown
                 Presence.Number => new Bounds(Or(Is("NUMBER", x), Is("OBJECT", x)), Is("NUMBER", x)),
                 Presence.Boolean => new Bounds(Or(Is("BOOL", x), Is("OBJECT", x)), Is("BOOL", x)),
                 Presence.Date => AnyText(x),
+                // Tags are stored as a JSON array; whether all of its elements are text is checked after the read.
+                Presence.Tags => new Bounds(Is("ARRAY", x), False),
             };
             return exists ? present : present.Negate();
         }
@@ -182,6 +192,17 @@ public static class CosmosPushDown
             };
             var bounds = Typed(x, "NUMBER", positive);
             return predicate.OnMissing ? bounds.Negate() : bounds;
+        }
+
+        /// <summary>
+        /// Tags: the positive operators need a stored array; the elements are compared after the read. (Looking into the
+        /// array needs <c>FROM … IN</c> on <c>fields[name]</c>, which the local Cosmos server fails on documents without
+        /// fields, and <c>ARRAY_CONTAINS</c> compares case-sensitively, where tags ignore case.)
+        /// </summary>
+        public Bounds Visit(TagsPredicate predicate, (string X, Presence Presence) at)
+        {
+            var includes = new Bounds(Is("ARRAY", at.X), False);
+            return predicate.OnMissing ? includes.Negate() : includes;
         }
 
         private Bounds Text(TextPredicate predicate, string x)
@@ -221,25 +242,27 @@ public static class CosmosPushDown
 
         // --- lists ------------------------------------------------------------------------------------------
 
+        /// <summary>
+        /// The recorded status, changed by <c>subscribe</c>/<c>unsubscribe</c> events of the list (stored in
+        /// <c>listChanges</c> as <c>[listId, at, eventId, "subscribe"|"unsubscribe"]</c>). Without regard to time: a change
+        /// of the wanted direction may make a member (superset), and a recorded status with no change at all surely is.
+        /// </summary>
         public Bounds Visit(ListCondition condition)
         {
             var id = Parameter(condition.ListId);
             var recorded = $"{root}.lists[{id}]";
-            var optOut = $"{root}.listOptOuts[{id}]";
-            // Opted out at or before T: exactly when T bounds stored times, else only "possibly" (has an opt-out at all).
-            var present = Or(Is("NUMBER", optOut), Is("STRING", optOut));
-            var (optedOutSurely, optedOutPossibly) = asOf is { } t && After(optOut, t) is { } afterT
-                ? (And(present, afterT.Not()), And(present, afterT.Not()))
-                : (False, present);
+            SqlExpr Change(string? direction) => Call($"EXISTS(SELECT VALUE {ListChangeAlias} FROM {ListChangeAlias} IN {root}.listChanges WHERE {ListChangeAlias}[0] = {id}"
+                + (direction is null ? "" : $" AND {ListChangeAlias}[3] = {Parameter(direction)}") + ")");
+            var noChange = Change(null).Not();
             SqlExpr Recorded(string status) => And(Is("STRING", recorded), Compare(recorded, "=", Parameter(status)));
             return condition.Status switch
             {
                 ListStatusFilter.Subscribed => new Bounds(
-                    And(Recorded(ListStatuses.Subscribed), optedOutSurely.Not()), And(Recorded(ListStatuses.Subscribed), optedOutPossibly.Not())),
+                    Or(Recorded(ListStatuses.Subscribed), Change("subscribe")), And(Recorded(ListStatuses.Subscribed), noChange)),
                 ListStatusFilter.Unsubscribed => new Bounds(
-                    Or(optedOutPossibly, Recorded(ListStatuses.Unsubscribed)), Or(optedOutSurely, Recorded(ListStatuses.Unsubscribed))),
+                    Or(Recorded(ListStatuses.Unsubscribed), Change("unsubscribe")), And(Recorded(ListStatuses.Unsubscribed), noChange)),
                 ListStatusFilter.Any => new Bounds(
-                    Or(optedOutPossibly, And(Is("DEFINED", recorded), Is("NULL", recorded).Not())), Or(optedOutSurely, Is("STRING", recorded))),
+                    Or(Change(null), And(Is("DEFINED", recorded), Is("NULL", recorded).Not())), Is("STRING", recorded)),
             };
         }
 
@@ -320,9 +343,13 @@ public static class CosmosPushDown
             return SomeEvent(c.Within, info, null);
         }
 
-        /// <summary>All predicates of a <c>where</c> list on the same event's properties.</summary>
+        /// <summary>
+        /// All predicates of a <c>where</c> list on the same event's properties; a path into nested values is evaluated
+        /// after the read (nested values are stored in their own form, see <see cref="Documents.ContactDocumentJson"/>).
+        /// </summary>
         private SqlExpr Where(IReadOnlyList<PropertyPredicate> where) =>
-            And([.. where.Select(p => p.Predicate.Accept(this, ($"{Slot(Info, InfoProperties)}[{Parameter(p.Property)}]", Presence.Any)).Superset)]);
+            And([.. where.Where(p => p.Path.IsName)
+                .Select(p => p.Predicate.Accept(this, ($"{Slot(Info, InfoProperties)}[{Parameter(p.Property)}]", Presence.Any)).Superset)]);
 
         /// <summary>
         /// A member needs at least one matching event: a retained one (its content among the infos, and with a window,

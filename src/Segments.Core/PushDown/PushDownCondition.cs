@@ -48,5 +48,9 @@ public sealed record PushDownCondition(Condition Match, DateTimeOffset? AsOf)
             _budget > 0 && segments.TryGet(condition.SegmentId, out var target) ? Inline(target.Definition.Match) : condition;
 
         public Condition Visit(ContextCondition condition) => condition;
+
+        public Condition Visit(Everyone condition) => condition;
+
+        public Condition Visit(BucketCondition condition) => condition;
     }
 }

@@ -8,6 +8,12 @@ namespace Segments.Core.Synthetic;
 /// page funnels (views, carts, purchases with values, attributed to clicks or not), hard and soft bounces,
 /// complaints, global and list unsubscribes, several countries, email clients and devices. About 27 events a
 /// contact. Used by <c>segments demo</c> and the benchmarks.
+/// <para>
+/// Version 2 data comes from a second random source, so that everything above stays as it was for a seed: interests
+/// (a tags field), carts with nested items and a total, Apple Mail Privacy Protection (three in four Apple Mail readers
+/// have it on: their mail's images are fetched by Apple's proxy shortly after each send, a machine open whether or not
+/// they read it), and now and then a re-subscription to the newsletter after leaving it.
+/// </para>
 /// </summary>
 public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
 {
@@ -19,7 +25,11 @@ public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
         ["trial_ends"] = FieldType.Date,
         ["vip"] = FieldType.Boolean,
         ["company"] = FieldType.Text,
+        ["interests"] = FieldType.Tags,
     });
+
+    private static readonly string[] Interests = ["ski", "golf", "running", "sailing", "cooking", "travel"];
+    private static readonly (string Sku, double Price)[] Products = [("SKI-1", 49), ("SKI-PRO", 89), ("BOOT-2", 39), ("PRO-M", 29)];
 
     private static readonly string[] Plans = ["Free", "Free", "Starter", "Pro", "Pro", "Enterprise"];
     private static readonly string[] Companies = ["Acme GmbH", "Globex", "Initech", "Umbrella", "Hooli", "Stark"];
@@ -37,6 +47,7 @@ public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
     private static readonly string[] Campaigns = [.. Enumerable.Range(1, 24).Select(i => $"cmp-{i}")];
 
     private readonly Random _random = new(seed);
+    private readonly Random _v2 = new(seed ^ 0x5EED);
     private long _eventId;
 
     public DateTimeOffset AsOf => asOf;
@@ -58,6 +69,11 @@ public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
         if (mrr > 2000)
         {
             fields.Add(new("vip", ScalarValue.OfBoolean(true)));
+        }
+        if (_v2.Next(5) != 0)
+        {
+            var interests = Interests.Where(_ => _v2.Next(4) == 0).Select(ScalarValue.OfText).ToArray();
+            fields.Add(new("interests", ScalarValue.OfList(new ValueList(interests))));
         }
         return new ContactProfile
         {
@@ -84,6 +100,7 @@ public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
         var geo = new TextBag(place.Country, null, place.City);
         DateTimeOffset? lastClick = null;
         string? lastClickCampaign = null;
+        var privacyProxy = device.Client == "Apple Mail" && _v2.Next(4) != 0;
         // Two campaigns a month, most recent first; a hard bounce, complaint or unsubscribe ends the mail.
         for (var c = 0; c < Campaigns.Length - _random.Next(4, 8); c++)
         {
@@ -91,6 +108,10 @@ public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
             var sentAt = asOf.AddDays(-daysAgo).AddMinutes(_random.Next(0, 600));
             var campaign = Campaigns[c];
             events.Add(Email(contactId, "sent", sentAt, campaign));
+            if (privacyProxy)
+            {
+                events.Add(Email(contactId, "open", sentAt.AddMinutes(_v2.Next(1, 30)), campaign, properties: Machine));
+            }
             var fate = _random.Next(1000);
             if (fate < 3)
             {
@@ -121,8 +142,13 @@ public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
             }
             if (fate < 32)
             {
+                var list = _random.Next(2) == 0;
                 events.Add(Email(contactId, "unsubscribe", sentAt.AddHours(61), campaign,
-                    properties: _random.Next(2) == 0 ? Bag("listId", "newsletter") : PropertyBag.Empty));
+                    properties: list ? Bag("listId", "newsletter") : PropertyBag.Empty));
+                if (list && daysAgo > 30 && _v2.Next(3) == 0)
+                {
+                    events.Add(Email(contactId, "subscribe", sentAt.AddDays(_v2.Next(5, 25)), campaign, properties: Bag("listId", "newsletter")));
+                }
                 break;
             }
         }
@@ -134,7 +160,7 @@ public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
             events.Add(Pixel(contactId, "page_view", at, Bag("path", path), geo));
             if (path.StartsWith("/pricing", StringComparison.Ordinal) && _random.Next(3) == 0)
             {
-                events.Add(Pixel(contactId, "add_to_cart", at.AddMinutes(2), Bag("sku", "PRO-M"), geo));
+                events.Add(Pixel(contactId, "add_to_cart", at.AddMinutes(2), Cart(), geo));
                 if (_random.Next(3) == 0)
                 {
                     events.Add(Purchase(contactId, at.AddMinutes(5)));
@@ -149,6 +175,22 @@ public sealed class SyntheticTenant(int seed, DateTimeOffset asOf)
     }
 
     private static PropertyBag Bag(string name, string value) => new([new(name, ScalarValue.OfText(value))]);
+
+    private static readonly PropertyBag Machine = new([new("machine", ScalarValue.OfBoolean(true))]);
+
+    /// <summary>A cart: the v1 <c>sku</c>, and (v2) its items and total.</summary>
+    private PropertyBag Cart()
+    {
+        var items = Enumerable.Range(0, _v2.Next(1, 4)).Select(_ => Products[_v2.Next(Products.Length)]).ToArray();
+        return PropertyBag.From([
+            new("sku", ScalarValue.OfText("PRO-M")),
+            new("cart", ScalarValue.OfRecord(PropertyBag.From([
+                new("total", ScalarValue.OfNumber(items.Sum(i => i.Price))),
+                new("items", ScalarValue.OfList(new ValueList([.. items.Select(i => ScalarValue.OfRecord(PropertyBag.From([
+                    new("sku", ScalarValue.OfText(i.Sku)), new("price", ScalarValue.OfNumber(i.Price))])))]))),
+            ]))),
+        ]);
+    }
 
     private string NextId() => $"e{_eventId++:x}";
 

@@ -182,6 +182,22 @@ public abstract class CatalogApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tags_field_is_kept_by_the_store_and_takes_the_tags_operators()
+    {
+        await (await _api.PutAsync("/api/schema", """{"fields":{"mrr":"number","plan":"text","interests":"tags"}}""")).JsonAsync();
+        await (await _api.PutAsync("/api/segments/skiers",
+            """{"name":"Skiers","match":{"field":{"name":"interests","op":"includes_any","value":["ski","snowboard"]}}}""")).JsonAsync(HttpStatusCode.Created);
+        var wrong = await (await _api.PutAsync("/api/segments/wrong",
+            """{"name":"Wrong","match":{"field":{"name":"interests","op":"eq","value":"ski"}}}""")).ProblemAsync(HttpStatusCode.BadRequest);
+
+        var schema = await (await _api.GetAsync("/api/schema")).JsonAsync();
+        Assert.Equal("tags", schema.GetProperty("fields").GetProperty("interests").GetString());
+        Assert.Equal("$.match.field.op", Assert.Single(wrong.Errors).Path);
+        var refused = await (await _api.PutAsync("/api/schema", """{"fields":{"mrr":"number","plan":"text","interests":"text"}}""")).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("$.fields.interests", Assert.Single(refused.Errors).Path);
+    }
+
+    [Fact]
     public async Task A_schema_with_an_unknown_type_is_rejected_with_its_path()
     {
         var problem = await (await _api.PutAsync("/api/schema", """{"fields":{"mrr":"money"}}""")).ProblemAsync(HttpStatusCode.BadRequest);

@@ -142,17 +142,6 @@ public class GifTests
         return new string(chars);
     }
 
-    private static HttpRequestMessage Hit(string query, string? referer = "https://tenant-a.example/pricing")
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/px.gif?" + query);
-        if (referer is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Referer", referer);
-        }
-        request.Headers.TryAddWithoutValidation("User-Agent", ChromeOnWindows);
-        return request;
-    }
-
     private static async Task AssertGifAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -36,6 +36,18 @@ internal static class PixelRequests
     }
 
     /// <summary>A snippet batch body: <c>{"visitor", "token"?, "events": [...]}</c> with events given as JSON.</summary>
+    /// <summary>A <c>px.gif</c> hit from Chrome on a page of tenant A.</summary>
+    public static HttpRequestMessage Hit(string query, string? referer = "https://tenant-a.example/pricing")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/px.gif?" + query);
+        if (referer is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Referer", referer);
+        }
+        request.Headers.TryAddWithoutValidation("User-Agent", ChromeOnWindows);
+        return request;
+    }
+
     public static string Body(string? visitor = Visitor, string? token = null, params string[] events)
     {
         var head = visitor is null ? "" : $"\"visitor\":\"{visitor}\",";

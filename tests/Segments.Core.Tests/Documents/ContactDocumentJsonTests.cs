@@ -98,6 +98,37 @@ public class ContactDocumentJsonTests(ITestOutputHelper output)
         DocumentAssert.Equal(document, RoundTrip(document, form));
     }
 
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public void Nested_values_list_changes_and_machine_totals_round_trip(string form)
+    {
+        var nested = PropertyBag.From([
+            new("items", ScalarValue.OfList(new ValueList([ScalarValue.OfRecord(PropertyBag.From([new("sku", ScalarValue.OfText("a"))])), ScalarValue.Missing]))),
+            // A record whose names are those of the stored form of odd scalars must not be taken for one.
+            new("odd", ScalarValue.OfRecord(PropertyBag.From([new("k", ScalarValue.OfText("Text")), new("n", ScalarValue.OfNumber(1))]))),
+            new("empty", ScalarValue.OfRecord(PropertyBag.Empty)),
+        ]);
+        var info = new EventInfo(EventKind.Pixel, "add_to_cart", EmailAction.Other, null, nested, null, null, null, null);
+        var document = new ContactDocument("c1")
+        {
+            Fields = PropertyBag.From([new("interests", ScalarValue.OfList(new ValueList([ScalarValue.OfText("ski")]))), new("none", ScalarValue.OfList(new ValueList([])))]),
+            Events = [new FoldedEvent(5, "e1", info)],
+            ListChanges = [new ListChange(null, 3, "e0", false), new ListChange("news", 4, "e9", true)],
+            Compacted = [new CompactedTotal(EventKind.Email, "open", EmailAction.Open, "cmp", null, 3, 0, 9, Machine: true)],
+        };
+
+        DocumentAssert.Equal(document, RoundTrip(document, form));
+    }
+
+    [Fact]
+    public void A_document_stored_before_v2_reads_its_opt_outs_as_list_changes()
+    {
+        var json = """{"v":1,"id":"c1","listOptOuts":{"news":5},"suppressions":{"unsubscribed":7,"complaint":8},"newestAt":9}""";
+        var document = ContactDocumentJson.Deserialize(Encoding.UTF8.GetBytes(json));
+        Assert.Equal([new ListChange(null, 7, "", false), new ListChange("news", 5, "", false)], document.ListChanges);
+        Assert.Equal([new KeyValuePair<SuppressionReason, long>(SuppressionReason.Complaint, 8)], document.Suppressions);
+    }
+
     [Fact]
     public void An_unknown_format_version_is_refused()
     {

@@ -19,12 +19,13 @@ public class ContactFolderTests
         .EventAt(-Day, """{"id":"p1","kind":"pixel","name":"page_view","properties":{"path":"/pricing"}}""");
 
     private static string Marks(ContactDocument d) =>
-        string.Join("; ", d.Suppressions.Select(m => $"{m.Key} {m.Value}").Concat(d.ListOptOuts.Select(m => $"{m.Key} {m.Value}")));
+        string.Join("; ", d.Suppressions.Select(m => $"{m.Key} {m.Value}")
+            .Concat(d.ListChanges.Select(c => c.ListId).Distinct().Select(l => $"{l} {d.OptedOutSince(l, long.MaxValue)}")));
 
     private static string Describe(ContactDocument d) => string.Join("\n",
         d.Events.Select(e => $"{e.At} {e.Id} {e.Info}")
             .Concat(d.Suppressions.Select(s => $"suppression {s.Key} {s.Value}"))
-            .Concat(d.ListOptOuts.Select(s => $"optout {s.Key} {s.Value}"))
+            .Concat(d.ListChanges.Select(c => c.ToString()))
             .Concat(d.Compacted.Select(c => c.ToString())));
 
     [Fact]

@@ -167,7 +167,9 @@ public class TimeEdgesPropertyTests
     private static Gen<(string Name, string Property)> EmailAction => Gen.Frequency(
         (5, Gen.OneOf("sent", "delivered", "open", "click", "complaint").Select(name => (name, ""))),
         (1, Gen.OneOf("", "\"bounceType\":\"hard\"").Select(property => ("bounce", property))),
-        (3, Gen.OneOf("", "\"listId\":\"news\"", "\"listId\":\"promo\"").Select(property => ("unsubscribe", property))));
+        (3, Gen.OneOf("", "\"listId\":\"news\"", "\"listId\":\"promo\"").Select(property => ("unsubscribe", property))),
+        (2, Gen.OneOf("", "\"listId\":\"news\"", "\"listId\":\"promo\"").Select(property => ("subscribe", property))),
+        (1, Gen.Const(("open", "\"machine\":true"))));
 
     private static Gen<string> Context => Gen.Select(Gen.OneOf("", ",\"geo\":{\"country\":\"DE\"}", ",\"geo\":{\"country\":\"FR\"}"),
         Gen.OneOf("", ",\"device\":{\"type\":\"mobile\"}", ",\"device\":{\"type\":\"desktop\"}"), (geo, device) => geo + device);
@@ -191,6 +193,7 @@ public class TimeEdgesPropertyTests
 
     private static Gen<Func<int, string>> Leaf => Gen.OneOf(
         Fixed(RelativeDate), Fixed(Field), Fixed(Engagement), Fixed(Pixel), Fixed(Conversion), Fixed(List), Fixed(Geo), Fixed(Device),
+        Fixed(Gen.OneOf("""{"everyone":{}}""", """{"bucket":{"seed":"s","from":0,"to":49}}""")),
         Gen.Int[0, 99].Select(r => (Func<int, string>)(i => i == 0 ? """{"list":{"id":"news"}}""" : $$$"""{"segment":{"id":"s{{{r % i}}}"}}""")));
 
     private static Gen<Func<int, string>> Fixed(Gen<string> condition) => condition.Select(c => (Func<int, string>)(_ => c));
@@ -210,7 +213,8 @@ public class TimeEdgesPropertyTests
 
     private static Gen<string> Pixel => Gen.Select(Gen.OneOf("page_view", "add_to_cart"),
         Gen.OneOf("", ",\"where\":[{\"property\":\"total\",\"op\":\"gt\",\"value\":50}]", ",\"where\":[{\"property\":\"path\",\"op\":\"eq\",\"value\":\"/pricing\"}]"),
-        Within, Count, (e, where, within, count) => $$$"""{"pixel":{"event":"{{{e}}}"{{{where}}}{{{within}}}{{{count}}}}}""");
+        Within, Gen.OneOf(Count, Gen.Const(",\"seen\":\"last\"")),
+        (e, where, within, count) => $$$"""{"pixel":{"event":"{{{e}}}"{{{where}}}{{{within}}}{{{count}}}}}""");
 
     private static Gen<string> Conversion => Gen.Select(Gen.OneOf("", "\"event\":\"purchase\",", "\"event\":\"signup\","),
         Gen.OneOf("\"where\":[]", "\"where\":[{\"property\":\"x\",\"op\":\"not_exists\"}]"), Within,

@@ -62,7 +62,7 @@ public class PixelEventReaderTests
     [InlineData("""{"id":"e1","kind":"email","name":"open","at":"2026-11-26T12:00:00Z"}""", "$.events[2].kind")]
     [InlineData("""{"id":"e1","kind":"pixel","name":"v","at":"2026-11-26"}""", "$.events[2].at")]
     [InlineData("""{"id":"e1","kind":"pixel","name":"v","at":"2026-11-26T12:00:00Z","value":3}""", "$.events[2].value")]
-    [InlineData("""{"id":"e1","kind":"pixel","name":"v","at":"2026-11-26T12:00:00Z","properties":{"o":{}}}""", "$.events[2].properties.o")]
+    [InlineData("""{"id":"e1","kind":"pixel","name":"v","at":"2026-11-26T12:00:00Z","properties":{"o":{"a":[[{"b":[{"c":{"d":[]}}]}]]}}}""", "$.events[2].properties.o.a[0][0].b[0].c.d")]
     [InlineData("""{"id":"e1","kind":"pixel","name":"v","at":"2027-01-01T00:00:00Z"}""", "$.events[2].at")]
     [InlineData("""{"kind":"pixel","name":"v","at":"2026-11-26T12:00:00Z"}""", "$.events[2]")]
     [InlineData("""[1]""", "$.events[2]")]

@@ -62,6 +62,12 @@ public class DefinitionSchemaTests
     [InlineData("""{"id":"s","name":"S","match":{"field":{"name":"mrr","op":"gt","value":"1"}}}""")]
     [InlineData("""{"id":"s","name":"S","match":{"field":{"name":"mrr","op":"gt"}}}""")]
     [InlineData("""{"id":"s","match":{"list":{"id":"n"}}}""")]
+    [InlineData("""{"id":"s","name":"S","match":{"everyone":{"x":1}}}""")]
+    [InlineData("""{"id":"s","name":"S","match":{"bucket":{"seed":"s","from":0,"to":100}}}""")]
+    [InlineData("""{"id":"s","name":"S","match":{"pixel":{"event":"x","seen":"last","count":{"op":"gte","value":2}}}}""")]
+    [InlineData("""{"id":"s","name":"S","match":{"engagement":{"event":"click","machineOpens":"include"}}}""")]
+    [InlineData("""{"id":"s","name":"S","match":{"pixel":{"event":"x","where":[{"property":"a..b","op":"exists"}]}}}""")]
+    [InlineData("""{"id":"s","name":"S","match":{"field":{"name":"interests","op":"includes_all","value":[]}}}""")]
     public void What_the_schema_refuses_the_parser_refuses_too(string json)
     {
         var definition = JsonNode.Parse(json)!;

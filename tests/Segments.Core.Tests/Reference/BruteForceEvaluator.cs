@@ -1,4 +1,4 @@
-// Independent reference evaluator for segment language v1 (docs/segment-language.md).
+// Independent reference evaluator for segment language v2 (docs/segment-language.md, v1 and "Version 2 additions").
 //
 // Deliberately brute force: every Members() call dedupes the raw events, drops those after T,
 // groups them by contact and then evaluates the definition tree condition by condition, scanning
@@ -61,6 +61,13 @@
 //     name; a contact whose `fields` is absent or not an object has every schema field missing.
 // 16. The missing-value rule is the same for fields, where-properties and geo/device keys: only
 //     not_exists, neq, not_contains, not_in are true on a missing value.
+// 18. v2: `exists` on an event property (any path) is true iff the path yields a non-null JSON value (any type:
+//     boolean, object and array included); the v1 reading 11 above said string or number. A path is split on '.';
+//     a name ending in "[]" steps into every element of the JSON array there; anything else yields nothing.
+// 19. v2 lists: subscribe/unsubscribe email events (names ignoring case) with a string properties.listId, at <= T,
+//     applied in (at, ordinal id) order over the recorded status; the last wins.
+// 20. v2 machine opens: an email `open` whose properties.machine is JSON true; `engagement` open/engaged skips
+//     them unless machineOpens is "include".
 // 17. Validation (constructor) is strict about the shapes RandomDataSet emits: unknown keys inside
 //     conditions are rejected; `in`/`not_in` arrays must be homogeneous; reference depth counts
 //     edges (a -> b -> c is depth 2) and must be <= 8; each and/or/not is one nesting level (<= 32);
@@ -79,12 +86,14 @@ public sealed class BruteForceEvaluator
     internal static readonly string[] NumberOps = ["eq", "neq", "gt", "gte", "lt", "lte", "between", "in", "not_in"];
     internal static readonly string[] DateOps = ["eq", "before", "after", "between", "within_last", "more_than_ago", "within_next"];
     internal static readonly string[] CountOps = ["eq", "neq", "gt", "gte", "lt", "lte", "between"];
-    internal static readonly string[] EmailEventNames = ["sent", "delivered", "open", "click", "bounce", "unsubscribe", "complaint", "engaged"];
+    internal static readonly string[] EmailEventNames = ["sent", "delivered", "open", "click", "bounce", "unsubscribe", "complaint", "subscribe", "engaged"];
+    internal static readonly string[] TagsOps = ["includes", "not_includes", "includes_any", "includes_all"];
     private static readonly string[] TrueOnMissing = ["not_exists", "neq", "not_contains", "not_in"];
     private static readonly string[] GeoKeys = ["country", "region", "city"];
     private static readonly string[] DeviceKeys = ["client", "type", "os"];
 
     private static readonly Regex IdRegex = new("^[a-z0-9][a-z0-9-]{0,62}\\z", RegexOptions.CultureInvariant);
+    private static readonly Regex PathRegex = new("^[^.\\[\\]]+(\\[\\])?(\\.[^.\\[\\]]+(\\[\\])?){0,7}\\z", RegexOptions.CultureInvariant);
     private static readonly Regex DurationRegex = new("^[1-9][0-9]*(m|h|d|w)\\z", RegexOptions.CultureInvariant);
     private static readonly Regex DateRegex = new("^([0-9]{4})-([0-9]{2})-([0-9]{2})\\z", RegexOptions.CultureInvariant);
     private static readonly Regex DateTimeRegex = new(
@@ -260,6 +269,8 @@ public sealed class BruteForceEvaluator
                 "segment" => IsMember(Str(body!["id"])!, contact),
                 "geo" => Place(body!.AsObject(), "geo", GeoKeys, events),
                 "device" => Place(body!.AsObject(), "device", DeviceKeys, events),
+                "everyone" => true,
+                "bucket" => Bucket(body!.AsObject(), Str(contact["id"])!),
                 _ => throw new InvalidOperationException("unknown condition " + key),
             };
         }
@@ -303,6 +314,28 @@ public sealed class BruteForceEvaluator
                     {
                         var b = Bool(raw);
                         return b is null ? Missing(op) : Present(op) ?? (op == "eq" ? b.Value == Bool(value)!.Value : throw Bad(op));
+                    }
+
+                case "tags":
+                    {
+                        // Only an array of strings (empty included) is a tags value.
+                        var tags = raw is JsonArray a && a.All(x => Str(x) is not null) ? a.Select(x => Str(x)!).ToList() : null;
+                        if (tags is null)
+                        {
+                            return op is "not_exists" or "not_includes";
+                        }
+
+                        bool Has(JsonNode? v) => tags.Any(tag => EqI(tag, Str(v)!));
+                        return op switch
+                        {
+                            "exists" => true,
+                            "not_exists" => false,
+                            "includes" => Has(value),
+                            "not_includes" => !Has(value),
+                            "includes_any" => value!.AsArray().Any(Has),
+                            "includes_all" => value!.AsArray().All(Has),
+                            _ => throw Bad(op),
+                        };
                     }
 
                 default:
@@ -374,13 +407,15 @@ public sealed class BruteForceEvaluator
                 }
             }
 
+            var machineOpensCount = Str(b["machineOpens"]) == "include";
             var n = 0;
             foreach (var e in events)
             {
                 var nameOk = wanted == "engaged"
                     ? EqI(e.Name, "open") || EqI(e.Name, "click")
                     : EqI(e.Name, wanted);
-                if (e.Kind == "email" && nameOk && InWindow(e, b)
+                var machineOpen = EqI(e.Name, "open") && (e.Raw["properties"] as JsonObject)?["machine"]?.GetValueKind() == JsonValueKind.True;
+                if (e.Kind == "email" && nameOk && InWindow(e, b) && (machineOpensCount || !machineOpen)
                     && (campaign is null || Str(e.Raw["campaignId"]) == campaign))
                 {
                     n++;
@@ -412,9 +447,43 @@ public sealed class BruteForceEvaluator
             return best;
         }
 
+        /// <summary>seen "last": the latest candidate (ties: larger id) in the window, or none.</summary>
+        private static Ev? Latest(IEnumerable<Ev> candidates)
+        {
+            Ev? last = null;
+            foreach (var e in candidates)
+            {
+                if (last is null || e.At > last.At || (e.At == last.At && string.CompareOrdinal(e.Id, last.Id) > 0))
+                {
+                    last = e;
+                }
+            }
+
+            return last;
+        }
+
+        private static bool Bucket(JsonObject b, string contactId)
+        {
+            var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Str(b["seed"]) + ":" + contactId));
+            ulong u = 0;
+            for (var i = 0; i < 8; i++)
+            {
+                u = (u << 8) | hash[i];
+            }
+
+            var bucket = (int)(u % 100);
+            return bucket >= (int)Num(b["from"])!.Value && bucket <= (int)Num(b["to"])!.Value;
+        }
+
         private bool Pixel(JsonObject b, List<Ev> events)
         {
             var wanted = Str(b["event"])!;
+            if (Str(b["seen"]) == "last")
+            {
+                var last = Latest(events.Where(e => e.Kind == "pixel" && EqI(e.Name, wanted) && InWindow(e, b)));
+                return last is not null && WhereOk(b["where"], last);
+            }
+
             var n = 0;
             foreach (var e in events)
             {
@@ -431,6 +500,18 @@ public sealed class BruteForceEvaluator
         {
             var wanted = Str(b["event"]);
             var campaign = Str(b["campaign"]);
+            if (Str(b["seen"]) == "last")
+            {
+                var last = Latest(events.Where(e => e.Kind == "conversion" && (wanted is null || EqI(e.Name, wanted)) && InWindow(e, b)));
+                if (last is null || !WhereOk(b["where"], last))
+                {
+                    return false;
+                }
+
+                var attributedTo = AttributedCampaign(last, events);
+                return campaign is null || (campaign == "any" ? attributedTo is not null : attributedTo == campaign);
+            }
+
             var matching = new List<Ev>();
             foreach (var e in events)
             {
@@ -503,13 +584,13 @@ public sealed class BruteForceEvaluator
             var listId = Str(b["id"])!;
             var wanted = Str(b["status"]) ?? "subscribed";
             var status = Str((contact["lists"] as JsonObject)?[listId]);
-            foreach (var e in events)
-            {
-                if (e.Kind == "email" && EqI(e.Name, "unsubscribe")
+            var changes = events
+                .Where(e => e.Kind == "email" && (EqI(e.Name, "unsubscribe") || EqI(e.Name, "subscribe"))
                     && Str((e.Raw["properties"] as JsonObject)?["listId"]) == listId)
-                {
-                    status = "unsubscribed";
-                }
+                .OrderBy(e => e.At).ThenBy(e => e.Id, StringComparer.Ordinal);
+            foreach (var e in changes)
+            {
+                status = EqI(e.Name, "subscribe") ? "subscribed" : "unsubscribed";
             }
 
             return wanted == "any" ? status is not null : status == wanted;
@@ -581,12 +662,72 @@ public sealed class BruteForceEvaluator
 
         private static bool PropertyPredicate(JsonObject predicate, JsonObject? properties)
         {
-            var name = Str(predicate["property"])!;
+            var path = Str(predicate["property"])!;
+            var op = Str(predicate["op"])!;
+            var steps = path.Split('.');
+            if (!path.Contains("[]", StringComparison.Ordinal))
+            {
+                // Without [] a path yields at most one value: the v1 rules.
+                var values = Yield(properties, steps);
+                return ValuePredicate(predicate, values.Count == 0 ? null : values[0]);
+            }
+
+            var yielded = Yield(properties, steps);
+            return op switch
+            {
+                "exists" => yielded.Any(v => v is not null),
+                "not_exists" => !yielded.Any(v => v is not null),
+                "neq" or "not_contains" or "not_in" => !yielded.Any(v => ValuePredicate(Positive(predicate), v)),
+                _ => yielded.Any(v => ValuePredicate(predicate, v)),
+            };
+        }
+
+        private static JsonObject Positive(JsonObject predicate)
+        {
+            var positive = Clone(predicate);
+            positive["op"] = Str(predicate["op"]) switch { "neq" => "eq", "not_contains" => "contains", _ => "in" };
+            return positive;
+        }
+
+        /// <summary>The values a path yields (a null JSON value is yielded as null).</summary>
+        private static List<JsonNode?> Yield(JsonObject? properties, string[] steps)
+        {
+            var current = new List<JsonNode?> { properties };
+            foreach (var step in steps)
+            {
+                var each = step.EndsWith("[]", StringComparison.Ordinal);
+                var name = each ? step[..^2] : step;
+                var next = new List<JsonNode?>();
+                foreach (var node in current)
+                {
+                    if (node is not JsonObject o || !o.ContainsKey(name))
+                    {
+                        continue;
+                    }
+
+                    var child = o[name];
+                    if (!each)
+                    {
+                        next.Add(child);
+                    }
+                    else if (child is JsonArray array)
+                    {
+                        next.AddRange(array);
+                    }
+                }
+
+                current = next;
+            }
+
+            return current;
+        }
+
+        private static bool ValuePredicate(JsonObject predicate, JsonNode? node)
+        {
             var op = Str(predicate["op"])!;
             var value = predicate["value"];
-            var node = properties?[name];
             var kind = node?.GetValueKind() ?? JsonValueKind.Undefined;
-            var present = kind is JsonValueKind.String or JsonValueKind.Number;
+            var present = node is not null && kind != JsonValueKind.Null;
 
             if (op == "exists")
             {
@@ -956,6 +1097,18 @@ public sealed class BruteForceEvaluator
                             }
 
                             break;
+                        case "tags":
+                            Check(op is "exists" or "not_exists" || TagsOps.Contains(op), def, p + ".op", "not a tags operator");
+                            if (op is "includes" or "not_includes")
+                            {
+                                Check(Str(b["value"]) is not null, def, p + ".value", "not a string");
+                            }
+                            else if (op is "includes_any" or "includes_all")
+                            {
+                                Check(b["value"] is JsonArray { Count: > 0 } tags && tags.All(x => Str(x) is not null), def, p + ".value", "not strings");
+                            }
+
+                            break;
                         default:
                             Check(false, def, p, "unknown field type " + type);
                             break;
@@ -964,15 +1117,18 @@ public sealed class BruteForceEvaluator
                     break;
 
                 case "engagement":
-                    Keys(def, p, b, "event", "within", "count", "campaign");
+                    Keys(def, p, b, "event", "within", "count", "campaign", "machineOpens");
                     Check(EmailEventNames.Contains(Str(b["event"]) ?? ""), def, p + ".event", "unknown email event");
+                    Check(b["machineOpens"] is null || (Str(b["machineOpens"]) is "include" or "exclude" && Str(b["event"]) is "open" or "engaged"),
+                        def, p + ".machineOpens", "include or exclude, with open or engaged");
                     Window(def, p, b);
                     CountShape(def, p + ".count", b["count"]);
                     Check(b["campaign"] is null || !string.IsNullOrEmpty(Str(b["campaign"])), def, p + ".campaign", "must be a string");
                     break;
 
                 case "pixel":
-                    Keys(def, p, b, "event", "where", "within", "count");
+                    Keys(def, p, b, "event", "where", "within", "count", "seen");
+                    Seen(def, p, b);
                     Check(!string.IsNullOrEmpty(Str(b["event"])), def, p + ".event", "event name required");
                     Where(def, p, b["where"]);
                     Window(def, p, b);
@@ -980,7 +1136,8 @@ public sealed class BruteForceEvaluator
                     break;
 
                 case "conversion":
-                    Keys(def, p, b, "event", "where", "within", "count", "value", "campaign");
+                    Keys(def, p, b, "event", "where", "within", "count", "value", "campaign", "seen");
+                    Seen(def, p, b);
                     Check(b["event"] is null || !string.IsNullOrEmpty(Str(b["event"])), def, p + ".event", "must be a string");
                     Where(def, p, b["where"]);
                     Window(def, p, b);
@@ -1017,10 +1174,28 @@ public sealed class BruteForceEvaluator
                     Check(b["seen"] is null || Str(b["seen"]) is "last" or "any", def, p + ".seen", "seen is last or any");
                     break;
 
+                case "everyone":
+                    Keys(def, p, b);
+                    break;
+
+                case "bucket":
+                    Keys(def, p, b, "seed", "from", "to");
+                    Check(Str(b["seed"]) is { Length: >= 1 and <= 64 }, def, p + ".seed", "1 to 64 characters");
+                    var from = Num(b["from"]);
+                    var to = Num(b["to"]);
+                    Check(from is >= 0 and <= 99 && to is >= 0 and <= 99 && from <= to && from % 1 == 0 && to % 1 == 0, def, p, "0 <= from <= to <= 99");
+                    break;
+
                 default:
                     Check(false, def, p, "unknown condition");
                     break;
             }
+        }
+
+        private static void Seen(string def, string p, JsonObject b)
+        {
+            Check(b["seen"] is null || Str(b["seen"]) is "any" or "last", def, p + ".seen", "any or last");
+            Check(Str(b["seen"]) != "last" || (b["count"] is null && b["value"] is null), def, p, "count and value do not go with seen last");
         }
 
         private static bool NumberValueOk(string op, JsonNode? v) => op switch
@@ -1063,7 +1238,7 @@ public sealed class BruteForceEvaluator
                 Check(w is JsonObject, def, wp, "must be an object");
                 var o = w!.AsObject();
                 Keys(def, wp, o, "property", "op", "value");
-                Check(!string.IsNullOrEmpty(Str(o["property"])), def, wp + ".property", "property required");
+                Check(Str(o["property"]) is { } property && PathRegex.IsMatch(property), def, wp + ".property", "a property path");
                 var op = Str(o["op"]) ?? "";
                 if (op is "exists" or "not_exists")
                 {

@@ -17,6 +17,11 @@
 //    operator, count ops incl. eq 0 and between, segment references to earlier definitions only
 //    (reference depth <= 6 edges, so no cycles and well inside the limit of 8).
 //
+// v2 (the "Version 2 additions"): tags fields (arrays of strings in mixed case, empty, of the wrong type),
+// nested event properties (objects, arrays of objects, arrays of strings, nulls, wrong shapes) with predicates on
+// paths, machine opens (properties.machine true, and the look-alikes "true" and 1), subscribe and unsubscribe events
+// with and without listId at equal instants, and the conditions everyone, bucket, seen "last" and machineOpens.
+//
 // Deliberately NOT generated (the spec is silent or the reading is a policy choice, see the
 // BruteForceEvaluator header): email event names in non-lower case, `sent` events without a
 // campaignId, geo/device values that are not strings, geo/device exists/not_exists predicates,
@@ -62,6 +67,12 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
         private static readonly string[] SkuWords = ["PRO-", "pro-m", "-y", "ent-1", "FREE", "x"];
         private static readonly string[] TitleWords = ["pricing", "PRICING PAGE", "blog", "page", "Checkout"];
         private static readonly string[] PropertyNames = ["path", "title", "sku", "price", "qty", "plan", "color"];
+        private static readonly string[] PropertyPaths =
+            ["product.sku", "product.price", "items[].sku", "items[].price", "items[].tags[]", "items.sku", "product[].sku", "total", "items[]", "product"];
+
+        private static readonly string[] Interests = ["Ski", "golf", "SKI", "sailing", "Golf", "chess", "ölsport"];
+        private static readonly string[] InterestWords = ["ski", "GOLF", "sailing", "chess", "Ölsport", "tennis"];
+        private static readonly string[] Seeds = ["spring-test", "holdout", "Ab:1"];
         private static readonly double[] PropertyNumbers = [0, 1, 2, 9.5, 29, 49, 99, 120, 500];
 
         private static readonly string[] Countries = ["DE", "FR", "AT", "US", "GB", "IT", "ES", "NL"];
@@ -122,6 +133,7 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                     ["renewal_on"] = "date",
                     ["vip"] = "boolean",
                     ["beta"] = "boolean",
+                    ["interests"] = "tags",
                 },
             };
 
@@ -220,6 +232,7 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                 PutDate(f, "renewal_on");
                 PutBool(f, "vip");
                 PutBool(f, "beta");
+                PutTags(f, "interests");
                 c["fields"] = f;
             }
 
@@ -283,6 +296,22 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                 : p < 0.24 ? JsonValue.Create(Pick(InvalidDates))
                 : p < 0.55 ? JsonValue.Create(FormatDate(AnyInstant()))
                 : JsonValue.Create(FormatAt(AnyInstant()));
+        }
+
+        private void PutTags(JsonObject o, string key)
+        {
+            var p = r.NextDouble();
+            if (p < 0.08)
+            {
+                return;
+            }
+
+            o[key] = p < 0.12 ? null
+                : p < 0.16 ? JsonValue.Create(Pick(Interests))
+                : p < 0.22 ? new JsonArray()
+                : p < 0.26 ? new JsonArray(JsonValue.Create(Pick(Interests)), JsonValue.Create(3))
+                : p < 0.28 ? new JsonObject { ["ski"] = true }
+                : new JsonArray([.. Enumerable.Range(0, r.Next(1, 4)).Select(_ => (JsonNode?)JsonValue.Create(Pick(Interests)))]);
         }
 
         private void PutBool(JsonObject o, string key)
@@ -359,6 +388,12 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                         open["campaignId"] = campaign;
                     }
 
+                    var m = r.NextDouble();
+                    if (m < 0.3)
+                    {
+                        open["properties"] = new JsonObject { ["machine"] = m < 0.2 ? JsonValue.Create(true) : m < 0.25 ? JsonValue.Create("true") : JsonValue.Create(1) };
+                    }
+
                     AttachPlace(open);
                     if (r.NextDouble() < 0.5)
                     {
@@ -405,12 +440,25 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                 {
                     e["properties"] = new JsonObject { ["bounceType"] = r.NextDouble() < 0.5 ? "hard" : "soft" };
                 }
-                else if (name == "unsubscribe")
+                else if (name is "unsubscribe" or "subscribe")
                 {
                     Unsubscribe(e, campaign);
                 }
 
                 AttachPlace(e);
+            }
+
+            // Re-subscriptions: subscribe and unsubscribe of one list (or none) in a row, some at one instant.
+            if (r.NextDouble() < 0.3)
+            {
+                var listId = r.NextDouble() < 0.8 ? Pick(ListIds) : null;
+                var at = AnyInstant();
+                for (var i = r.Next(1, 5); i > 0; i--)
+                {
+                    var change = Add("email", r.NextDouble() < 0.5 ? "subscribe" : "unsubscribe", at, allowTie: false);
+                    change["properties"] = listId is null ? new JsonObject() : new JsonObject { ["listId"] = listId };
+                    at = r.NextDouble() < 0.4 ? at : at.AddHours(r.Next(1, 200));
+                }
             }
 
             // Pixel events.
@@ -553,6 +601,45 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                 o["plan"] = RandCase(Pick(Plans));
             }
 
+            if (r.NextDouble() < 0.3)
+            {
+                o["total"] = Pick(PropertyNumbers);
+            }
+
+            var n = r.NextDouble();
+            if (n < 0.3)
+            {
+                o["product"] = n < 0.05 ? JsonValue.Create("PRO-M") : n < 0.08 ? new JsonArray(Item()) : Item();
+            }
+
+            n = r.NextDouble();
+            if (n < 0.4)
+            {
+                o["items"] = n < 0.04 ? Item() : n < 0.06 ? null : new JsonArray([.. Enumerable.Range(0, r.Next(0, 4)).Select(_ => (JsonNode?)(r.NextDouble() < 0.1 ? null : Item()))]);
+            }
+
+            return o;
+        }
+
+        /// <summary>A nested product: sku and price (sometimes of the wrong type or absent), and tags.</summary>
+        private JsonObject Item()
+        {
+            var o = new JsonObject();
+            if (r.NextDouble() < 0.8)
+            {
+                o["sku"] = r.NextDouble() < 0.1 ? JsonValue.Create(7) : JsonValue.Create(Pick(Skus));
+            }
+
+            if (r.NextDouble() < 0.8)
+            {
+                o["price"] = r.NextDouble() < 0.1 ? JsonValue.Create("29") : JsonValue.Create(Pick(PropertyNumbers));
+            }
+
+            if (r.NextDouble() < 0.4)
+            {
+                o["tags"] = new JsonArray([.. Enumerable.Range(0, r.Next(0, 3)).Select(_ => (JsonNode?)JsonValue.Create(Pick(Titles)))]);
+            }
+
             return o;
         }
 
@@ -633,7 +720,7 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                         return new JsonObject { ["conversion"] = ConversionCondition() };
                     case < 76:
                         return new JsonObject { ["list"] = ListCondition() };
-                    case < 84:
+                    case < 80:
                         if (referable.Count == 0)
                         {
                             continue;
@@ -642,8 +729,16 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                         var target = Pick(referable);
                         refs.Add(target);
                         return new JsonObject { ["segment"] = new JsonObject { ["id"] = DefinitionId(target) } };
-                    case < 92:
+                    case < 86:
                         return new JsonObject { ["geo"] = PlaceCondition(("country", Countries), ("region", Regions), ("city", Cities)) };
+                    case < 88:
+                        return new JsonObject { ["everyone"] = new JsonObject() };
+                    case < 93:
+                        var from = r.Next(0, 100);
+                        return new JsonObject
+                        {
+                            ["bucket"] = new JsonObject { ["seed"] = Pick(Seeds), ["from"] = from, ["to"] = r.NextDouble() < 0.2 ? from : r.Next(from, 100) },
+                        };
                     default:
                         return new JsonObject { ["device"] = PlaceCondition(("client", Clients), ("type", DeviceTypes), ("os", OperatingSystems)) };
                 }
@@ -668,6 +763,8 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                 ("renewal_on", "date", []),
                 ("vip", "boolean", []),
                 ("beta", "boolean", []),
+                ("interests", "tags", InterestWords),
+                ("interests", "tags", InterestWords),
             });
 
             var o = new JsonObject { ["name"] = name };
@@ -716,6 +813,16 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                             o["value"] = DateValue();
                         }
 
+                        break;
+                    }
+
+                case "tags":
+                    {
+                        var op = Pick(BruteForceEvaluator.TagsOps);
+                        o["op"] = op;
+                        o["value"] = op is "includes" or "not_includes"
+                            ? Pick(words)
+                            : new JsonArray([.. Enumerable.Range(0, r.Next(1, 4)).Select(_ => (JsonNode?)JsonValue.Create(Pick(words)))]);
                         break;
                     }
 
@@ -820,6 +927,11 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
                 o["campaign"] = r.NextDouble() < 0.5 ? "last" : Pick([.. CampaignIds, "cmp-99"]);
             }
 
+            if (o["event"]!.GetValue<string>() is "open" or "engaged" && r.NextDouble() < 0.4)
+            {
+                o["machineOpens"] = r.NextDouble() < 0.7 ? "include" : "exclude";
+            }
+
             return o;
         }
 
@@ -828,7 +940,11 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
             var o = new JsonObject { ["event"] = RandCase(r.NextDouble() < 0.9 ? Pick(PixelNames) : "never_seen") };
             Where(o);
             Window(o);
-            if (Count() is { } c)
+            if (r.NextDouble() < 0.3)
+            {
+                o["seen"] = "last";
+            }
+            else if (Count() is { } c)
             {
                 o["count"] = c;
             }
@@ -850,12 +966,18 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
             }
 
             Window(o);
-            if (Count() is { } c)
+            var last = r.NextDouble() < 0.25;
+            if (last)
+            {
+                o["seen"] = r.NextDouble() < 0.8 ? "last" : "any";
+            }
+
+            if (!last && Count() is { } c)
             {
                 o["count"] = c;
             }
 
-            if (r.NextDouble() < 0.35)
+            if (!last && r.NextDouble() < 0.35)
             {
                 var op = Pick(BruteForceEvaluator.CountOps);
                 o["value"] = new JsonObject
@@ -892,18 +1014,19 @@ public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts,
 
         private JsonObject PropertyPredicate()
         {
-            var property = Pick(PropertyNames);
-            string[] words = property switch
+            var property = r.NextDouble() < 0.4 ? Pick(PropertyPaths) : Pick(PropertyNames);
+            var leaf = property.Split('.')[^1].Replace("[]", "", StringComparison.Ordinal);
+            string[] words = leaf switch
             {
                 "path" => PathWords,
                 "sku" => SkuWords,
                 "plan" => PlanWords,
-                "price" or "qty" => ["29", "2", "0"],
+                "price" or "qty" or "total" => ["29", "2", "0"],
                 _ => TitleWords,
             };
             // Mostly a pairing that fits the property's usual type; sometimes any operator at all
             // (mismatched pairings are missing values).
-            var numeric = property is "price" or "qty";
+            var numeric = leaf is "price" or "qty" or "total";
             string[] ops = r.NextDouble() < 0.3
                 ? ["exists", "not_exists", .. BruteForceEvaluator.TextOps, .. BruteForceEvaluator.NumberOps.Where(x => !BruteForceEvaluator.TextOps.Contains(x))]
                 : numeric ? BruteForceEvaluator.NumberOps : BruteForceEvaluator.TextOps;
