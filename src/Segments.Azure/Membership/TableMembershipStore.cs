@@ -144,8 +144,9 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
         CancellationToken cancellationToken = default)
     {
         var recordings = new MembershipRecording[evaluations.Count];
-        var byKey = evaluations.Select((e, i) => (e, i)).GroupBy(x => (x.e.Segment, x.e.ContactId));
-        await Parallel.ForEachAsync(byKey, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentEvaluations, CancellationToken = cancellationToken },
+        // A segment's evaluations in their order (its change feed numbers changes as they are recorded); segments at once.
+        var bySegment = evaluations.Select((e, i) => (e, i)).GroupBy(x => x.e.Segment);
+        await Parallel.ForEachAsync(bySegment, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentEvaluations, CancellationToken = cancellationToken },
             async (key, ct) =>
             {
                 foreach (var (e, i) in key)

@@ -31,7 +31,10 @@ public static class TrackingWorkload
         ("pricing-not-bought", """{"and":[{"segment":{"id":"pricing"}},{"not":{"segment":{"id":"buyers"}}}]}"""),
     ];
 
-    /// <summary>Saves the segments and, for the first <paramref name="used"/> of them, a drip and a trigger (on entered, or on left for every other).</summary>
+    /// <summary>
+    /// Saves the segments and, for the first <paramref name="used"/> of them, a drip and a trigger (on entered, or on left
+    /// for every other), and waits until each one's baseline is recorded: until then its segment records no change.
+    /// </summary>
     public static async Task DefineAsync(HttpClient api, int used)
     {
         foreach (var (id, match) in Segments)
@@ -42,6 +45,23 @@ public static class TrackingWorkload
         {
             await PutAsync(api, $"drips/d-{id}", $$"""{"segment":"{{id}}"}""");
             await PutAsync(api, $"triggers/t-{id}", $$"""{"segment":"{{id}}","on":"{{(i % 2 == 0 ? "entered" : "left")}}"}""");
+        }
+        foreach (var path in Segments.Take(used).SelectMany(s => new[] { $"drips/d-{s.Id}", $"triggers/t-{s.Id}" }))
+        {
+            await BaselineRecordedAsync(api, path);
+        }
+    }
+
+    private static async Task BaselineRecordedAsync(HttpClient api, string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await api.GetFromJsonAsync<JsonElement>(path)).GetProperty("baseline").GetProperty("status").GetString() != "completed")
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the baseline of {path} was not recorded within 2 minutes");
+            }
+            await Task.Delay(100);
         }
     }
 
