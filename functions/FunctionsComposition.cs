@@ -11,7 +11,6 @@ using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;
-using Segments.Orchestration;
 
 namespace Segments.Functions;
 
@@ -42,13 +41,8 @@ public static class FunctionsComposition
         services.AddMembershipHandlers();
         // Jobs (imports, baselines) run as the Durable orchestration of Durable/JobFunctions, recorded in Table storage.
         services.AddJobsApi();
-        // The broadcast functions make their handlers around the Durable client bound to each call; this registration
-        // only tells the route table (OpenAPI) that the broadcast routes take their handler from the container.
-        services.AddSingleton<BroadcastHandlers>(_ =>
-            throw new InvalidOperationException("the Functions app makes BroadcastHandlers per call, around its bound Durable client"));
-        services.AddSingleton<BroadcastLifecycleHandlers>(_ =>
-            throw new InvalidOperationException("the Functions app makes BroadcastLifecycleHandlers per call, around its bound Durable client"));
-        services.AddSingleton<BroadcastResumer>();
+        // Broadcasts: the functions hand the handlers a scheduler around the Durable client bound to each call.
+        services.AddBroadcastsApi();
         services.AddApiRouteTable();
         return services;
     }

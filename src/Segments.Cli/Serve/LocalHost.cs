@@ -74,6 +74,7 @@ internal static class LocalHost
         // backend reachable from this process only, resumed from their records at start-up.
         services.AddInProcessDurableTask(tasks => tasks.AddAudienceResolution().AddJobs());
         services.AddBroadcastsApi();
+        services.AddSingleton<IBroadcastScheduler>(provider => new DurableBroadcastScheduler(provider.GetRequiredService<DurableTaskClient>()));
         services.AddHostedService<BroadcastResumption>();
         services.AddHostedService<AudienceRetentionSweep>();
         // Jobs: recorded in the data folder (the source of truth), run by the same in-process Durable backend, resumed at start-up.
