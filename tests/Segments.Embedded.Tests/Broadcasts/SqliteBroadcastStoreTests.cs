@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Broadcasts;
-using Segments.Core.Tests.Broadcasts;
+using Segments.TestSupport.Contracts;
 using Segments.Embedded.Broadcasts;
 
 namespace Segments.Embedded.Tests.Broadcasts;

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Documents;
 using Segments.Core.Ports;
-using Segments.Core.Tests.Stream;
+using Segments.TestSupport.Contracts;
 using Segments.Embedded.Contacts;
 
 namespace Segments.Embedded.Tests.Contacts;

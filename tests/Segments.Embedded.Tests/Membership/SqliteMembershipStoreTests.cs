@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Membership;
-using Segments.Core.Tests.Membership;
+using Segments.TestSupport.Contracts;
 using Segments.Embedded.Membership;
 
 namespace Segments.Embedded.Tests.Membership;
