@@ -19,8 +19,9 @@ namespace Segments.Azure.Membership;
 /// keeps its records' order.
 /// </para>
 /// <para>
-/// The membership entity keeps the last evaluation's instant (<c>EvaluatedAtTicks</c>, missing: never). Every
-/// evaluation but a stale one (earlier than that) is one entity-group transaction: the membership with its instant
+/// The membership entity keeps the last evaluation's instant (<c>EvaluatedAtTicks</c>, missing: never, or a baseline
+/// scan's) and whether it is <c>Provisional</c> (a baseline's, until a write settles it: <see cref="MembershipStep"/>).
+/// Every evaluation but one that records nothing (stale, or a scan over a record) is one entity-group transaction: the membership with its instant
 /// (conditional on its ETag, so evaluations of a contact are serialised), the change if any, and the time-index
 /// pointer made current at the new next edge (announced and its entry written just before, as below). A stale
 /// evaluation writes nothing, and takes back an instant announced on the pointer and not made current (its own,

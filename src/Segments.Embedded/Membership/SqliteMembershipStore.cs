@@ -7,8 +7,9 @@ namespace Segments.Embedded.Membership;
 /// <summary>
 /// Membership records, changes and the time index in SQLite. A change's sequence is its row id; the time index is a
 /// column of the membership row with an index on it, so the sweep reads due rows without scanning the others. The row
-/// also keeps the last evaluation's instant (<c>evaluated_at</c>, null: never), checked and moved with the membership
-/// and the next edge. Evaluations are committed in groups: whatever callers record while one transaction commits goes
+/// also keeps the last evaluation's instant (<c>evaluated_at</c>, null: never, or a baseline scan's) and whether the
+/// membership is <c>provisional</c> (a baseline's, until a write settles it: <see cref="MembershipStep"/>), checked and
+/// moved with the membership and the next edge. Evaluations are committed in groups: whatever callers record while one transaction commits goes
 /// into the next (the fold's contacts of a batch, evaluated at the same time, share one), with
 /// <c>synchronous=NORMAL</c>: a commit survives a crash of the process, and the host makes the write-ahead file durable
 /// before anything that relies on it leaves the database (the event log's checkpoint, the published change stream).
