@@ -12,8 +12,8 @@ using Segments.Azure.Cosmos;
 using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
-using Segments.Core.Tests.Stream;
 using Segments.Embedded.Contacts;
+using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 
 var sqliteEvents = Option("--sqlite-events", 40_000);

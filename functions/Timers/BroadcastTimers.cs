@@ -14,5 +14,5 @@ public sealed class BroadcastTimers(BroadcastResumer resumer)
 
     [Function("ResumeBroadcasts")]
     public Task Resume([TimerTrigger(ResumeSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken) =>
-        resumer.ResumeAsync(durable, cancellationToken);
+        resumer.ResumeAsync(new DurableBroadcastScheduler(durable), cancellationToken);
 }

@@ -1,4 +1,3 @@
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Segments.Core.Broadcasts;
 
@@ -14,19 +13,18 @@ namespace Segments.Orchestration;
 public sealed class BroadcastResumer(IBroadcastStore broadcasts, ILogger<BroadcastResumer> logger)
 {
     /// <summary>How many broadcasts were given an orchestration.</summary>
-    public async Task<int> ResumeAsync(DurableTaskClient durable, CancellationToken cancellationToken)
+    public async Task<int> ResumeAsync(IBroadcastScheduler scheduler, CancellationToken cancellationToken)
     {
         var resumed = 0;
         foreach (var (tenant, broadcast) in await broadcasts.ListUnfinishedAsync(cancellationToken))
         {
-            var instance = BroadcastInstance.Id(tenant, broadcast.Id);
-            if (await durable.GetInstanceAsync(instance, cancellationToken) is { IsRunning: true } or { RuntimeStatus: OrchestrationRuntimeStatus.Pending })
+            if (await scheduler.IsUnderWayAsync(tenant, broadcast.Id, cancellationToken))
             {
                 continue;
             }
             try
             {
-                await BroadcastInstance.ScheduleAsync(durable, tenant, broadcast, cancellationToken);
+                await scheduler.ScheduleAsync(tenant, broadcast, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

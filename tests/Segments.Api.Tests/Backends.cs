@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Segments.Azure;
 using Segments.Azure.Catalog;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
@@ -31,9 +32,9 @@ public static class Backends
         var suffix = Guid.NewGuid().ToString("N");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{TableStorageOptions.Section}:ConnectionString"] = emulators.StorageConnectionString,
-            [$"{TableStorageOptions.Section}:CatalogTable"] = $"catalog{suffix}",
-            [$"{TableStorageOptions.Section}:SuppressionTable"] = $"suppressions{suffix}",
+            [$"{StorageOptions.Section}:ConnectionString"] = emulators.StorageConnectionString,
+            [$"{StorageOptions.Section}:CatalogTable"] = $"catalog{suffix}",
+            [$"{StorageOptions.Section}:SuppressionTable"] = $"suppressions{suffix}",
         });
         builder.Services.AddTableStorageCatalog(builder.Configuration);
         Contacts(builder);

@@ -1,13 +1,20 @@
+using Azure.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Segments.Api.Broadcasts;
 using Segments.Api.Membership;
+using Segments.Azure.Audiences;
+using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Azure.Membership;
+using Segments.Core.Audience;
 using Segments.Core.Membership;
+using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Functions.Timers;
+using Segments.TestSupport.Composition;
 
 namespace Segments.Functions.Tests;
 
@@ -27,6 +34,26 @@ public sealed class CompositionTests
 
         Assert.Contains(provider.GetServices<IHostedService>(), s => s.GetType().Assembly == typeof(ContactEventProcessor).Assembly);
         Assert.IsType<EventHubsPublisher>(provider.GetRequiredService<IEventPublisher>());
+    }
+
+    [Fact]
+    public async Task Every_service_the_app_registers_resolves_with_the_broadcast_handlers_among_them()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(FunctionsApp.SampleSettings()).Build();
+        var services = FunctionsApp.Host(configuration);
+        var host = services.ToList();
+        services.AddSegmentsFunctions(configuration);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var resolved = Registrations.ResolveEach(services.Except(host), provider);
+
+        Assert.Contains(typeof(BroadcastHandlers), resolved);
+        Assert.Contains(typeof(BroadcastLifecycleHandlers), resolved);
+        Assert.Contains(typeof(IContactStore), resolved);
+        Assert.IsType<BlobAudienceSink>(provider.GetRequiredService<IAudienceSink>());
+        Assert.IsType<CosmosContactStore>(provider.GetRequiredService<IContactStore>());
+        // Every Azure client and the Event Hubs processor share one credential.
+        Assert.Single(services, d => d.ServiceType == typeof(TokenCredential));
     }
 
     [Fact]

@@ -52,7 +52,8 @@ public sealed class BroadcastsApiTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(Tenant(0, TenantData.Tenant, KeyA).Concat(Tenant(1, "tenant-b", KeyB)));
         builder.Services.AddSingleton<ICatalogStore>(catalog).AddSingleton<IContactStore>(contacts).AddSingleton<ISuppressionStore>(suppressions)
-            .AddSingleton<IAudienceSink>(sink).AddSingleton<IBroadcastStore>(broadcasts).AddSingleton(_durable.Client);
+            .AddSingleton<IAudienceSink>(sink).AddSingleton<IBroadcastStore>(broadcasts)
+            .AddSingleton<IBroadcastScheduler>(new DurableBroadcastScheduler(_durable.Client));
         builder.Services.AddSegmentsApi(builder.Configuration).AddBroadcastsApi();
         _app = builder.Build();
         _app.MapSegmentsApi();

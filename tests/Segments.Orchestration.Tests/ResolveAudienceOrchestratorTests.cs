@@ -174,7 +174,7 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
         await using (var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts))
         {
             Assert.Equal(1, await new BroadcastResumer(broadcasts, Microsoft.Extensions.Logging.Abstractions.NullLogger<BroadcastResumer>.Instance)
-                .ResumeAsync(host.Client, CancellationToken.None));
+                .ResumeAsync(new DurableBroadcastScheduler(host.Client), CancellationToken.None));
             var state = await host.Client.WaitForInstanceCompletionAsync(BroadcastInstance.Id(TenantData.Tenant, "crashed"), getInputsAndOutputs: true);
             Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
         }
@@ -200,7 +200,7 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
         Assert.True(await broadcasts.AddAsync(TenantData.Tenant, broadcast));
         var paused = contacts.Pause();
 
-        await BroadcastInstance.ScheduleAsync(host.Client, TenantData.Tenant, broadcast, CancellationToken.None);
+        await new DurableBroadcastScheduler(host.Client).ScheduleAsync(TenantData.Tenant, broadcast, CancellationToken.None);
         await paused.Entered.WaitAsync(ResolutionHost.Patience);
         await broadcasts.UpdateAsync(TenantData.Tenant, "stopped", b => b.Canceled(DateTimeOffset.UtcNow));
         await host.Client.RaiseEventAsync(BroadcastInstance.Id(TenantData.Tenant, "stopped"), BroadcastSignal.Name, new BroadcastSignal(true, null));

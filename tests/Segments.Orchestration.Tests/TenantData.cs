@@ -8,8 +8,7 @@ using Segments.Core.Model;
 using Segments.Core.Offline;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
-using Segments.Core.Tests.Documents;
-using Segments.Core.Tests.Reference;
+using Segments.TestSupport.Reference;
 
 namespace Segments.Orchestration.Tests;
 

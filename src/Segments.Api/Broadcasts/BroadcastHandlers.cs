@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
@@ -14,13 +13,13 @@ namespace Segments.Api.Broadcasts;
 /// <summary>
 /// Broadcasts. The broadcast's record (<see cref="IBroadcastStore"/>) is the source of truth: kept before the request is
 /// answered (an id is taken for ever, so the same id again is refused), then a resolution orchestration is scheduled,
-/// whose instance id is derived from the tenant and the broadcast id (<see cref="BroadcastInstance"/>) so a tenant only
-/// reaches its own. If scheduling fails the broadcast is still kept, and <see cref="BroadcastResumer"/> schedules it.
+/// by the host's <see cref="IBroadcastScheduler"/>
+/// under an instance id derived from the tenant and the broadcast id (<see cref="BroadcastInstance"/>), so a tenant only reaches its own. If scheduling fails the broadcast is still kept, and <see cref="BroadcastResumer"/> schedules it.
 /// </summary>
-public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog catalog, IAudienceSink sink, IBroadcastStore broadcasts,
+public sealed class BroadcastHandlers(SegmentCatalog catalog, IAudienceSink sink, IBroadcastStore broadcasts,
     TimeProvider time, ILogger<BroadcastHandlers> logger)
 {
-    public async Task<IResult> PostAsync(CallerTenant tenant, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> PostAsync(CallerTenant tenant, HttpRequest request, IBroadcastScheduler scheduler, CancellationToken cancellationToken)
     {
         var (body, refusal) = await JsonBody.ReadAsync(request, JsonBodyRules.Management, cancellationToken);
         if (body is null)
@@ -54,7 +53,7 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
         }
         try
         {
-            await BroadcastInstance.ScheduleAsync(durable, tenant.Id, broadcast, cancellationToken);
+            await scheduler.ScheduleAsync(tenant.Id, broadcast, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -66,7 +65,7 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
     }
 
     /// <summary>The record, with the orchestration's progress while it runs and the manifest once completed.</summary>
-    public async Task<IResult> GetAsync(CallerTenant tenant, string id, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(CallerTenant tenant, string id, IBroadcastScheduler scheduler, CancellationToken cancellationToken)
     {
         if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "broadcast", id) is { } unknown)
         {
@@ -77,9 +76,7 @@ public sealed class BroadcastHandlers(DurableTaskClient durable, SegmentCatalog 
             return await ManifestAsync(tenant, id, cancellationToken) is { } legacy ? TypedResults.Ok(BroadcastView.Completed(id, legacy))
                 : Problems.NotFound($"broadcast '{id}'");
         }
-        var progress = broadcast.IsFinished ? null
-            : (await durable.GetInstanceAsync(BroadcastInstance.Id(tenant.Id, id), getInputsAndOutputs: true, cancellationToken))?
-                .ReadCustomStatusAs<ResolutionProgress>();
+        var progress = broadcast.IsFinished ? null : await scheduler.ProgressAsync(tenant.Id, id, cancellationToken);
         var manifest = broadcast.Status == BroadcastStatus.Completed ? await ManifestAsync(tenant, id, cancellationToken) : null;
         return TypedResults.Ok(BroadcastView.Of(broadcast, progress, manifest));
     }

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
@@ -20,7 +19,7 @@ public sealed record BroadcastList(IReadOnlyList<BroadcastView> Broadcasts, stri
 /// the resolution is told with a <see cref="BroadcastSignal"/>; a resolution that misses the signal (its host restarted)
 /// still reads the record before it resolves.
 /// </summary>
-public sealed class BroadcastLifecycleHandlers(DurableTaskClient durable, IBroadcastStore broadcasts, TimeProvider time,
+public sealed class BroadcastLifecycleHandlers(IBroadcastStore broadcasts, TimeProvider time,
     ILogger<BroadcastLifecycleHandlers> logger)
 {
     public const int DefaultPage = 50;
@@ -54,7 +53,7 @@ public sealed class BroadcastLifecycleHandlers(DurableTaskClient durable, IBroad
     }
 
     /// <summary><c>POST /api/broadcasts/{id}/cancel</c>: a scheduled or running broadcast is canceled (again: the same answer).</summary>
-    public async Task<IResult> CancelAsync(CallerTenant tenant, string id, CancellationToken cancellationToken)
+    public async Task<IResult> CancelAsync(CallerTenant tenant, string id, IBroadcastScheduler scheduler, CancellationToken cancellationToken)
     {
         if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "broadcast", id) is { } unknown)
         {
@@ -67,7 +66,7 @@ public sealed class BroadcastLifecycleHandlers(DurableTaskClient durable, IBroad
             case null:
                 return Problems.NotFound($"broadcast '{id}'");
             case BroadcastStatus.Canceled:
-                await SignalAsync(tenant, id, new BroadcastSignal(Cancel: true, SendAt: null), cancellationToken);
+                await SignalAsync(scheduler, tenant, id, new BroadcastSignal(Cancel: true, SendAt: null), cancellationToken);
                 logger.LogInformation("Canceled broadcast {Broadcast} of tenant {Tenant}", id, tenant.Id);
                 return TypedResults.Ok(BroadcastView.Of(after, null, null));
             default:
@@ -77,7 +76,8 @@ public sealed class BroadcastLifecycleHandlers(DurableTaskClient durable, IBroad
     }
 
     /// <summary><c>PATCH /api/broadcasts/{id}</c> <c>{sendAt}</c>: a scheduled broadcast fires at the new time instead.</summary>
-    public async Task<IResult> RescheduleAsync(CallerTenant tenant, string id, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> RescheduleAsync(CallerTenant tenant, string id, HttpRequest request, IBroadcastScheduler scheduler,
+        CancellationToken cancellationToken)
     {
         if (RouteIds.NotFoundUnless(RouteIds.IsId(id), "broadcast", id) is { } unknown)
         {
@@ -105,7 +105,7 @@ public sealed class BroadcastLifecycleHandlers(DurableTaskClient durable, IBroad
             return Problems.Refusal(StatusCodes.Status409Conflict, "The broadcast has started", "$.sendAt",
                 $"broadcast '{id}' is {Broadcast.Word(after.Status)}; only a scheduled one can be rescheduled");
         }
-        await SignalAsync(tenant, id, new BroadcastSignal(Cancel: false, change.SendAt), cancellationToken);
+        await SignalAsync(scheduler, tenant, id, new BroadcastSignal(Cancel: false, change.SendAt), cancellationToken);
         logger.LogInformation("Rescheduled broadcast {Broadcast} of tenant {Tenant}", id, tenant.Id);
         return TypedResults.Ok(BroadcastView.Of(after, null, null));
     }
@@ -114,15 +114,11 @@ public sealed class BroadcastLifecycleHandlers(DurableTaskClient durable, IBroad
     /// Tells the resolution, when it runs: the record holds the change already, so a resolution that is not there to be
     /// told (being resumed, or its scheduling failed) reads it when it starts.
     /// </summary>
-    private async Task SignalAsync(CallerTenant tenant, string id, BroadcastSignal signal, CancellationToken cancellationToken)
+    private async Task SignalAsync(IBroadcastScheduler scheduler, CallerTenant tenant, string id, BroadcastSignal signal, CancellationToken cancellationToken)
     {
-        var instance = BroadcastInstance.Id(tenant.Id, id);
         try
         {
-            if (await durable.GetInstanceAsync(instance, cancellationToken) is { IsRunning: true } or { RuntimeStatus: OrchestrationRuntimeStatus.Pending })
-            {
-                await durable.RaiseEventAsync(instance, BroadcastSignal.Name, signal, cancellationToken);
-            }
+            await scheduler.SignalAsync(tenant.Id, id, signal, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,6 +1,4 @@
-using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,13 +20,12 @@ namespace Segments.Azure.Catalog;
 public static class TableStorageRegistration
 {
     /// <summary>
-    /// The segment catalog, the suppressions and the jobs on Table storage, configured from <c>Segments:Storage</c>;
-    /// the endpoint is reached with the registered <see cref="TokenCredential"/> (by default
-    /// <see cref="DefaultAzureCredential"/>, the app's managed identity).
+    /// The segment catalog, the suppressions and the jobs on Table storage, their tables named in <see cref="StorageOptions"/>, on
+    /// the app's <see cref="TableServiceClient"/> (<see cref="AzureClients.AddTableServiceClient"/>).
     /// </summary>
     public static IServiceCollection AddTableStorageCatalog(this IServiceCollection services, IConfiguration configuration)
     {
-        AddTableService(services, configuration);
+        services.AddTableServiceClient(configuration);
         services.AddSingleton<ICatalogStore>(provider => new TableCatalogStore(Table(provider, o => o.CatalogTable)));
         services.AddSingleton<ISuppressionStore>(provider => new TableSuppressionStore(Table(provider, o => o.SuppressionTable)));
         services.AddSingleton<IJobStore>(provider => new TableJobStore(Table(provider, o => o.JobTable)));
@@ -42,7 +39,7 @@ public static class TableStorageRegistration
     /// </summary>
     public static IServiceCollection AddTableStorageMembership(this IServiceCollection services, IConfiguration configuration)
     {
-        AddTableService(services, configuration);
+        services.AddTableServiceClient(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IMembershipStore>(provider => new TableMembershipStore(Table(provider, o => o.MembershipTable),
             Table(provider, o => o.MembershipDueTable), provider.GetRequiredService<TimeProvider>()));
@@ -54,7 +51,7 @@ public static class TableStorageRegistration
     /// <summary>The broadcasts' records on Table storage, with the same settings and client as the catalog's.</summary>
     public static IServiceCollection AddTableStorageBroadcasts(this IServiceCollection services, IConfiguration configuration)
     {
-        AddTableService(services, configuration);
+        services.AddTableServiceClient(configuration);
         services.AddSingleton<IBroadcastStore>(provider => new TableBroadcastStore(Table(provider, o => o.BroadcastTable)));
         return services;
     }
@@ -65,35 +62,13 @@ public static class TableStorageRegistration
     /// </summary>
     public static IServiceCollection AddTableStoragePixelHits(this IServiceCollection services, IConfiguration configuration)
     {
-        AddTableService(services, configuration);
+        services.AddTableServiceClient(configuration);
         services.AddSingleton(provider => new TablePixelHitLog(Table(provider, o => o.PixelHitTable)));
         services.AddSingleton<IPixelHitLog>(provider => provider.GetRequiredService<TablePixelHitLog>());
         services.AddHostedService(provider => provider.GetRequiredService<TablePixelHitLog>());
         return services;
     }
 
-    /// <summary>The options and the <see cref="TableServiceClient"/>, once however many stores use them.</summary>
-    private static void AddTableService(IServiceCollection services, IConfiguration configuration)
-    {
-        if (services.Any(d => d.ServiceType == typeof(TableServiceClient)))
-        {
-            return;
-        }
-        services.AddOptions<TableStorageOptions>()
-            .Bind(configuration.GetSection(TableStorageOptions.Section))
-            .Validate(o => o.TableServiceUri is not null || !string.IsNullOrEmpty(o.ConnectionString),
-                $"{TableStorageOptions.Section}:TableServiceUri is required")
-            .ValidateOnStart();
-        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
-        services.TryAddSingleton(provider =>
-        {
-            var options = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
-            return string.IsNullOrEmpty(options.ConnectionString)
-                ? new TableServiceClient(options.TableServiceUri, provider.GetRequiredService<TokenCredential>())
-                : new TableServiceClient(options.ConnectionString);
-        });
-    }
-
-    private static TableClient Table(IServiceProvider provider, Func<TableStorageOptions, string> name) =>
-        provider.GetRequiredService<TableServiceClient>().GetTableClient(name(provider.GetRequiredService<IOptions<TableStorageOptions>>().Value));
+    private static TableClient Table(IServiceProvider provider, Func<StorageOptions, string> name) =>
+        provider.GetRequiredService<TableServiceClient>().GetTableClient(name(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
 }

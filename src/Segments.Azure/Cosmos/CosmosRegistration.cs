@@ -1,10 +1,6 @@
-using System.Text.Json;
-using Azure.Core;
-using Azure.Identity;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Core.Ports;
 
@@ -13,21 +9,12 @@ namespace Segments.Azure.Cosmos;
 public static class CosmosRegistration
 {
     /// <summary>
-    /// The <see cref="IContactStore"/> on Cosmos DB, configured from <c>Segments:Cosmos</c> (validated at start-up);
-    /// the endpoint is reached with the registered <see cref="TokenCredential"/> (by default
-    /// <see cref="DefaultAzureCredential"/>, the app's managed identity).
+    /// The <see cref="IContactStore"/> on Cosmos DB (<see cref="CosmosOptions"/>, validated at start-up), on the app's
+    /// <see cref="CosmosClient"/> (<see cref="AzureClients.AddCosmosClient"/>).
     /// </summary>
     public static IServiceCollection AddCosmosContactStore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<CosmosOptions>()
-            .Bind(configuration.GetSection(CosmosOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
-        services.TryAddSingleton(provider => new CosmosClient(
-            provider.GetRequiredService<IOptions<CosmosOptions>>().Value.Endpoint!.ToString(),
-            provider.GetRequiredService<TokenCredential>(),
-            new CosmosClientOptions { UseSystemTextJsonSerializerWithOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) }));
+        services.AddCosmosClient(configuration);
         services.AddSingleton<IContactStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<CosmosOptions>>().Value;

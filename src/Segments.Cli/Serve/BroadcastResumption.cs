@@ -1,4 +1,3 @@
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Segments.Orchestration;
@@ -10,7 +9,7 @@ namespace Segments.Cli.Serve;
 /// then every 30 seconds gives an orchestration to any broadcast that still lacks one (its scheduling failed after its
 /// record was kept). A failed round is logged and the next one tries again.
 /// </summary>
-internal sealed class BroadcastResumption(BroadcastResumer resumer, DurableTaskClient durable, TimeProvider time, ILogger<BroadcastResumption> logger)
+internal sealed class BroadcastResumption(BroadcastResumer resumer, IBroadcastScheduler scheduler, TimeProvider time, ILogger<BroadcastResumption> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
@@ -22,7 +21,7 @@ internal sealed class BroadcastResumption(BroadcastResumer resumer, DurableTaskC
         {
             try
             {
-                await resumer.ResumeAsync(durable, stoppingToken);
+                await resumer.ResumeAsync(scheduler, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Segments.Api.Jobs;
 using Segments.Api.Membership;
+using Segments.Azure;
 using Segments.Azure.Catalog;
 using Segments.Core.Contacts.Import;
 using Segments.Core.Documents;
@@ -265,11 +266,11 @@ public sealed class TableMembershipApiTests(EmulatorFixture fixture) : Membershi
         var suffix = Guid.NewGuid().ToString("N");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{TableStorageOptions.Section}:ConnectionString"] = fixture.Emulators.StorageConnectionString,
-            [$"{TableStorageOptions.Section}:MembershipTable"] = $"memberships{suffix}",
-            [$"{TableStorageOptions.Section}:MembershipDueTable"] = $"due{suffix}",
-            [$"{TableStorageOptions.Section}:ConsumerTable"] = $"consumers{suffix}",
-            [$"{TableStorageOptions.Section}:ReportTable"] = $"reports{suffix}",
+            [$"{StorageOptions.Section}:ConnectionString"] = fixture.Emulators.StorageConnectionString,
+            [$"{StorageOptions.Section}:MembershipTable"] = $"memberships{suffix}",
+            [$"{StorageOptions.Section}:MembershipDueTable"] = $"due{suffix}",
+            [$"{StorageOptions.Section}:ConsumerTable"] = $"consumers{suffix}",
+            [$"{StorageOptions.Section}:ReportTable"] = $"reports{suffix}",
         }).Build();
         services.AddTableStorageMembership(configuration);
     }

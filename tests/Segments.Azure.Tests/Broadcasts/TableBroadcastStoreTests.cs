@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Segments.Azure.Broadcasts;
 using Segments.Core.Broadcasts;
-using Segments.Core.Tests.Broadcasts;
+using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 
 namespace Segments.Azure.Tests.Broadcasts;

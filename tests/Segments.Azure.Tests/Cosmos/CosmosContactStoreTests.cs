@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Segments.Azure.Cosmos;
 using Segments.Core.Ports;
-using Segments.Core.Tests.Stream;
+using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 
 namespace Segments.Azure.Tests.Cosmos;

@@ -6,7 +6,7 @@ using Segments.Azure.Tests.Cosmos;
 using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
-using Segments.Core.Tests.Stream;
+using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 
 namespace Segments.Azure.Tests.EventHubs;

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Segments.Azure.Membership;
 using Segments.Core.Membership;
-using Segments.Core.Tests.Membership;
+using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 
 namespace Segments.Azure.Tests.Membership;

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Segments.Azure.Pixel;
 using Segments.Core.Ingestion;
-using Segments.Core.Tests.Ingestion;
+using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 
 namespace Segments.Azure.Tests.Pixel;

@@ -28,7 +28,7 @@ public class DefinitionSchemaTests
     {
         foreach (var seed in new[] { 1, 2, 3 })
         {
-            foreach (var definition in Reference.RandomDataSet.Generate(seed, contacts: 5, definitions: 40).Definitions)
+            foreach (var definition in RandomDataSet.Generate(seed, contacts: 5, definitions: 40).Definitions)
             {
                 Assert.True(SchemaAccepts(definition), definition.ToJsonString());
             }

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Broadcasts;
-using Segments.Core.Tests.Broadcasts;
 using Segments.Embedded.Broadcasts;
+using Segments.TestSupport.Contracts;
 
 namespace Segments.Embedded.Tests.Broadcasts;
 

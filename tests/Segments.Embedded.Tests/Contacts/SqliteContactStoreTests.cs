@@ -1,8 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Documents;
 using Segments.Core.Ports;
-using Segments.Core.Tests.Stream;
 using Segments.Embedded.Contacts;
+using Segments.TestSupport.Contracts;
 
 namespace Segments.Embedded.Tests.Contacts;
 

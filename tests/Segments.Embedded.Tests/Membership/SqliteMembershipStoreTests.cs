@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Membership;
-using Segments.Core.Tests.Membership;
 using Segments.Embedded.Membership;
+using Segments.TestSupport.Contracts;
 
 namespace Segments.Embedded.Tests.Membership;
 

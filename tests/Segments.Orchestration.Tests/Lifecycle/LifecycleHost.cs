@@ -67,6 +67,7 @@ public sealed class LifecycleHost : IAsyncDisposable
         services.AddSegmentsApi(builder.Configuration).AddMembershipApi().AddBroadcastsApi().AddJobsApi();
         services.AddInMemoryDurableTask(tasks => tasks.AddAudienceResolution().AddJobs());
         services.AddSingleton<IJobScheduler>(provider => new DurableJobScheduler(provider.GetRequiredService<DurableTaskClient>()));
+        services.AddSingleton<IBroadcastScheduler>(provider => new DurableBroadcastScheduler(provider.GetRequiredService<DurableTaskClient>()));
         var app = builder.Build();
         app.MapSegmentsApi();
         app.MapMembershipApi();

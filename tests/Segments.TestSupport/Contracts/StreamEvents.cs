@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Segments.Core.Streaming;
 
-namespace Segments.Core.Tests.Stream;
+namespace Segments.TestSupport.Contracts;
 
 /// <summary>
 /// Seeded event deliveries for stream and store tests: email, pixel and conversion events over a few contacts,

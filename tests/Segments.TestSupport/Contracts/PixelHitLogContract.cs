@@ -1,6 +1,6 @@
 using Segments.Core.Ingestion;
 
-namespace Segments.Core.Tests.Ingestion;
+namespace Segments.TestSupport.Contracts;
 
 /// <summary>What the console's pixel setup asks of every <see cref="IPixelHitLog"/>: a tenant's own last hits, newest first, bounded.</summary>
 public abstract class PixelHitLogContract

@@ -1,6 +1,6 @@
 using Segments.Core.Broadcasts;
 
-namespace Segments.Core.Tests.Broadcasts;
+namespace Segments.TestSupport.Contracts;
 
 /// <summary>
 /// What every broadcast store must do: an id taken for ever within a tenant (and only there), a replacement conditional on

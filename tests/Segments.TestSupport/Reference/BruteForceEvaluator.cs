@@ -78,7 +78,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Segments.Core.Tests.Reference;
+namespace Segments.TestSupport.Reference;
 
 public sealed class BruteForceEvaluator
 {

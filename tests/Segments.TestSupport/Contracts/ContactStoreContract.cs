@@ -3,9 +3,8 @@ using Segments.Core.Documents;
 using Segments.Core.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
-using Segments.Core.Tests.Documents;
 
-namespace Segments.Core.Tests.Stream;
+namespace Segments.TestSupport.Contracts;
 
 /// <summary>
 /// What every <see cref="IContactStore"/> must do, run through the real stream fold: exact counts under eight

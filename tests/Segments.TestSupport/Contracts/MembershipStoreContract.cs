@@ -1,6 +1,6 @@
 using Segments.Core.Membership;
 
-namespace Segments.Core.Tests.Membership;
+namespace Segments.TestSupport.Contracts;
 
 /// <summary>
 /// What every membership, consumer and report store must do, as their interfaces' comments say: a change recorded

@@ -1,6 +1,6 @@
 using Segments.Core.Streaming;
 
-namespace Segments.Core.Tests.Stream;
+namespace Segments.TestSupport.Contracts;
 
 /// <summary>
 /// A stream source whose process dies between folding a batch and checkpointing it, every

@@ -3,7 +3,7 @@ using System.Reflection;
 using Segments.Core.Documents;
 using Segments.Core.Model;
 
-namespace Segments.Core.Tests.Documents;
+namespace Segments.TestSupport.Contracts;
 
 /// <summary>
 /// Property-by-property equality of contact documents, independent of any serialized form. The properties are the

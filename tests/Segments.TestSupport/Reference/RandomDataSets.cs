@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using Segments.Core.Documents;
 using Segments.Core.Offline;
-using Segments.Core.Tests.Reference;
 
-namespace Segments.Core.Tests.Documents;
+namespace Segments.TestSupport.Reference;
 
 /// <summary>Seeded random data sets (<see cref="RandomDataSet"/>) loaded and folded the way the command line does.</summary>
 public static class RandomDataSets

@@ -1,6 +1,6 @@
 using Segments.Core.Membership;
 
-namespace Segments.Core.Tests.Membership;
+namespace Segments.TestSupport.Contracts;
 
 /// <summary>
 /// What the change dispatcher asks of every membership and consumer store: the segment's latest sequence, every

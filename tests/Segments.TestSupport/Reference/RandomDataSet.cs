@@ -30,7 +30,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Segments.Core.Tests.Reference;
+namespace Segments.TestSupport.Reference;
 
 public sealed record RandomDataSet(JsonObject Schema, List<JsonObject> Contacts, List<JsonObject> Events, List<JsonObject> Definitions, DateTimeOffset AsOf)
 {
