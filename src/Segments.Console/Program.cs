@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
 using Microsoft.FluentUI.AspNetCore.Components;
+using Microsoft.JSInterop;
 using Segments.Console;
 using Segments.Console.Api;
 
@@ -14,7 +15,8 @@ builder.Services.AddFluentUIComponents();
 var apiBase = builder.Configuration["Api:BaseUrl"] is { Length: > 0 } configured ? configured : builder.HostEnvironment.BaseAddress;
 // Deployed with Entra:ClientId, users sign in with Entra ID and the console sends their access token (App Service
 // Authentication validates it in front of the API); without, as in `segments serve`, the tenant's API key is entered.
-if (builder.Configuration["Entra:ClientId"] is { Length: > 0 })
+var entra = builder.Configuration["Entra:ClientId"] is { Length: > 0 };
+if (entra)
 {
     builder.Services.AddOidcAuthentication(options =>
     {
@@ -35,4 +37,11 @@ builder.Services.AddScoped(provider => new SegmentsApiClient(
     provider.GetRequiredService<IApiCredentials>()));
 builder.Services.AddSingleton(TimeProvider.System);
 
-await builder.Build().RunAsync();
+var host = builder.Build();
+if (entra)
+{
+    // The Entra sign-in's script, which the API key's sign-in does without (it would cost every first load its parse).
+    await host.Services.GetRequiredService<IJSRuntime>().InvokeVoidAsync(
+        "segmentsConsole.loadScript", "_content/Microsoft.AspNetCore.Components.WebAssembly.Authentication/AuthenticationService.js");
+}
+await host.RunAsync();

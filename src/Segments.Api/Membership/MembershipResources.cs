@@ -17,7 +17,7 @@ public sealed record ChangePage(string Segment, IReadOnlyList<ChangeView> Change
 
 /// <summary>
 /// A drip (<c>on</c> is always <c>entered</c>) or a trigger, with the state of its segment's baseline: until it is
-/// <c>completed</c>, contacts it has not reached yet record no change.
+/// <c>completed</c>, a contact it has not reached yet records no change unless a write changes its membership.
 /// </summary>
 public sealed record ConsumerResource(string Id, string Segment, string On, BaselineView Baseline)
 {

@@ -19,8 +19,9 @@ namespace Segments.Azure.Membership;
 /// keeps its records' order.
 /// </para>
 /// <para>
-/// The membership entity keeps the last evaluation's instant (<c>EvaluatedAtTicks</c>, missing: never). Every
-/// evaluation but a stale one (earlier than that) is one entity-group transaction: the membership with its instant
+/// The membership entity keeps the last evaluation's instant (<c>EvaluatedAtTicks</c>, missing: never, or a baseline
+/// scan's) and whether it is <c>Provisional</c> (a baseline's, until a write settles it: <see cref="MembershipStep"/>).
+/// Every evaluation but one that records nothing (stale, or a scan over a record) is one entity-group transaction: the membership with its instant
 /// (conditional on its ETag, so evaluations of a contact are serialised), the change if any, and the time-index
 /// pointer made current at the new next edge (announced and its entry written just before, as below). A stale
 /// evaluation writes nothing, and takes back an instant announced on the pointer and not made current (its own,
@@ -54,29 +55,29 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
         return (await ReadAsync(client, Partition(tenant, segment), CounterKey, cancellationToken))?.GetInt64("Sequence") ?? 0;
     }
 
-    public async Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at,
-        bool baseline, DateTimeOffset? next, CancellationToken cancellationToken = default)
+    public async Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default)
     {
         var client = await _memberships.GetAsync(cancellationToken);
         var index = await _due.GetAsync(cancellationToken);
+        var (segment, contactId, at) = (evaluation.Segment, evaluation.ContactId, evaluation.At);
         var partition = Partition(tenant, segment);
-        var kind = member ? ChangeKind.Entered : ChangeKind.Left;
-        var target = next?.UtcTicks;
+        var target = evaluation.Next?.UtcTicks;
         for (var attempt = 1; ; attempt++)
         {
             var recordedRead = ReadAsync(client, partition, MemberRow(contactId), cancellationToken);
             var pointer = await ReadAsync(client, partition, PointerRow(contactId), cancellationToken);
             var recorded = await recordedRead;
-            var evaluated = recorded?.GetInt64("EvaluatedAtTicks");
-            if (at.UtcTicks < evaluated)
+            var was = recorded?.GetBoolean("Member") is { } member
+                ? new RecordedMembership(member, recorded.GetInt64("EvaluatedAtTicks"), recorded.GetBoolean("Provisional") ?? false)
+                : (RecordedMembership?)null;
+            if (MembershipStep.Of(was, evaluation) is not { } step)
             {
                 await WithdrawPendingAsync(client, pointer, cancellationToken);
                 return MembershipRecording.StaleEvaluation;
             }
-            var was = recorded?.GetBoolean("Member");
             var (current, pending) = (pointer?.GetInt64("NextTicks"), pointer?.GetInt64("PendingTicks"));
             var moves = current != target || pending is not null;
-            if (was == member && evaluated == at.UtcTicks && !moves)
+            if (step.Change is null && was == new RecordedMembership(step.Member, step.EvaluatedAt, step.Provisional) && !moves)
             {
                 return MembershipRecording.NoChange;
             }
@@ -84,7 +85,7 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
             {
                 var actions = new List<TableTransactionAction>();
                 MembershipChange? change = null;
-                if (was is { } known ? known != member : member && !baseline)
+                if (step.Change is { } kind)
                 {
                     var counterRead = ReadAsync(client, partition, CounterKey, cancellationToken);
                     var keyRead = ReadAsync(client, partition, KeyRow(contactId, kind, at), cancellationToken);
@@ -111,8 +112,9 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
                 var membership = new TableEntity(partition, MemberRow(contactId))
                 {
                     ["ContactId"] = contactId,
-                    ["Member"] = change is not null ? member : was ?? member,
-                    ["EvaluatedAtTicks"] = at.UtcTicks,
+                    ["Member"] = step.Recorded(change is not null),
+                    ["EvaluatedAtTicks"] = step.EvaluatedAt,
+                    ["Provisional"] = step.Provisional,
                 };
                 actions.Add(recorded is null
                     ? new TableTransactionAction(TableTransactionActionType.Add, membership)
@@ -151,7 +153,7 @@ public sealed class TableMembershipStore(TableClient memberships, TableClient du
             {
                 foreach (var (e, i) in key)
                 {
-                    recordings[i] = await RecordAsync(tenant, e.Segment, e.ContactId, e.Member, e.At, e.Baseline, e.Next, ct);
+                    recordings[i] = await RecordAsync(tenant, e, ct);
                 }
             });
         return recordings;

@@ -49,6 +49,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             await SeedOnceAsync(app.Services, app.Configuration["Segments:Tenants:0:Id"]!, cancellationToken);
             readiness.Release();
         }
+        await app.WarmConsoleAsync(cancellationToken);
         Banner.Print(Console.Out, url, Path.GetFullPath(settings.DataDir), tenant);
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Ok;

@@ -1,6 +1,7 @@
 using Segments.Core.Documents;
 using Segments.Core.Model;
 using Segments.Core.Ports;
+using Segments.Core.Streaming;
 
 namespace Segments.Core.Contacts;
 
@@ -15,25 +16,25 @@ public static class ContactProfiles
     private static readonly string[] BuiltInFields = ["email", "first_name", "last_name", "created_at"];
 
     /// <summary>
-    /// The written document, whether it was created, and the parts of it the upsert changed (fields and lists whose
-    /// values differ; every part of a new contact); null when the contact kept changing. An upsert that changed
-    /// nothing reports every field and list of the profile: it may be the retry of one whose write went through but
-    /// whose membership update failed.
+    /// The written document, whether it was created, the parts of it the upsert changed (fields and lists whose
+    /// values differ; every part of a new contact) and what it replaced; null when the contact kept changing. An upsert
+    /// that changed nothing reports every field and list of the profile, and its previous document as not known: it may
+    /// be the retry of one whose write went through but whose membership update failed.
     /// </summary>
-    public static async Task<(ContactDocument Document, bool Created, ContactParts Changed)?> UpsertAsync(IContactStore contacts, string tenant,
+    public static async Task<(ContactDocument Document, bool Created, ContactParts Changed, Replaced Replaced)?> UpsertAsync(IContactStore contacts, string tenant,
         ContactProfile profile, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var stored = await contacts.ReadAsync(tenant, profile.Id, cancellationToken);
             var document = (stored?.Document ?? new ContactDocument(profile.Id)).WithProfile(profile);
-            var changed = stored is null ? ContactParts.All
-                : Changed(stored.Document, document) is { IsEmpty: false } diff ? diff
-                : Changed(new ContactDocument(profile.Id), document);
+            var (changed, replaced) = stored is null ? (ContactParts.All, Replaced.Of(null))
+                : Changed(stored.Document, document) is { IsEmpty: false } diff ? (diff, Replaced.Of(stored.Document))
+                : (Changed(new ContactDocument(profile.Id), document), Replaced.Unknown);
             try
             {
                 await contacts.WriteAsync(tenant, document, stored?.ETag, cancellationToken);
-                return (document, stored is null, changed);
+                return (document, stored is null, changed, replaced);
             }
             catch (ConcurrencyConflictException)
             {

@@ -14,13 +14,13 @@ public sealed class ProfileWriter(IContactStore contacts, IContactWritten? writt
     /// <summary>The written document and whether it was created; null when the contact kept changing (the fold wrote it meanwhile).</summary>
     public async Task<(ContactDocument Document, bool Created)?> WriteAsync(string tenant, ContactProfile profile, CancellationToken cancellationToken)
     {
-        if (await ContactProfiles.UpsertAsync(contacts, tenant, profile, cancellationToken) is not var (document, created, changed))
+        if (await ContactProfiles.UpsertAsync(contacts, tenant, profile, cancellationToken) is not var (document, created, changed, replaced))
         {
             return null;
         }
         if (written is not null)
         {
-            await written.OnWrittenAsync(tenant, document, changed, cancellationToken);
+            await written.OnWrittenAsync(tenant, document, changed, replaced, cancellationToken);
         }
         return (document, created);
     }

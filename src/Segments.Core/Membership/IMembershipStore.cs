@@ -8,20 +8,35 @@ namespace Segments.Core.Membership;
 public interface IMembershipStore
 {
     /// <summary>
-    /// Records, all or nothing, an evaluation of the contact as of <paramref name="at"/>: whether it is a member, and its
-    /// next time edge <paramref name="next"/> (null: none) in the time index. An evaluation at an instant before the last
+    /// Records, all or nothing, an evaluation of the contact as of its instant (<c>at</c>): whether it is a member, and its
+    /// next time edge (<c>next</c>, null: none) in the time index. An evaluation at an instant before the last
     /// one recorded for this (tenant, segment, contact) is stale (it read an older document, or raced a later
     /// evaluation): it records nothing, the time index included. Any other records <paramref name="at"/> as the last
     /// evaluation and moves the index, and has a change when the membership differs from the one recorded before and
     /// no change of that (segment, contact, kind, at) was recorded yet, so replayed evaluations record nothing twice
     /// and a contact's changes never go back in time. A contact never evaluated before has its membership recorded
-    /// with no change when <paramref name="baseline"/> (tracking just started), else enters when it is a member.
+    /// with no change when <c>baseline</c> (tracking just started), else enters when it is a member.
+    /// <para>
+    /// A baseline and the tracking of writes race over the same contacts: the baseline's scan may read a document
+    /// before a write whose evaluation is recorded first, or after a write whose evaluation is still to come. So a
+    /// <see cref="MembershipEvaluation.Scan"/> evaluation never overwrites a record: it records a contact with no record,
+    /// undated (its instant says nothing of the document it read) and <em>provisional</em>, with no change. The first
+    /// evaluation of a write that knows what the contact <see cref="MembershipEvaluation.Was"/> before it then settles a
+    /// provisional record: its change is taken from that, not from the scan's reading, which may be of the written
+    /// document already. A contact with no record takes its change from that too (a write reaching it before the scan
+    /// does, or creating it). So each contact's history starts from its membership at one instant (before its first
+    /// write during the baseline, or at the scan) and records every change after it once.
+    /// </para>
     /// </summary>
+    Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default);
+
+    /// <summary>Records one evaluation as <see cref="RecordAsync(string, MembershipEvaluation, CancellationToken)"/> does.</summary>
     Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
-        DateTimeOffset? next, CancellationToken cancellationToken = default);
+        DateTimeOffset? next, CancellationToken cancellationToken = default) =>
+        RecordAsync(tenant, new MembershipEvaluation(segment, contactId, member, at, baseline, next), cancellationToken);
 
     /// <summary>
-    /// Records the tenant's evaluations in order, each as <see cref="RecordAsync(string, string, string, bool, DateTimeOffset, bool, DateTimeOffset?, CancellationToken)"/>
+    /// Records the tenant's evaluations in order, each as <see cref="RecordAsync(string, MembershipEvaluation, CancellationToken)"/>
     /// records one, and returns what each did. A store may commit them together (and with other callers' at the same time),
     /// which is what lets tracking keep up with the stream: one transaction for a batch of folded contacts instead of one
     /// per contact and segment.
@@ -32,8 +47,7 @@ public interface IMembershipStore
         var recordings = new MembershipRecording[evaluations.Count];
         for (var i = 0; i < evaluations.Count; i++)
         {
-            var e = evaluations[i];
-            recordings[i] = await RecordAsync(tenant, e.Segment, e.ContactId, e.Member, e.At, e.Baseline, e.Next, cancellationToken);
+            recordings[i] = await RecordAsync(tenant, evaluations[i], cancellationToken);
         }
         return recordings;
     }

@@ -7,35 +7,30 @@ namespace Segments.Core.Membership;
 public sealed class InMemoryMembershipStore : IMembershipStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string Tenant, string Segment, string Contact), (bool Member, long EvaluatedAt)> _members = [];
+    private readonly Dictionary<(string Tenant, string Segment, string Contact), RecordedMembership> _members = [];
     private readonly List<(string Tenant, MembershipChange Change)> _changes = [];
     private readonly HashSet<(string Tenant, string Segment, string Contact, ChangeKind Kind, long At)> _keys = [];
     private readonly Dictionary<(string Tenant, string Segment, string Contact), DateTimeOffset> _next = [];
     private readonly SortedSet<(long At, string Tenant, string Segment, string Contact)> _index = [];
 
-    public Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
-        DateTimeOffset? next, CancellationToken cancellationToken = default)
+    public Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            var key = (tenant, segment, contactId);
-            var known = _members.TryGetValue(key, out var was);
-            if (known && at.UtcTicks < was.EvaluatedAt)
+            var key = (tenant, evaluation.Segment, evaluation.ContactId);
+            if (MembershipStep.Of(_members.TryGetValue(key, out var recorded) ? recorded : null, evaluation) is not { } step)
             {
                 return Task.FromResult(MembershipRecording.StaleEvaluation);
             }
-            MoveNext(key, next);
-            var kind = member ? ChangeKind.Entered : ChangeKind.Left;
-            if ((known && was.Member == member) || (!known && (baseline || !member)) || _keys.Contains((tenant, segment, contactId, kind, at.UtcTicks)))
+            MoveNext(key, evaluation.Next);
+            MembershipChange? change = null;
+            if (step.Change is { } kind && _keys.Add((tenant, evaluation.Segment, evaluation.ContactId, kind, evaluation.At.UtcTicks)))
             {
-                _members[key] = (known ? was.Member : member, at.UtcTicks);
-                return Task.FromResult(MembershipRecording.NoChange);
+                change = new MembershipChange(_changes.Count + 1, evaluation.Segment, evaluation.ContactId, kind, evaluation.At);
+                _changes.Add((tenant, change));
             }
-            _members[key] = (member, at.UtcTicks);
-            _keys.Add((tenant, segment, contactId, kind, at.UtcTicks));
-            var change = new MembershipChange(_changes.Count + 1, segment, contactId, kind, at);
-            _changes.Add((tenant, change));
-            return Task.FromResult(MembershipRecording.Changed(change));
+            _members[key] = new RecordedMembership(step.Recorded(change is not null), step.EvaluatedAt, step.Provisional);
+            return Task.FromResult(change is null ? MembershipRecording.NoChange : MembershipRecording.Changed(change));
         }
     }
 

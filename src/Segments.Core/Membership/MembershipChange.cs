@@ -26,7 +26,21 @@ public sealed record MembershipChange(long Sequence, string Segment, string Cont
 /// One evaluation to record: whether the contact is a member of the segment as of <see cref="At"/>, its next time edge,
 /// and whether it is a <see cref="Baseline"/> (tracking just started: no change for a contact never evaluated).
 /// </summary>
-public sealed record MembershipEvaluation(string Segment, string ContactId, bool Member, DateTimeOffset At, bool Baseline, DateTimeOffset? Next);
+public sealed record MembershipEvaluation(string Segment, string ContactId, bool Member, DateTimeOffset At, bool Baseline, DateTimeOffset? Next)
+{
+    /// <summary>
+    /// For the evaluation of a write: whether the document it replaced was a member as of <see cref="At"/> (false for a
+    /// new contact); null when not known (a time edge, a repeated write). It is the change's true starting point for a
+    /// contact with no record, or whose membership only a baseline scan recorded (see <see cref="IMembershipStore"/>).
+    /// </summary>
+    public bool? Was { get; init; }
+
+    /// <summary>
+    /// An evaluation of the baseline job's scan: its document was read at some point before <see cref="At"/>, perhaps
+    /// before a write already recorded, so it records a contact with no record (with no change) and nothing else.
+    /// </summary>
+    public bool Scan { get; init; }
+}
 
 /// <summary>A contact whose membership of a segment may change by time alone at <see cref="At"/>.</summary>
 public sealed record DueCheck(string Tenant, string Segment, string ContactId, DateTimeOffset At);

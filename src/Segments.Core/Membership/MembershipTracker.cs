@@ -25,19 +25,20 @@ public sealed class MembershipTracker(
     /// <summary>The writes of the stream batch being folded in this flow of execution; null outside one.</summary>
     private static readonly AsyncLocal<List<Written>?> Batch = new();
 
-    private sealed record Written(string Tenant, ContactDocument Document, ContactParts Changed);
+    private sealed record Written(string Tenant, ContactDocument Document, ContactParts Changed, Replaced Replaced);
 
-    public Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, CancellationToken cancellationToken)
+    public Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, Replaced replaced, CancellationToken cancellationToken)
     {
+        var written = new Written(tenant, document, changed, replaced);
         if (Batch.Value is { } batch)
         {
             lock (batch)
             {
-                batch.Add(new Written(tenant, document, changed));
+                batch.Add(written);
             }
             return Task.CompletedTask;
         }
-        return TrackAsync([new Written(tenant, document, changed)], cancellationToken);
+        return TrackAsync([written], cancellationToken);
     }
 
     /// <summary>
@@ -60,7 +61,12 @@ public sealed class MembershipTracker(
         }
     }
 
-    /// <summary>Evaluates the written contacts now for the tracked segments that read what their writes changed.</summary>
+    /// <summary>
+    /// Evaluates the written contacts now for the tracked segments that read what their writes changed, each with what it
+    /// was before the write when that is known: the store needs it to record the first change of a contact that a
+    /// baseline has not recorded yet, or whose baseline it may have read from this write's document
+    /// (<see cref="IMembershipStore.RecordAsync(string, MembershipEvaluation, CancellationToken)"/>).
+    /// </summary>
     private async Task TrackAsync(IReadOnlyList<Written> written, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -68,9 +74,13 @@ public sealed class MembershipTracker(
         {
             var segments = await tracked.OfAsync(tenant.Key, cancellationToken);
             await RecordAsync(tenant.Key, [.. tenant.SelectMany(w => segments.Where(s => s.Reads.Overlaps(w.Changed))
-                .Select(s => Evaluate(s, w.Document, now, baseline: s.Baselining)))], cancellationToken);
+                .Select(s => Evaluate(s, w.Document, now, baseline: s.Baselining) with { Was = Was(s, w.Replaced, now) }))], cancellationToken);
         }
     }
+
+    /// <summary>Whether the document a write replaced was a member as of <paramref name="at"/>: a new contact was not; null when not known.</summary>
+    private static bool? Was(TrackedSegment segment, Replaced replaced, DateTimeOffset at) =>
+        !replaced.Known ? null : replaced.Document is { } before && segment.Segment.Matches(before, new AsOf(at));
 
     /// <summary>
     /// Re-evaluates the contact as of <paramref name="at"/> for one segment (a due time edge); the contact's index entry
@@ -89,10 +99,11 @@ public sealed class MembershipTracker(
     }
 
     /// <summary>
-    /// Records one partition's part of a segment's baseline (a drip or trigger started tracking it): every contact's
-    /// membership as it is now, with no change for one never evaluated before, and its next time edge. Contacts evaluated
-    /// already are evaluated as usual (an evaluation older than theirs records nothing). Returns how many contacts were
-    /// evaluated; none when the segment is not tracked any more.
+    /// Records one partition's part of a segment's baseline (a drip or trigger started tracking it): the membership of
+    /// every contact with no record yet, as the scan reads it, with no change, and its next time edge. A contact with a
+    /// record is left to the evaluations of its writes: the scan may have read it before a write recorded already
+    /// (<see cref="MembershipEvaluation.Scan"/>). Returns how many contacts were evaluated; none when the segment is not
+    /// tracked any more.
     /// </summary>
     public async Task<long> BaselinePartitionAsync(string tenant, string segmentId, string partition, CancellationToken cancellationToken)
     {
@@ -104,7 +115,7 @@ public sealed class MembershipTracker(
         var page = new List<MembershipEvaluation>(BaselinePage);
         await foreach (var contact in contacts.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
         {
-            page.Add(Evaluate(segment, contact, time.GetUtcNow(), baseline: true));
+            page.Add(Evaluate(segment, contact, time.GetUtcNow(), baseline: true) with { Scan = true });
             evaluated++;
             if (page.Count == BaselinePage)
             {

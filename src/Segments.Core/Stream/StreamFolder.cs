@@ -80,7 +80,7 @@ public sealed class StreamFolder(
                 {
                     // A replayed batch: the observer may have failed after the write last time, so it hears again, and
                     // since what that write changed is not known (it may have compacted other events), of every part.
-                    await written.OnWrittenAsync(tenant, stored.Document, ContactParts.All, cancellationToken);
+                    await written.OnWrittenAsync(tenant, stored.Document, ContactParts.All, Replaced.Unknown, cancellationToken);
                 }
                 return (outcome, false, conflicts);
             }
@@ -98,7 +98,7 @@ public sealed class StreamFolder(
                 // A new contact is new to every segment, "not …" ones included. A batch that repeats events may come
                 // again after the observer failed on the write that added them, and what that write changed is not known.
                 var changed = stored is null || outcome.Duplicates > 0 ? ContactParts.All : outcome.Touched;
-                await written.OnWrittenAsync(tenant, document, changed, cancellationToken);
+                await written.OnWrittenAsync(tenant, document, changed, Replaced.Of(stored?.Document), cancellationToken);
             }
             return (outcome, true, conflicts);
         }
@@ -148,9 +148,23 @@ public sealed class StreamFolder(
 /// <summary>
 /// Hears of a contact's document once it is durable, with the parts of it the write changed (<see cref="ContactParts.All"/>
 /// when not known), before the batch completes: a failure fails the batch, and the source delivers it again, so the
-/// observer is called again for the same document and must be idempotent. Profile upserts call it too.
+/// observer is called again for the same document and must be idempotent. Profile upserts call it too. It is told what
+/// the write replaced, when known: membership tracking needs it to record a contact's first change while a baseline runs.
 /// </summary>
 public interface IContactWritten
 {
-    Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, CancellationToken cancellationToken);
+    Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, Replaced replaced, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What a write replaced: no document (<see cref="Known"/>, <see cref="Document"/> null: a new contact, a member of no
+/// segment before), the previous document, or nothing known (<see cref="Unknown"/>: a write repeated after a failure,
+/// whose previous document is gone).
+/// </summary>
+public readonly record struct Replaced(bool Known, ContactDocument? Document)
+{
+    public static readonly Replaced Unknown = new(false, null);
+
+    /// <summary>The previous document; null for a new contact.</summary>
+    public static Replaced Of(ContactDocument? document) => new(true, document);
 }

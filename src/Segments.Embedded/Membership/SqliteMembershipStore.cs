@@ -7,8 +7,9 @@ namespace Segments.Embedded.Membership;
 /// <summary>
 /// Membership records, changes and the time index in SQLite. A change's sequence is its row id; the time index is a
 /// column of the membership row with an index on it, so the sweep reads due rows without scanning the others. The row
-/// also keeps the last evaluation's instant (<c>evaluated_at</c>, null: never), checked and moved with the membership
-/// and the next edge. Evaluations are committed in groups: whatever callers record while one transaction commits goes
+/// also keeps the last evaluation's instant (<c>evaluated_at</c>, null: never, or a baseline scan's) and whether the
+/// membership is <c>provisional</c> (a baseline's, until a write settles it: <see cref="MembershipStep"/>), checked and
+/// moved with the membership and the next edge. Evaluations are committed in groups: whatever callers record while one transaction commits goes
 /// into the next (the fold's contacts of a batch, evaluated at the same time, share one), with
 /// <c>synchronous=NORMAL</c>: a commit survives a crash of the process, and the host makes the write-ahead file durable
 /// before anything that relies on it leaves the database (the event log's checkpoint, the published change stream).
@@ -32,6 +33,7 @@ public sealed class SqliteMembershipStore : IMembershipStore
             member INTEGER,
             evaluated_at INTEGER,
             next_at INTEGER,
+            provisional INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (tenant, segment, contact));
         CREATE INDEX IF NOT EXISTS membership_next ON membership (next_at) WHERE next_at IS NOT NULL;
         CREATE TABLE IF NOT EXISTS membership_changes (
@@ -45,13 +47,16 @@ public sealed class SqliteMembershipStore : IMembershipStore
         CREATE INDEX IF NOT EXISTS membership_changes_feed ON membership_changes (tenant, segment, sequence);
         """;
 
-    // Files from before evaluations were dated: their rows read as never evaluated.
-    private static Task Upgrade(SqliteConnection connection, CancellationToken cancellationToken) =>
-        SqliteTables.AddColumnAsync(connection, "membership", "evaluated_at", "INTEGER", cancellationToken);
+    // Files from before evaluations were dated: their rows read as never evaluated; from before baselines were
+    // provisional: their rows read as settled.
+    private static async Task Upgrade(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await SqliteTables.AddColumnAsync(connection, "membership", "evaluated_at", "INTEGER", cancellationToken);
+        await SqliteTables.AddColumnAsync(connection, "membership", "provisional", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
+    }
 
-    public async Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at,
-        bool baseline, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
-        (await RecordAsync(tenant, [new MembershipEvaluation(segment, contactId, member, at, baseline, next)], cancellationToken))[0];
+    public async Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default) =>
+        (await RecordAsync(tenant, [evaluation], cancellationToken))[0];
 
     public Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
         CancellationToken cancellationToken = default) => _recordings.AddAsync((tenant, evaluations));
@@ -81,7 +86,7 @@ public sealed class SqliteMembershipStore : IMembershipStore
     private sealed class Statements(SqliteConnection connection) : IAsyncDisposable
     {
         private readonly SqliteCommand _read = SqliteTables.Command(connection,
-            "SELECT member, evaluated_at FROM membership WHERE tenant = $tenant AND segment = $segment AND contact = $contact",
+            "SELECT member, evaluated_at, provisional FROM membership WHERE tenant = $tenant AND segment = $segment AND contact = $contact",
             ("$tenant", ""), ("$segment", ""), ("$contact", ""));
 
         private readonly SqliteCommand _change = SqliteTables.Command(connection, """
@@ -90,26 +95,30 @@ public sealed class SqliteMembershipStore : IMembershipStore
             """, ("$tenant", ""), ("$segment", ""), ("$contact", ""), ("$kind", 0), ("$at", 0L));
 
         private readonly SqliteCommand _write = SqliteTables.Command(connection, """
-            INSERT INTO membership (tenant, segment, contact, member, evaluated_at, next_at) VALUES ($tenant, $segment, $contact, $member, $at, $next)
-            ON CONFLICT (tenant, segment, contact) DO UPDATE SET member = excluded.member, evaluated_at = excluded.evaluated_at, next_at = excluded.next_at
-            """, ("$tenant", ""), ("$segment", ""), ("$contact", ""), ("$member", 0), ("$at", 0L), ("$next", null));
+            INSERT INTO membership (tenant, segment, contact, member, evaluated_at, next_at, provisional)
+            VALUES ($tenant, $segment, $contact, $member, $at, $next, $provisional)
+            ON CONFLICT (tenant, segment, contact) DO UPDATE SET member = excluded.member, evaluated_at = excluded.evaluated_at,
+                next_at = excluded.next_at, provisional = excluded.provisional
+            """, ("$tenant", ""), ("$segment", ""), ("$contact", ""), ("$member", 0), ("$at", 0L), ("$next", null), ("$provisional", 0));
 
         public async Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation e)
         {
-            bool? was;
+            RecordedMembership? recorded = null;
             Bind(_read, tenant, e);
             await using (var row = await _read.ExecuteReaderAsync())
             {
-                var found = await row.ReadAsync();
-                if (found && !row.IsDBNull(1) && e.At.UtcTicks < row.GetInt64(1))
+                // A row the time index made (member null) is no record.
+                if (await row.ReadAsync() && !row.IsDBNull(0))
                 {
-                    return MembershipRecording.StaleEvaluation;
+                    recorded = new RecordedMembership(row.GetInt64(0) != 0, row.IsDBNull(1) ? null : row.GetInt64(1), row.GetInt64(2) != 0);
                 }
-                was = found && !row.IsDBNull(0) ? row.GetInt64(0) != 0 : null;
             }
-            var kind = e.Member ? ChangeKind.Entered : ChangeKind.Left;
+            if (MembershipStep.Of(recorded, e) is not { } step)
+            {
+                return MembershipRecording.StaleEvaluation;
+            }
             MembershipChange? change = null;
-            if (was is { } known ? known != e.Member : e.Member && !e.Baseline)
+            if (step.Change is { } kind)
             {
                 Bind(_change, tenant, e);
                 _change.Parameters["$kind"].Value = (int)kind;
@@ -120,9 +129,10 @@ public sealed class SqliteMembershipStore : IMembershipStore
                 }
             }
             Bind(_write, tenant, e);
-            _write.Parameters["$member"].Value = (change is not null ? e.Member : was ?? e.Member) ? 1 : 0;
-            _write.Parameters["$at"].Value = e.At.UtcTicks;
+            _write.Parameters["$member"].Value = step.Recorded(change is not null) ? 1 : 0;
+            _write.Parameters["$at"].Value = step.EvaluatedAt is { } at ? at : DBNull.Value;
             _write.Parameters["$next"].Value = e.Next?.UtcTicks is { } next ? next : DBNull.Value;
+            _write.Parameters["$provisional"].Value = step.Provisional ? 1 : 0;
             await _write.ExecuteNonQueryAsync();
             return change is null ? MembershipRecording.NoChange : MembershipRecording.Changed(change);
         }

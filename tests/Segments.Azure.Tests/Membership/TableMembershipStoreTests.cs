@@ -26,7 +26,7 @@ public sealed class TableMembershipStoreTests(EmulatorFixture fixture) : Members
     public async Task An_index_entry_left_behind_by_a_crash_is_dropped_by_the_sweep_without_hiding_the_checks_after_it()
     {
         var due = Table("due");
-        var store = new TableMembershipStore(Table("memberships"), due, TimeProvider.System);
+        IMembershipStore store = new TableMembershipStore(Table("memberships"), due, TimeProvider.System);
         var at = new DateTimeOffset(2026, 9, 1, 8, 30, 0, TimeSpan.Zero);
         await store.SetNextAsync("t1", "s1", "c1", at);
         await store.SetNextAsync("t1", "s1", "c2", at.AddMinutes(1));
@@ -45,7 +45,7 @@ public sealed class TableMembershipStoreTests(EmulatorFixture fixture) : Members
     public async Task An_instant_announced_by_an_evaluation_that_turned_out_stale_is_withdrawn_so_the_sweep_never_takes_it()
     {
         var (memberships, due) = (Table("memberships"), Table("due"));
-        var store = new TableMembershipStore(memberships, due, TimeProvider.System);
+        IMembershipStore store = new TableMembershipStore(memberships, due, TimeProvider.System);
         var at = new DateTimeOffset(2026, 9, 1, 8, 30, 0, TimeSpan.Zero);
         await store.RecordAsync("t1", "s1", "c1", member: true, at.AddMinutes(10), baseline: false, next: at.AddMinutes(70));
 

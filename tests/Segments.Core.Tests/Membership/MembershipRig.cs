@@ -78,12 +78,16 @@ internal sealed class MembershipRig
         }
     }
 
-    /// <summary>The baseline job's work: every partition, then the job done in the catalog.</summary>
-    public async Task BaselineAsync(Consumer consumer, string job)
+    /// <summary>
+    /// The baseline job's work: every partition, then the job done in the catalog; with <paramref name="scanned"/>, the
+    /// partitions are scanned from it (the contacts as another reader sees them) by a tracker of their own.
+    /// </summary>
+    public async Task BaselineAsync(Consumer consumer, string job, IContactStore? scanned = null)
     {
+        var tracker = scanned is null ? Tracker : new MembershipTracker(new TrackedSegments(CatalogStore), Membership, Dispatcher, scanned, Clock);
         foreach (var partition in await Contacts.ListPartitionsAsync(Tenant))
         {
-            await Tracker.BaselinePartitionAsync(Tenant, consumer.Segment, partition, CancellationToken.None);
+            await tracker.BaselinePartitionAsync(Tenant, consumer.Segment, partition, CancellationToken.None);
         }
         Assert.True((await Catalog.FinishBaselineAsync(Tenant, User(consumer), job)).Succeeded);
     }

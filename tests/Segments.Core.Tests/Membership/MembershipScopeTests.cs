@@ -44,8 +44,8 @@ public class MembershipScopeTests
     private async Task UpsertAsync(string json)
     {
         using var body = JsonDocument.Parse(json);
-        var (document, _, changed) = (await ContactProfiles.UpsertAsync(_rig.Contacts, MembershipRig.Tenant, InputReader.ReadContact(body.RootElement).Contact!))!.Value;
-        await _rig.Tracker.OnWrittenAsync(MembershipRig.Tenant, document, changed, CancellationToken.None);
+        var (document, _, changed, replaced) = (await ContactProfiles.UpsertAsync(_rig.Contacts, MembershipRig.Tenant, InputReader.ReadContact(body.RootElement).Contact!))!.Value;
+        await _rig.Tracker.OnWrittenAsync(MembershipRig.Tenant, document, changed, replaced, CancellationToken.None);
     }
 
     [Fact]

@@ -21,15 +21,14 @@ internal sealed class CountingMembershipStore(IMembershipStore inner) : IMembers
         return inner.RecordAsync(tenant, evaluations, cancellationToken);
     }
 
-    public Task<MembershipRecording> RecordAsync(string tenant, string segment, string contactId, bool member, DateTimeOffset at, bool baseline,
-        DateTimeOffset? next, CancellationToken cancellationToken = default)
+    public Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default)
     {
         lock (Evaluated)
         {
-            Evaluated.Add(segment);
+            Evaluated.Add(evaluation.Segment);
             Calls.Add(1);
         }
-        return inner.RecordAsync(tenant, segment, contactId, member, at, baseline, next, cancellationToken);
+        return inner.RecordAsync(tenant, evaluation, cancellationToken);
     }
 
     public Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
@@ -117,4 +116,51 @@ internal sealed class RecordingPublisher : IMembershipChangePublisher
             Published.AddRange(changes.Select(c => (tenant, c)));
         }
     }
+}
+
+/// <summary>
+/// A membership store that, once <see cref="HoldNext"/> is called, holds the next call that records evaluations until
+/// <see cref="Release"/>: the tracking of a write still on its way to the store while others record.
+/// </summary>
+internal sealed class HoldingMembershipStore(IMembershipStore inner) : IMembershipStore
+{
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _hold;
+
+    public void HoldNext() => _hold = _released;
+
+    /// <summary>Completes once the held call has arrived.</summary>
+    public Task Reached => _reached.Task;
+
+    public void Release() => _released.TrySetResult();
+
+    public async Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
+        CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _hold, null) is { } hold)
+        {
+            _reached.TrySetResult();
+            await hold.Task;
+        }
+        return await inner.RecordAsync(tenant, evaluations, cancellationToken);
+    }
+
+    public async Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default) =>
+        (await RecordAsync(tenant, [evaluation], cancellationToken))[0];
+
+    public Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
+        inner.SetNextAsync(tenant, segment, contactId, next, cancellationToken);
+
+    public Task<IReadOnlyList<DueCheck>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) =>
+        inner.DueAsync(now, max, cancellationToken);
+
+    public Task<IReadOnlyList<MembershipChange>> ChangesAsync(string tenant, string segment, long after, int max,
+        CancellationToken cancellationToken = default) => inner.ChangesAsync(tenant, segment, after, max, cancellationToken);
+
+    public Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default) =>
+        inner.LastSequenceAsync(tenant, segment, cancellationToken);
+
+    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+        inner.EraseContactAsync(tenant, contactId, cancellationToken);
 }

@@ -36,12 +36,12 @@ public sealed class SqliteMembershipStoreTests : MembershipStoreContract, IDispo
             await create.ExecuteNonQueryAsync();
         }
 
-        var store = new SqliteMembershipStore(database);
+        IMembershipStore store = new SqliteMembershipStore(database);
         Assert.Equal([new DueCheck("t1", "s1", "c1", edge)], await store.DueAsync(edge, 10));
         var left = await store.RecordAsync("t1", "s1", "c1", member: false, edge, baseline: false, next: null);
         Assert.Equal((ChangeKind.Left, edge), (left.Change!.Kind, left.Change.At));
         // Opened again, the file has the column already.
-        var reopened = new SqliteMembershipStore(database);
+        IMembershipStore reopened = new SqliteMembershipStore(database);
         Assert.True((await reopened.RecordAsync("t1", "s1", "c1", member: true, edge.AddMinutes(-1), baseline: false, next: null)).Stale);
         Assert.Empty(await reopened.DueAsync(edge, 10));
     }

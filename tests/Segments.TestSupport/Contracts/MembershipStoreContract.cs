@@ -340,6 +340,50 @@ public abstract class MembershipStoreContract
     }
 
     [Fact]
+    public async Task A_baseline_scan_never_overwrites_a_record_and_a_write_knowing_its_prior_records_the_first_change_the_scan_read_past()
+    {
+        var store = await CreateMembershipStoreAsync();
+        MembershipEvaluation Scan(string contact, bool member, int at) => new("s1", contact, member, At(at), Baseline: true, At(at + 60)) { Scan = true };
+        MembershipEvaluation Write(string contact, bool? was, bool member, int at) => new("s1", contact, member, At(at), Baseline: true, null) { Was = was };
+
+        // c1: a write (out to in) recorded, then the scan's reading of the document before it, dated later: it records nothing.
+        Assert.NotNull((await store.RecordAsync("t1", Write("c1", false, true, 10))).Change);
+        Assert.True((await store.RecordAsync("t1", Scan("c1", false, 20))).Stale);
+        // c2: the scan reads the written document (a member) before the write's evaluation, dated earlier, is recorded: the
+        // write still enters it, once, and a replay of it records nothing.
+        Assert.Null((await store.RecordAsync("t1", Scan("c2", true, 20))).Change);
+        Assert.Equal(ChangeKind.Entered, (await store.RecordAsync("t1", Write("c2", false, true, 10))).Change?.Kind);
+        Assert.Null((await store.RecordAsync("t1", Write("c2", null, true, 10))).Change);
+        // c3: a member at the scan, a write leaves: a member before it, the change is its own.
+        Assert.Null((await store.RecordAsync("t1", Scan("c3", true, 20))).Change);
+        Assert.Equal(ChangeKind.Left, (await store.RecordAsync("t1", Write("c3", true, false, 30))).Change?.Kind);
+        // c4: the scan's record, then a time edge (its prior not known) with no change, then a write that knows it.
+        Assert.Null((await store.RecordAsync("t1", Scan("c4", false, 20))).Change);
+        Assert.Null((await store.RecordAsync("t1", Write("c4", null, false, 25))).Change);
+        Assert.Equal(ChangeKind.Entered, (await store.RecordAsync("t1", Write("c4", false, true, 30))).Change?.Kind);
+        // c5: created while the baseline runs (nothing before it): enters though the segment is baselining.
+        Assert.Equal(ChangeKind.Entered, (await store.RecordAsync("t1", Write("c5", false, true, 15))).Change?.Kind);
+        // Once settled, a record is the history: every contact leaves once, then nothing more.
+        foreach (var contact in new[] { "c1", "c2", "c4", "c5" })
+        {
+            Assert.Equal(ChangeKind.Left, (await store.RecordAsync("t1", Write(contact, true, false, 40))).Change?.Kind);
+            Assert.Null((await store.RecordAsync("t1", Write(contact, true, false, 41))).Change);
+        }
+
+        var changes = await store.ChangesAsync("t1", "s1", 0, 100);
+        Assert.Equal(new Dictionary<string, ChangeKind[]>
+        {
+            ["c1"] = [ChangeKind.Entered, ChangeKind.Left],
+            ["c2"] = [ChangeKind.Entered, ChangeKind.Left],
+            ["c3"] = [ChangeKind.Left],
+            ["c4"] = [ChangeKind.Entered, ChangeKind.Left],
+            ["c5"] = [ChangeKind.Entered, ChangeKind.Left],
+        }, changes.GroupBy(c => c.ContactId).ToDictionary(g => g.Key, g => g.Select(c => c.Kind).ToArray()));
+        // The scan of c1, skipped, left no time-index entry; the others' were moved by their writes.
+        Assert.Empty(await store.DueAsync(At(200), 10));
+    }
+
+    [Fact]
     public async Task Evaluations_recorded_together_record_what_each_would_alone_in_their_order()
     {
         var together = await CreateMembershipStoreAsync();

@@ -13,5 +13,15 @@ window.segmentsConsole = {
   },
   copy: function (text) {
     return navigator.clipboard.writeText(text);
+  },
+  // Runs a script once it has loaded: the Entra sign-in's (300 KB), loaded only where the console signs in with Entra.
+  loadScript: function (src) {
+    return new Promise(function (resolve, reject) {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(script);
+    });
   }
 };

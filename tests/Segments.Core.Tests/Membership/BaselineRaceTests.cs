@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using Segments.Core.Documents;
+using Segments.Core.Evaluation;
+using Segments.Core.Membership;
+using Segments.Core.Ports;
+using Segments.Core.PushDown;
+
+namespace Segments.Core.Tests.Membership;
+
+/// <summary>
+/// A baseline job racing the fold's tracking over the same contacts, interleaved deterministically: the scan reads its
+/// documents before writes that are tracked while it runs, and reads a write whose tracking is still on its way.
+/// </summary>
+public class BaselineRaceTests
+{
+    private const string Tenant = MembershipRig.Tenant;
+    private const string Segment = "opened-not-clicked";
+    private static readonly DateTimeOffset Start = new(2026, 9, 1, 8, 30, 0, TimeSpan.Zero);
+
+    private readonly HoldingMembershipStore _holding;
+    private readonly MembershipRig _rig;
+
+    public BaselineRaceTests()
+    {
+        HoldingMembershipStore? holding = null;
+        _rig = new MembershipRig(Start, membership: inner => holding = new HoldingMembershipStore(inner));
+        _holding = holding!;
+    }
+
+    private int _events;
+
+    private async Task EventAsync(string contact, string name)
+    {
+        _rig.Clock.Advance(TimeSpan.FromSeconds(1));
+        await _rig.FoldAsync(Event(contact, name));
+    }
+
+    private string Event(string contact, string name) =>
+        MembershipRig.Event($"e{++_events}", contact, _rig.Clock.GetUtcNow() - TimeSpan.FromMilliseconds(1), $$"""{"kind":"email","name":"{{name}}"}""");
+
+    [Fact]
+    public async Task Writes_tracked_while_a_baseline_runs_record_each_contact_s_first_change_once_whichever_sees_it_first()
+    {
+        await _rig.SaveAsync("""{"id":"opened-not-clicked","name":"Opened, never clicked","match":{"and":[{"engagement":{"event":"open"}},{"not":{"engagement":{"event":"click"}}}]}}""");
+        // Before the drip: members (stays, leaves during the baseline), a non-member that enters during it, and one
+        // whose write the scan reads before that write's tracking is recorded.
+        await EventAsync("stays", "open");
+        await EventAsync("leaves", "open");
+        await EventAsync("enters", "sent");
+        await EventAsync("held", "sent");
+        var drip = new Consumer(ConsumerKind.Drip, "d1", Segment, ChangeKind.Entered);
+        await _rig.UseAsync(drip, baseline: false);
+        var before = await MembersAsync();
+
+        // "held" opens; its tracking waits on the way to the store while the scan reads the written document.
+        _holding.HoldNext();
+        _rig.Clock.Advance(TimeSpan.FromSeconds(1));
+        var held = _rig.FoldAsync(Event("held", "open"));
+        await _holding.Reached;
+        // The scan takes its documents first; then, before it records them, writes are folded and tracked: "enters"
+        // opens, "leaves" clicks, "created" is new and opens.
+        var scanned = new SnapshotScan(_rig.Contacts, async () =>
+        {
+            await EventAsync("enters", "open");
+            await EventAsync("leaves", "click");
+            await EventAsync("created", "open");
+        });
+        _rig.Clock.Advance(TimeSpan.FromSeconds(1));
+        await _rig.BaselineAsync(drip, "baseline-d1", scanned);
+        _holding.Release();
+        await held;
+
+        // After the baseline: "enters" clicks (leaves), "created" clicks (leaves).
+        await EventAsync("enters", "click");
+        await EventAsync("created", "click");
+
+        var changes = (await _rig.ChangesAsync(Segment)).GroupBy(c => c.ContactId).ToDictionary(g => g.Key, g => g.Select(c => c.Kind).ToList());
+        Assert.Equal(new Dictionary<string, List<ChangeKind>>
+        {
+            ["leaves"] = [ChangeKind.Left],
+            ["enters"] = [ChangeKind.Entered, ChangeKind.Left],
+            ["created"] = [ChangeKind.Entered, ChangeKind.Left],
+            ["held"] = [ChangeKind.Entered],
+        }, changes);
+        await AssertHistoriesAsync(before, changes);
+        Assert.Equal(["created", "enters", "held"], (await _rig.RecordsAsync(ConsumerKind.Drip, "d1")).Select(r => r.ContactId).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Every contact's changes alternate, starting from its membership when the drip was defined (none for a contact
+    /// created later), and end at its membership evaluated now.
+    /// </summary>
+    private async Task AssertHistoriesAsync(IReadOnlySet<string> before, Dictionary<string, List<ChangeKind>> changes)
+    {
+        var now = await MembersAsync();
+        foreach (var contact in await ContactsAsync())
+        {
+            var member = before.Contains(contact);
+            foreach (var kind in changes.GetValueOrDefault(contact, []))
+            {
+                Assert.True(member == (kind == ChangeKind.Left), $"{contact} {kind} while {(member ? "a member" : "not a member")}");
+                member = !member;
+            }
+            Assert.True(member == now.Contains(contact), $"{contact}: tracked {(member ? "in" : "out")}, evaluated {(now.Contains(contact) ? "in" : "out")}");
+        }
+    }
+
+    private async Task<List<string>> ContactsAsync()
+    {
+        var contacts = new List<string>();
+        foreach (var partition in await _rig.Contacts.ListPartitionsAsync(Tenant))
+        {
+            await foreach (var contact in _rig.Contacts.ScanAsync(Tenant, partition))
+            {
+                contacts.Add(contact.Id);
+            }
+        }
+        return contacts;
+    }
+
+    private async Task<IReadOnlySet<string>> MembersAsync()
+    {
+        var segment = Assert.Single(await new TrackedSegments(_rig.CatalogStore).OfAsync(Tenant, CancellationToken.None)).Segment;
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in await ContactsAsync())
+        {
+            if (segment.Matches((await _rig.Contacts.ReadAsync(Tenant, id))!.Document, new AsOf(_rig.Clock.GetUtcNow())))
+            {
+                members.Add(id);
+            }
+        }
+        return members;
+    }
+
+    /// <summary>
+    /// The contact store as a baseline's scan reads it: each partition's documents taken at once when its scan starts,
+    /// and the first scan running <paramref name="meanwhile"/> before it hands out any of them.
+    /// </summary>
+    private sealed class SnapshotScan(IContactStore inner, Func<Task> meanwhile) : IContactStore
+    {
+        private Func<Task>? _meanwhile = meanwhile;
+
+        public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var documents = new List<ContactDocument>();
+            await foreach (var document in inner.ScanAsync(tenant, partition, pushDown, cancellationToken))
+            {
+                documents.Add(document);
+            }
+            if (Interlocked.Exchange(ref _meanwhile, null) is { } run)
+            {
+                await run();
+            }
+            foreach (var document in documents)
+            {
+                yield return document;
+            }
+        }
+
+        public Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(tenant, contactId, cancellationToken);
+
+        public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default) =>
+            inner.WriteAsync(tenant, document, ifMatch, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
+            inner.ListPartitionsAsync(tenant, cancellationToken);
+
+        public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>
+            inner.ScanSampleAsync(tenant, cancellationToken);
+
+        public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+            inner.DeleteAsync(tenant, contactId, cancellationToken);
+    }
+}
