@@ -250,4 +250,93 @@ public class ContactFolderTests
         Assert.Equal(["email open a 1", "pixel page_view  1"],
             document.Compacted.Select(t => $"{t.Kind.ToString().ToLowerInvariant()} {t.Name} {t.CampaignId} {t.Count}"));
     }
+
+    [Fact]
+    public void Folding_a_new_event_is_a_change_and_replaying_it_is_not()
+    {
+        var folder = new ContactFolder(new FoldOptions());
+        var s = new Scenario().EventAt(-Day, """{"id":"o1","name":"open"}""");
+
+        var first = folder.Fold(new ContactDocument("c1"), [s.Events[0]]);
+        var again = folder.Fold(first.Document, [s.Events[0]]);
+
+        Assert.True(first.Changed);
+        Assert.False(again.Changed);
+    }
+
+    [Fact]
+    public void A_delivery_exactly_the_horizon_behind_the_newest_event_is_folded_and_kept()
+    {
+        var folder = new ContactFolder(new FoldOptions { Horizon = TimeSpan.FromDays(30) });
+        var s = new Scenario()
+            .EventAt(-Day, """{"id":"new","name":"open"}""")
+            .EventAt(-31 * Day, """{"id":"edge","name":"open"}""");
+        var document = folder.Fold(new ContactDocument("c1"), [s.Events[0]]).Document;
+
+        var outcome = folder.Fold(document, [s.Events[1]]);
+
+        Assert.Empty(outcome.Refused);
+        Assert.Equal(1, outcome.Added);
+        Assert.Equal(["edge", "new"], outcome.Document.Events.Select(e => e.Id));
+        Assert.Empty(outcome.Document.Compacted);
+    }
+
+    [Fact]
+    public void A_refused_delivery_leaves_the_document_as_it_was_not_even_as_a_compacted_total()
+    {
+        var folder = new ContactFolder(new FoldOptions { Horizon = TimeSpan.FromDays(30) });
+        var s = new Scenario()
+            .EventAt(-Day, """{"id":"new","name":"open"}""")
+            .EventAt(-31 * Day - TimeSpan.FromTicks(1), """{"id":"late","name":"open"}""");
+        var document = folder.Fold(new ContactDocument("c1"), [s.Events[0]]).Document;
+
+        var outcome = folder.Fold(document, [s.Events[1]]);
+
+        Assert.Equal("late", Assert.Single(outcome.Refused).Event.Id);
+        Assert.Equal((0, 0, false), (outcome.Added, outcome.Duplicates, outcome.Changed));
+        Assert.Same(document, outcome.Document);
+        Assert.Empty(outcome.Document.Compacted);
+    }
+
+    [Fact]
+    public void A_conversion_arriving_alone_is_attributed_to_a_click_already_folded()
+    {
+        var folder = new ContactFolder(new FoldOptions());
+        var s = new Scenario()
+            .EventAt(-3 * Day, """{"id":"k1","name":"click","campaignId":"a"}""")
+            .EventAt(-2 * Day, """{"id":"v1","kind":"conversion","name":"purchase"}""");
+        var document = folder.Fold(new ContactDocument("c1"), [s.Events[0]]).Document;
+
+        var outcome = folder.Fold(document, [s.Events[1]]);
+
+        Assert.Equal("a", outcome.Document.Events.Single(e => e.Id == "v1").Info.AttributedCampaign);
+    }
+
+    [Fact]
+    public void A_click_exactly_the_attribution_window_before_a_conversion_is_attributed_and_one_tick_more_is_not()
+    {
+        var s = new Scenario()
+            .EventAt(-8 * Day, """{"id":"k1","name":"click","campaignId":"a"}""")
+            .EventAt(-Day, """{"id":"v1","kind":"conversion","name":"purchase"}""")
+            .EventAt(-8 * Day - TimeSpan.FromTicks(1), """{"id":"k2","name":"click","campaignId":"b"}""");
+
+        var document = s.Document([s.Events[0], s.Events[1]]);
+        var tooEarly = s.Document([s.Events[2], s.Events[1]]);
+
+        Assert.Equal("a", document.Events.Single(e => e.Id == "v1").Info.AttributedCampaign);
+        Assert.Null(tooEarly.Events.Single(e => e.Id == "v1").Info.AttributedCampaign);
+    }
+
+    [Fact]
+    public void A_conversion_goes_to_the_most_recent_of_several_clicks_in_the_window()
+    {
+        var document = new Scenario()
+            .EventAt(-4 * Day, """{"id":"k1","name":"click","campaignId":"a"}""")
+            .EventAt(-3 * Day, """{"id":"k2","name":"click","campaignId":"b"}""")
+            .EventAt(-2 * Day, """{"id":"o1","name":"open","campaignId":"c"}""")
+            .EventAt(-Day, """{"id":"v1","kind":"conversion","name":"purchase"}""")
+            .Document();
+
+        Assert.Equal("b", document.Events.Single(e => e.Id == "v1").Info.AttributedCampaign);
+    }
 }

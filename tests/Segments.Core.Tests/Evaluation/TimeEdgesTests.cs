@@ -41,6 +41,20 @@ public class TimeEdgesTests
     }
 
     [Fact]
+    public void A_relative_date_segment_has_no_edges_at_the_contacts_events()
+    {
+        var definition = Scenario.Parse("ending", """{"field":{"name":"trial_ends","op":"within_next","value":"7d"}}""");
+        var edges = TimeEdges.Of(definition, new Dictionary<string, Core.Language.SegmentDefinition>());
+        var document = new Scenario()
+            .Contact("""{"id":"c1","fields":{"trial_ends":"2026-11-30"}}""")
+            .EventAt(-8 * Day, """{"name":"open"}""")
+            .Document();
+        var trialEnds = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(trialEnds - 7 * Day, edges.Next(document, Scenario.T - 10 * Day));
+    }
+
+    [Fact]
     public void Segments_on_profile_fields_alone_are_timeless() =>
         Assert.True(TimeEdges.Of(Scenario.Parse("pro", """{"field":{"name":"plan","op":"eq","value":"pro"}}"""),
             new Dictionary<string, Core.Language.SegmentDefinition>()).IsTimeless);
