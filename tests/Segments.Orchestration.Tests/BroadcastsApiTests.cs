@@ -23,6 +23,7 @@ using Segments.Core.PushDown;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Orchestration.Tests;
 
@@ -269,35 +270,20 @@ public sealed class BroadcastsApiTests : IAsyncLifetime
 }
 
 /// <summary>A contact store whose scans can be held at their start, to act while a resolution runs.</summary>
-public sealed class PausableContactStore(IContactStore inner) : IContactStore
+public sealed class PausableContactStore(IContactStore inner) : DelegatingContactStore(inner)
 {
     private volatile Pause? _pause;
 
     public Pause Pause() => _pause = new Pause();
 
-    public Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(tenant, contactId, cancellationToken);
-
-    public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default) =>
-        inner.WriteAsync(tenant, document, ifMatch, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
-        inner.ListPartitionsAsync(tenant, cancellationToken);
-
-    public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>
-        inner.ScanSampleAsync(tenant, cancellationToken);
-
-    public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-        inner.DeleteAsync(tenant, contactId, cancellationToken);
-
-    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
+    public override async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (_pause is { } pause)
         {
             await pause.HoldAsync();
         }
-        await foreach (var contact in inner.ScanAsync(tenant, partition, pushDown, cancellationToken))
+        await foreach (var contact in Inner.ScanAsync(tenant, partition, pushDown, cancellationToken))
         {
             yield return contact;
         }

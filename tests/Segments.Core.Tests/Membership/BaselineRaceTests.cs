@@ -4,6 +4,7 @@ using Segments.Core.Evaluation;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.PushDown;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Membership;
 
@@ -136,15 +137,15 @@ public class BaselineRaceTests
     /// The contact store as a baseline's scan reads it: each partition's documents taken at once when its scan starts,
     /// and the first scan running <paramref name="meanwhile"/> before it hands out any of them.
     /// </summary>
-    private sealed class SnapshotScan(IContactStore inner, Func<Task> meanwhile) : IContactStore
+    private sealed class SnapshotScan(IContactStore inner, Func<Task> meanwhile) : DelegatingContactStore(inner)
     {
         private Func<Task>? _meanwhile = meanwhile;
 
-        public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
+        public override async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
             [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             var documents = new List<ContactDocument>();
-            await foreach (var document in inner.ScanAsync(tenant, partition, pushDown, cancellationToken))
+            await foreach (var document in Inner.ScanAsync(tenant, partition, pushDown, cancellationToken))
             {
                 documents.Add(document);
             }
@@ -157,20 +158,5 @@ public class BaselineRaceTests
                 yield return document;
             }
         }
-
-        public Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-            inner.ReadAsync(tenant, contactId, cancellationToken);
-
-        public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default) =>
-            inner.WriteAsync(tenant, document, ifMatch, cancellationToken);
-
-        public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
-            inner.ListPartitionsAsync(tenant, cancellationToken);
-
-        public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>
-            inner.ScanSampleAsync(tenant, cancellationToken);
-
-        public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-            inner.DeleteAsync(tenant, contactId, cancellationToken);
     }
 }

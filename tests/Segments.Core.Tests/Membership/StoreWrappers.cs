@@ -1,16 +1,17 @@
 using Segments.Core.Membership;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Membership;
 
 /// <summary>A membership store that notes the segment of every evaluation recorded (one per evaluation), and the calls that record them.</summary>
-internal sealed class CountingMembershipStore(IMembershipStore inner) : IMembershipStore
+internal sealed class CountingMembershipStore(IMembershipStore inner) : DelegatingMembershipStore(inner)
 {
     public List<string> Evaluated { get; } = [];
 
     /// <summary>How many evaluations each call recorded.</summary>
     public List<int> Calls { get; } = [];
 
-    public Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
+    public override Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
         CancellationToken cancellationToken = default)
     {
         lock (Evaluated)
@@ -18,33 +19,18 @@ internal sealed class CountingMembershipStore(IMembershipStore inner) : IMembers
             Evaluated.AddRange(evaluations.Select(e => e.Segment));
             Calls.Add(evaluations.Count);
         }
-        return inner.RecordAsync(tenant, evaluations, cancellationToken);
+        return Inner.RecordAsync(tenant, evaluations, cancellationToken);
     }
 
-    public Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default)
+    public override Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default)
     {
         lock (Evaluated)
         {
             Evaluated.Add(evaluation.Segment);
             Calls.Add(1);
         }
-        return inner.RecordAsync(tenant, evaluation, cancellationToken);
+        return Inner.RecordAsync(tenant, evaluation, cancellationToken);
     }
-
-    public Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
-        inner.SetNextAsync(tenant, segment, contactId, next, cancellationToken);
-
-    public Task<IReadOnlyList<DueCheck>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) =>
-        inner.DueAsync(now, max, cancellationToken);
-
-    public Task<IReadOnlyList<MembershipChange>> ChangesAsync(string tenant, string segment, long after, int max,
-        CancellationToken cancellationToken = default) => inner.ChangesAsync(tenant, segment, after, max, cancellationToken);
-
-    public Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default) =>
-        inner.LastSequenceAsync(tenant, segment, cancellationToken);
-
-    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-        inner.EraseContactAsync(tenant, contactId, cancellationToken);
 }
 
 /// <summary>A consumer store whose next record fails once when <see cref="FailNext"/> is set: a crash after the change is recorded.</summary>
@@ -74,12 +60,6 @@ internal sealed class CrashingConsumerStore(IConsumerStore inner) : IConsumerSto
     public Task<IReadOnlyList<(string Tenant, Consumer Consumer)>> ListAllAsync(CancellationToken cancellationToken = default) =>
         inner.ListAllAsync(cancellationToken);
 
-    public Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default) =>
-        inner.DeleteAsync(tenant, kind, id, cancellationToken);
-
-    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-        inner.EraseContactAsync(tenant, contactId, cancellationToken);
-
     public Task<IReadOnlyList<ConsumerRecord>> RecordsAsync(string tenant, ConsumerKind kind, string id, long after, int max,
         CancellationToken cancellationToken = default) => inner.RecordsAsync(tenant, kind, id, after, max, cancellationToken);
 
@@ -88,6 +68,12 @@ internal sealed class CrashingConsumerStore(IConsumerStore inner) : IConsumerSto
 
     public Task AdvanceCursorAsync(string tenant, string cursor, long sequence, CancellationToken cancellationToken = default) =>
         inner.AdvanceCursorAsync(tenant, cursor, sequence, cancellationToken);
+
+    public Task<bool> DeleteAsync(string tenant, ConsumerKind kind, string id, CancellationToken cancellationToken = default) =>
+        inner.DeleteAsync(tenant, kind, id, cancellationToken);
+
+    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
+        inner.EraseContactAsync(tenant, contactId, cancellationToken);
 }
 
 /// <summary>A stream that keeps what is published; with <see cref="FailNext"/> set, the next publication fails once.</summary>
@@ -122,7 +108,7 @@ internal sealed class RecordingPublisher : IMembershipChangePublisher
 /// A membership store that, once <see cref="HoldNext"/> is called, holds the next call that records evaluations until
 /// <see cref="Release"/>: the tracking of a write still on its way to the store while others record.
 /// </summary>
-internal sealed class HoldingMembershipStore(IMembershipStore inner) : IMembershipStore
+internal sealed class HoldingMembershipStore(IMembershipStore inner) : DelegatingMembershipStore(inner)
 {
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -135,7 +121,7 @@ internal sealed class HoldingMembershipStore(IMembershipStore inner) : IMembersh
 
     public void Release() => _released.TrySetResult();
 
-    public async Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
+    public override async Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
         CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _hold, null) is { } hold)
@@ -143,24 +129,9 @@ internal sealed class HoldingMembershipStore(IMembershipStore inner) : IMembersh
             _reached.TrySetResult();
             await hold.Task;
         }
-        return await inner.RecordAsync(tenant, evaluations, cancellationToken);
+        return await Inner.RecordAsync(tenant, evaluations, cancellationToken);
     }
 
-    public async Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default) =>
+    public override async Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default) =>
         (await RecordAsync(tenant, [evaluation], cancellationToken))[0];
-
-    public Task SetNextAsync(string tenant, string segment, string contactId, DateTimeOffset? next, CancellationToken cancellationToken = default) =>
-        inner.SetNextAsync(tenant, segment, contactId, next, cancellationToken);
-
-    public Task<IReadOnlyList<DueCheck>> DueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default) =>
-        inner.DueAsync(now, max, cancellationToken);
-
-    public Task<IReadOnlyList<MembershipChange>> ChangesAsync(string tenant, string segment, long after, int max,
-        CancellationToken cancellationToken = default) => inner.ChangesAsync(tenant, segment, after, max, cancellationToken);
-
-    public Task<long> LastSequenceAsync(string tenant, string segment, CancellationToken cancellationToken = default) =>
-        inner.LastSequenceAsync(tenant, segment, cancellationToken);
-
-    public Task EraseContactAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-        inner.EraseContactAsync(tenant, contactId, cancellationToken);
 }
