@@ -5,7 +5,7 @@ using Segments.Core.Model;
 namespace Segments.Core.Input;
 
 /// <summary>Reading the fields of a JSON object with errors at their paths: the readers of every input share these.</summary>
-internal static class JsonFields
+public static class JsonFields
 {
     public static bool IsObject(JsonElement json, string path, string what, List<ValidationError> errors)
     {
