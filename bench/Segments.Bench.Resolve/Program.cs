@@ -20,7 +20,7 @@ using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
-using Segments.Core.Synthetic;
+using Segments.Engine.Synthetic;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
 using Segments.Orchestration;

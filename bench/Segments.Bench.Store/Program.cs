@@ -9,7 +9,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Azure.Cosmos;
 using Segments.Azure.Cosmos;
-using Segments.Core.Documents;
+using Segments.Engine.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Contacts;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Segments.Core.Documents;
-using Segments.Core.Synthetic;
+using Segments.Engine.Documents;
+using Segments.Engine.Synthetic;
 using Segments.Embedded.Contacts;
 
 namespace Segments.Bench;

@@ -107,7 +107,7 @@ public static class SegmentsApi
         segments.MapGet("/{id}/explain/{contactId}", (MemberHandlers h, CallerTenant t, string id, string contactId, string? asOf, CancellationToken ct) =>
                 h.ExplainAsync(t, id, contactId, asOf, ct))
             .WithSummary("Why the contact is in the segment or not, now (or at asOf): each condition's truth value and evidence")
-            .Produces<Core.Evaluation.SegmentExplanation>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<Engine.Evaluation.SegmentExplanation>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         var schema = api.MapGroup("/schema").WithTags("Schema");
         schema.MapPut("", (SchemaHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PutAsync(t, r, ct))

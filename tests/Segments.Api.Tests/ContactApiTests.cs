@@ -2,9 +2,9 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Core.Catalog;
-using Segments.Core.Documents;
+using Segments.Engine.Documents;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.PushDown;
 using Segments.Core.Suppressions;
 
 namespace Segments.Api.Tests;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Segments.Core.Offline;
+using Segments.Engine.Offline;
 using Segments.Core.Ports;
 
 namespace Segments.Api.Tests;

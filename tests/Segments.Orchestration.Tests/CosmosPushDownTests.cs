@@ -1,6 +1,6 @@
-using Segments.Core.Language;
-using Segments.Core.Model;
-using Segments.Core.PushDown;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
+using Segments.Engine.PushDown;
 
 namespace Segments.Orchestration.Tests;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Ingestion;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 using Segments.Core.Ports;
 
 namespace Segments.Api.Ingestion;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Api.Http;
-using Segments.Core.Input;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 using Segments.Core.Streaming;
 
 namespace Segments.Api.Ingestion;

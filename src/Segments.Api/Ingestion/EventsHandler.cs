@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
-using Segments.Core.Documents;
+using Segments.Engine.Documents;
 using Segments.Core.Ingestion;
-using Segments.Core.Input;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Catalog;
-using Segments.Core.Language;
+using Segments.Engine.Language;
 using Segments.Core.Membership;
 
 namespace Segments.Api.Membership;

@@ -8,9 +8,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
-using Segments.Core.Input;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 using Segments.Core.Suppressions;
 
 namespace Segments.Api.Suppressions;

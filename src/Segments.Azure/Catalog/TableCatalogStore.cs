@@ -2,7 +2,7 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Segments.Core.Catalog;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Azure.Catalog;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 using Segments.Core.Suppressions;
 
 namespace Segments.Azure.Suppressions;

@@ -2,11 +2,11 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Core.Catalog;
 using Segments.Core.Contacts;
-using Segments.Core.Input;
-using Segments.Core.Model;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
-using Segments.Core.Synthetic;
+using Segments.Engine.Synthetic;
 using Segments.Embedded.Streaming;
 
 namespace Segments.Cli.Demo;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Segments.Core.Language;
+using Segments.Engine.Language;
 
 namespace Segments.Core.Audience;
 

@@ -1,7 +1,7 @@
-using Segments.Core.Evaluation;
-using Segments.Core.Model;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Model;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.PushDown;
 using Segments.Core.Suppressions;
 
 namespace Segments.Core.Audience;

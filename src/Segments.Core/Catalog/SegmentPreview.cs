@@ -1,8 +1,8 @@
 using MathNet.Numerics.Distributions;
-using Segments.Core.Documents;
-using Segments.Core.Evaluation;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.PushDown;
 
 namespace Segments.Core.Catalog;
 

@@ -1,5 +1,5 @@
-using Segments.Core.Documents;
-using Segments.Core.Model;
+using Segments.Engine.Documents;
+using Segments.Engine.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Ingestion;
 

@@ -1,4 +1,4 @@
-using Segments.Core.Input;
+using Segments.Engine.Input;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 

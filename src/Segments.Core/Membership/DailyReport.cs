@@ -1,5 +1,5 @@
 using Segments.Core.Catalog;
-using Segments.Core.Evaluation;
+using Segments.Engine.Evaluation;
 using Segments.Core.Ports;
 
 namespace Segments.Core.Membership;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Segments.Core.Documents;
-using Segments.Core.PushDown;
+using Segments.Engine.Documents;
+using Segments.Engine.PushDown;
 
 namespace Segments.Core.Ports;
 

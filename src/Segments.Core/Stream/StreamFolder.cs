@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using Segments.Core.Documents;
-using Segments.Core.Input;
-using Segments.Core.Model;
+using Segments.Engine.Documents;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
 using Segments.Core.Ports;
 
 namespace Segments.Core.Streaming;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Suppressions;
 

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Catalog;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Embedded.Catalog;
 

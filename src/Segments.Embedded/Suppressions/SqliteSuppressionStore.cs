@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Catalog;
 

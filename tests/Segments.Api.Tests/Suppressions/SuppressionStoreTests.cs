@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Data.Sqlite;
 using Segments.Azure.Suppressions;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Suppressions;
 using Segments.TestSupport.Emulators;

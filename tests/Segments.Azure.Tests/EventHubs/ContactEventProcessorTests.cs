@@ -3,7 +3,7 @@ using Microsoft.Azure.Cosmos;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Azure.Tests.Cosmos;
-using Segments.Core.Documents;
+using Segments.Engine.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.TestSupport.Contracts;

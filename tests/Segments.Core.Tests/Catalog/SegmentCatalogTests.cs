@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Segments.Core.Catalog;
-using Segments.Core.Input;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Tests.Catalog;
 

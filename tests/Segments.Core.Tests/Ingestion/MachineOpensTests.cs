@@ -1,7 +1,7 @@
 using System.Net;
 using Segments.Core.Ingestion;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Tests.Ingestion;
 

@@ -1,5 +1,5 @@
 using Segments.Core.Ingestion;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Tests.Ingestion;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Segments.Core.Catalog;
-using Segments.Core.Documents;
-using Segments.Core.Language;
+using Segments.Engine.Documents;
+using Segments.Engine.Language;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;

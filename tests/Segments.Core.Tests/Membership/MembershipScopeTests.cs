@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Segments.Core.Contacts;
-using Segments.Core.Input;
+using Segments.Engine.Input;
 using Segments.Core.Membership;
 
 namespace Segments.Core.Tests.Membership;

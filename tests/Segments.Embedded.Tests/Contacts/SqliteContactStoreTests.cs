@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Segments.Core.Documents;
+using Segments.Engine.Documents;
 using Segments.Core.Ports;
 using Segments.Embedded.Contacts;
 using Segments.TestSupport.Contracts;

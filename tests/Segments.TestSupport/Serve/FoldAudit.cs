@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Segments.Core.Documents;
+using Segments.Engine.Documents;
 using Segments.Embedded.Contacts;
 
 namespace Segments.TestSupport.Serve;

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using Segments.Core.Input;
+using Segments.Engine.Input;
 using Segments.Core.Jobs;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 using Segments.Core.Ports;
 
 namespace Segments.Core.Contacts.Import;
