@@ -8,7 +8,6 @@ using Segments.Api;
 using Segments.Api.Ingestion;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
-using Segments.Core.Streaming;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Streaming;
 

@@ -16,7 +16,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Segments.Bench;
 using Segments.Core.Audience;
-using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;

@@ -14,6 +14,7 @@ using Segments.Api.Suppressions;
 using Segments.Api.Tenancy;
 using Segments.Core.Catalog;
 using Segments.Core.Contacts;
+using Segments.Core.Ports;
 using Segments.Core.Tenancy;
 
 namespace Segments.Api;
@@ -21,7 +22,7 @@ namespace Segments.Api;
 /// <summary>
 /// The management API (segments, schema, contacts, suppressions) for any ASP.NET Core host: <c>segments serve</c>
 /// and the Functions app. The host registers the stores (<see cref="ICatalogStore"/>,
-/// <see cref="Core.Suppressions.ISuppressionStore"/>, <see cref="Core.Ports.IContactStore"/>).
+/// <see cref="Core.Ports.ISuppressionStore"/>, <see cref="Core.Ports.IContactStore"/>).
 /// </summary>
 public static class SegmentsApi
 {

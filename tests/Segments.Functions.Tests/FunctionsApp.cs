@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Segments.Core.Catalog;
-using Segments.Core.Contacts.Import;
 using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Ports;

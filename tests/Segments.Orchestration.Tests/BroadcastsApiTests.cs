@@ -12,8 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Segments.Api;
 using Segments.Api.Broadcasts;
-using Segments.Core.Audience;
-using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;

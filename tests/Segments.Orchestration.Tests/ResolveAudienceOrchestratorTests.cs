@@ -239,10 +239,10 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
         Assert.Equal(expected, (await ReadAsync(sink, new AudienceAddress(TenantData.Tenant, "no-vips"))).Select(r => r.ContactId));
     }
 
-    private async Task<(IContactStore, Core.Suppressions.ISuppressionStore, Core.Catalog.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data, int ranges) =>
+    private async Task<(IContactStore, Core.Ports.ISuppressionStore, Core.Ports.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data, int ranges) =>
         await SaveAsync(data, new CosmosContactStore(await _stores.ContactsContainerAsync(), ranges));
 
-    private async Task<(IContactStore, Core.Suppressions.ISuppressionStore, Core.Catalog.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data,
+    private async Task<(IContactStore, Core.Ports.ISuppressionStore, Core.Ports.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data,
         IContactStore contacts)
     {
         var suppressions = _stores.Suppressions();

@@ -7,7 +7,6 @@ using Segments.Engine.Evaluation;
 using Segments.Engine.Model;
 using Segments.Engine.Offline;
 using Segments.Core.Ports;
-using Segments.Core.Suppressions;
 using Segments.TestSupport.Reference;
 
 namespace Segments.Orchestration.Tests;

@@ -5,6 +5,7 @@ using Segments.Api.Http;
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
+using Segments.Core.Ports;
 using Segments.Engine.Language;
 using Segments.Orchestration;
 

@@ -7,7 +7,6 @@ using Segments.Engine.Documents;
 using Segments.Engine.Input;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
-using Segments.Core.Suppressions;
 
 namespace Segments.Api.Contacts;
 

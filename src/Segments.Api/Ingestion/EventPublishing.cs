@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Api.Http;
+using Segments.Core.Ports;
 using Segments.Engine.Input;
 using Segments.Engine.Language;
 using Segments.Engine.Model;

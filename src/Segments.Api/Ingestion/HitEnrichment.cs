@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Ingestion;
 

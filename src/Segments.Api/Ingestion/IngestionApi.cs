@@ -10,6 +10,7 @@ using Segments.Api.Http;
 using Segments.Api.Pixel;
 using Segments.Api.Tenancy;
 using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Ingestion;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using MaxMind.GeoIP2;
-using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 using Segments.Engine.Model;
 
 namespace Segments.Api.Ingestion;

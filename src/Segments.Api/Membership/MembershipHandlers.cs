@@ -6,6 +6,7 @@ using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Catalog;
 using Segments.Core.Jobs;
+using Segments.Core.Ports;
 using Segments.Engine.Language;
 using Segments.Core.Membership;
 using Segments.Orchestration.Jobs;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Catalog;
+using Segments.Core.Ports;
 using Segments.Engine.Language;
 using Segments.Core.Membership;
 

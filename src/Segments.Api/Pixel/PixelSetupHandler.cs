@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
 using Segments.Api.Ingestion;
-using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Pixel;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
+using Segments.Core.Ports;
 using Segments.Engine.Model;
 using Segments.Core.Suppressions;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Segments.Core.Ports;
 using Segments.Engine.Evaluation;
 using Segments.Engine.Language;
 using Segments.Engine.Model;

@@ -1,4 +1,5 @@
 using System.Net;
+using Segments.Core.Ports;
 using Segments.Engine.Model;
 
 namespace Segments.Core.Ingestion;

@@ -1,3 +1,5 @@
+using Segments.Core.Ports;
+
 namespace Segments.Core.Jobs;
 
 /// <summary>Jobs in memory, behind one lock: for tests and a reference for the adapters.</summary>

@@ -1,4 +1,3 @@
-using Segments.Core.Catalog;
 using Segments.Engine.Evaluation;
 using Segments.Core.Ports;
 

@@ -1,3 +1,5 @@
+using Segments.Core.Ports;
+
 namespace Segments.Core.Membership;
 
 /// <summary>Drips and triggers with their records and the feed's cursors in memory, behind one lock.</summary>

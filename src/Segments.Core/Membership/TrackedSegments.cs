@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Segments.Core.Catalog;
+using Segments.Core.Ports;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
 

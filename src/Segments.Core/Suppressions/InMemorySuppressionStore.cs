@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using Segments.Core.Ports;
 using Segments.Engine.Model;
 
 namespace Segments.Core.Suppressions;

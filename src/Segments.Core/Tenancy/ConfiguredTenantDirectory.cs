@@ -1,3 +1,4 @@
+using Segments.Core.Ports;
 using Segments.Engine.Language;
 
 namespace Segments.Core.Tenancy;

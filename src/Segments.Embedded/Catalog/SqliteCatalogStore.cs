@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Catalog;
+using Segments.Core.Ports;
 using Segments.Engine.Model;
 
 namespace Segments.Embedded.Catalog;

@@ -1,4 +1,4 @@
-using Segments.Core.Contacts.Import;
+using Segments.Core.Ports;
 using Segments.Engine.Language;
 
 namespace Segments.Embedded.Jobs;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Segments.Core.Ports;
 using Segments.Engine.Model;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Catalog;

@@ -15,7 +15,6 @@ using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure;
 using Segments.Azure.Catalog;
-using Segments.Core.Contacts.Import;
 using Segments.Engine.Documents;
 using Segments.Core.Jobs;
 using Segments.Core.Membership;

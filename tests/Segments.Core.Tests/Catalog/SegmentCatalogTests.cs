@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Segments.Core.Catalog;
+using Segments.Core.Ports;
 using Segments.Engine.Input;
 using Segments.Engine.Language;
 using Segments.Engine.Model;

@@ -1,4 +1,5 @@
 using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 using Segments.Engine.Model;
 
 namespace Segments.Core.Tests.Ingestion;

@@ -1,4 +1,6 @@
-namespace Segments.Core.Contacts.Import;
+using Segments.Core.Contacts.Import;
+
+namespace Segments.Core.Ports;
 
 /// <summary>
 /// Where an import's upload waits for its job, cut into chunks (<see cref="ImportSpooler"/>): written before the job is

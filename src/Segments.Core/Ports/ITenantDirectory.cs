@@ -1,4 +1,6 @@
-namespace Segments.Core.Tenancy;
+using Segments.Core.Tenancy;
+
+namespace Segments.Core.Ports;
 
 /// <summary>Who a caller is: the tenant a presented API key belongs to. The tenant is never taken from anything else.</summary>
 public interface ITenantDirectory

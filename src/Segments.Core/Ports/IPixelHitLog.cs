@@ -1,4 +1,4 @@
-namespace Segments.Core.Ingestion;
+namespace Segments.Core.Ports;
 
 /// <summary>
 /// One hit of a tenant's pixel as a site owner sees it while installing the snippet: when, which event, whether it

@@ -1,4 +1,6 @@
-namespace Segments.Core.Membership;
+using Segments.Core.Membership;
+
+namespace Segments.Core.Ports;
 
 /// <summary>Daily membership counts per tenant. Every call is scoped by the tenant.</summary>
 public interface IReportStore

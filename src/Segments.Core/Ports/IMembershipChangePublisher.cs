@@ -1,4 +1,6 @@
-namespace Segments.Core.Membership;
+using Segments.Core.Membership;
+
+namespace Segments.Core.Ports;
 
 /// <summary>
 /// Publishes a tenant's membership changes to the event stream that consumers outside the app read (Event Hubs on

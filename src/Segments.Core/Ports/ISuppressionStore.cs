@@ -1,6 +1,7 @@
+using Segments.Core.Suppressions;
 using Segments.Engine.Model;
 
-namespace Segments.Core.Suppressions;
+namespace Segments.Core.Ports;
 
 /// <summary>
 /// Explicit suppressions of a tenant's contacts (the API's <c>POST /api/suppressions</c>), read at send time, and the

@@ -1,4 +1,6 @@
-namespace Segments.Core.Membership;
+using Segments.Core.Membership;
+
+namespace Segments.Core.Ports;
 
 /// <summary>
 /// Membership of tracked segments per contact, the changes between them, and the time index (the next instant

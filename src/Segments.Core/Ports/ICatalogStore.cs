@@ -1,6 +1,7 @@
+using Segments.Core.Catalog;
 using Segments.Engine.Model;
 
-namespace Segments.Core.Catalog;
+namespace Segments.Core.Ports;
 
 /// <summary>One change to a tenant's catalog; each commit applies exactly one.</summary>
 public abstract record CatalogChange;

@@ -1,7 +1,7 @@
 using System.Net;
 using Segments.Engine.Model;
 
-namespace Segments.Core.Ingestion;
+namespace Segments.Core.Ports;
 
 /// <summary>
 /// Where a hit came from (the language's geo object: country, region, city), found by the server from the
