@@ -11,6 +11,7 @@ using Segments.Bench;
 using Segments.Core.Catalog;
 using Segments.Engine.Evaluation;
 using Segments.Engine.Synthetic;
+using Segments.TestSupport.Stores;
 
 var contacts = Option("--contacts", 1_000_000);
 var count = Option("--definitions", 100);

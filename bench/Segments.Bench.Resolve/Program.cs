@@ -18,11 +18,11 @@ using Segments.Bench;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
-using Segments.Core.Suppressions;
 using Segments.Engine.Synthetic;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
 using Segments.Orchestration;
+using Segments.TestSupport.Stores;
 
 const string Tenant = SyntheticStore.Tenant;
 var contacts = Option("--contacts", 1_000_000);

@@ -11,6 +11,7 @@ using Segments.Embedded.Catalog;
 using Segments.Embedded.Contacts;
 using Segments.Embedded.Jobs;
 using Segments.Embedded.Membership;
+using Segments.Embedded.Pixel;
 using Segments.Embedded.Streaming;
 using Segments.Embedded.Suppressions;
 
@@ -54,6 +55,7 @@ public static class EmbeddedRuntime
             new JsonLinesChangePublisher(Path.Combine(root, ChangesFile), new StoreSync([Path.Combine(root, MembershipFile)])));
         services.TryAddSingleton<IJobStore>(_ => new SqliteJobStore(Sqlite("jobs.db")));
         services.TryAddSingleton<IImportSpool>(_ => new FolderImportSpool(Path.Combine(root, "imports")));
+        services.TryAddSingleton<IPixelHitLog, InMemoryPixelHitLog>();
         services.AddMembershipTracking().AddHostedService<TimeSweepLoop>();
         if (!services.Any(d => d.ServiceType == typeof(IEventPublisher)))
         {

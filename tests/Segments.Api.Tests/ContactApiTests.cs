@@ -1,11 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Segments.Core.Catalog;
 using Segments.Engine.Documents;
 using Segments.Core.Ports;
 using Segments.Engine.PushDown;
-using Segments.Core.Suppressions;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests;
 

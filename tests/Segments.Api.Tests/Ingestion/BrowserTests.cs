@@ -18,6 +18,7 @@ using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Streaming;
 using Segments.TestSupport.Browser;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests.Ingestion;
 

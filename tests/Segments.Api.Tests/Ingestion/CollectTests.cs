@@ -5,8 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 using Segments.Engine.Documents;
 using Segments.Engine.Input;
 using Segments.Engine.Model;
-using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.TestSupport.Stores;
 using static Segments.Api.Tests.Ingestion.PixelRequests;
 
 namespace Segments.Api.Tests.Ingestion;

@@ -7,7 +7,7 @@ using Segments.Engine.Documents;
 using Segments.Core.Ingestion;
 using Segments.Engine.Input;
 using Segments.Engine.Model;
-using Segments.Core.Ports;
+using Segments.TestSupport.Stores;
 using static Segments.Api.Tests.Ingestion.PixelRequests;
 
 namespace Segments.Api.Tests.Ingestion;

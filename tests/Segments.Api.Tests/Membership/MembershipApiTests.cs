@@ -16,13 +16,13 @@ using Segments.Api.Membership;
 using Segments.Azure;
 using Segments.Azure.Catalog;
 using Segments.Engine.Documents;
-using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Engine.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Membership;
 using Segments.TestSupport.Emulators;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests.Membership;
 

@@ -6,6 +6,7 @@ using Segments.Engine.Model;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Suppressions;
 using Segments.TestSupport.Emulators;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests.Suppressions;
 

@@ -8,6 +8,7 @@ using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Azure.Tests.EventHubs;
 

@@ -4,6 +4,7 @@ using Segments.Core.Ports;
 using Segments.Engine.Input;
 using Segments.Engine.Language;
 using Segments.Engine.Model;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Catalog;
 

@@ -4,6 +4,7 @@ using Segments.Core.Catalog;
 using Segments.Engine.Documents;
 using Segments.Engine.Model;
 using Segments.Core.Ports;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Catalog;
 

@@ -5,8 +5,8 @@ using Segments.Engine.Documents;
 using Segments.Core.Ingestion;
 using Segments.Engine.Input;
 using Segments.Engine.Model;
-using Segments.Core.Ports;
 using Segments.Core.Tenancy;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Ingestion;
 

@@ -7,6 +7,7 @@ using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Core.Tests.Stream;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Membership;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Segments.Engine.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Stream;
 

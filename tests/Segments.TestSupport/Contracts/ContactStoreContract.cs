@@ -3,6 +3,7 @@ using Segments.Engine.Documents;
 using Segments.Engine.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.TestSupport.Stores;
 
 namespace Segments.TestSupport.Contracts;
 

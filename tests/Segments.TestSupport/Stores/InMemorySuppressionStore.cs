@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Segments.Core.Ports;
+using Segments.Core.Suppressions;
 using Segments.Engine.Model;
 
-namespace Segments.Core.Suppressions;
+namespace Segments.TestSupport.Stores;
 
 /// <summary>Suppressions in memory: for tests and a reference for the adapters.</summary>
 public sealed class InMemorySuppressionStore : ISuppressionStore

@@ -1,6 +1,7 @@
+using Segments.Core.Membership;
 using Segments.Core.Ports;
 
-namespace Segments.Core.Membership;
+namespace Segments.TestSupport.Stores;
 
 /// <summary>
 /// Membership records (with each contact's last evaluation), changes and the time index in memory, behind one lock

@@ -1,6 +1,7 @@
+using Segments.Core.Membership;
 using Segments.Core.Ports;
 
-namespace Segments.Core.Membership;
+namespace Segments.TestSupport.Stores;
 
 /// <summary>Drips and triggers with their records and the feed's cursors in memory, behind one lock.</summary>
 public sealed class InMemoryConsumerStore : IConsumerStore

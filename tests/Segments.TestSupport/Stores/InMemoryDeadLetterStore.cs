@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Segments.Core.Ports;
 
-namespace Segments.Core.Ports;
+namespace Segments.TestSupport.Stores;
 
 /// <summary>Dead letters held in memory, for tests and offline runs; the reference for the adapters.</summary>
 public sealed class InMemoryDeadLetterStore : IDeadLetterStore

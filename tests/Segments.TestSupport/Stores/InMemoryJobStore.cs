@@ -1,6 +1,7 @@
+using Segments.Core.Jobs;
 using Segments.Core.Ports;
 
-namespace Segments.Core.Jobs;
+namespace Segments.TestSupport.Stores;
 
 /// <summary>Jobs in memory, behind one lock: for tests and a reference for the adapters.</summary>
 public sealed class InMemoryJobStore : IJobStore

@@ -1,7 +1,8 @@
+using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Engine.Model;
 
-namespace Segments.Core.Catalog;
+namespace Segments.TestSupport.Stores;
 
 /// <summary>A catalog store in memory: for tests and a reference for the adapters.</summary>
 public sealed class InMemoryCatalogStore : ICatalogStore

@@ -1,6 +1,8 @@
 using Segments.Core.Ports;
+using Segments.Embedded.Pixel;
+using Segments.TestSupport.Contracts;
 
-namespace Segments.Core.Tests.Ingestion;
+namespace Segments.Embedded.Tests.Pixel;
 
 public sealed class InMemoryPixelHitLogTests : PixelHitLogContract
 {

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Segments.Core.Ports;
 using Segments.Engine.Documents;
 using Segments.Engine.PushDown;
 
-namespace Segments.Core.Ports;
+namespace Segments.TestSupport.Stores;
 
 /// <summary>
-/// Contact documents held in memory, partitioned into hash buckets of the contact id: the store behind
-/// offline data sets and a reference for the adapters. Documents are handed out as stored (they are immutable).
+/// Contact documents held in memory, partitioned into hash buckets of the contact id (<see cref="ContactPartitions"/>):
+/// the store of tests and benchmarks, and a reference for the adapters. Documents are handed out as stored (they are immutable).
 /// </summary>
 public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
 {
@@ -34,7 +35,7 @@ public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var bucket = int.Parse(partition, System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (_, stored) in _contacts.Where(c => c.Key.Tenant == tenant && PartitionOf(c.Key.Id, partitions) == bucket)
+        foreach (var (_, stored) in _contacts.Where(c => c.Key.Tenant == tenant && ContactPartitions.Of(c.Key.Id, partitions) == bucket)
             .OrderBy(c => c.Key.Id, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -56,15 +57,4 @@ public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
 
     public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_contacts.TryRemove((tenant, contactId), out _));
-
-    /// <summary>A stable bucket for a contact id (FNV-1a over UTF-16), the same on every machine and run.</summary>
-    public static int PartitionOf(string contactId, int partitions)
-    {
-        var hash = 2166136261u;
-        foreach (var c in contactId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-        return (int)(hash % (uint)partitions);
-    }
 }
