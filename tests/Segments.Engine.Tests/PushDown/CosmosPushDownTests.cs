@@ -2,7 +2,7 @@ using Segments.Engine.Language;
 using Segments.Engine.Model;
 using Segments.Engine.PushDown;
 
-namespace Segments.Orchestration.Tests;
+namespace Segments.Engine.Tests.PushDown;
 
 /// <summary>The shape of compiled filters; what they select is checked against the language on the Cosmos server (PushDownDifferentialTests).</summary>
 public class CosmosPushDownTests
