@@ -18,9 +18,9 @@ using Segments.Bench;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
-using Segments.Engine.Synthetic;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
+using Segments.Engine.Synthetic;
 using Segments.Orchestration;
 using Segments.TestSupport.Stores;
 

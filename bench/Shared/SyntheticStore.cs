@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Segments.Embedded.Contacts;
 using Segments.Engine.Documents;
 using Segments.Engine.Synthetic;
-using Segments.Embedded.Contacts;
 
 namespace Segments.Bench;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Segments.Engine.Documents;
 using Segments.Core.Ports;
+using Segments.Engine.Documents;
 using Segments.Engine.PushDown;
 using Segments.TestSupport.Stores;
 

@@ -12,13 +12,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Segments.Api;
 using Segments.Api.Broadcasts;
+using Segments.Core.Ports;
+using Segments.Embedded.Audiences;
+using Segments.Embedded.Broadcasts;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
 using Segments.Engine.Model;
-using Segments.Core.Ports;
 using Segments.Engine.PushDown;
-using Segments.Embedded.Audiences;
-using Segments.Embedded.Broadcasts;
 using Segments.TestSupport.Stores;
 
 namespace Segments.Orchestration.Tests;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Segments.Core.Audience;
-using Segments.Engine.Documents;
 using Segments.Core.Ports;
+using Segments.Engine.Documents;
 using Segments.Engine.PushDown;
 
 namespace Segments.Orchestration.Tests;

@@ -2,11 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
+using Segments.Core.Ports;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
 using Segments.Engine.Model;
 using Segments.Engine.Offline;
-using Segments.Core.Ports;
 using Segments.TestSupport.Reference;
 
 namespace Segments.Orchestration.Tests;

@@ -2,10 +2,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Api.Http;
 using Segments.Core.Ports;
+using Segments.Core.Streaming;
 using Segments.Engine.Input;
 using Segments.Engine.Language;
 using Segments.Engine.Model;
-using Segments.Core.Streaming;
 
 namespace Segments.Api.Ingestion;
 

@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Catalog;
+using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Engine.Language;
-using Segments.Core.Membership;
 
 namespace Segments.Api.Membership;
 

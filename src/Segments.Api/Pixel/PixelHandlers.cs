@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 using Segments.Api.Http;
 using Segments.Api.Ingestion;
 using Segments.Core.Ingestion;
+using Segments.Core.Streaming;
 using Segments.Engine.Language;
 using Segments.Engine.Model;
-using Segments.Core.Streaming;
 
 namespace Segments.Api.Pixel;
 

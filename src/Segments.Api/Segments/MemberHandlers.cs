@@ -5,9 +5,9 @@ using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
+using Segments.Core.Ports;
 using Segments.Engine.Evaluation;
 using Segments.Engine.Language;
-using Segments.Core.Ports;
 using Segments.Engine.PushDown;
 
 namespace Segments.Api.Segments;

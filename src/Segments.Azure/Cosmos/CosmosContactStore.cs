@@ -6,8 +6,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
-using Segments.Engine.Documents;
 using Segments.Core.Ports;
+using Segments.Engine.Documents;
 using Segments.Engine.PushDown;
 
 namespace Segments.Azure.Cosmos;

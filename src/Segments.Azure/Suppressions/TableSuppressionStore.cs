@@ -5,8 +5,8 @@ using Azure;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
 using Segments.Core.Ports;
-using Segments.Engine.Model;
 using Segments.Core.Suppressions;
+using Segments.Engine.Model;
 
 namespace Segments.Azure.Suppressions;
 

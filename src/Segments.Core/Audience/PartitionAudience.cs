@@ -1,8 +1,8 @@
+using Segments.Core.Ports;
+using Segments.Core.Suppressions;
 using Segments.Engine.Evaluation;
 using Segments.Engine.Model;
-using Segments.Core.Ports;
 using Segments.Engine.PushDown;
-using Segments.Core.Suppressions;
 
 namespace Segments.Core.Audience;
 

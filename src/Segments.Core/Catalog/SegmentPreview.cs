@@ -1,7 +1,7 @@
 using MathNet.Numerics.Distributions;
+using Segments.Core.Ports;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
-using Segments.Core.Ports;
 using Segments.Engine.PushDown;
 
 namespace Segments.Core.Catalog;

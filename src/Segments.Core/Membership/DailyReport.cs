@@ -1,5 +1,5 @@
-using Segments.Engine.Evaluation;
 using Segments.Core.Ports;
+using Segments.Engine.Evaluation;
 
 namespace Segments.Core.Membership;
 

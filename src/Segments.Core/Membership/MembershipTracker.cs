@@ -1,7 +1,7 @@
-using Segments.Engine.Documents;
-using Segments.Engine.Evaluation;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
 
 namespace Segments.Core.Membership;
 

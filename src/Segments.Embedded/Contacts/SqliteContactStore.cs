@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Segments.Engine.Documents;
 using Segments.Core.Ports;
+using Segments.Engine.Documents;
 using Segments.Engine.PushDown;
 
 namespace Segments.Embedded.Contacts;

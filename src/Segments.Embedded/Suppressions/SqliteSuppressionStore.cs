@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Segments.Core.Ports;
-using Segments.Engine.Model;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Catalog;
+using Segments.Engine.Model;
 
 namespace Segments.Embedded.Suppressions;
 

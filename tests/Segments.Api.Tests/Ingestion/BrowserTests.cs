@@ -9,14 +9,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Segments.Api.Pixel;
-using Segments.Engine.Documents;
-using Segments.Engine.Evaluation;
 using Segments.Core.Ingestion;
-using Segments.Engine.Model;
-using Segments.Engine.Offline;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Streaming;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Model;
+using Segments.Engine.Offline;
 using Segments.TestSupport.Browser;
 using Segments.TestSupport.Stores;
 

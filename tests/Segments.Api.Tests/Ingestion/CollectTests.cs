@@ -2,10 +2,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Segments.Core.Streaming;
 using Segments.Engine.Documents;
 using Segments.Engine.Input;
 using Segments.Engine.Model;
-using Segments.Core.Streaming;
 using Segments.TestSupport.Stores;
 using static Segments.Api.Tests.Ingestion.PixelRequests;
 

@@ -15,12 +15,12 @@ using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure;
 using Segments.Azure.Catalog;
-using Segments.Engine.Documents;
 using Segments.Core.Membership;
-using Segments.Engine.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Membership;
+using Segments.Engine.Documents;
+using Segments.Engine.Model;
 using Segments.TestSupport.Emulators;
 using Segments.TestSupport.Stores;
 

@@ -2,9 +2,9 @@ using Azure.Data.Tables;
 using Microsoft.Data.Sqlite;
 using Segments.Azure.Suppressions;
 using Segments.Core.Ports;
-using Segments.Engine.Model;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Suppressions;
+using Segments.Engine.Model;
 using Segments.TestSupport.Emulators;
 using Segments.TestSupport.Stores;
 

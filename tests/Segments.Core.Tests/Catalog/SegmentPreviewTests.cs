@@ -1,9 +1,9 @@
 using System.Text.Json;
 using MathNet.Numerics.Distributions;
 using Segments.Core.Catalog;
+using Segments.Core.Ports;
 using Segments.Engine.Documents;
 using Segments.Engine.Model;
-using Segments.Core.Ports;
 using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Catalog;

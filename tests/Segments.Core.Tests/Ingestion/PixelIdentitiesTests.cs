@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Segments.Engine.Documents;
 using Segments.Core.Ingestion;
+using Segments.Core.Tenancy;
+using Segments.Engine.Documents;
 using Segments.Engine.Input;
 using Segments.Engine.Model;
-using Segments.Core.Tenancy;
 using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Ingestion;

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using Segments.Engine.Documents;
-using Segments.Engine.Evaluation;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
 using Segments.Engine.PushDown;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Stores;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Segments.Engine.Evaluation;
 using Segments.Core.Membership;
+using Segments.Engine.Evaluation;
 using Segments.Engine.Offline;
 
 namespace Segments.Core.Tests.Membership;

@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Segments.Engine.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Engine.Documents;
 using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Stream;

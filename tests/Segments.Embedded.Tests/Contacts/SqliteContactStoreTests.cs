@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Segments.Engine.Documents;
 using Segments.Core.Ports;
 using Segments.Embedded.Contacts;
+using Segments.Engine.Documents;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Stores;
 

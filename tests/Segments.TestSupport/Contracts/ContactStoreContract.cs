@@ -1,8 +1,8 @@
 using Segments.Core.Contacts;
-using Segments.Engine.Documents;
-using Segments.Engine.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Engine.Documents;
+using Segments.Engine.Model;
 using Segments.TestSupport.Stores;
 
 namespace Segments.TestSupport.Contracts;

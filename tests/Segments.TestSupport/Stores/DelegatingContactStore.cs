@@ -1,5 +1,5 @@
-using Segments.Engine.Documents;
 using Segments.Core.Ports;
+using Segments.Engine.Documents;
 using Segments.Engine.PushDown;
 
 namespace Segments.TestSupport.Stores;

@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using Segments.Engine.Input;
 using Segments.Core.Jobs;
+using Segments.Core.Ports;
+using Segments.Engine.Input;
 using Segments.Engine.Language;
 using Segments.Engine.Model;
-using Segments.Core.Ports;
 
 namespace Segments.Core.Contacts.Import;
 
