@@ -9,8 +9,9 @@ using System.Globalization;
 using System.Text.Json;
 using Segments.Bench;
 using Segments.Core.Catalog;
-using Segments.Core.Evaluation;
-using Segments.Core.Synthetic;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Synthetic;
+using Segments.TestSupport.Stores;
 
 var contacts = Option("--contacts", 1_000_000);
 var count = Option("--definitions", 100);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Segments.Core.Evaluation;
-using Segments.Core.Offline;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Offline;
 
 namespace Segments.Bench.Offline;
 

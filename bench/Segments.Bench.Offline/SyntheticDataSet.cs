@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Segments.Core.Input;
-using Segments.Core.Model;
-using Segments.Core.Synthetic;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
+using Segments.Engine.Synthetic;
 
 namespace Segments.Bench.Offline;
 

@@ -6,11 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Segments.Api;
 using Segments.Api.Ingestion;
-using Segments.Core.Catalog;
 using Segments.Core.Ports;
-using Segments.Core.Streaming;
-using Segments.Core.Suppressions;
+using Segments.Embedded.Pixel;
 using Segments.Embedded.Streaming;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Bench.Pixel;
 
@@ -57,6 +56,7 @@ internal sealed class PixelServer : IAsyncDisposable
         builder.Services.AddSingleton<IContactStore, InMemoryContactStore>();
         builder.Services.AddSingleton<ICatalogStore, InMemoryCatalogStore>();
         builder.Services.AddSingleton<ISuppressionStore, InMemorySuppressionStore>();
+        builder.Services.AddSingleton<IPixelHitLog, InMemoryPixelHitLog>();
         builder.Services.AddSegmentsApi(builder.Configuration);
         builder.Services.AddIngestion(builder.Configuration);
         var app = builder.Build();

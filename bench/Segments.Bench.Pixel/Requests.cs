@@ -16,5 +16,5 @@ internal static class Requests
     public static readonly string CollectBody =
         $$$"""{"visitor":"{{{Visitor}}}","events":[{"id":"9d6c1f0e-7b2a-4c3d-8e5f-0a1b2c3d4e5f","kind":"pixel","name":"page_view","at":"{{{Now}}}","properties":{"url":"https://shop.example/pricing","path":"/pricing","title":"Pricing","referrer":"https://www.google.com/"}}]}""";
 
-    private static string Now => Segments.Core.Model.Rfc3339.Format(DateTimeOffset.UtcNow);
+    private static string Now => Segments.Engine.Model.Rfc3339.Format(DateTimeOffset.UtcNow);
 }

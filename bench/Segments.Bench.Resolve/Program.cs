@@ -16,14 +16,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Segments.Bench;
 using Segments.Core.Audience;
-using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
-using Segments.Core.Suppressions;
-using Segments.Core.Synthetic;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
+using Segments.Engine.Synthetic;
 using Segments.Orchestration;
+using Segments.TestSupport.Stores;
 
 const string Tenant = SyntheticStore.Tenant;
 var contacts = Option("--contacts", 1_000_000);

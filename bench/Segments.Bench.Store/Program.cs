@@ -9,12 +9,13 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Azure.Cosmos;
 using Segments.Azure.Cosmos;
-using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Contacts;
+using Segments.Engine.Documents;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
+using Segments.TestSupport.Stores;
 
 var sqliteEvents = Option("--sqlite-events", 40_000);
 var cosmosEvents = Option("--cosmos-events", 8_000);
@@ -55,7 +56,7 @@ async Task MeasureAsync(string name, IContactStore store, int events)
     {
         var partitions = StreamEvents.Generate(seed, events, contacts)
             .Select((json, i) => new StreamMessage("bench", Encoding.UTF8.GetBytes(json), $"bench/{seed}/{i}"))
-            .GroupBy(m => InMemoryContactStore.PartitionOf(ContactOf(m), 4))
+            .GroupBy(m => ContactPartitions.Of(ContactOf(m), 4))
             .Select(p => p.Chunk(256).ToList()).ToList();
         var fold = new CountingFold(new StreamFolder(store, new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), TimeProvider.System));
         var clock = Stopwatch.StartNew();

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Segments.Core.Documents;
-using Segments.Core.Evaluation;
-using Segments.Core.Language;
-using Segments.Core.Model;
-using Segments.Core.Synthetic;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
+using Segments.Engine.Synthetic;
 
 // Usage: dotnet run -c Release --project bench/Segments.Bench [-- CONTACTS]
 var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Segments.Core.Documents;
-using Segments.Core.Synthetic;
 using Segments.Embedded.Contacts;
+using Segments.Engine.Documents;
+using Segments.Engine.Synthetic;
 
 namespace Segments.Bench;
 

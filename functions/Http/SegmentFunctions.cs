@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Segments.Api.Authentication;
 using Segments.Api.Segments;
+using Segments.Core.Ports;
 
 namespace Segments.Functions.Http;
 

@@ -14,6 +14,7 @@ using Segments.Api.Suppressions;
 using Segments.Api.Tenancy;
 using Segments.Core.Catalog;
 using Segments.Core.Contacts;
+using Segments.Core.Ports;
 using Segments.Core.Tenancy;
 
 namespace Segments.Api;
@@ -21,7 +22,7 @@ namespace Segments.Api;
 /// <summary>
 /// The management API (segments, schema, contacts, suppressions) for any ASP.NET Core host: <c>segments serve</c>
 /// and the Functions app. The host registers the stores (<see cref="ICatalogStore"/>,
-/// <see cref="Core.Suppressions.ISuppressionStore"/>, <see cref="Core.Ports.IContactStore"/>).
+/// <see cref="Core.Ports.ISuppressionStore"/>, <see cref="Core.Ports.IContactStore"/>).
 /// </summary>
 public static class SegmentsApi
 {
@@ -107,7 +108,7 @@ public static class SegmentsApi
         segments.MapGet("/{id}/explain/{contactId}", (MemberHandlers h, CallerTenant t, string id, string contactId, string? asOf, CancellationToken ct) =>
                 h.ExplainAsync(t, id, contactId, asOf, ct))
             .WithSummary("Why the contact is in the segment or not, now (or at asOf): each condition's truth value and evidence")
-            .Produces<Core.Evaluation.SegmentExplanation>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<Engine.Evaluation.SegmentExplanation>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         var schema = api.MapGroup("/schema").WithTags("Schema");
         schema.MapPut("", (SchemaHandlers h, CallerTenant t, HttpRequest r, CancellationToken ct) => h.PutAsync(t, r, ct))

@@ -2,21 +2,16 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Segments.Core.Audience;
-using Segments.Core.Broadcasts;
-using Segments.Core.Catalog;
-using Segments.Core.Contacts.Import;
-using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
-using Segments.Core.Suppressions;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
 using Segments.Embedded.Catalog;
 using Segments.Embedded.Contacts;
 using Segments.Embedded.Jobs;
 using Segments.Embedded.Membership;
+using Segments.Embedded.Pixel;
 using Segments.Embedded.Streaming;
 using Segments.Embedded.Suppressions;
 
@@ -60,6 +55,7 @@ public static class EmbeddedRuntime
             new JsonLinesChangePublisher(Path.Combine(root, ChangesFile), new StoreSync([Path.Combine(root, MembershipFile)])));
         services.TryAddSingleton<IJobStore>(_ => new SqliteJobStore(Sqlite("jobs.db")));
         services.TryAddSingleton<IImportSpool>(_ => new FolderImportSpool(Path.Combine(root, "imports")));
+        services.TryAddSingleton<IPixelHitLog, InMemoryPixelHitLog>();
         services.AddMembershipTracking().AddHostedService<TimeSweepLoop>();
         if (!services.Any(d => d.ServiceType == typeof(IEventPublisher)))
         {

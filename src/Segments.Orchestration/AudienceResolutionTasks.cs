@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Segments.Core.Ports;
 
 namespace Segments.Orchestration;
 
@@ -6,8 +7,8 @@ public static class AudienceResolutionTasks
 {
     /// <summary>
     /// The resolution's orchestrator and activities. The host registers what the activities use: the contact store,
-    /// the suppression store, the catalog store, the broadcast store (<see cref="Core.Broadcasts.IBroadcastStore"/>), an
-    /// <see cref="Core.Audience.IAudienceSink"/>, a <see cref="TimeProvider"/>.
+    /// the suppression store, the catalog store, the broadcast store (<see cref="Core.Ports.IBroadcastStore"/>), an
+    /// <see cref="Core.Ports.IAudienceSink"/>, a <see cref="TimeProvider"/>.
     /// </summary>
     public static DurableTaskRegistry AddAudienceResolution(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<ResolveAudienceOrchestrator>()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Segments.Core.Broadcasts;
+using Segments.Core.Ports;
 
 namespace Segments.Orchestration;
 

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
+using Segments.Core.Ports;
 
 namespace Segments.Orchestration;
 

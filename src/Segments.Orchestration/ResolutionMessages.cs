@@ -1,8 +1,8 @@
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
-using Segments.Core.Evaluation;
-using Segments.Core.Language;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Language;
 
 namespace Segments.Orchestration;
 

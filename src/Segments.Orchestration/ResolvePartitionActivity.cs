@@ -2,7 +2,6 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Segments.Core.Audience;
 using Segments.Core.Ports;
-using Segments.Core.Suppressions;
 
 namespace Segments.Orchestration;
 

@@ -3,6 +3,7 @@ using Microsoft.DurableTask;
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
+using Segments.Core.Ports;
 
 namespace Segments.Orchestration;
 

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Segments.Core.Audience;
+using Segments.Core.Ports;
 
 namespace Segments.Orchestration;
 

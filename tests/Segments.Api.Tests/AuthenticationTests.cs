@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Segments.Core.Ports;
 using Segments.Core.Tenancy;
 
 namespace Segments.Api.Tests;

@@ -4,12 +4,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Azure;
 using Segments.Azure.Catalog;
-using Segments.Core.Catalog;
 using Segments.Core.Ports;
-using Segments.Core.Suppressions;
 using Segments.Embedded.Catalog;
 using Segments.Embedded.Suppressions;
 using Segments.TestSupport.Emulators;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests;
 

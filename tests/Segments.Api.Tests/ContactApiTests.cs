@@ -1,11 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Segments.Core.Catalog;
-using Segments.Core.Documents;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
-using Segments.Core.Suppressions;
+using Segments.Engine.Documents;
+using Segments.Engine.PushDown;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests;
 

@@ -1,4 +1,5 @@
 using Segments.Core.Jobs;
+using Segments.Core.Ports;
 using Segments.Orchestration.Jobs;
 
 namespace Segments.Api.Tests;

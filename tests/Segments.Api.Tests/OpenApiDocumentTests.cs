@@ -9,6 +9,8 @@ using Segments.Api.Http;
 using Segments.Api.Ingestion;
 using Segments.Api.Jobs;
 using Segments.Api.Membership;
+using Segments.Core.Ports;
+using Segments.Embedded.Pixel;
 
 namespace Segments.Api.Tests;
 
@@ -113,7 +115,8 @@ public sealed class OpenApiDocumentTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(ApiHost.TenantSettings(TestTenant.A)).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration)
-            .AddSingleton<IHostEnvironment>(new HostingEnvironment { ApplicationName = "Segments.Api.Tests", EnvironmentName = Environments.Production });
+            .AddSingleton<IHostEnvironment>(new HostingEnvironment { ApplicationName = "Segments.Api.Tests", EnvironmentName = Environments.Production })
+            .AddSingleton<IPixelHitLog, InMemoryPixelHitLog>();
         services.AddSegmentsApi(configuration).AddIngestion(configuration).AddMembershipHandlers().AddBroadcastsApi().AddJobsApi().AddApiRouteTable();
         await using var provider = services.BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = provider };

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Segments.Core.Offline;
 using Segments.Core.Ports;
+using Segments.Engine.Offline;
 
 namespace Segments.Api.Tests;
 

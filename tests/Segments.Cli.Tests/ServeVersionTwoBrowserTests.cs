@@ -48,7 +48,7 @@ public class ServeVersionTwoBrowserTests
         }
 
         var open = $$"""
-            [{"id":"mpp-1","contactId":"c-ski","kind":"email","name":"open","at":"{{Segments.Core.Model.Rfc3339.Format(DateTimeOffset.UtcNow.AddMinutes(-1))}}","campaignId":"k1",
+            [{"id":"mpp-1","contactId":"c-ski","kind":"email","name":"open","at":"{{Segments.Engine.Model.Rfc3339.Format(DateTimeOffset.UtcNow.AddMinutes(-1))}}","campaignId":"k1",
               "userAgent":"Mozilla/5.0","ip":"17.58.101.20"}]
             """;
         await Send(serve.Client, HttpMethod.Post, "events", open);

@@ -9,7 +9,6 @@ using Segments.Azure.Audiences;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Azure.Membership;
-using Segments.Core.Audience;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;

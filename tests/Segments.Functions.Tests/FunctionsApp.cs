@@ -5,12 +5,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
-using Segments.Core.Catalog;
-using Segments.Core.Contacts.Import;
-using Segments.Core.Jobs;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
-using Segments.Core.Suppressions;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Functions.Tests;
 

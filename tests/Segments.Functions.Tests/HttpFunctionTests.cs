@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Segments.Core.Ports;
 using Segments.Functions.Http;
 
 namespace Segments.Functions.Tests;

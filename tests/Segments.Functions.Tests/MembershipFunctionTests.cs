@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Segments.Core.Membership;
+using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Functions.Http;
 using Segments.Functions.Timers;

@@ -1,4 +1,5 @@
 using Segments.Core.Audience;
+using Segments.Core.Ports;
 
 namespace Segments.Orchestration.Tests;
 

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using Segments.Core.Audience;
-using Segments.Core.Documents;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.Documents;
+using Segments.Engine.PushDown;
 
 namespace Segments.Orchestration.Tests;
 

@@ -1,7 +1,7 @@
 using Segments.Azure.Cosmos;
-using Segments.Core.Documents;
-using Segments.Core.Evaluation;
-using Segments.Core.PushDown;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
+using Segments.Engine.PushDown;
 using Segments.TestSupport.Emulators;
 
 namespace Segments.Orchestration.Tests;

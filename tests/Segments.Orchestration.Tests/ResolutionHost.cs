@@ -6,9 +6,7 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
-using Segments.Core.Catalog;
 using Segments.Core.Ports;
-using Segments.Core.Suppressions;
 
 namespace Segments.Orchestration.Tests;
 

@@ -225,7 +225,7 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
         var (contacts, suppressions, catalog, sink) = await SaveAsync(data, ranges: 4);
         var broadcasts = _stores.Broadcasts();
         await using var host = await ResolutionHost.StartAsync(contacts, suppressions, catalog, sink, broadcasts);
-        var set = new Core.Evaluation.SegmentSet(data.Data.Definitions);
+        var set = new Engine.Evaluation.SegmentSet(data.Data.Definitions);
         var excluded = set["vip"].Members(data.Data.Contacts, data.AsOf).ToHashSet(StringComparer.Ordinal);
         var members = set["customers"].Members(data.Data.Contacts, data.AsOf);
         Assert.True(await broadcasts.AddAsync(TenantData.Tenant,
@@ -239,10 +239,10 @@ public sealed class ResolveAudienceOrchestratorTests(EmulatorFixture fixture) : 
         Assert.Equal(expected, (await ReadAsync(sink, new AudienceAddress(TenantData.Tenant, "no-vips"))).Select(r => r.ContactId));
     }
 
-    private async Task<(IContactStore, Core.Suppressions.ISuppressionStore, Core.Catalog.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data, int ranges) =>
+    private async Task<(IContactStore, Core.Ports.ISuppressionStore, Core.Ports.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data, int ranges) =>
         await SaveAsync(data, new CosmosContactStore(await _stores.ContactsContainerAsync(), ranges));
 
-    private async Task<(IContactStore, Core.Suppressions.ISuppressionStore, Core.Catalog.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data,
+    private async Task<(IContactStore, Core.Ports.ISuppressionStore, Core.Ports.ICatalogStore, IAudienceSink)> SaveAsync(TenantData data,
         IContactStore contacts)
     {
         var suppressions = _stores.Suppressions();

@@ -2,12 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
-using Segments.Core.Documents;
-using Segments.Core.Evaluation;
-using Segments.Core.Model;
-using Segments.Core.Offline;
 using Segments.Core.Ports;
-using Segments.Core.Suppressions;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Model;
+using Segments.Engine.Offline;
 using Segments.TestSupport.Reference;
 
 namespace Segments.Orchestration.Tests;

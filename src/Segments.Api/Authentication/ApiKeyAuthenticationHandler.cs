@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Api.Http;
-using Segments.Core.Tenancy;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Authentication;
 

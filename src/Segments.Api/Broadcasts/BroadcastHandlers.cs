@@ -5,7 +5,8 @@ using Segments.Api.Http;
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
 using Segments.Core.Catalog;
-using Segments.Core.Language;
+using Segments.Core.Ports;
+using Segments.Engine.Language;
 using Segments.Orchestration;
 
 namespace Segments.Api.Broadcasts;

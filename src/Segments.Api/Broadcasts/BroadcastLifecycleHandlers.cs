@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Broadcasts;
+using Segments.Core.Ports;
 using Segments.Orchestration;
 
 namespace Segments.Api.Broadcasts;

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Segments.Api.Http;
 using Segments.Core.Ingestion;
-using Segments.Core.Language;
+using Segments.Engine.Language;
 
 namespace Segments.Api.Broadcasts;
 

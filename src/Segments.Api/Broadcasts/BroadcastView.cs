@@ -1,6 +1,6 @@
 using Segments.Core.Audience;
 using Segments.Core.Broadcasts;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 using Segments.Orchestration;
 
 namespace Segments.Api.Broadcasts;

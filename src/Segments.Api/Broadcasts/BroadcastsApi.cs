@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
+using Segments.Core.Ports;
 using Segments.Orchestration;
 
 namespace Segments.Api.Broadcasts;
@@ -14,7 +15,7 @@ public static class BroadcastsApi
 {
     /// <summary>
     /// The broadcast handlers (asking, and what comes after: <see cref="BroadcastLifecycleHandlers"/>) and the <see cref="BroadcastResumer"/>. The host registers the
-    /// <see cref="Core.Broadcasts.IBroadcastStore"/> and an <see cref="Core.Audience.IAudienceSink"/>, and gives the routes an
+    /// <see cref="Core.Ports.IBroadcastStore"/> and an <see cref="Core.Ports.IAudienceSink"/>, and gives the routes an
     /// <see cref="IBroadcastScheduler"/> (<c>segments serve</c> registers one; the Functions app makes one per call).
     /// </summary>
     public static IServiceCollection AddBroadcastsApi(this IServiceCollection services)

@@ -3,11 +3,10 @@ using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Contacts;
-using Segments.Core.Documents;
-using Segments.Core.Input;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
-using Segments.Core.Suppressions;
+using Segments.Engine.Documents;
+using Segments.Engine.Input;
 
 namespace Segments.Api.Contacts;
 

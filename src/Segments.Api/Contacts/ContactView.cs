@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using Segments.Core.Documents;
-using Segments.Core.Model;
+using Segments.Engine.Documents;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Contacts;
 

@@ -1,4 +1,4 @@
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Http;
 

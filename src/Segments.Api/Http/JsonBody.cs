@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using Segments.Core.Language;
+using Segments.Engine.Language;
 
 namespace Segments.Api.Http;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Segments.Core.Catalog;
-using Segments.Core.Language;
+using Segments.Engine.Language;
 
 namespace Segments.Api.Http;
 

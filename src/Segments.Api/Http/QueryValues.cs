@@ -1,7 +1,7 @@
 using System.Globalization;
 using Segments.Core.Catalog;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Http;
 

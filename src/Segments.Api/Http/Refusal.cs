@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Segments.Core.Language;
+using Segments.Engine.Language;
 
 namespace Segments.Api.Http;
 

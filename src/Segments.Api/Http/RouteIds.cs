@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Segments.Core.Ingestion;
-using Segments.Core.Language;
+using Segments.Engine.Language;
 
 namespace Segments.Api.Http;
 

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Ingestion;
-using Segments.Core.Model;
 using Segments.Core.Ports;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Ingestion;
 

@@ -5,13 +5,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
-using Segments.Core.Documents;
 using Segments.Core.Ingestion;
-using Segments.Core.Input;
-using Segments.Core.Language;
-using Segments.Core.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Engine.Documents;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Ingestion;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Ingestion;
 
@@ -18,10 +19,10 @@ public sealed class HitEnrichment(IGeoLocator geo, UserAgentCache agents)
     }
 
     /// <summary>An email event reported by the sending pipeline: the reader's User-Agent and address, when it passes them on.</summary>
-    public (UserAgentInfo? Agent, Core.Model.TextBag? Geo) ForEmail(string? userAgent, IPAddress? address, bool open) =>
+    public (UserAgentInfo? Agent, Engine.Model.TextBag? Geo) ForEmail(string? userAgent, IPAddress? address, bool open) =>
         (userAgent is null ? null : agents.Classify(userAgent, open), address is null ? null : geo.Locate(address, NoHeaders));
 
-    private Core.Model.TextBag? Locate(IPAddress? address, HttpRequest request) =>
+    private Engine.Model.TextBag? Locate(IPAddress? address, HttpRequest request) =>
         geo.Locate(address, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
 
     // The pipeline's own request headers say nothing about where the reader was.

@@ -10,6 +10,7 @@ using Segments.Api.Http;
 using Segments.Api.Pixel;
 using Segments.Api.Tenancy;
 using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Ingestion;
 
@@ -17,9 +18,9 @@ namespace Segments.Api.Ingestion;
 /// The ingestion routes for any ASP.NET Core host (<c>segments serve</c>, the Functions app): the public pixel
 /// (<c>collect.js</c>, <c>px.gif</c>, <c>collect</c>) and, with an API key, <c>POST /api/events</c>,
 /// <c>POST /api/contacts/{id}/token</c>, <c>GET /api/pixel/recent</c> (the console's pixel setup) and
-/// <c>GET /api/dead-letters</c>. A host with more than one instance registers a shared <see cref="IPixelHitLog"/> first
-/// (the Functions app: Table storage). Register after <see cref="SegmentsApi.AddSegmentsApi"/> (tenants, API-key
-/// authentication); the host registers the <see cref="Core.Streaming.IEventPublisher"/> (Event Hubs or the
+/// <c>GET /api/dead-letters</c>. The host registers the <see cref="IPixelHitLog"/> (Table storage, shared by the Functions
+/// app's instances; in memory in <c>segments serve</c>). Register after <see cref="SegmentsApi.AddSegmentsApi"/> (tenants, API-key
+/// authentication); the host registers the <see cref="Core.Ports.IEventPublisher"/> (Event Hubs or the
 /// event log of <c>segments serve</c>), the <see cref="Core.Ports.IContactStore"/> (read for visitor joins and the age of
 /// events) and the <see cref="Core.Ports.IDeadLetterStore"/>.
 /// </summary>
@@ -51,7 +52,6 @@ public static class IngestionApi
         services.AddSingleton<HitEnrichment>();
         services.AddSingleton<EventPublishing>();
         services.AddSingleton<IngestionMetrics>();
-        services.TryAddSingleton<IPixelHitLog, InMemoryPixelHitLog>();
         services.AddSingleton<PixelHitRecorder>();
         services.AddSingleton<PixelHandlers>();
         services.AddSingleton<PixelSetupHandler>();

@@ -1,7 +1,7 @@
 using System.Net;
 using MaxMind.GeoIP2;
-using Segments.Core.Ingestion;
-using Segments.Core.Model;
+using Segments.Core.Ports;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Ingestion;
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Segments.Api.Tenancy;
+using Segments.Core.Ports;
 using Segments.Core.Tenancy;
 
 namespace Segments.Api.Ingestion;

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Ingestion;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Ingestion;
 

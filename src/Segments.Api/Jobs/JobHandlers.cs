@@ -4,6 +4,7 @@ using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Contacts.Import;
 using Segments.Core.Jobs;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Jobs;
 

@@ -1,5 +1,5 @@
 using Segments.Core.Jobs;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Jobs;
 

@@ -9,7 +9,7 @@ using Segments.Api.Contacts;
 using Segments.Api.Http;
 using Segments.Core.Contacts;
 using Segments.Core.Contacts.Import;
-using Segments.Core.Jobs;
+using Segments.Core.Ports;
 using Segments.Orchestration.Jobs;
 
 namespace Segments.Api.Jobs;

@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
-using Segments.Core.Jobs;
 using Segments.Core.Membership;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Membership;
 

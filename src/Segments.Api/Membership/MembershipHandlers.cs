@@ -6,8 +6,9 @@ using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Catalog;
 using Segments.Core.Jobs;
-using Segments.Core.Language;
 using Segments.Core.Membership;
+using Segments.Core.Ports;
+using Segments.Engine.Language;
 using Segments.Orchestration.Jobs;
 
 namespace Segments.Api.Membership;

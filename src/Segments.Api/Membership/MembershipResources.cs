@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Segments.Api.Http;
 using Segments.Core.Jobs;
 using Segments.Core.Membership;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Membership;
 

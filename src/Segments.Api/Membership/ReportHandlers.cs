@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Catalog;
-using Segments.Core.Language;
 using Segments.Core.Membership;
+using Segments.Core.Ports;
+using Segments.Engine.Language;
 
 namespace Segments.Api.Membership;
 

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 using Segments.Api.Http;
 using Segments.Api.Ingestion;
 using Segments.Core.Ingestion;
-using Segments.Core.Language;
-using Segments.Core.Model;
 using Segments.Core.Streaming;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Pixel;
 
@@ -36,7 +36,7 @@ public sealed class PixelHandlers(
     /// A snippet batch nests three levels (batch, events array, event) above an event's properties, which nest up to their
     /// own limit; one level more is let through so that a property nested too deep is rejected with its path, alone.
     /// </summary>
-    private const int MaxBatchDepth = 3 + Core.Input.InputReader.MaxPropertyDepth + 1;
+    private const int MaxBatchDepth = 3 + Engine.Input.InputReader.MaxPropertyDepth + 1;
 
     /// <summary>A snippet batch: text/plain too (sendBeacon), each event taken or rejected on its own.</summary>
     private readonly JsonBodyRules _batch = new(options.Value.Limits.MaxCollectBodyBytes, MaxBatchDepth, IngestionLimits.MaxTextLengthBound)

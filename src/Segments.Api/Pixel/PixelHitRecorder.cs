@@ -3,7 +3,8 @@ using Microsoft.Net.Http.Headers;
 using Segments.Api.Http;
 using Segments.Api.Ingestion;
 using Segments.Core.Ingestion;
-using Segments.Core.Model;
+using Segments.Core.Ports;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Pixel;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
 using Segments.Api.Ingestion;
-using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 
 namespace Segments.Api.Pixel;
 
@@ -12,7 +12,7 @@ public sealed record PixelRecentResponse(string? PixelKey, IReadOnlyList<string>
 public sealed record PixelHitView(string At, string Event, string Outcome, string? ContactId, string? Visitor, string? Page, string? Origin, string? Reason)
 {
     public static PixelHitView From(ReceivedHit hit) =>
-        new(Core.Model.Rfc3339.Format(hit.At), hit.Event, hit.Outcome, hit.ContactId, hit.Visitor, hit.Page, hit.Origin, hit.Reason);
+        new(Engine.Model.Rfc3339.Format(hit.At), hit.Event, hit.Outcome, hit.ContactId, hit.Visitor, hit.Page, hit.Origin, hit.Reason);
 }
 
 public sealed class PixelSetupHandler(PixelTenants tenants, IPixelHitLog hits)

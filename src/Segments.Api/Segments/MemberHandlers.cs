@@ -5,10 +5,10 @@ using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
-using Segments.Core.Evaluation;
-using Segments.Core.Language;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Language;
+using Segments.Engine.PushDown;
 
 namespace Segments.Api.Segments;
 

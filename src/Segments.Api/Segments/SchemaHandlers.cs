@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Catalog;
-using Segments.Core.Input;
-using Segments.Core.Model;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Segments;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
 using Segments.Core.Catalog;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Segments;
 

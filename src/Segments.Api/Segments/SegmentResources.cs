@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Segments.Core.Catalog;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Segments;
 

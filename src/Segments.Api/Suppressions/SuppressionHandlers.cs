@@ -8,10 +8,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
-using Segments.Core.Input;
-using Segments.Core.Language;
-using Segments.Core.Model;
-using Segments.Core.Suppressions;
+using Segments.Core.Ports;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Suppressions;
 

@@ -4,8 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Azure.Jobs;
-using Segments.Core.Audience;
-using Segments.Core.Contacts.Import;
+using Segments.Core.Ports;
 
 namespace Segments.Azure.Audiences;
 

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Segments.Core.Audience;
+using Segments.Core.Ports;
 
 namespace Segments.Azure.Audiences;
 

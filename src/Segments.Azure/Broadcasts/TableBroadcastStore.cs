@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
 using Segments.Core.Broadcasts;
+using Segments.Core.Ports;
 
 namespace Segments.Azure.Broadcasts;
 

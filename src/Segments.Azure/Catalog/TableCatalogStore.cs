@@ -2,7 +2,8 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Segments.Core.Catalog;
-using Segments.Core.Model;
+using Segments.Core.Ports;
+using Segments.Engine.Model;
 
 namespace Segments.Azure.Catalog;
 

@@ -8,12 +8,8 @@ using Segments.Azure.Jobs;
 using Segments.Azure.Membership;
 using Segments.Azure.Pixel;
 using Segments.Azure.Suppressions;
-using Segments.Core.Broadcasts;
-using Segments.Core.Catalog;
-using Segments.Core.Ingestion;
-using Segments.Core.Jobs;
 using Segments.Core.Membership;
-using Segments.Core.Suppressions;
+using Segments.Core.Ports;
 
 namespace Segments.Azure.Catalog;
 

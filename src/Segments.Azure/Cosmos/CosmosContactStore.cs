@@ -6,9 +6,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
-using Segments.Core.Documents;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.Documents;
+using Segments.Engine.PushDown;
 
 namespace Segments.Azure.Cosmos;
 

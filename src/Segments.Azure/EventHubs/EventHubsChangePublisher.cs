@@ -1,6 +1,7 @@
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 using Segments.Core.Membership;
+using Segments.Core.Ports;
 
 namespace Segments.Azure.EventHubs;
 

@@ -1,5 +1,6 @@
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
+using Segments.Core.Ports;
 using Segments.Core.Streaming;
 
 namespace Segments.Azure.EventHubs;

@@ -9,7 +9,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Azure.Audiences;
-using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 

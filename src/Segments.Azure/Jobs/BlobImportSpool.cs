@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Segments.Core.Contacts.Import;
-using Segments.Core.Language;
+using Segments.Core.Ports;
+using Segments.Engine.Language;
 
 namespace Segments.Azure.Jobs;
 

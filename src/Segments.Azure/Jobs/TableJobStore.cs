@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
 using Segments.Core.Jobs;
+using Segments.Core.Ports;
 
 namespace Segments.Azure.Jobs;
 

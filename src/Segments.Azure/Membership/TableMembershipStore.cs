@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
 using Segments.Core.Membership;
+using Segments.Core.Ports;
 
 namespace Segments.Azure.Membership;
 

@@ -4,7 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
 using Segments.Azure.Catalog;
-using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 
 namespace Segments.Azure.Pixel;
 

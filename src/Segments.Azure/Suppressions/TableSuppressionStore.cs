@@ -4,8 +4,9 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Segments.Azure.Catalog;
-using Segments.Core.Model;
+using Segments.Core.Ports;
 using Segments.Core.Suppressions;
+using Segments.Engine.Model;
 
 namespace Segments.Azure.Suppressions;
 

@@ -1,4 +1,4 @@
-using Segments.Core.Offline;
+using Segments.Engine.Offline;
 
 namespace Segments.Cli.Commands;
 

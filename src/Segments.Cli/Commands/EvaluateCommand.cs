@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
-using Segments.Core.Evaluation;
+using Segments.Engine.Evaluation;
 using Spectre.Console.Cli;
 
 namespace Segments.Cli.Commands;

@@ -33,7 +33,7 @@ public class OfflineSettings : CommandSettings
         {
             return ValidationResult.Error("--as-of: the evaluation time is required, such as 2026-11-26T12:00:00Z");
         }
-        if (!Core.Model.DateValue.TryParse(AsOf, out var date) || date.IsDay)
+        if (!Engine.Model.DateValue.TryParse(AsOf, out var date) || date.IsDay)
         {
             return ValidationResult.Error($"--as-of: '{AsOf}' is not an RFC 3339 date-time such as 2026-11-26T12:00:00Z");
         }

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Segments.Core.Audience;
-using Segments.Core.Evaluation;
+using Segments.Engine.Evaluation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -2,12 +2,12 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Core.Catalog;
 using Segments.Core.Contacts;
-using Segments.Core.Input;
-using Segments.Core.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
-using Segments.Core.Synthetic;
 using Segments.Embedded.Streaming;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
+using Segments.Engine.Synthetic;
 
 namespace Segments.Cli.Demo;
 

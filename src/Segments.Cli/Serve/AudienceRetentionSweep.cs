@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Api.Tenancy;
-using Segments.Core.Audience;
+using Segments.Core.Ports;
 using Segments.Embedded.Audiences;
 
 namespace Segments.Cli.Serve;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Segments.Core.Jobs;
+using Segments.Core.Ports;
 using Segments.Orchestration.Jobs;
 
 namespace Segments.Cli.Serve;

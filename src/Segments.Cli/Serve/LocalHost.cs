@@ -10,7 +10,7 @@ using Segments.Api.Broadcasts;
 using Segments.Api.Ingestion;
 using Segments.Api.Jobs;
 using Segments.Api.Membership;
-using Segments.Core.Jobs;
+using Segments.Core.Ports;
 using Segments.Core.Tenancy;
 using Segments.Embedded.Streaming;
 using Segments.Hosting;

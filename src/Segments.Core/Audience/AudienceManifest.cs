@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Audience;
 

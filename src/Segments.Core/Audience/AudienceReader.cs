@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Segments.Core.Ports;
 
 namespace Segments.Core.Audience;
 

@@ -1,6 +1,6 @@
-using Segments.Core.Documents;
-using Segments.Core.Evaluation;
-using Segments.Core.Model;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Audience;
 

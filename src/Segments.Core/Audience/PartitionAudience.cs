@@ -1,8 +1,8 @@
-using Segments.Core.Evaluation;
-using Segments.Core.Model;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
 using Segments.Core.Suppressions;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Model;
+using Segments.Engine.PushDown;
 
 namespace Segments.Core.Audience;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Segments.Core.Input;
-using Segments.Core.Model;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Catalog;
 

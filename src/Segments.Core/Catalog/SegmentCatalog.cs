@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Segments.Core.Evaluation;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Core.Ports;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Catalog;
 

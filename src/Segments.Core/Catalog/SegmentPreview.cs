@@ -1,7 +1,8 @@
 using MathNet.Numerics.Distributions;
-using Segments.Core.Evaluation;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
+using Segments.Engine.PushDown;
 
 namespace Segments.Core.Catalog;
 
@@ -131,7 +132,7 @@ public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contact
 
         public IReadOnlyList<string> Ids => [.. _first];
 
-        public void Add(Documents.ContactDocument contact, CompiledSegment segment, in AsOf asOf)
+        public void Add(ContactDocument contact, CompiledSegment segment, in AsOf asOf)
         {
             if (!segment.Matches(contact, asOf))
             {

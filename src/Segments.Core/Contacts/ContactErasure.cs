@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 

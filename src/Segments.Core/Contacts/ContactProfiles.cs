@@ -1,7 +1,7 @@
-using Segments.Core.Documents;
-using Segments.Core.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Engine.Documents;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Contacts;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Ingestion;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Segments.Core.Input;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
-using static Segments.Core.Input.JsonFields;
+using static Segments.Engine.Input.JsonFields;
 
 namespace Segments.Core.Ingestion;
 

@@ -1,5 +1,6 @@
 using System.Net;
-using Segments.Core.Model;
+using Segments.Core.Ports;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Ingestion;
 

@@ -1,6 +1,6 @@
-using Segments.Core.Input;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Engine.Input;
 
 namespace Segments.Core.Ingestion;
 

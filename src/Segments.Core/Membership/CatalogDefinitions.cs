@@ -1,5 +1,5 @@
 using Segments.Core.Catalog;
-using Segments.Core.Language;
+using Segments.Engine.Language;
 
 namespace Segments.Core.Membership;
 

@@ -1,3 +1,5 @@
+using Segments.Core.Ports;
+
 namespace Segments.Core.Membership;
 
 /// <summary>

@@ -1,6 +1,5 @@
-using Segments.Core.Catalog;
-using Segments.Core.Evaluation;
 using Segments.Core.Ports;
+using Segments.Engine.Evaluation;
 
 namespace Segments.Core.Membership;
 

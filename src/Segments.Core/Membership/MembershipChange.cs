@@ -1,3 +1,5 @@
+using Segments.Core.Ports;
+
 namespace Segments.Core.Membership;
 
 /// <summary>Which way a contact crossed a segment's boundary.</summary>

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Membership;
 

@@ -1,5 +1,5 @@
-using Segments.Core.Documents;
-using Segments.Core.Evaluation;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
 
 namespace Segments.Core.Membership;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Segments.Core.Ports;
 using Segments.Core.Streaming;
 
 namespace Segments.Core.Membership;

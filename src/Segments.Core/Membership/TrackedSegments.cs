@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Segments.Core.Catalog;
-using Segments.Core.Documents;
-using Segments.Core.Evaluation;
+using Segments.Core.Ports;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
 
 namespace Segments.Core.Membership;
 

@@ -1,4 +1,4 @@
-using Segments.Core.Language;
+using Segments.Engine.Language;
 
 namespace Segments.Core.Ports;
 

@@ -1,5 +1,5 @@
-using Segments.Core.Documents;
-using Segments.Core.PushDown;
+using Segments.Engine.Documents;
+using Segments.Engine.PushDown;
 
 namespace Segments.Core.Ports;
 

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using Segments.Core.Documents;
-using Segments.Core.Input;
-using Segments.Core.Model;
 using Segments.Core.Ports;
+using Segments.Engine.Documents;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Streaming;
 

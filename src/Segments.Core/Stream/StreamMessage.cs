@@ -14,12 +14,6 @@ public sealed record OutgoingEvent(string Tenant, string ContactId, ReadOnlyMemo
 /// </summary>
 public sealed record StreamMessage(string? Tenant, ReadOnlyMemory<byte> Body, string Position);
 
-/// <summary>Publishes events to the stream; a returned task means the stream has them durably.</summary>
-public interface IEventPublisher
-{
-    Task PublishAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken = default);
-}
-
 /// <summary>
 /// The consumer side of the stream contract. A source delivers each of its partitions as batches in stream
 /// order, calls <see cref="HandleAsync"/> for one batch at a time per partition, and checkpoints the batch only

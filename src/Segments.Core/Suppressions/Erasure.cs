@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Segments.Core.Ports;
 
 namespace Segments.Core.Suppressions;
 

@@ -1,4 +1,5 @@
-using Segments.Core.Language;
+using Segments.Core.Ports;
+using Segments.Engine.Language;
 
 namespace Segments.Core.Tenancy;
 

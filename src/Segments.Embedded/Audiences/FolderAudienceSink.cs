@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Segments.Core.Audience;
+using Segments.Core.Ports;
 
 namespace Segments.Embedded.Audiences;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Segments.Core.Broadcasts;
+using Segments.Core.Ports;
 using Segments.Embedded.Catalog;
 
 namespace Segments.Embedded.Broadcasts;

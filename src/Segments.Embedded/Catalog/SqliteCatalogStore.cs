@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Catalog;
-using Segments.Core.Model;
+using Segments.Core.Ports;
+using Segments.Engine.Model;
 
 namespace Segments.Embedded.Catalog;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Segments.Core.Documents;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.Documents;
+using Segments.Engine.PushDown;
 
 namespace Segments.Embedded.Contacts;
 
@@ -21,7 +21,7 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT version, body FROM contacts WHERE tenant = $tenant AND bucket = $bucket AND contact_id = $id";
         command.Parameters.AddWithValue("$tenant", tenant);
-        command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(contactId, database.Partitions));
+        command.Parameters.AddWithValue("$bucket", ContactPartitions.Of(contactId, database.Partitions));
         command.Parameters.AddWithValue("$id", contactId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -44,7 +44,7 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
             expected = parsed;
         }
         var written = await _writes.AddAsync(new ContactWrites.Write(
-            tenant, document.Id, InMemoryContactStore.PartitionOf(document.Id, database.Partitions), expected, ContactDocumentBinary.Serialize(document),
+            tenant, document.Id, ContactPartitions.Of(document.Id, database.Partitions), expected, ContactDocumentBinary.Serialize(document),
             EstimationSample.Contains(document.Id)));
         return written is { } version ? Version(version) : throw new ConcurrencyConflictException(tenant, document.Id);
     }
@@ -92,7 +92,7 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM contacts WHERE tenant = $tenant AND bucket = $bucket AND contact_id = $id";
         command.Parameters.AddWithValue("$tenant", tenant);
-        command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(contactId, database.Partitions));
+        command.Parameters.AddWithValue("$bucket", ContactPartitions.Of(contactId, database.Partitions));
         command.Parameters.AddWithValue("$id", contactId);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }

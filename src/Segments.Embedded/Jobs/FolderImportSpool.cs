@@ -1,5 +1,5 @@
-using Segments.Core.Contacts.Import;
-using Segments.Core.Language;
+using Segments.Core.Ports;
+using Segments.Engine.Language;
 
 namespace Segments.Embedded.Jobs;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Segments.Core.Jobs;
+using Segments.Core.Ports;
 using Segments.Embedded.Catalog;
 
 namespace Segments.Embedded.Jobs;

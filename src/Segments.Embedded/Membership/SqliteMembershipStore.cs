@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Segments.Core.Membership;
+using Segments.Core.Ports;
 using Segments.Embedded.Catalog;
 
 namespace Segments.Embedded.Membership;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using Segments.Core.Ports;
 using Segments.Core.Streaming;
 
 namespace Segments.Embedded.Streaming;

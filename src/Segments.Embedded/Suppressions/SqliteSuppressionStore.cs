@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
-using Segments.Core.Model;
+using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Catalog;
+using Segments.Engine.Model;
 
 namespace Segments.Embedded.Suppressions;
 

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Segments.Core.Jobs;
+using Segments.Core.Ports;
 
 namespace Segments.Orchestration.Jobs;
 

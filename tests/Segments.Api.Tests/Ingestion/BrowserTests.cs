@@ -9,15 +9,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Segments.Api.Pixel;
-using Segments.Core.Documents;
-using Segments.Core.Evaluation;
 using Segments.Core.Ingestion;
-using Segments.Core.Model;
-using Segments.Core.Offline;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Streaming;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Model;
+using Segments.Engine.Offline;
 using Segments.TestSupport.Browser;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests.Ingestion;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Segments.Core.Ports;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests.Ingestion;
 

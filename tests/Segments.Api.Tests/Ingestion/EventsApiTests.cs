@@ -3,11 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Segments.Api.Ingestion;
-using Segments.Core.Documents;
 using Segments.Core.Ingestion;
-using Segments.Core.Input;
-using Segments.Core.Model;
-using Segments.Core.Ports;
+using Segments.Engine.Documents;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
+using Segments.TestSupport.Stores;
 using static Segments.Api.Tests.Ingestion.PixelRequests;
 
 namespace Segments.Api.Tests.Ingestion;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Segments.Api.Pixel;
-using Segments.Core.Input;
+using Segments.Engine.Input;
 using static Segments.Api.Tests.Ingestion.PixelRequests;
 
 namespace Segments.Api.Tests.Ingestion;

@@ -7,11 +7,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Segments.Api.Ingestion;
-using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
-using Segments.Core.Suppressions;
 using Segments.Core.Tenancy;
+using Segments.Embedded.Pixel;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests.Ingestion;
 
@@ -54,6 +54,7 @@ public sealed class IngestionHost : IAsyncDisposable
         builder.Services.AddSingleton(contacts ?? new InMemoryContactStore());
         builder.Services.AddSingleton(letters ?? new InMemoryDeadLetterStore());
         builder.Services.AddSingleton(publisher);
+        builder.Services.AddSingleton<IPixelHitLog, InMemoryPixelHitLog>();
         builder.Services.AddSegmentsApi(builder.Configuration);
         builder.Services.AddIngestion(builder.Configuration);
         var app = builder.Build();

@@ -1,6 +1,6 @@
 using System.Text;
 using Segments.Core.Ingestion;
-using Segments.Core.Model;
+using Segments.Engine.Model;
 
 namespace Segments.Api.Tests.Ingestion;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Segments.Api.Pixel;
-using Segments.Core.Input;
-using Segments.Core.Model;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
 using static Segments.Api.Tests.Ingestion.PixelRequests;
 
 namespace Segments.Api.Tests.Ingestion;

@@ -15,15 +15,14 @@ using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure;
 using Segments.Azure.Catalog;
-using Segments.Core.Contacts.Import;
-using Segments.Core.Documents;
-using Segments.Core.Jobs;
 using Segments.Core.Membership;
-using Segments.Core.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Embedded.Membership;
+using Segments.Engine.Documents;
+using Segments.Engine.Model;
 using Segments.TestSupport.Emulators;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests.Membership;
 

@@ -1,10 +1,12 @@
 using Azure.Data.Tables;
 using Microsoft.Data.Sqlite;
 using Segments.Azure.Suppressions;
-using Segments.Core.Model;
+using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 using Segments.Embedded.Suppressions;
+using Segments.Engine.Model;
 using Segments.TestSupport.Emulators;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests.Suppressions;
 

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Segments.Azure.Broadcasts;
-using Segments.Core.Broadcasts;
+using Segments.Core.Ports;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 

@@ -57,7 +57,7 @@ public sealed class CosmosContactStoreTests(EmulatorFixture fixture) : ContactSt
         var store = await CreateStoreAsync();
         var id = "a/b?c#d\\" + new string('x', 250);
 
-        var etag = await store.WriteAsync("t1", new Core.Documents.ContactDocument(id) { Email = "odd@example.com" }, ifMatch: null);
+        var etag = await store.WriteAsync("t1", new Engine.Documents.ContactDocument(id) { Email = "odd@example.com" }, ifMatch: null);
         var read = await store.ReadAsync("t1", id);
 
         Assert.Equal((id, "odd@example.com", etag), (read!.Document.Id, read.Document.Email, read.ETag));

@@ -3,11 +3,12 @@ using Microsoft.Azure.Cosmos;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Azure.Tests.Cosmos;
-using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Engine.Documents;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Azure.Tests.EventHubs;
 

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Segments.Azure.Membership;
-using Segments.Core.Membership;
+using Segments.Core.Ports;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Segments.Azure.Membership;
 using Segments.Core.Membership;
+using Segments.Core.Ports;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 

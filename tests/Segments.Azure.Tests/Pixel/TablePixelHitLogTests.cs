@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Segments.Azure.Pixel;
-using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Emulators;
 

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Segments.Core.Catalog;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Core.Ports;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Catalog;
 
@@ -13,7 +16,7 @@ public class SegmentCatalogTests : IAsyncLifetime
 
     public SegmentCatalogTests() => _catalog = new SegmentCatalog(_store);
 
-    public async Task InitializeAsync() => Assert.True((await _catalog.SetSchemaAsync(Tenant, Scenario.Schema)).Succeeded);
+    public async Task InitializeAsync() => Assert.True((await _catalog.SetSchemaAsync(Tenant, Schema(Fields))).Succeeded);
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -27,8 +30,10 @@ public class SegmentCatalogTests : IAsyncLifetime
     private Task<CatalogResult<CatalogEntry>> Save(string id, string match, IfMatch? ifMatch = null) =>
         _catalog.SaveSegmentAsync(Tenant, Definition(id, match), ifMatch);
 
+    private const string Fields = """ "plan":"text","mrr":"number","trial_ends":"date","vip":"boolean","company":"text","interests":"tags" """;
+
     private static FieldSchema Schema(string fields) =>
-        Input.InputReader.ReadSchema(JsonDocument.Parse($"{{\"fields\":{{{fields}}}}}").RootElement).Schema!;
+        InputReader.ReadSchema(JsonDocument.Parse($"{{\"fields\":{{{fields}}}}}").RootElement).Schema!;
 
     [Fact]
     public async Task Saving_creates_then_replaces_with_a_new_version_and_etag()

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using MathNet.Numerics.Distributions;
 using Segments.Core.Catalog;
-using Segments.Core.Documents;
-using Segments.Core.Model;
 using Segments.Core.Ports;
+using Segments.Engine.Documents;
+using Segments.Engine.Model;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Catalog;
 
@@ -29,7 +30,7 @@ public class SegmentPreviewTests
         return (new SegmentPreview(catalog, store), catalog);
     }
 
-    private static async Task<Core.Evaluation.CompiledSegment> DraftAsync(SegmentCatalog catalog, string match) =>
+    private static async Task<Engine.Evaluation.CompiledSegment> DraftAsync(SegmentCatalog catalog, string match) =>
         (await catalog.CompileDraftAsync(Tenant, JsonDocument.Parse($$"""{"id":"draft","name":"Draft","match":{{match}}}""").RootElement)).Value!;
 
     [Fact]

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Segments.Core.Ingestion;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Tests.Ingestion;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Segments.Core.Ingestion;
-using Segments.Core.Language;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Tests.Ingestion;
 
@@ -24,7 +25,7 @@ public class MachineOpensTests
 
 public class QueryPropertiesTests
 {
-    private static (Model.PropertyBag Bag, List<ValidationError> Errors) Read(params (string Name, string Text)[] parameters)
+    private static (PropertyBag Bag, List<ValidationError> Errors) Read(params (string Name, string Text)[] parameters)
     {
         var errors = new List<ValidationError>();
         var bag = QueryProperties.Read([.. parameters.Select(p => KeyValuePair.Create(p.Name, p.Text))], errors);
@@ -40,7 +41,7 @@ public class QueryPropertiesTests
         Assert.Equal(["a", null, "c"], items.Select(i => i.Record?.Get("sku").Text));
         Assert.Equal("Ski", bag.Get("product").Record!.Get("name").Text);
         Assert.Equal("x", bag.Get("grid").List!.Items[1].List!.Items[0].Text);
-        Assert.Equal(Model.ValueKind.Text, bag.Get("plain").Kind); // Text, as in v1: a query string has no types.
+        Assert.Equal(ValueKind.Text, bag.Get("plain").Kind); // Text, as in v1: a query string has no types.
     }
 
     [Fact]

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Segments.Core.Documents;
 using Segments.Core.Ingestion;
-using Segments.Core.Input;
-using Segments.Core.Model;
-using Segments.Core.Ports;
 using Segments.Core.Tenancy;
+using Segments.Engine.Documents;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Ingestion;
 
@@ -46,7 +46,7 @@ public class PixelIdentitiesTests
     public void Visitor_scopes_are_no_tenant_scope()
     {
         Assert.Equal("tenant-a~visitors", Visitors.ScopeOf("tenant-a"));
-        Assert.DoesNotMatch(Segments.Core.Language.DefinitionParser.IdShape(), Visitors.ScopeOf("tenant-a"));
+        Assert.DoesNotMatch(Segments.Engine.Language.DefinitionParser.IdShape(), Visitors.ScopeOf("tenant-a"));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Segments.Core.Ingestion;
-using Segments.Core.Model;
+using Segments.Core.Ports;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Tests.Ingestion;
 

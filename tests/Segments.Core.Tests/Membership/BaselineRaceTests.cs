@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
-using Segments.Core.Documents;
-using Segments.Core.Evaluation;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.Documents;
+using Segments.Engine.Evaluation;
+using Segments.Engine.PushDown;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Stores;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Segments.Core.Evaluation;
 using Segments.Core.Membership;
-using Segments.Core.Offline;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Offline;
 
 namespace Segments.Core.Tests.Membership;
 

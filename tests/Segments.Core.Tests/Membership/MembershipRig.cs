@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Segments.Core.Catalog;
-using Segments.Core.Documents;
-using Segments.Core.Language;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Core.Tests.Stream;
+using Segments.Engine.Documents;
+using Segments.Engine.Language;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Membership;
 

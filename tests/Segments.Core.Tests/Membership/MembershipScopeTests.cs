@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Segments.Core.Contacts;
-using Segments.Core.Input;
 using Segments.Core.Membership;
+using Segments.Engine.Input;
 
 namespace Segments.Core.Tests.Membership;
 

@@ -1,4 +1,5 @@
 using Segments.Core.Membership;
+using Segments.Core.Ports;
 using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Membership;

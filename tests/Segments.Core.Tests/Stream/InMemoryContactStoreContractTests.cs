@@ -1,4 +1,5 @@
 using Segments.Core.Ports;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Stream;
 

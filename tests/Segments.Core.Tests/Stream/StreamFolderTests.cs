@@ -1,8 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Engine.Documents;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Stream;
 
@@ -118,7 +119,7 @@ public class StreamFolderTests
         public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
             inner.ListPartitionsAsync(tenant, cancellationToken);
 
-        public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Segments.Core.PushDown.PushDownCondition? pushDown = null,
+        public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, Segments.Engine.PushDown.PushDownCondition? pushDown = null,
             CancellationToken cancellationToken = default) => inner.ScanAsync(tenant, partition, pushDown, cancellationToken);
 
         public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Segments.Core.Broadcasts;
+using Segments.Core.Ports;
 using Segments.Embedded.Broadcasts;
 using Segments.TestSupport.Contracts;
 

@@ -1,8 +1,9 @@
 using Microsoft.Data.Sqlite;
-using Segments.Core.Documents;
 using Segments.Core.Ports;
 using Segments.Embedded.Contacts;
+using Segments.Engine.Documents;
 using Segments.TestSupport.Contracts;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Embedded.Tests.Contacts;
 
@@ -89,7 +90,7 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
                 command.Parameters.Clear();
                 command.Parameters.AddWithValue("$tenant", "t1");
                 command.Parameters.AddWithValue("$id", document.Id);
-                command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(document.Id, 4));
+                command.Parameters.AddWithValue("$bucket", ContactPartitions.Of(document.Id, 4));
                 command.Parameters.AddWithValue("$body", ContactDocumentJson.Serialize(document));
                 await command.ExecuteNonQueryAsync();
             }
@@ -128,7 +129,7 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
             {
                 command.Parameters.Clear();
                 command.Parameters.AddWithValue("$id", id);
-                command.Parameters.AddWithValue("$bucket", InMemoryContactStore.PartitionOf(id, 4));
+                command.Parameters.AddWithValue("$bucket", ContactPartitions.Of(id, 4));
                 command.Parameters.AddWithValue("$body", ContactDocumentBinary.Serialize(new ContactDocument(id)));
                 await command.ExecuteNonQueryAsync();
             }

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Segments.Core.Membership;
+using Segments.Core.Ports;
 using Segments.Embedded.Membership;
 using Segments.TestSupport.Contracts;
 

@@ -15,7 +15,7 @@ using Segments.Api.Broadcasts;
 using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Core.Hosting;
-using Segments.Core.Jobs;
+using Segments.Core.Ports;
 using Segments.Embedded;
 using Segments.Orchestration.Jobs;
 

@@ -11,12 +11,7 @@ using Segments.Azure.Jobs;
 using Segments.Azure.Membership;
 using Segments.Azure.Suppressions;
 using Segments.Core.Audience;
-using Segments.Core.Catalog;
-using Segments.Core.Contacts.Import;
-using Segments.Core.Jobs;
-using Segments.Core.Membership;
 using Segments.Core.Ports;
-using Segments.Core.Suppressions;
 using Segments.TestSupport.Emulators;
 
 namespace Segments.Orchestration.Tests.Lifecycle;

@@ -1,4 +1,5 @@
 using Segments.Core.Broadcasts;
+using Segments.Core.Ports;
 
 namespace Segments.TestSupport.Contracts;
 

@@ -1,8 +1,9 @@
 using Segments.Core.Contacts;
-using Segments.Core.Documents;
-using Segments.Core.Model;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Engine.Documents;
+using Segments.Engine.Model;
+using Segments.TestSupport.Stores;
 
 namespace Segments.TestSupport.Contracts;
 
@@ -200,7 +201,7 @@ public abstract class ContactStoreContract
     {
         var store = await CreateStoreAsync();
         var events = StreamEvents.Generate(seed: 7, count: 40, contacts: 1)
-            .Select(e => Core.Input.InputReader.ReadEvent(System.Text.Json.JsonDocument.Parse(e).RootElement).Event!).ToList();
+            .Select(e => Engine.Input.InputReader.ReadEvent(System.Text.Json.JsonDocument.Parse(e).RootElement).Event!).ToList();
         var document = new ContactFolder(new FoldOptions())
             .Fold(new ContactDocument(StreamEvents.ContactId(0)) { Email = "a@example.com" }, events).Document;
 
@@ -240,7 +241,7 @@ public abstract class ContactStoreContract
         await ContactProfiles.UpsertAsync(store, "t1", profile);
         await Folder(store).HandleAsync(StreamEvents.Messages("t1", events));
         var expected = new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1").WithProfile(profile),
-            [.. events.Select(e => Core.Input.InputReader.ReadEvent(System.Text.Json.JsonDocument.Parse(e).RootElement).Event!)]).Document;
+            [.. events.Select(e => Engine.Input.InputReader.ReadEvent(System.Text.Json.JsonDocument.Parse(e).RootElement).Event!)]).Document;
 
         DocumentAssert.SetsEveryProperty(expected);
         DocumentAssert.Equal(expected, (await store.ReadAsync("t1", "c1"))!.Document);

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
-using Segments.Core.Documents;
-using Segments.Core.Model;
+using Segments.Engine.Documents;
+using Segments.Engine.Model;
 
 namespace Segments.TestSupport.Contracts;
 

@@ -1,4 +1,4 @@
-using Segments.Core.Ingestion;
+using Segments.Core.Ports;
 
 namespace Segments.TestSupport.Contracts;
 

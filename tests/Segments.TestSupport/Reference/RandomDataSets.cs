@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Segments.Core.Documents;
-using Segments.Core.Offline;
+using Segments.Engine.Documents;
+using Segments.Engine.Offline;
 
 namespace Segments.TestSupport.Reference;
 

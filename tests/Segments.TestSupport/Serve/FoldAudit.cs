@@ -2,8 +2,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Segments.Core.Documents;
 using Segments.Embedded.Contacts;
+using Segments.Engine.Documents;
 
 namespace Segments.TestSupport.Serve;
 

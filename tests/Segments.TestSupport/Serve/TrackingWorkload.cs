@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Segments.Core.Evaluation;
-using Segments.Core.Language;
-using Segments.Core.Model;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.TestSupport.Serve;
 

@@ -1,6 +1,6 @@
-using Segments.Core.Documents;
 using Segments.Core.Ports;
-using Segments.Core.PushDown;
+using Segments.Engine.Documents;
+using Segments.Engine.PushDown;
 
 namespace Segments.TestSupport.Stores;
 

@@ -1,4 +1,5 @@
 using Segments.Core.Membership;
+using Segments.Core.Ports;
 
 namespace Segments.TestSupport.Stores;
 

@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using Segments.Core.Input;
 using Segments.Core.Jobs;
-using Segments.Core.Language;
-using Segments.Core.Model;
 using Segments.Core.Ports;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
 
 namespace Segments.Core.Contacts.Import;
 

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Segments.Core.Language;
+using Segments.Core.Ports;
+using Segments.Engine.Language;
 
 namespace Segments.Core.Contacts.Import;
 

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Segments.Engine.Language;
+using Segments.Engine.Model;
+
+namespace Segments.Engine.Input;
+
+/// <summary>Reading the fields of a JSON object with errors at their paths: the readers of every input share these.</summary>
+public static class JsonFields
+{
+    public static bool IsObject(JsonElement json, string path, string what, List<ValidationError> errors)
+    {
+        if (json.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+        errors.Add(new(path, $"expected {what} (a JSON object)"));
+        return false;
+    }
+
+    public static string? RequiredText(JsonElement json, string path, string key, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(new(path, $"'{key}' is required"));
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
+        {
+            errors.Add(new($"{path}.{key}", $"'{key}' must be a non-empty string"));
+            return null;
+        }
+        return value.GetString();
+    }
+
+    public static string? OptionalText(JsonElement json, string path, string key, List<ValidationError> errors)
+    {
+        if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new($"{path}.{key}", $"'{key}' must be a string"));
+            return null;
+        }
+        return value.GetString();
+    }
+
+    /// <summary>
+    /// A JSON value as a <see cref="ScalarValue"/>: text, a finite number, a boolean, null (missing), or an array or
+    /// object of such values. <paramref name="depth"/> is the depth of the value's container; an array or object that
+    /// would lie deeper than <paramref name="maxDepth"/> is an error at its path.
+    /// </summary>
+    public static ScalarValue Value(JsonElement value, string path, int depth, int maxDepth, List<ValidationError> errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String: return ScalarValue.OfText(value.GetString()!);
+            case JsonValueKind.Number: return double.IsFinite(value.GetDouble()) ? ScalarValue.OfNumber(value.GetDouble()) : ScalarValue.Missing;
+            case JsonValueKind.True: return ScalarValue.OfBoolean(true);
+            case JsonValueKind.False: return ScalarValue.OfBoolean(false);
+            case JsonValueKind.Array or JsonValueKind.Object when depth + 1 > maxDepth:
+                errors.Add(new(path, $"nested too deep: objects and arrays nest at most {maxDepth} levels, 'properties' itself being the first"));
+                return ScalarValue.Missing;
+            case JsonValueKind.Array:
+                var items = new ScalarValue[value.GetArrayLength()];
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    items[i] = Value(item, $"{path}[{i}]", depth + 1, maxDepth, errors);
+                    i++;
+                }
+                return ScalarValue.OfList(new ValueList(items));
+            case JsonValueKind.Object:
+                return ScalarValue.OfRecord(Record(value, path, depth + 1, maxDepth, errors));
+            default:
+                return ScalarValue.Missing;
+        }
+    }
+
+    /// <summary>
+    /// An object of named values (profile fields, event properties) as a <see cref="PropertyBag"/>. Event properties
+    /// nest up to <see cref="InputReader.MaxPropertyDepth"/> levels (deeper is an error); profile fields take any value, which the
+    /// language reads as missing where it is not of the field's type.
+    /// </summary>
+    public static PropertyBag ReadValues(JsonElement json, string path, string key, List<ValidationError> errors, int maxDepth = int.MaxValue)
+    {
+        if (!json.TryGetProperty(key, out var bag) || bag.ValueKind == JsonValueKind.Null)
+        {
+            return PropertyBag.Empty;
+        }
+        if (bag.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new($"{path}.{key}", $"'{key}' is an object of names and values"));
+            return PropertyBag.Empty;
+        }
+        return Record(bag, $"{path}.{key}", 1, maxDepth, errors);
+    }
+
+    private static PropertyBag Record(JsonElement json, string path, int depth, int maxDepth, List<ValidationError> errors)
+    {
+        var items = new List<KeyValuePair<string, ScalarValue>>();
+        foreach (var p in json.EnumerateObject())
+        {
+            items.Add(new(p.Name, Value(p.Value, $"{path}.{p.Name}", depth, maxDepth, errors)));
+        }
+        return PropertyBag.From(items);
+    }
+
+    public static void RejectUnknown(JsonElement json, string path, IReadOnlyCollection<string> known, List<ValidationError> errors)
+    {
+        foreach (var p in json.EnumerateObject())
+        {
+            if (!known.Contains(p.Name))
+            {
+                errors.Add(new($"{path}.{p.Name}", $"unknown property '{p.Name}'; expected {string.Join(", ", known)}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.IO.Hashing;
+using System.Text;
+using Segments.Engine.Documents;
+using Segments.Engine.Input;
+
+namespace Segments.Engine.Offline;
+
+/// <summary>
+/// The contacts of contacts.jsonl numbered in the order they first appear; a contact given twice keeps its first
+/// number and its last profile. A contact is kept as its line's bytes (one array a chunk, not a dozen objects a
+/// contact for the collector to trace while the events are read) and read again when it is folded. Events find
+/// their contact by the UTF-8 bytes of its id, without a string.
+/// </summary>
+internal sealed class ContactIndex
+{
+    private readonly Dictionary<string, int> _numbers = new(Utf8Ids.Instance);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly List<(ContactLines Chunk, int Line)> _lines = [];
+
+    public ContactIndex(IEnumerable<ContactLines> chunks)
+    {
+        _lookup = _numbers.GetAlternateLookup<ReadOnlySpan<byte>>();
+        foreach (var chunk in chunks)
+        {
+            for (var line = 0; line < chunk.Ids.Count; line++)
+            {
+                var id = chunk.Ids[line];
+                if (_numbers.TryGetValue(id, out var number))
+                {
+                    _lines[number] = (chunk, line);
+                }
+                else
+                {
+                    _numbers[id] = _lines.Count;
+                    _lines.Add((chunk, line));
+                }
+            }
+        }
+    }
+
+    public int Count => _lines.Count;
+
+    /// <summary>The contact's id.</summary>
+    public string Id(int number) => _lines[number].Chunk.Ids[_lines[number].Line];
+
+    /// <summary>A document holding the contact's profile, read again from its line (a worker's own <paramref name="texts"/>).</summary>
+    public ContactDocument Document(int number, TextPool texts)
+    {
+        var (chunk, line) = _lines[number];
+        var bytes = chunk.Line(line);
+        var profile = ContactLine.TryRead(bytes, texts) ?? ExactLine.Read(bytes, 0, "contacts.jsonl", [], InputReader.ReadContact)
+            ?? throw new InvalidOperationException($"contact '{Id(number)}' was read once without a problem, and not again");
+        return new ContactDocument(profile.Id).WithProfile(profile);
+    }
+
+    /// <summary>The contact's number, −1 when contacts.jsonl does not have it.</summary>
+    public int Find(string id) => _numbers.TryGetValue(id, out var number) ? number : -1;
+
+    public int Find(ReadOnlySpan<byte> utf8Id) => _lookup.TryGetValue(utf8Id, out var number) ? number : -1;
+
+    /// <summary>Ids compared ordinally, hashed by their UTF-8 bytes, so that the bytes of a line find them as they are.</summary>
+    private sealed class Utf8Ids : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<byte>, string>
+    {
+        public static readonly Utf8Ids Instance = new();
+
+        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
+
+        public int GetHashCode(string id)
+        {
+            Span<byte> utf8 = id.Length <= 128 ? stackalloc byte[id.Length * 3] : new byte[Encoding.UTF8.GetMaxByteCount(id.Length)];
+            return GetHashCode(utf8[..Encoding.UTF8.GetBytes(id, utf8)]);
+        }
+
+        public int GetHashCode(ReadOnlySpan<byte> utf8Id) => (int)XxHash3.HashToUInt64(utf8Id);
+
+        /// <summary>Decoded, not encoded, before comparing: a lone surrogate in an id and a replacement character differ.</summary>
+        public bool Equals(ReadOnlySpan<byte> utf8Id, string id)
+        {
+            if (System.Text.Ascii.Equals(utf8Id, id))
+            {
+                return true;
+            }
+            Span<char> chars = utf8Id.Length <= 256 ? stackalloc char[utf8Id.Length] : new char[utf8Id.Length];
+            return chars[..Encoding.UTF8.GetChars(utf8Id, chars)].SequenceEqual(id);
+        }
+
+        public string Create(ReadOnlySpan<byte> utf8Id) => Encoding.UTF8.GetString(utf8Id);
+    }
+}
+
+/// <summary>The valid contact lines of one chunk of contacts.jsonl: their ids, and their bytes one after the other.</summary>
+internal sealed class ContactLines(List<string> ids, byte[] bytes, int[] ends)
+{
+    public List<string> Ids => ids;
+
+    public ReadOnlySpan<byte> Line(int line) => bytes.AsSpan((line == 0 ? 0 : ends[line - 1])..ends[line]);
+
+    /// <summary>Collects a chunk's valid lines.</summary>
+    public sealed class Builder
+    {
+        private readonly List<string> _ids = [];
+        private readonly List<int> _ends = [];
+        private readonly MemoryStream _bytes = new();
+
+        public void Add(string id, ReadOnlySpan<byte> line)
+        {
+            _ids.Add(id);
+            _bytes.Write(line);
+            _ends.Add((int)_bytes.Length);
+        }
+
+        public ContactLines Build() => new(_ids, _bytes.ToArray(), [.. _ends]);
+    }
+}

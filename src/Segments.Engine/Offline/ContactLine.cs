@@ -1,0 +1,236 @@
+using System.Text.Json;
+using System.Text.Unicode;
+using Segments.Engine.Model;
+
+namespace Segments.Engine.Offline;
+
+/// <summary>
+/// The fast path of reading a <c>contacts.jsonl</c> line: one pass of <see cref="Utf8JsonReader"/> that builds the
+/// profile <see cref="Input.InputReader.ReadContact"/> would build, for lines it reads without a problem. It is
+/// strict (a property test holds it to that reader): a problem, an unknown or repeated key, an unexpected type all
+/// go to the exact reader, which alone words the errors. Short texts many contacts share (field and list names,
+/// statuses, plans) come from a pool, so a million profiles do not hold a million copies of "subscribed".
+/// </summary>
+internal static class ContactLine
+{
+    public static ContactProfile? TryRead(ReadOnlySpan<byte> line, TextPool texts)
+    {
+        if (!System.Text.Ascii.IsValid(line) && !Utf8.IsValid(line))
+        {
+            return null;
+        }
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            return Read(ref reader, texts);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static ContactProfile? Read(ref Utf8JsonReader reader, TextPool texts)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+        string? id = null, email = null, firstName = null, lastName = null;
+        DateTimeOffset? createdAt = null;
+        var fields = PropertyBag.Empty;
+        IReadOnlyDictionary<string, string>? lists = null;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.ValueIsEscaped ? -1 : KeyOf(reader.ValueSpan);
+            if (key < 0 || (seen & (1 << key)) != 0)
+            {
+                return null;
+            }
+            seen |= 1 << key;
+            reader.Read();
+            switch (key)
+            {
+                case 0:
+                    if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length == 0)
+                    {
+                        return null;
+                    }
+                    id = reader.GetString();
+                    break;
+                case 1: email = TextOrMissing(ref reader); break;
+                case 2: firstName = TextOrMissing(ref reader); break;
+                case 3: lastName = TextOrMissing(ref reader); break;
+                case 4:
+                    createdAt = TextOrMissing(ref reader) is { } created && DateValue.TryParse(created, out var date) ? date.Start : null;
+                    break;
+                case 5:
+                    if (Scalars(ref reader, texts) is not { } bag)
+                    {
+                        return null;
+                    }
+                    fields = bag;
+                    break;
+                default:
+                    if (Lists(ref reader, texts) is not { } statuses)
+                    {
+                        return null;
+                    }
+                    lists = statuses;
+                    break;
+            }
+        }
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || id is null)
+        {
+            return null;
+        }
+        return new ContactProfile
+        {
+            Id = id,
+            Email = email,
+            FirstName = firstName,
+            LastName = lastName,
+            CreatedAt = createdAt,
+            Fields = fields,
+            Lists = lists ?? new Dictionary<string, string>(StringComparer.Ordinal),
+        };
+    }
+
+    private static int KeyOf(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("id"u8) ? 0
+        : name.SequenceEqual("email"u8) ? 1
+        : name.SequenceEqual("firstName"u8) ? 2
+        : name.SequenceEqual("lastName"u8) ? 3
+        : name.SequenceEqual("createdAt"u8) ? 4
+        : name.SequenceEqual("fields"u8) ? 5
+        : name.SequenceEqual("lists"u8) ? 6
+        : -1;
+
+    /// <summary>A built-in field: a string, or missing when of any other type (the language's rule, not a problem).</summary>
+    private static string? TextOrMissing(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>null (none), or an object of strings, finite numbers, booleans and nulls; null when anything else.</summary>
+    private static PropertyBag? Scalars(ref Utf8JsonReader reader, TextPool texts)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return PropertyBag.Empty;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+        var items = new List<KeyValuePair<string, ScalarValue>>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = texts.Name(ref reader);
+            reader.Read();
+            ScalarValue value;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String: value = texts.Scalar(ref reader); break;
+                case JsonTokenType.Number when reader.TryGetDouble(out var number) && double.IsFinite(number): value = ScalarValue.OfNumber(number); break;
+                case JsonTokenType.True: value = ScalarValue.OfBoolean(true); break;
+                case JsonTokenType.False: value = ScalarValue.OfBoolean(false); break;
+                case JsonTokenType.Null: value = ScalarValue.Missing; break;
+                default: return null;
+            }
+            items.Add(new(name, value));
+        }
+        return PropertyBag.From(items);
+    }
+
+    /// <summary>null (none), or an object of non-empty strings; null when anything else.</summary>
+    private static Dictionary<string, string>? Lists(ref Utf8JsonReader reader, TextPool texts)
+    {
+        var lists = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return lists;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = texts.Name(ref reader);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length == 0)
+            {
+                return null;
+            }
+            lists[name] = texts.Name(ref reader);
+        }
+        return lists;
+    }
+}
+
+/// <summary>
+/// One worker's pool of short texts that repeat from line to line (names, statuses, small values), keyed by their
+/// bytes in the line. Bounded: past <see cref="Capacity"/> texts it stops pooling.
+/// </summary>
+internal sealed class TextPool
+{
+    public const int Capacity = 1 << 14;
+
+    private const int MaxLength = 48;
+
+    private readonly Dictionary<byte[], string> _names = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> _nameLookup;
+    private readonly Dictionary<byte[], ScalarValue> _scalars = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], ScalarValue>.AlternateLookup<ReadOnlySpan<byte>> _scalarLookup;
+
+    public TextPool()
+    {
+        _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _scalarLookup = _scalars.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    /// <summary>The current token's text (a property name or a string).</summary>
+    public string Name(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > MaxLength)
+        {
+            return reader.GetString()!;
+        }
+        if (_nameLookup.TryGetValue(reader.ValueSpan, out var text))
+        {
+            return text;
+        }
+        text = reader.GetString()!;
+        if (_names.Count < Capacity)
+        {
+            _names[reader.ValueSpan.ToArray()] = text;
+        }
+        return text;
+    }
+
+    /// <summary>The current string token as a field value (a date text carries its instant, parsed once per distinct text).</summary>
+    public ScalarValue Scalar(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > MaxLength)
+        {
+            return ScalarValue.OfText(reader.GetString()!);
+        }
+        if (_scalarLookup.TryGetValue(reader.ValueSpan, out var value))
+        {
+            return value;
+        }
+        value = ScalarValue.OfText(reader.GetString()!);
+        if (_scalars.Count < Capacity)
+        {
+            _scalars[reader.ValueSpan.ToArray()] = value;
+        }
+        return value;
+    }
+}

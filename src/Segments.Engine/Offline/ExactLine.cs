@@ -1,0 +1,40 @@
+using System.Text;
+using System.Text.Json;
+using Segments.Engine.Language;
+
+namespace Segments.Engine.Offline;
+
+/// <summary>
+/// A line of a JSON Lines file read by the exact reader of its shape (<see cref="Input.InputReader"/>), every problem
+/// reported with the file, the line and the JSON path; blank lines are skipped. What the fast paths leave over
+/// comes here, so the errors are always this reader's words.
+/// </summary>
+internal static class ExactLine
+{
+    public static T? Read<T>(ReadOnlySpan<byte> line, int number, string file, List<DataSetError> errors,
+        Func<JsonElement, string, (T?, IReadOnlyList<ValidationError>)> read)
+        where T : class
+    {
+        // Decoded as File.ReadLines decodes (invalid UTF-8 becomes replacement characters), then parsed as text.
+        var text = Encoding.UTF8.GetString(line);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            var (value, problems) = read(json.RootElement, "$");
+            foreach (var problem in problems)
+            {
+                errors.Add(new DataSetError(file, number, problem.Path, problem.Message));
+            }
+            return value;
+        }
+        catch (JsonException e)
+        {
+            errors.Add(new DataSetError(file, number, "$", $"not valid JSON: {e.Message}"));
+            return null;
+        }
+    }
+}

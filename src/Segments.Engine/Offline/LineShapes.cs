@@ -1,0 +1,164 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Text.Unicode;
+
+namespace Segments.Engine.Offline;
+
+/// <summary>
+/// One worker's memory of the lines it has read in full. A line's shape is its bytes with the values of its id,
+/// contact id and time emptied: two lines of one shape are the same JSON but for those three strings, so a line
+/// whose shape was read in full and found clean (<see cref="EventLine"/>) is clean too when those three strings
+/// are (no control characters, a time that parses), and it carries the same content. Finding the shape only needs
+/// the line's quotes (a line without backslashes has no quote inside a string) and the positions of the three
+/// values among its strings, which one writer keeps the same on every line. Bounded: past
+/// <see cref="Capacity"/> shapes it stops learning.
+/// </summary>
+internal sealed class LineShapes
+{
+    public const int Capacity = 1 << 16;
+
+    private const int MaxLayouts = 16;
+
+    /// <summary>Which strings of a line hold the id, the contact id and the time (counted from 0).</summary>
+    private readonly record struct Layout(int Id, int Contact, int At)
+    {
+        public int Last => Math.Max(Id, Math.Max(Contact, At));
+    }
+
+    /// <summary>The layouts of the clean lines read in full, and how many quotes the largest needs.</summary>
+    private readonly List<Layout> _layouts = [];
+    private int _quotesNeeded;
+    private readonly Dictionary<byte[], int> _contents = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private byte[] _shape = new byte[512];
+    private int[] _quotes = new int[64];
+
+    public LineShapes() => _lookup = _contents.GetAlternateLookup<ReadOnlySpan<byte>>();
+
+    /// <summary>True when the line has the shape of a clean line read before and its three values are clean.</summary>
+    public bool TryMatch(ReadOnlySpan<byte> line, out EventLine matched, out int content)
+    {
+        matched = default;
+        content = -1;
+        if (_layouts.Count == 0)
+        {
+            return false;
+        }
+        // Outside the three values the line is byte for byte a clean line read before, so only they need checking.
+        var quotes = Quotes(line, _quotesNeeded);
+        for (var l = 0; l < _layouts.Count; l++)
+        {
+            var layout = _layouts[l];
+            if (2 * layout.Last + 1 >= quotes.Length)
+            {
+                continue;
+            }
+            var candidate = new EventLine
+            {
+                Id = Value(quotes, layout.Id),
+                ContactId = Value(quotes, layout.Contact),
+                At = Value(quotes, layout.At),
+            };
+            if (_lookup.TryGetValue(Shape(l, line, candidate), out content)
+                && IsCleanText(line[candidate.Id]) && IsCleanText(line[candidate.ContactId]) && IsCleanText(line[candidate.At])
+                && EventLine.TryParseInstant(line[candidate.At], out candidate.AtTicks))
+            {
+                matched = candidate;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Remembers the shape of a line read in full and found clean, and its content.</summary>
+    public void Learn(ReadOnlySpan<byte> line, in EventLine scanned, int content)
+    {
+        if (_contents.Count >= Capacity || line.Contains((byte)'\\'))
+        {
+            return;
+        }
+        var quotes = Quotes(line, int.MaxValue);
+        var found = new Layout(Ordinal(quotes, scanned.Id), Ordinal(quotes, scanned.ContactId), Ordinal(quotes, scanned.At));
+        var layout = _layouts.IndexOf(found);
+        if (layout < 0)
+        {
+            if (_layouts.Count == MaxLayouts)
+            {
+                return;
+            }
+            _layouts.Add(found);
+            _quotesNeeded = Math.Max(_quotesNeeded, (2 * found.Last) + 2);
+            layout = _layouts.Count - 1;
+        }
+        _contents.TryAdd(Shape(layout, line, scanned).ToArray(), content);
+    }
+
+    /// <summary>Non-empty valid UTF-8 without escapes or control characters (which JSON forbids inside a string).</summary>
+    private static bool IsCleanText(ReadOnlySpan<byte> text) =>
+        text.Length > 0 && !text.ContainsAnyInRange((byte)0, (byte)0x1F) && !text.Contains((byte)'\\')
+        && (System.Text.Ascii.IsValid(text) || Utf8.IsValid(text));
+
+    private static Range Value(ReadOnlySpan<int> quotes, int ordinal) => new(quotes[2 * ordinal] + 1, quotes[(2 * ordinal) + 1]);
+
+    /// <summary>Which string of the line a value is (its opening quote is the 2n-th quote).</summary>
+    private static int Ordinal(ReadOnlySpan<int> quotes, Range value) => quotes.IndexOf(value.Start.Value - 1) / 2;
+
+    /// <summary>The positions of the line's first <paramref name="needed"/> quotes (all when there are fewer), 16 bytes at a time.</summary>
+    private ReadOnlySpan<int> Quotes(ReadOnlySpan<byte> line, int needed)
+    {
+        var count = 0;
+        var quote = Vector128.Create((byte)'"');
+        var i = 0;
+        for (; i + Vector128<byte>.Count <= line.Length && count < needed; i += Vector128<byte>.Count)
+        {
+            var mask = Vector128.Equals(Vector128.Create(line.Slice(i, Vector128<byte>.Count)), quote).ExtractMostSignificantBits();
+            for (; mask != 0; mask &= mask - 1)
+            {
+                Add(ref count, i + BitOperations.TrailingZeroCount(mask));
+            }
+        }
+        for (; i < line.Length && count < needed; i++)
+        {
+            if (line[i] == '"')
+            {
+                Add(ref count, i);
+            }
+        }
+        return _quotes.AsSpan(0, count);
+    }
+
+    private void Add(ref int count, int position)
+    {
+        if (count == _quotes.Length)
+        {
+            Array.Resize(ref _quotes, count * 2);
+        }
+        _quotes[count++] = position;
+    }
+
+    /// <summary>
+    /// The layout's number, then the line with the three values emptied (valid until the next call): lines of one
+    /// shape differ in those three strings only.
+    /// </summary>
+    private ReadOnlySpan<byte> Shape(int layout, ReadOnlySpan<byte> line, in EventLine values)
+    {
+        Span<Range> cuts = [values.Id, values.ContactId, values.At];
+        cuts.Sort(static (a, b) => a.Start.Value.CompareTo(b.Start.Value));
+        if (_shape.Length < line.Length + 1)
+        {
+            _shape = new byte[(line.Length * 2) + 1];
+        }
+        _shape[0] = (byte)layout;
+        var length = 1;
+        var from = 0;
+        foreach (var cut in cuts)
+        {
+            line[from..cut.Start.Value].CopyTo(_shape.AsSpan(length));
+            length += cut.Start.Value - from;
+            from = cut.End.Value;
+        }
+        line[from..].CopyTo(_shape.AsSpan(length));
+        length += line.Length - from;
+        return _shape.AsSpan(0, length);
+    }
+}

@@ -1,8 +1,0 @@
-using Segments.Core.Ingestion;
-
-namespace Segments.Core.Tests.Ingestion;
-
-public sealed class InMemoryPixelHitLogTests : PixelHitLogContract
-{
-    protected override Task<IPixelHitLog> CreateAsync() => Task.FromResult<IPixelHitLog>(new InMemoryPixelHitLog());
-}
