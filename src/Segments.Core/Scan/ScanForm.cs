@@ -13,11 +13,13 @@ namespace Segments.Core.Scan;
 /// indexed by that number (struct of arrays), and the variable-length parts live in contiguous arenas addressed by
 /// start offsets (<c>Start[c]</c> to <c>Start[c + 1]</c>):
 /// <list type="bullet">
-/// <item>Events, newest first, in one byte arena: per event the time as a varint delta in <see cref="Unit"/>s from
-/// the previous (newer) event, the first from <see cref="Top"/>, then a varint index into <see cref="Contents"/>,
-/// the partition's table of distinct event contents. Event ids are left behind: the fold has already removed
-/// duplicate deliveries (one event per id) and the language never reads an id, only the order ids break ties
-/// in, which the arena keeps.</item>
+/// <item>Events in one byte arena, a contact's in four streams (<see cref="ScanStream"/>): its email events, its pixel
+/// events, its conversions, and again the events carrying geo or device; a condition walks only the stream its events
+/// can be in. A stream is newest first (the document's order reversed), per event the time as a varint delta in
+/// <see cref="Unit"/>s from the previous (newer) event, the first from <see cref="Top"/>, then a varint index into
+/// <see cref="Contents"/>, the partition's table of distinct event contents. Event ids are left behind: the fold has
+/// already removed duplicate deliveries (one event per id) and the language never reads an id, only the order ids
+/// break ties in, which each stream keeps.</item>
 /// <item>Profile fields as columns: per field an index per contact into the field's distinct values (−1: missing),
 /// so a predicate runs once per distinct value.</item>
 /// <item>List records and list changes (time order kept), compacted totals: small arenas, empty for most contacts.</item>
@@ -32,6 +34,7 @@ public sealed class ScanForm
     private readonly Dictionary<string, FieldColumn> _fields;
     private readonly Dictionary<string, int> _listIndex;
     private readonly ConcurrentDictionary<string, byte[]> _buckets = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<object, ContentVerdicts> _verdicts = new();
 
     private ScanForm(Builder b)
     {
@@ -65,6 +68,7 @@ public sealed class ScanForm
 
     internal ulong[] Signatures { get; }
 
+    /// <summary>Where contact c's stream s starts in <see cref="Events"/>: <c>EventStart[c * Streams + s]</c> (it ends where the next starts).</summary>
     internal int[] EventStart { get; }
 
     internal byte[] Events { get; }
@@ -112,6 +116,16 @@ public sealed class ScanForm
 
     /// <summary>The index of a list id in <see cref="ListIds"/>; −1 when no contact has a record or change for it.</summary>
     internal int ListIndex(string listId) => _listIndex.TryGetValue(listId, out var index) ? index : -1;
+
+    /// <summary>The number of distinct event contents in <see cref="Contents"/>.</summary>
+    public int DistinctContents => Contents.Length;
+
+    /// <summary>
+    /// A condition's verdicts per content of this form, kept as long as the condition (the document matcher it
+    /// decides with) lives: they do not depend on T, so every binding after the first reuses them.
+    /// </summary>
+    internal ContentVerdicts Verdicts(object condition, Func<EventInfo, byte> compute) =>
+        _verdicts.GetValue(condition, _ => new ContentVerdicts(Contents, compute));
 
     /// <summary>Every contact's bucket for a seed (<see cref="BucketCondition.Of"/>), computed once per seed.</summary>
     internal byte[] Buckets(string seed) => _buckets.GetOrAdd(seed, s =>
@@ -223,20 +237,21 @@ public sealed class ScanForm
             IdStart.Add(Ids.Count);
             Signatures.Add(contact.Signature);
 
-            var previous = Top;
-            for (var i = contact.Events.Length - 1; i >= 0; i--)
+            for (var stream = 0; stream < ScanStream.Count; stream++)
             {
-                var e = contact.Events[i];
-                WriteVarint((ulong)((previous - e.At) / Unit));
-                previous = e.At;
-                if (!_contentIndex.TryGetValue(e.Info, out var content))
+                var previous = Top;
+                for (var i = contact.Events.Length - 1; i >= 0; i--)
                 {
-                    _contentIndex[e.Info] = content = Contents.Count;
-                    Contents.Add(e.Info);
+                    var e = contact.Events[i];
+                    if (ScanStream.Holds(stream, e.Info))
+                    {
+                        WriteVarint((ulong)((previous - e.At) / Unit));
+                        previous = e.At;
+                        WriteVarint((ulong)Content(e.Info));
+                    }
                 }
-                WriteVarint((ulong)content);
+                EventStart.Add(Events.Count);
             }
-            EventStart.Add(Events.Count);
 
             Compacted.AddRange(contact.Compacted);
             CompactedStart.Add(Compacted.Count);
@@ -257,6 +272,16 @@ public sealed class ScanForm
                 column.Add(contact.GetField(name));
             }
             Count++;
+        }
+
+        private int Content(EventInfo info)
+        {
+            if (!_contentIndex.TryGetValue(info, out var index))
+            {
+                _contentIndex[info] = index = Contents.Count;
+                Contents.Add(info);
+            }
+            return index;
         }
 
         private int List(string listId)
@@ -312,6 +337,18 @@ public sealed class ScanForm
             Index.Add(index);
         }
     }
+}
+
+/// <summary>The streams a contact's events are kept in: one per <see cref="EventKind"/>, then those carrying a context.</summary>
+internal static class ScanStream
+{
+    public const int Context = 3;
+    public const int Count = 4;
+
+    public static int Of(EventKind kind) => (int)kind;
+
+    public static bool Holds(int stream, EventInfo info) =>
+        stream == Context ? info.Geo is not null || info.Device is not null : stream == (int)info.Kind;
 }
 
 /// <summary>A profile field of every contact: an index into the field's distinct values per contact, −1 when missing.</summary>

@@ -149,13 +149,16 @@ internal sealed class EventCountScan : ScanMatcher
     private readonly long _lower;
     private readonly bool _countsCompacted;
 
-    public EventCountScan(ScanBinding binding, EventCountMatcher matcher, CampaignScope campaign)
+    private readonly int _stream;
+
+    public EventCountScan(ScanBinding binding, EventCountMatcher matcher, EventKind kind, CampaignScope campaign)
     {
+        _stream = ScanStream.Of(kind);
         _form = binding.Form;
         _asOf = binding.AsOf;
         _matcher = matcher;
         _campaign = campaign;
-        _verdicts = new ContentVerdicts(_form.Contents, info => matcher.ContentMatches(info) ? ContentVerdicts.Yes : ContentVerdicts.No);
+        _verdicts = _form.Verdicts(matcher, info => matcher.ContentMatches(info) ? ContentVerdicts.Yes : ContentVerdicts.No);
         _lower = matcher.Within is { } w ? _asOf.Ticks - w.Ticks : long.MinValue;
         _countsCompacted = matcher.CountsCompacted && matcher.Within is null;
     }
@@ -196,7 +199,7 @@ internal sealed class EventCountScan : ScanMatcher
             }
         }
         var stopAfter = _matcher.StopAfter;
-        var events = new EventCursor(_form, contact);
+        var events = new EventCursor(_form, contact, _stream);
         while (n < stopAfter && events.Next())
         {
             if (events.At > _asOf.Ticks)
@@ -222,7 +225,7 @@ internal sealed class EventCountScan : ScanMatcher
     {
         string? best = null;
         var bestAt = long.MinValue;
-        var events = new EventCursor(_form, contact);
+        var events = new EventCursor(_form, contact, ScanStream.Of(EventKind.Email));
         while (events.Next())
         {
             if (events.At > _asOf.Ticks)
@@ -246,12 +249,12 @@ internal sealed class EventCountScan : ScanMatcher
 }
 
 /// <summary><c>seen: last</c>: the most recent candidate in the window decides (<see cref="LastEventMatcher"/>).</summary>
-internal sealed class LastEventScan(ScanBinding binding, LastEventMatcher matcher) : ScanMatcher
+internal sealed class LastEventScan(ScanBinding binding, LastEventMatcher matcher, EventKind kind) : ScanMatcher
 {
     private readonly ScanForm _form = binding.Form;
     private readonly long _ticks = binding.Ticks;
     private readonly long _lower = matcher.Within is { } w ? binding.Ticks - w.Ticks : long.MinValue;
-    private readonly ContentVerdicts _verdicts = new(binding.Form.Contents, matcher.Verdict);
+    private readonly ContentVerdicts _verdicts = binding.Form.Verdicts(matcher, matcher.Verdict);
 
     public override bool Matches(int contact)
     {
@@ -259,7 +262,7 @@ internal sealed class LastEventScan(ScanBinding binding, LastEventMatcher matche
         {
             return false;
         }
-        var events = new EventCursor(_form, contact);
+        var events = new EventCursor(_form, contact, ScanStream.Of(kind));
         while (events.Next())
         {
             if (events.At > _ticks)
@@ -295,7 +298,7 @@ internal sealed class ContextScan(ScanBinding binding, ContextMatcher matcher) :
     private readonly long _lower = matcher.Condition.Within is { } w ? binding.Ticks - w.Ticks : long.MinValue;
     private readonly ulong _needs = matcher.Condition.Kind == ContextKind.Device ? EventSignature.Device : EventSignature.Geo;
     private readonly bool _seenAny = matcher.Condition.SeenAny;
-    private readonly ContentVerdicts _verdicts = new(binding.Form.Contents, matcher.Verdict);
+    private readonly ContentVerdicts _verdicts = binding.Form.Verdicts(matcher, matcher.Verdict);
 
     public override bool Matches(int contact)
     {
@@ -303,7 +306,7 @@ internal sealed class ContextScan(ScanBinding binding, ContextMatcher matcher) :
         {
             return false;
         }
-        var events = new EventCursor(_form, contact);
+        var events = new EventCursor(_form, contact, ScanStream.Context);
         while (events.Next())
         {
             if (events.At > _ticks)
@@ -336,7 +339,10 @@ internal sealed class BucketScan(ScanBinding binding, BucketCondition condition)
     public override bool Matches(int contact) => _buckets[contact] >= condition.From && _buckets[contact] <= condition.To;
 }
 
-/// <summary>A condition's verdict per content of one form (by content index), computed when first met (0: not yet).</summary>
+/// <summary>
+/// A condition's verdict per content of one form (by content index), computed when first met (0: not yet). Safe without
+/// locks: a verdict is idempotent, so two threads filling one slot write the same byte.
+/// </summary>
 internal sealed class ContentVerdicts(EventInfo[] contents, Func<EventInfo, byte> compute)
 {
     public const byte Yes = 1, No = 2;
@@ -351,17 +357,18 @@ internal sealed class ContentVerdicts(EventInfo[] contents, Func<EventInfo, byte
     }
 }
 
-/// <summary>Walks one contact's events in the arena, newest first, decoding time deltas and content indices.</summary>
+/// <summary>Walks one stream of a contact's events in the arena, newest first, decoding time deltas and content indices.</summary>
 internal ref struct EventCursor
 {
     private readonly ReadOnlySpan<byte> _bytes;
     private readonly long _unit;
     private int _position;
 
-    public EventCursor(ScanForm form, int contact)
+    public EventCursor(ScanForm form, int contact, int stream)
     {
-        var start = form.EventStart[contact];
-        _bytes = form.Events.AsSpan(start, form.EventStart[contact + 1] - start);
+        var slot = (contact * ScanStream.Count) + stream;
+        var start = form.EventStart[slot];
+        _bytes = form.Events.AsSpan(start, form.EventStart[slot + 1] - start);
         _unit = form.Unit;
         At = form.Top;
     }

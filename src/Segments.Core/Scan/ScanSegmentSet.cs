@@ -1,5 +1,6 @@
 using Segments.Core.Evaluation;
 using Segments.Core.Language;
+using Segments.Core.Model;
 
 namespace Segments.Core.Scan;
 
@@ -51,7 +52,7 @@ public sealed class ScanSegmentSet
         public Func<ScanBinding, ScanMatcher> Visit(EngagementCondition condition)
         {
             var matcher = new EngagementMatcher(condition);
-            return b => new EventCountScan(b, matcher, condition.Campaign);
+            return b => new EventCountScan(b, matcher, EventKind.Email, condition.Campaign);
         }
 
         public Func<ScanBinding, ScanMatcher> Visit(PixelCondition condition)
@@ -59,10 +60,10 @@ public sealed class ScanSegmentSet
             if (condition.SeenLast)
             {
                 var last = LastEventMatcher.Of(condition);
-                return b => new LastEventScan(b, last);
+                return b => new LastEventScan(b, last, EventKind.Pixel);
             }
             var matcher = new PixelMatcher(condition);
-            return b => new EventCountScan(b, matcher, CampaignScope.None);
+            return b => new EventCountScan(b, matcher, EventKind.Pixel, CampaignScope.None);
         }
 
         public Func<ScanBinding, ScanMatcher> Visit(ConversionCondition condition)
@@ -70,10 +71,10 @@ public sealed class ScanSegmentSet
             if (condition.SeenLast)
             {
                 var last = LastEventMatcher.Of(condition);
-                return b => new LastEventScan(b, last);
+                return b => new LastEventScan(b, last, EventKind.Conversion);
             }
             var matcher = new ConversionMatcher(condition);
-            return b => new EventCountScan(b, matcher, CampaignScope.None);
+            return b => new EventCountScan(b, matcher, EventKind.Conversion, CampaignScope.None);
         }
 
         public Func<ScanBinding, ScanMatcher> Visit(ListCondition condition) => b => new ListScan(b, condition);
@@ -136,10 +137,10 @@ public sealed class ScanSegment
         new(new ScanSegmentSet.ScanBinding(_set, form, asOf).Segment(Definition.Id));
 
     /// <summary>How many of the form's contacts are members at T.</summary>
-    public int Count(ScanForm form, in AsOf asOf)
+    public long Count(ScanForm form, in AsOf asOf)
     {
         var query = Bind(form, asOf);
-        var n = 0;
+        var n = 0L;
         for (var c = 0; c < form.Count; c++)
         {
             n += query.Matches(c) ? 1 : 0;

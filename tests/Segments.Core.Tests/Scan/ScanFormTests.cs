@@ -71,24 +71,27 @@ public class ScanFormTests
     }
 
     [Fact]
-    public void The_form_keeps_contact_ids_and_every_event_s_time_to_the_tick_and_content_newest_first()
+    public void The_form_keeps_contact_ids_and_every_event_s_time_to_the_tick_and_content_newest_first_in_its_streams()
     {
         var data = DataSet.Load(SeedFolder);
         var form = ScanForm.Build(data.Contacts);
         Assert.Equal(data.Contacts.Select(c => c.Id), Enumerable.Range(0, form.Count).Select(form.Id));
         for (var c = 0; c < form.Count; c++)
         {
-            var times = new List<long>();
-            var contents = new List<EventInfo>();
-            var cursor = new EventCursor(form, c);
-            while (cursor.Next())
+            for (var stream = 0; stream < ScanStream.Count; stream++)
             {
-                times.Add(cursor.At);
-                contents.Add(form.Contents[cursor.Content]);
+                var times = new List<long>();
+                var contents = new List<EventInfo>();
+                var cursor = new EventCursor(form, c, stream);
+                while (cursor.Next())
+                {
+                    times.Add(cursor.At);
+                    contents.Add(form.Contents[cursor.Content]);
+                }
+                var events = data.Contacts[c].Events.Reverse().Where(e => ScanStream.Holds(stream, e.Info)).ToArray();
+                Assert.Equal(events.Select(e => e.At), times);
+                Assert.Equal(events.Select(e => e.Info), contents);
             }
-            var events = data.Contacts[c].Events.Reverse().ToArray();
-            Assert.Equal(events.Select(e => e.At), times);
-            Assert.Equal(events.Select(e => e.Info), contents);
         }
     }
 
