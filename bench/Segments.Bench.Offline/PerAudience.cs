@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Segments.Core.Documents;
 using Segments.Core.Evaluation;
 using Segments.Core.Offline;
 using Segments.Core.Scan;
@@ -36,6 +37,8 @@ internal static class PerAudience
         var built = Stopwatch.StartNew();
         var form = ScanForm.Build(data.Contacts);
         var scan = new ScanSegmentSet(data.Definitions);
+        Console.WriteLine($"stored documents: JSON (a Cosmos item) {data.Contacts.Average(c => ContactDocumentJson.Serialize(c).Length):F0} bytes a contact, " +
+            $"binary (the embedded store) {data.Contacts.Average(c => ContactDocumentBinary.Serialize(c).Length):F0}");
         Console.WriteLine($"per audience, one thread, {data.Contacts.Count:N0} contacts (median of {Runs}); scan form built in " +
             $"{built.Elapsed.TotalSeconds:F1} s, {form.Bytes / (double)form.Count:F0} bytes a contact, {form.DistinctContents:N0} distinct event contents:");
         foreach (var audience in SyntheticDataSet.Audiences)

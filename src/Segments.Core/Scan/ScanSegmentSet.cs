@@ -139,11 +139,11 @@ public sealed class ScanSegment
     /// <summary>How many of the form's contacts are members at T.</summary>
     public long Count(ScanForm form, in AsOf asOf)
     {
-        var query = Bind(form, asOf);
+        var matcher = new ScanSegmentSet.ScanBinding(_set, form, asOf).Segment(Definition.Id);
         var n = 0L;
         for (var c = 0; c < form.Count; c++)
         {
-            n += query.Matches(c) ? 1 : 0;
+            n += matcher.Matches(c) ? 1 : 0;
         }
         return n;
     }
