@@ -19,7 +19,7 @@ public sealed class TimeEdges
 
     private TimeEdges(Sources sources)
     {
-        _windows = [.. sources.Windows.Order()];
+        _windows = [.. sources.Windows];
         _dates = [.. sources.Dates];
         _readsEvents = sources.ReadsEvents;
     }
@@ -38,9 +38,9 @@ public sealed class TimeEdges
         var next = long.MaxValue;
         void Consider(long edge)
         {
-            if (edge > t && edge < next)
+            if (edge > t)
             {
-                next = edge;
+                next = Math.Min(next, edge);
             }
         }
         if (_readsEvents)

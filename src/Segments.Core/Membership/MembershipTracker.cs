@@ -54,7 +54,20 @@ public sealed class MembershipTracker(
             var written = new List<Written>();
             // Flows into the tasks the fold starts for the batch's contacts, and no further than this call.
             Batch.Value = written;
-            var result = await fold.HandleAsync(batch, cancellationToken);
+            StreamFoldResult result;
+            try
+            {
+                result = await fold.HandleAsync(batch, cancellationToken);
+            }
+            catch
+            {
+                // The documents written before the fold failed or was cancelled (serve's bound on folding at a stop) are
+                // tracked all the same: delivered again, they are replays whose prior membership is no longer known, and
+                // while a baseline runs a contact's first change would then be recorded as none.
+                Batch.Value = null;
+                await tracker.TrackAsync(written, CancellationToken.None);
+                throw;
+            }
             Batch.Value = null;
             await tracker.TrackAsync(written, cancellationToken);
             return result;

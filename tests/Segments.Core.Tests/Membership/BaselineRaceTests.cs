@@ -4,6 +4,7 @@ using Segments.Core.Evaluation;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.PushDown;
+using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Stores;
 
 namespace Segments.Core.Tests.Membership;
@@ -87,6 +88,29 @@ public class BaselineRaceTests
         Assert.Equal(["created", "enters", "held"], (await _rig.RecordsAsync(ConsumerKind.Drip, "d1")).Select(r => r.ContactId).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_contact_written_by_a_batch_that_then_fails_enters_once_though_the_baseline_reads_it_before_the_batch_comes_again()
+    {
+        var rig = new MembershipRig(Start, folded: contacts => new FailingOnce(contacts, "fails"));
+        await rig.SaveAsync("""{"id":"opened-not-clicked","name":"Opened, never clicked","match":{"and":[{"engagement":{"event":"open"}},{"not":{"engagement":{"event":"click"}}}]}}""");
+        var drip = new Consumer(ConsumerKind.Drip, "d1", Segment, ChangeKind.Entered);
+        await rig.UseAsync(drip, baseline: false);
+
+        // One batch: "written" opens and is written, then the write of "fails" throws and fails the batch (as the fold
+        // cancelled by serve's stop does). The baseline scans "written" as a member before the batch is delivered again.
+        rig.Clock.Advance(TimeSpan.FromSeconds(1));
+        var at = rig.Clock.GetUtcNow() - TimeSpan.FromMilliseconds(1);
+        var batch = StreamEvents.Messages(Tenant,
+            [MembershipRig.Event("e1", "written", at, """{"kind":"email","name":"open"}"""), MembershipRig.Event("e2", "fails", at, """{"kind":"email","name":"open"}""")]);
+        await Assert.ThrowsAsync<IOException>(() => rig.Fold.HandleAsync(batch));
+        await rig.BaselineAsync(drip, "baseline-d1");
+        await rig.Fold.HandleAsync(batch);
+
+        var changes = (await rig.ChangesAsync(Segment)).Select(c => (c.ContactId, c.Kind)).Order();
+        Assert.Equal([("fails", ChangeKind.Entered), ("written", ChangeKind.Entered)], changes);
+        Assert.Equal(["fails", "written"], (await rig.RecordsAsync(ConsumerKind.Drip, "d1")).Select(r => r.ContactId).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>
     /// Every contact's changes alternate, starting from its membership when the drip was defined (none for a contact
     /// created later), and end at its membership evaluated now.
@@ -131,6 +155,17 @@ public class BaselineRaceTests
             }
         }
         return members;
+    }
+
+    /// <summary>The contact store failing the first write of one contact, as an unreachable store would.</summary>
+    private sealed class FailingOnce(IContactStore inner, string contactId) : DelegatingContactStore(inner)
+    {
+        private int _failed;
+
+        public override Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default) =>
+            document.Id == contactId && Interlocked.Exchange(ref _failed, 1) == 0
+                ? throw new IOException($"the store did not answer the write of {contactId}")
+                : base.WriteAsync(tenant, document, ifMatch, cancellationToken);
     }
 
     /// <summary>

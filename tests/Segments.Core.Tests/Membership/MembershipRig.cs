@@ -12,14 +12,16 @@ namespace Segments.Core.Tests.Membership;
 
 /// <summary>
 /// Membership tracking over in-memory stores with a fake clock: the catalog, the fold that tells the tracker of its
-/// batch's writes, the dispatcher and the sweep. The membership and consumer stores can be wrapped (to count or to fail).
+/// batch's writes, the dispatcher and the sweep. The membership and consumer stores, and the contact store as the fold
+/// writes it, can be wrapped (to count or to fail).
 /// </summary>
 internal sealed class MembershipRig
 {
     public const string Tenant = "t1";
 
     public MembershipRig(DateTimeOffset now, Func<IMembershipStore, IMembershipStore>? membership = null,
-        Func<IConsumerStore, IConsumerStore>? consumers = null, IMembershipChangePublisher? publisher = null)
+        Func<IConsumerStore, IConsumerStore>? consumers = null, IMembershipChangePublisher? publisher = null,
+        Func<IContactStore, IContactStore>? folded = null)
     {
         Clock = new FakeTimeProvider(now);
         Membership = membership?.Invoke(Memberships) ?? Memberships;
@@ -28,7 +30,7 @@ internal sealed class MembershipRig
         Dispatcher = new ChangeDispatcher(Membership, Consumers, publisher);
         Tracker = new MembershipTracker(new TrackedSegments(CatalogStore), Membership, Dispatcher, Contacts, Clock);
         Sweep = new TimeSweep(Membership, Contacts, Tracker, Dispatcher, Clock);
-        Fold = Tracker.Around(new StreamFolder(Contacts, new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), Clock, written: Tracker));
+        Fold = Tracker.Around(new StreamFolder(folded?.Invoke(Contacts) ?? Contacts, new InMemoryDeadLetterStore(), new ContactFolder(new FoldOptions()), Clock, written: Tracker));
     }
 
     public FakeTimeProvider Clock { get; }

@@ -33,11 +33,13 @@ public static class TrackingWorkload
 
     /// <summary>
     /// Saves the segments and, for the first <paramref name="used"/> of them, a drip and a trigger (on entered, or on left
-    /// for every other), and waits until each one's baseline is recorded. The store and tracker race a baseline correctly
-    /// (BaselineRaceTests, the membership store contract), but with the wait removed a SIGTERM run of serve (seed 40194)
-    /// still lost contacts' first entered changes: kept until that is understood.
+    /// for every other), and with <paramref name="awaitBaselines"/> waits until each one's baseline is recorded. Without
+    /// the wait, the traffic that follows races the baselines: exact through a stop (a batch that a stop cuts short is
+    /// tracked as far as it was written), but not through a kill -9 that falls between a batch's writes and its tracking
+    /// while a baseline runs: delivered again, those writes are replays whose membership before is no longer known, and
+    /// a contact whose baseline is not recorded yet then records no change (no false "entered", see MembershipStep).
     /// </summary>
-    public static async Task DefineAsync(HttpClient api, int used)
+    public static async Task DefineAsync(HttpClient api, int used, bool awaitBaselines = true)
     {
         foreach (var (id, match) in Segments)
         {
@@ -48,7 +50,7 @@ public static class TrackingWorkload
             await PutAsync(api, $"drips/d-{id}", $$"""{"segment":"{{id}}"}""");
             await PutAsync(api, $"triggers/t-{id}", $$"""{"segment":"{{id}}","on":"{{(i % 2 == 0 ? "entered" : "left")}}"}""");
         }
-        foreach (var path in Segments.Take(used).SelectMany(s => new[] { $"drips/d-{s.Id}", $"triggers/t-{s.Id}" }))
+        foreach (var path in Segments.Take(awaitBaselines ? used : 0).SelectMany(s => new[] { $"drips/d-{s.Id}", $"triggers/t-{s.Id}" }))
         {
             await BaselineRecordedAsync(api, path);
         }
