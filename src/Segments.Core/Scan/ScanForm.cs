@@ -159,17 +159,22 @@ public sealed class ScanForm
     /// <summary>Collects the parts while contacts are added; the form copies them into exact-size arrays.</summary>
     private sealed class Builder
     {
-        private readonly Dictionary<EventInfo, int> _contentIndex = [];
+        // By reference: the fold shares equal contents (EventInfoPool), and hashing a content's properties for every
+        // event is most of a build. An equal content that is not shared only takes a second slot, with the same verdicts.
+        private readonly Dictionary<EventInfo, int> _contentIndex = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<string, int> _statusIndex = new(StringComparer.Ordinal);
 
         public Builder(IReadOnlyList<ContactDocument> contacts)
         {
             var coarse = new[] { TimeSpan.TicksPerSecond, TimeSpan.TicksPerMillisecond };
             var divides = new[] { true, true };
+            var events = 0L;
             foreach (var contact in contacts)
             {
+                events += contact.Events.Length;
                 foreach (var e in contact.Events)
                 {
+                    events += e.Info.Geo is not null || e.Info.Device is not null ? 1 : 0;
                     Top = Math.Max(Top, e.At);
                     for (var u = 0; u < coarse.Length; u++)
                     {
@@ -178,13 +183,23 @@ public sealed class ScanForm
                 }
                 foreach (var name in contact.Fields.Items)
                 {
-                    Fields.TryAdd(name.Key, new ColumnBuilder());
+                    if (!Fields.ContainsKey(name.Key))
+                    {
+                        Fields[name.Key] = new ColumnBuilder(contacts.Count);
+                    }
                 }
             }
             foreach (var name in BuiltInFields)
             {
-                Fields[name] = new ColumnBuilder();
+                Fields[name] = new ColumnBuilder(contacts.Count);
             }
+            // Sized up front: growing arrays of this size goes through the large-object heap, and each growth there can
+            // cost a full collection of the documents the form is built from.
+            Signatures.Capacity = contacts.Count;
+            IdStart.Capacity = CompactedStart.Capacity = ListStart.Capacity = ChangeStart.Capacity = contacts.Count + 1;
+            EventStart.Capacity = (contacts.Count * ScanStream.Count) + 1;
+            Events.Capacity = (int)Math.Min(Array.MaxLength, events * 4);
+            Ids.Capacity = contacts.Count * 16;
             Unit = divides[0] ? coarse[0] : divides[1] ? coarse[1] : 1;
             IdStart.Add(0);
             EventStart.Add(0);
@@ -314,11 +329,11 @@ public sealed class ScanForm
         }
     }
 
-    private sealed class ColumnBuilder
+    private sealed class ColumnBuilder(int contacts)
     {
         private readonly Dictionary<ScalarValue, int> _distinct = [];
 
-        public List<int> Index { get; } = [];
+        public List<int> Index { get; } = new(contacts);
 
         public List<ScalarValue> Values { get; } = [];
 
