@@ -156,6 +156,18 @@ public sealed class ScanForm
         return bytes;
     }
 
+    /// <summary>The index of an item in a table of distinct items, added at the end when new.</summary>
+    private static int Intern<T>(Dictionary<T, int> index, List<T> items, T item)
+        where T : notnull
+    {
+        if (!index.TryGetValue(item, out var at))
+        {
+            index[item] = at = items.Count;
+            items.Add(item);
+        }
+        return at;
+    }
+
     /// <summary>Collects the parts while contacts are added; the form copies them into exact-size arrays.</summary>
     private sealed class Builder
     {
@@ -289,35 +301,11 @@ public sealed class ScanForm
             Count++;
         }
 
-        private int Content(EventInfo info)
-        {
-            if (!_contentIndex.TryGetValue(info, out var index))
-            {
-                _contentIndex[info] = index = Contents.Count;
-                Contents.Add(info);
-            }
-            return index;
-        }
+        private int Content(EventInfo info) => Intern(_contentIndex, Contents, info);
 
-        private int List(string listId)
-        {
-            if (!ListIndex.TryGetValue(listId, out var index))
-            {
-                ListIndex[listId] = index = ListIds.Count;
-                ListIds.Add(listId);
-            }
-            return index;
-        }
+        private int List(string listId) => Intern(ListIndex, ListIds, listId);
 
-        private int Status(string status)
-        {
-            if (!_statusIndex.TryGetValue(status, out var index))
-            {
-                _statusIndex[status] = index = Statuses.Count;
-                Statuses.Add(status);
-            }
-            return index;
-        }
+        private int Status(string status) => Intern(_statusIndex, Statuses, status);
 
         private void WriteVarint(ulong value)
         {
@@ -344,12 +332,7 @@ public sealed class ScanForm
                 Index.Add(-1);
                 return;
             }
-            if (!_distinct.TryGetValue(value, out var index))
-            {
-                _distinct[value] = index = Values.Count;
-                Values.Add(value);
-            }
-            Index.Add(index);
+            Index.Add(Intern(_distinct, Values, value));
         }
     }
 }

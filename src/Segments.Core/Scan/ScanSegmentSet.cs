@@ -55,27 +55,18 @@ public sealed class ScanSegmentSet
             return b => new EventCountScan(b, matcher, EventKind.Email, condition.Campaign);
         }
 
-        public Func<ScanBinding, ScanMatcher> Visit(PixelCondition condition)
-        {
-            if (condition.SeenLast)
-            {
-                var last = LastEventMatcher.Of(condition);
-                return b => new LastEventScan(b, last, EventKind.Pixel);
-            }
-            var matcher = new PixelMatcher(condition);
-            return b => new EventCountScan(b, matcher, EventKind.Pixel, CampaignScope.None);
-        }
+        public Func<ScanBinding, ScanMatcher> Visit(PixelCondition condition) => condition.SeenLast
+            ? Last(LastEventMatcher.Of(condition), EventKind.Pixel)
+            : Counted(new PixelMatcher(condition), EventKind.Pixel);
 
-        public Func<ScanBinding, ScanMatcher> Visit(ConversionCondition condition)
-        {
-            if (condition.SeenLast)
-            {
-                var last = LastEventMatcher.Of(condition);
-                return b => new LastEventScan(b, last, EventKind.Conversion);
-            }
-            var matcher = new ConversionMatcher(condition);
-            return b => new EventCountScan(b, matcher, EventKind.Conversion, CampaignScope.None);
-        }
+        public Func<ScanBinding, ScanMatcher> Visit(ConversionCondition condition) => condition.SeenLast
+            ? Last(LastEventMatcher.Of(condition), EventKind.Conversion)
+            : Counted(new ConversionMatcher(condition), EventKind.Conversion);
+
+        private static Func<ScanBinding, ScanMatcher> Last(LastEventMatcher matcher, EventKind kind) => b => new LastEventScan(b, matcher, kind);
+
+        private static Func<ScanBinding, ScanMatcher> Counted(EventCountMatcher matcher, EventKind kind) =>
+            b => new EventCountScan(b, matcher, kind, CampaignScope.None);
 
         public Func<ScanBinding, ScanMatcher> Visit(ListCondition condition) => b => new ListScan(b, condition);
 
