@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Segments.Core.Ports;
 
@@ -126,15 +127,28 @@ public sealed class SqliteDatabase
     /// a scan reads. synchronous=NORMAL under WAL: a committed write survives a crash of the process (what a
     /// checkpoint after the fold relies on); only an operating system crash or power loss can undo the last commits.
     /// busy_timeout lets SQLite itself wait for a concurrent writer's lock, finely, instead of the client's coarse
-    /// sleep-and-retry.
+    /// sleep-and-retry. The settings belong to the native connection, which the pool keeps open and hands out again:
+    /// they are applied once to each, not at every operation (where preparing them cost the fold a fifth of its time,
+    /// one contact read at a time).
     /// </summary>
     public async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA mmap_size = 68719476736;";
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // The pool hands a native connection to one caller at a time: looking it up, then adding it, races with no one.
+        var native = connection.Handle!;
+        if (!_configured.TryGetValue(native, out _))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA mmap_size = 68719476736;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _configured.AddOrUpdate(native, Configured);
+        }
         return connection;
     }
+
+    private static readonly object Configured = new();
+
+    /// <summary>The native connections already set up, weakly: one the pool closes is forgotten with it.</summary>
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
 }

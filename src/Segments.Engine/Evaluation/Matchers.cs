@@ -103,6 +103,23 @@ internal abstract class EventCountMatcher : Matcher
     // Without count or value, one matching event is enough; with a value test every event is summed.
     private readonly long _stopAt;
 
+    // What the scan form's evaluation (Segments.Core.Scan) needs to walk its own storage with these same decisions.
+    internal Duration? Within => within;
+
+    internal ulong Signature => _needs;
+
+    internal bool CountsCompacted => countsCompacted;
+
+    internal long StopAfter => _stopAt;
+
+    internal bool ContentMatches(EventInfo info) => MatchesContent(info);
+
+    internal bool StateMatches(EventInfo info, string? state) => MatchesState(info, state);
+
+    internal bool CompactedMatches(CompactedTotal total, string? state) => MatchesCompacted(total, state);
+
+    internal bool Verdict(long n, double sum) => Decide(n, sum);
+
     public override bool Matches(ContactDocument contact, in AsOf asOf)
     {
         if (!Prepare(contact, asOf, out var state))
@@ -303,16 +320,21 @@ internal sealed class EngagementMatcher(EngagementCondition c)
                 bestAt = e.At;
             }
         }
-        if (best is null)
+        return best ?? LastSentCompacted(contact.Compacted, asOf);
+    }
+
+    /// <summary>Of the compacted <c>sent</c> totals at or before T, the campaign of the newest; ties go to the larger campaign id.</summary>
+    internal static string? LastSentCompacted(ReadOnlySpan<CompactedTotal> compacted, in AsOf asOf)
+    {
+        string? best = null;
+        long bestAt = long.MinValue;
+        foreach (var t in compacted)
         {
-            foreach (var t in contact.Compacted)
+            if (t is { Kind: EventKind.Email, Action: EmailAction.Sent, CampaignId: { } id } && t.NewestAt <= asOf.Ticks
+                && (t.NewestAt > bestAt || (t.NewestAt == bestAt && string.CompareOrdinal(id, best) > 0)))
             {
-                if (t is { Kind: EventKind.Email, Action: EmailAction.Sent, CampaignId: { } id } && t.NewestAt <= asOf.Ticks
-                    && (t.NewestAt > bestAt || (t.NewestAt == bestAt && string.CompareOrdinal(id, best) > 0)))
-                {
-                    best = id;
-                    bestAt = t.NewestAt;
-                }
+                best = id;
+                bestAt = t.NewestAt;
             }
         }
         return best;
@@ -359,7 +381,7 @@ internal sealed class ConversionMatcher(ConversionCondition c) : EventCountMatch
 /// </summary>
 internal sealed class ContextMatcher : Matcher
 {
-    private const byte NoContext = 1, Holds = 2, Fails = 3;
+    internal const byte NoContext = 1, Holds = 2, Fails = 3;
     private readonly ContextCondition c;
     private readonly bool _device;
     private readonly VerdictCache _verdicts;
@@ -372,6 +394,11 @@ internal sealed class ContextMatcher : Matcher
     }
 
     public override bool Matches(ContactDocument contact, in AsOf asOf) => Decide(contact, asOf).Result;
+
+    internal ContextCondition Condition => c;
+
+    /// <summary>This content's verdict: <see cref="NoContext"/>, <see cref="Holds"/> or <see cref="Fails"/>.</summary>
+    internal byte Verdict(EventInfo info) => _verdicts.Get(info);
 
     /// <summary>
     /// The verdict and the event that decided it: the one whose context holds, or (<c>seen: last</c>) the most recent one
@@ -436,7 +463,7 @@ internal sealed class ContextMatcher : Matcher
 /// </summary>
 internal sealed class LastEventMatcher : Matcher
 {
-    private const byte NotCandidate = 1, Holds = 2, Fails = 3;
+    internal const byte NotCandidate = 1, Holds = 2, Fails = 3;
     private readonly Duration? _within;
     private readonly ulong _needs;
     private readonly bool _plainCandidates;
@@ -466,6 +493,17 @@ internal sealed class LastEventMatcher : Matcher
         total => total.Kind == EventKind.Conversion && (c.Event is null || string.Equals(total.Name, c.Event, StringComparison.OrdinalIgnoreCase)));
 
     public override bool Matches(ContactDocument contact, in AsOf asOf) => Decide(contact, asOf).Result;
+
+    // What the scan form's evaluation (Segments.Core.Scan) needs to walk its own storage with these same decisions.
+    internal Duration? Within => _within;
+
+    internal ulong Needs => _needs;
+
+    /// <summary>Whether, with no retained candidate and no window, a compacted total of candidates decides (true).</summary>
+    internal bool CompactedDecides(CompactedTotal total) => _within is null && _plainCandidates && _compactedCandidate(total);
+
+    /// <summary>This content's verdict: <see cref="NotCandidate"/>, <see cref="Holds"/> or <see cref="Fails"/>.</summary>
+    internal byte Verdict(EventInfo info) => _verdicts.Get(info);
 
     /// <summary>The answer, and the index of the retained event that decided it (−1: none, or a compacted total).</summary>
     public (bool Result, int Index) Decide(ContactDocument contact, in AsOf asOf)

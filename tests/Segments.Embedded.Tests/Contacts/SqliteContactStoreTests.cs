@@ -37,6 +37,35 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task Every_connection_has_the_settings_whether_new_reused_from_the_pool_or_opened_after_the_pool_was_cleared()
+    {
+        var database = await SqliteDatabase.OpenAsync(File);
+        var seen = new List<(long Synchronous, long BusyTimeout)>();
+        for (var i = 0; i < 4; i++)
+        {
+            if (i == 2)
+            {
+                SqliteConnection.ClearAllPools(); // the native connections are closed: the next one is new
+            }
+            // Two at once: the second is a native connection of its own.
+            await using var first = await database.ConnectAsync(CancellationToken.None);
+            await using var second = await database.ConnectAsync(CancellationToken.None);
+            seen.Add(await SettingsAsync(first));
+            seen.Add(await SettingsAsync(second));
+        }
+        Assert.All(seen, s => Assert.Equal((1L, 30_000L), s)); // synchronous = NORMAL (1), busy_timeout in ms
+    }
+
+    private static async Task<(long, long)> SettingsAsync(SqliteConnection connection)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        var synchronous = (long)(await command.ExecuteScalarAsync())!;
+        command.CommandText = "PRAGMA busy_timeout";
+        return (synchronous, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task A_file_of_the_first_layout_is_moved_to_the_clustered_one_with_every_contact_and_version()
     {
         // The first layout, as SqliteDatabase created it before contacts were clustered by bucket.
