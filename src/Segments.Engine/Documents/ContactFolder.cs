@@ -53,6 +53,8 @@ public sealed class ContactFolder(FoldOptions options)
     private readonly long _horizon = options.Horizon.Ticks;
     private readonly long _attributionWindow = options.AttributionWindow.Ticks;
 
+    private static readonly Comparer<ListChange> ByTimeAndId = Comparer<ListChange>.Create(ListChange.Compare);
+
     public FoldOptions Options => options;
 
     public FoldOutcome Fold(ContactDocument document, IReadOnlyList<ContactEvent> events)
@@ -138,7 +140,7 @@ public sealed class ContactFolder(FoldOptions options)
                 lists.Add(list);
             }
         }
-        var listChanges = changes.Count == 0 ? document.ListChanges : [.. document.ListChanges.Concat(changes).Order(Comparer<ListChange>.Create(ListChange.Compare))];
+        ListChange[] listChanges = [.. document.ListChanges.Concat(changes).Order(ByTimeAndId)];
         if (added.Exists(e => e.Info.IsClickWithCampaign || e.Info.Kind == EventKind.Conversion))
         {
             touched |= Attribute(merged);
@@ -166,10 +168,7 @@ public sealed class ContactFolder(FoldOptions options)
     private static string? ApplyImpliedEffects(in FoldedEvent e, ref KeyValuePair<SuppressionReason, long>[] suppressions, List<ListChange> changes)
     {
         var info = e.Info;
-        if (info.Kind != EventKind.Email)
-        {
-            return null;
-        }
+        // The action alone decides: EventInfo.From gives every event but an email's EmailAction.Other.
         switch (info.Action)
         {
             case EmailAction.Bounce when info.Properties.Get("bounceType") is { Kind: ValueKind.Text, Text: "hard" }:
@@ -192,11 +191,8 @@ public sealed class ContactFolder(FoldOptions options)
         {
             if (EqualityComparer<TKey>.Default.Equals(marks[k].Key, key))
             {
-                if (at < marks[k].Value)
-                {
-                    marks = [.. marks];
-                    marks[k] = new(key, at);
-                }
+                marks = [.. marks]; // A copy even when the mark holds: the document given is never changed.
+                marks[k] = new(key, Math.Min(at, marks[k].Value));
                 return marks;
             }
         }
@@ -249,11 +245,8 @@ public sealed class ContactFolder(FoldOptions options)
         var overCap = Math.Max(0, events.Count - options.MaxRetainedEvents);
         var removed = 0;
         var touched = 0UL;
-        var totals = new Dictionary<(EventKind, string, EmailAction, string?, string?, bool), CompactedTotal>();
-        foreach (var t in compacted)
-        {
-            totals[(t.Kind, t.Name, t.Action, t.CampaignId, t.AttributedCampaign, t.Machine)] = t;
-        }
+        var before = compacted;
+        Dictionary<(EventKind, string, EmailAction, string?, string?, bool), CompactedTotal>? totals = null;
         events.RemoveAll(e =>
         {
             var keepUntil = e.Info.IsClickWithCampaign ? cutoff - _attributionWindow : cutoff;
@@ -268,18 +261,31 @@ public sealed class ContactFolder(FoldOptions options)
             {
                 return true; // Engagement never counts a bot's email event, so its total would only mislead.
             }
+            totals ??= Totals(before);
             var key = (info.Kind, info.Name.ToLowerInvariant(), info.Action, info.CampaignId, info.AttributedCampaign, info.IsMachineOpen);
             totals[key] = totals.TryGetValue(key, out var t)
                 ? t with { Count = t.Count + 1, ValueSum = t.ValueSum + (info.Value ?? 0), NewestAt = Math.Max(t.NewestAt, e.At) }
                 : new CompactedTotal(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5, 1, info.Value ?? 0, e.At, key.Item6);
             return true;
         });
-        if (removed > 0)
+        if (totals is not null)
         {
+            // The canonical order; no key for the action, which the kind and the (case-folded) name decide.
             compacted = [.. totals.Values
-                .OrderBy(t => t.Kind).ThenBy(t => t.Name, StringComparer.Ordinal).ThenBy(t => t.Action)
+                .OrderBy(t => t.Kind).ThenBy(t => t.Name, StringComparer.Ordinal)
                 .ThenBy(t => t.CampaignId, StringComparer.Ordinal).ThenBy(t => t.AttributedCampaign, StringComparer.Ordinal).ThenBy(t => t.Machine)];
         }
         return touched;
+    }
+
+    /// <summary>The totals compacted before, by key, for the events compacted now to add to.</summary>
+    private static Dictionary<(EventKind, string, EmailAction, string?, string?, bool), CompactedTotal> Totals(CompactedTotal[] compacted)
+    {
+        var totals = new Dictionary<(EventKind, string, EmailAction, string?, string?, bool), CompactedTotal>();
+        foreach (var t in compacted)
+        {
+            totals[(t.Kind, t.Name, t.Action, t.CampaignId, t.AttributedCampaign, t.Machine)] = t;
+        }
+        return totals;
     }
 }

@@ -339,4 +339,125 @@ public class ContactFolderTests
 
         Assert.Equal("b", document.Events.Single(e => e.Id == "v1").Info.AttributedCampaign);
     }
+
+    private static ulong SignatureOf(FoldOutcome outcome, string id) => outcome.Document.Events.Single(e => e.Id == id).Info.Signature;
+
+    [Fact]
+    public void Two_events_of_one_kind_folded_in_one_batch_report_their_part_touched()
+    {
+        var s = new Scenario()
+            .EventAt(-2 * Day, """{"id":"o1","name":"open","campaignId":"a"}""")
+            .EventAt(-Day, """{"id":"o2","name":"open","campaignId":"b"}""");
+
+        var outcome = new ContactFolder(new FoldOptions()).Fold(new ContactDocument("c1"), [.. s.Events]);
+
+        Assert.Equal(SignatureOf(outcome, "o1"), SignatureOf(outcome, "o2"));
+        Assert.Equal(SignatureOf(outcome, "o1"), outcome.Touched.Events);
+    }
+
+    [Fact]
+    public void A_conversion_attributed_as_it_arrives_reports_the_conversion_part_touched()
+    {
+        var folder = new ContactFolder(new FoldOptions());
+        var s = new Scenario()
+            .EventAt(-3 * Day, """{"id":"k1","name":"click","campaignId":"a"}""")
+            .EventAt(-2 * Day, """{"id":"v1","kind":"conversion","name":"purchase"}""");
+        var document = folder.Fold(new ContactDocument("c1"), [s.Events[0]]).Document;
+
+        var outcome = folder.Fold(document, [s.Events[1]]);
+
+        Assert.Equal("a", outcome.Document.Events.Single(e => e.Id == "v1").Info.AttributedCampaign);
+        Assert.Equal(SignatureOf(outcome, "v1"), outcome.Touched.Events);
+    }
+
+    [Fact]
+    public void A_new_event_that_compacts_an_older_one_of_its_kind_reports_that_part_touched()
+    {
+        var folder = new ContactFolder(new FoldOptions { Horizon = TimeSpan.FromDays(30) });
+        var s = new Scenario()
+            .EventAt(-40 * Day, """{"id":"o1","name":"open"}""")
+            .EventAt(-Day, """{"id":"o2","name":"open"}""");
+        var document = folder.Fold(new ContactDocument("c1"), [s.Events[0]]).Document;
+
+        var outcome = folder.Fold(document, [s.Events[1]]);
+
+        Assert.Equal(["o2"], outcome.Document.Events.Select(e => e.Id));
+        Assert.Equal(1, outcome.Document.Compacted.Single().Count);
+        Assert.Equal(SignatureOf(outcome, "o2"), outcome.Touched.Events);
+    }
+
+    [Fact]
+    public void A_late_click_that_attributes_two_conversions_reports_the_click_and_the_conversions_touched()
+    {
+        var folder = new ContactFolder(new FoldOptions());
+        var s = new Scenario()
+            .EventAt(-3 * Day, """{"id":"v1","kind":"conversion","name":"purchase"}""")
+            .EventAt(-2 * Day, """{"id":"v2","kind":"conversion","name":"purchase"}""")
+            .EventAt(-4 * Day, """{"id":"k1","name":"click","campaignId":"a"}""");
+        var document = folder.Fold(new ContactDocument("c1"), [.. s.Events.Take(2)]).Document;
+
+        var outcome = folder.Fold(document, [s.Events[2]]);
+
+        Assert.Equal(["a", "a"], outcome.Document.Events.Where(e => e.Id is "v1" or "v2").Select(e => e.Info.AttributedCampaign));
+        Assert.Equal(SignatureOf(outcome, "k1") | SignatureOf(outcome, "v1"), outcome.Touched.Events);
+    }
+
+    [Fact]
+    public void A_hard_bounce_then_a_complaint_keep_both_suppressions_with_their_times()
+    {
+        var folder = new ContactFolder(new FoldOptions());
+        var s = new Scenario()
+            .EventAt(-3 * Day, """{"id":"b1","name":"bounce","properties":{"bounceType":"hard"}}""")
+            .EventAt(-2 * Day, """{"id":"x1","name":"complaint"}""");
+        var document = folder.Fold(new ContactDocument("c1"), [s.Events[0]]).Document;
+
+        document = folder.Fold(document, [s.Events[1]]).Document;
+
+        Assert.Equal($"HardBounce {(Scenario.T - 3 * Day).UtcTicks}; Complaint {(Scenario.T - 2 * Day).UtcTicks}", Marks(document));
+    }
+
+    [Fact]
+    public void Compacting_again_adds_to_the_totals_compacted_before()
+    {
+        var folder = new ContactFolder(new FoldOptions { Horizon = TimeSpan.FromDays(30) });
+        var s = new Scenario()
+            .EventAt(-100 * Day, """{"id":"v1","kind":"conversion","name":"purchase","value":10}""")
+            .EventAt(-80 * Day, """{"id":"v2","kind":"conversion","name":"purchase","value":20}""")
+            .EventAt(-60 * Day, """{"id":"p1","kind":"pixel","name":"page_view"}""")
+            .EventAt(-Day, """{"id":"p2","kind":"pixel","name":"page_view"}""");
+        var before = folder.Fold(new ContactDocument("c1"), [.. s.Events.Take(3)]).Document;
+
+        var after = folder.Fold(before, [s.Events[3]]).Document;
+
+        Assert.Equal([$"Conversion purchase 1 10 {(Scenario.T - 100 * Day).UtcTicks}"],
+            before.Compacted.Select(t => $"{t.Kind} {t.Name} {t.Count} {t.ValueSum} {t.NewestAt}"));
+        Assert.Equal(["p2"], after.Events.Select(e => e.Id));
+        Assert.Equal(
+            [$"Pixel page_view 1 0 {(Scenario.T - 60 * Day).UtcTicks}", $"Conversion purchase 2 30 {(Scenario.T - 80 * Day).UtcTicks}"],
+            after.Compacted.Select(t => $"{t.Kind} {t.Name} {t.Count} {t.ValueSum} {t.NewestAt}"));
+    }
+
+    [Fact]
+    public void Compacted_totals_are_ordered_by_kind_name_campaign_attributed_campaign_and_machine()
+    {
+        var folder = new ContactFolder(new FoldOptions { Horizon = TimeSpan.FromDays(30), AttributionWindow = TimeSpan.FromDays(7) });
+        var s = new Scenario()
+            .EventAt(-100 * Day, """{"id":"v3","kind":"conversion","name":"purchase","campaignId":"c"}""")
+            .EventAt(-99 * Day, """{"id":"k1","name":"click","campaignId":"x"}""")
+            .EventAt(-98 * Day, """{"id":"v1","kind":"conversion","name":"purchase"}""")
+            .EventAt(-97 * Day, """{"id":"o1","name":"open","campaignId":"b"}""")
+            .EventAt(-96 * Day, """{"id":"o2","name":"open","campaignId":"a","properties":{"machine":true}}""")
+            .EventAt(-95 * Day, """{"id":"o3","name":"open","campaignId":"a"}""")
+            .EventAt(-90 * Day, """{"id":"k2","name":"click","campaignId":"w"}""")
+            .EventAt(-89 * Day, """{"id":"v2","kind":"conversion","name":"purchase"}""")
+            .EventAt(-Day, """{"id":"o9","name":"open"}""");
+
+        var document = folder.Fold(new ContactDocument("c1"), [.. s.Events]).Document;
+
+        Assert.Equal(["o9"], document.Events.Select(e => e.Id));
+        Assert.Equal(
+            ["Email click w  False", "Email click x  False", "Email open a  False", "Email open a  True", "Email open b  False",
+                "Conversion purchase  w False", "Conversion purchase  x False", "Conversion purchase c c False"],
+            document.Compacted.Select(t => $"{t.Kind} {t.Name} {t.CampaignId} {t.AttributedCampaign} {t.Machine}"));
+    }
 }
