@@ -8,7 +8,6 @@ using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure;
 using Segments.Azure.Audiences;
-using Segments.Azure.Catalog;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;

@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Azure;
-using Segments.Azure.Catalog;
 using Segments.Core.Ports;
 using Segments.Embedded.Catalog;
 using Segments.Embedded.Suppressions;

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Segments.Azure.Catalog;
+using Segments.Azure.Tables;
 using Segments.Core.Broadcasts;
 using Segments.Core.Ports;
 

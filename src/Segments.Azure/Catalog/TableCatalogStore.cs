@@ -1,6 +1,7 @@
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Segments.Azure.Tables;
 using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Engine.Model;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
-using Segments.Azure.Catalog;
+using Segments.Azure.Tables;
 using Segments.Core.Jobs;
 using Segments.Core.Ports;
 

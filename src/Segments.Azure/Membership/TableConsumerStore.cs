@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using Segments.Azure.Catalog;
+using Segments.Azure.Tables;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 

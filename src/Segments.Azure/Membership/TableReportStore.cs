@@ -1,7 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Segments.Azure.Catalog;
+using Segments.Azure.Tables;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
-using Segments.Azure.Catalog;
+using Segments.Azure.Tables;
 using Segments.Core.Ports;
 
 namespace Segments.Azure.Pixel;

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
-using Segments.Azure.Catalog;
+using Segments.Azure.Tables;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 using Segments.Engine.Model;

@@ -14,7 +14,6 @@ using Microsoft.Extensions.Time.Testing;
 using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure;
-using Segments.Azure.Catalog;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Azure.Broadcasts;
+using Segments.Azure.Catalog;
 using Segments.Azure.Jobs;
 using Segments.Azure.Membership;
 using Segments.Azure.Pixel;
@@ -11,7 +12,7 @@ using Segments.Azure.Suppressions;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 
-namespace Segments.Azure.Catalog;
+namespace Segments.Azure;
 
 public static class TableStorageRegistration
 {

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace Segments.Azure.Catalog;
+namespace Segments.Azure.Tables;
 
 /// <summary>Deletes of many rows as entity-group transactions: at most 100 actions each, each within one partition.</summary>
 internal static class TableBatches

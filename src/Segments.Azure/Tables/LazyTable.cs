@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 
-namespace Segments.Azure.Catalog;
+namespace Segments.Azure.Tables;
 
 /// <summary>A table created on first use (once it exists, never asked again; a failed attempt is retried next time).</summary>
 public sealed class LazyTable(TableClient table)

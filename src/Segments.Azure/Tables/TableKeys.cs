@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Segments.Azure.Catalog;
+namespace Segments.Azure.Tables;
 
 /// <summary>Partition and row keys built from free text (tenant, segment, contact and consumer ids, slices).</summary>
 internal static class TableKeys
