@@ -299,7 +299,7 @@ public class ContactFolderTests
     }
 
     [Fact]
-    public void A_conversion_arriving_alone_is_attributed_to_a_click_already_folded()
+    public void A_conversion_arriving_alone_is_attributed_to_a_click_already_folded_and_reports_the_conversion_part_touched()
     {
         var folder = new ContactFolder(new FoldOptions());
         var s = new Scenario()
@@ -310,6 +310,7 @@ public class ContactFolderTests
         var outcome = folder.Fold(document, [s.Events[1]]);
 
         Assert.Equal("a", outcome.Document.Events.Single(e => e.Id == "v1").Info.AttributedCampaign);
+        Assert.Equal(SignatureOf(outcome, "v1"), outcome.Touched.Events);
     }
 
     [Fact]
@@ -353,21 +354,6 @@ public class ContactFolderTests
 
         Assert.Equal(SignatureOf(outcome, "o1"), SignatureOf(outcome, "o2"));
         Assert.Equal(SignatureOf(outcome, "o1"), outcome.Touched.Events);
-    }
-
-    [Fact]
-    public void A_conversion_attributed_as_it_arrives_reports_the_conversion_part_touched()
-    {
-        var folder = new ContactFolder(new FoldOptions());
-        var s = new Scenario()
-            .EventAt(-3 * Day, """{"id":"k1","name":"click","campaignId":"a"}""")
-            .EventAt(-2 * Day, """{"id":"v1","kind":"conversion","name":"purchase"}""");
-        var document = folder.Fold(new ContactDocument("c1"), [s.Events[0]]).Document;
-
-        var outcome = folder.Fold(document, [s.Events[1]]);
-
-        Assert.Equal("a", outcome.Document.Events.Single(e => e.Id == "v1").Info.AttributedCampaign);
-        Assert.Equal(SignatureOf(outcome, "v1"), outcome.Touched.Events);
     }
 
     [Fact]
