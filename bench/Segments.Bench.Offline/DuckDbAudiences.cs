@@ -38,7 +38,7 @@ internal sealed class DuckDbAudiences : IDisposable
             CREATE TABLE events AS SELECT * FROM read_json({Quote(Path.Combine(folder, "events.jsonl"))},
               format = 'newline_delimited',
               columns = {"{"}id: 'VARCHAR', contactId: 'VARCHAR', kind: 'VARCHAR', name: 'VARCHAR', "at": 'TIMESTAMPTZ',
-                         campaignId: 'VARCHAR', properties: 'STRUCT(path VARCHAR, sku VARCHAR, bounceType VARCHAR, listId VARCHAR)',
+                         campaignId: 'VARCHAR', properties: 'STRUCT(path VARCHAR, sku VARCHAR, bounceType VARCHAR, listId VARCHAR, machine BOOLEAN)',
                          geo: 'STRUCT(country VARCHAR, region VARCHAR, city VARCHAR)',
                          device: 'STRUCT(client VARCHAR, type VARCHAR, os VARCHAR)',
                          value: 'DOUBLE', currency: 'VARCHAR', bot: 'BOOLEAN'{"}"})
@@ -83,7 +83,9 @@ internal sealed class DuckDbAudiences : IDisposable
     /// <summary>
     /// The audiences of tests/data/seed-audiences/segments.json. Windows are <c>T − d &lt; at ≤ T</c> and every
     /// event condition ignores events after T; event names compare ignoring case (lower(), exact for the ASCII
-    /// names here), kinds and list ids exactly; a bot's email event is no engagement. Only contacts of
+    /// names here), kinds and list ids exactly; a bot's email event and a machine open (v2: <c>properties.machine</c>
+    /// true, which the generator writes only as a JSON boolean) are no engagement; a list's status is the last
+    /// subscribe or unsubscribe naming it at or before T (ties: the larger id), else the recorded one. Only contacts of
     /// contacts.jsonl are members (events of unknown contacts join nothing).
     /// </summary>
     private static Dictionary<string, string> Queries(DateTimeOffset asOf)
@@ -93,18 +95,20 @@ internal sealed class DuckDbAudiences : IDisposable
         var purchased = $"EXISTS (SELECT 1 FROM events e WHERE e.contactId = c.id AND e.kind = 'conversion' AND lower(e.name) = 'purchase' AND e.\"at\" <= {t})";
         string Engaged(string names, int days) =>
             $"EXISTS (SELECT 1 FROM events e WHERE e.contactId = c.id AND e.kind = 'email' AND lower(e.name) IN ({names}) " +
-            $"AND NOT coalesce(e.bot, false) AND e.\"at\" > {At(TimeSpan.FromDays(days))} AND e.\"at\" <= {t})";
+            $"AND NOT coalesce(e.bot, false) AND NOT (lower(e.name) = 'open' AND coalesce(e.properties.machine, false)) " +
+            $"AND e.\"at\" > {At(TimeSpan.FromDays(days))} AND e.\"at\" <= {t})";
         var viewedPricing = "EXISTS (SELECT 1 FROM events e WHERE e.contactId = c.id AND e.kind = 'pixel' AND lower(e.name) = 'page_view' " +
             $"AND starts_with(lower(e.properties.path), '/pricing') AND e.\"at\" <= {t})";
-        var optedOutOfNewsletter = "EXISTS (SELECT 1 FROM events e WHERE e.contactId = c.id AND e.kind = 'email' AND lower(e.name) = 'unsubscribe' " +
-            $"AND e.properties.listId = 'newsletter' AND e.\"at\" <= {t})";
+        var newsletterStatus = "coalesce((SELECT CASE lower(e.name) WHEN 'subscribe' THEN 'subscribed' ELSE 'unsubscribed' END FROM events e " +
+            "WHERE e.contactId = c.id AND e.kind = 'email' AND lower(e.name) IN ('subscribe', 'unsubscribe') " +
+            $"AND e.properties.listId = 'newsletter' AND e.\"at\" <= {t} ORDER BY e.\"at\" DESC, e.id DESC LIMIT 1), c.lists.newsletter)";
         return new Dictionary<string, string>
         {
             ["customers"] = $"SELECT c.id FROM contacts c WHERE {purchased}",
             ["win-back"] = $"SELECT c.id FROM contacts c WHERE {purchased} AND NOT {Engaged("'open'", 60)}",
             ["hot-prospects"] = $"SELECT c.id FROM contacts c WHERE {viewedPricing} AND NOT {purchased}",
             ["vip"] = $"SELECT c.id FROM contacts c WHERE c.fields.mrr > 500 AND {Engaged("'open', 'click'", 14)}",
-            ["re-permission"] = $"SELECT c.id FROM contacts c WHERE c.lists.newsletter = 'subscribed' AND NOT {optedOutOfNewsletter} " +
+            ["re-permission"] = $"SELECT c.id FROM contacts c WHERE {newsletterStatus} = 'subscribed' " +
                 $"AND NOT {Engaged("'open', 'click'", 90)}",
         };
     }
