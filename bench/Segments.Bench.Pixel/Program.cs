@@ -4,7 +4,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using Segments.Api.Pixel;
+using Segments.Api.Ingestion;
 using Segments.Bench.Pixel;
 
 // The pixel under load, on this machine, over loopback only: the Segments routes (px.gif and POST /api/collect,

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Segments.Api.Authentication;
-using Segments.Api.Pixel;
+using Segments.Api.Ingestion;
 
 namespace Segments.Functions.Http;
 

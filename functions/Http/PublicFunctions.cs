@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Segments.Api.Http;
-using Segments.Api.Pixel;
+using Segments.Api;
+using Segments.Api.Ingestion;
 
 namespace Segments.Functions.Http;
 
@@ -11,7 +11,7 @@ public sealed class PublicFunctions(PixelHandlers pixel)
     [Function("CollectSnippet")]
     public async Task<IResult> Snippet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "collect.js")] HttpRequest request)
     {
-        await Api.Pixel.Snippet.WriteAsync(request.HttpContext);
+        await Api.Ingestion.Snippet.WriteAsync(request.HttpContext);
         return TypedResults.Empty;
     }
 

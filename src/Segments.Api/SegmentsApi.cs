@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,11 +25,6 @@ namespace Segments.Api;
 /// </summary>
 public static class SegmentsApi
 {
-    public const string OpenApiPath = "/api/openapi.json";
-
-    /// <summary>The authentication scheme of every route that needs a caller: the API key's, or an App Service principal's.</summary>
-    public const string CallerScheme = "Caller";
-
     /// <summary>Handlers, the catalog service, API-key authentication with the tenants of <c>Segments:Tenants</c>, OpenAPI.</summary>
     public static IServiceCollection AddSegmentsApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -48,23 +42,9 @@ public static class SegmentsApi
         services.AddSingleton<ContactErasure>();
         services.AddSingleton<ContactHandlers>();
         services.AddSingleton<SuppressionHandlers>();
-        services.AddOptions<EntraCallersOptions>().Bind(configuration.GetSection(EntraCallersOptions.Section))
-            .Validate<IOptions<TenantsOptions>>((callers, tenants) => string.IsNullOrEmpty(callers.Tenant) || tenants.Value.Tenants.Any(t => t.Id == callers.Tenant),
-                $"{EntraCallersOptions.Section}:Tenant is not the id of a configured tenant (Segments:Tenants:N:Id)")
-            .ValidateOnStart();
-        // An API key, or (deployed with Entra ID in front of the API) an App Service principal: one scheme picks.
-        services.AddAuthentication(CallerScheme)
-            .AddPolicyScheme(CallerScheme, null, o => o.ForwardDefaultSelector = context =>
-                AppServicePrincipalHandler.Applies(context, context.RequestServices.GetRequiredService<IOptions<EntraCallersOptions>>().Value)
-                    ? AppServicePrincipalHandler.SchemeName
-                    : ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddScheme<AuthenticationSchemeOptions, AppServicePrincipalHandler>(AppServicePrincipalHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddCallerAuthentication(configuration);
         services.AddProblemDetails();
-        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
-        services.TryAddSingleton<FailedAuthentications>();
         services.AddOpenApi(ApiDocument.Configure);
         return services;
     }
@@ -72,7 +52,7 @@ public static class SegmentsApi
     /// <summary>The routes under <c>/api</c>; all but the OpenAPI document need an API key.</summary>
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi(OpenApiPath).AllowAnonymous();
+        endpoints.MapOpenApi(ApiDocument.Path).AllowAnonymous();
         var api = endpoints.MapGroup("/api").RequireApiKey();
 
         var segments = api.MapGroup("/segments").WithTags("Segments");

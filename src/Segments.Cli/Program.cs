@@ -1,6 +1,4 @@
 using Segments.Cli.Commands;
-using Segments.Cli.Demo;
-using Segments.Cli.Serve;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();

@@ -9,6 +9,7 @@ using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
 using Segments.Embedded.Catalog;
 using Segments.Embedded.Contacts;
+using Segments.Embedded.Durability;
 using Segments.Embedded.Jobs;
 using Segments.Embedded.Membership;
 using Segments.Embedded.Pixel;

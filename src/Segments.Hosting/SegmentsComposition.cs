@@ -2,16 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Api;
 using Segments.Api.Broadcasts;
-using Segments.Api.Http;
 using Segments.Api.Ingestion;
 using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Azure;
-using Segments.Azure.Audiences;
 using Segments.Azure.Cosmos;
 using Segments.Azure.EventHubs;
 using Segments.Core.Hosting;
-using Segments.Embedded;
 
 namespace Segments.Hosting;
 
@@ -21,22 +18,31 @@ namespace Segments.Hosting;
 /// </summary>
 public sealed record SegmentsHost
 {
-    private SegmentsHost(string? dataDirectory) => DataDirectory = dataDirectory;
+    private SegmentsHost(string? dataDirectory, Func<IServiceCollection, string, IServiceCollection>? addEmbeddedRuntime) =>
+        (DataDirectory, AddEmbeddedRuntime) = (dataDirectory, addEmbeddedRuntime);
 
     /// <summary>
     /// The Functions app: every part on its Azure service (each validated at start-up), the time sweep and the daily report on
     /// the app's timers, membership changes to their hub, the routes as a route table for OpenAPI (the functions serve them).
     /// </summary>
-    public static SegmentsHost Functions { get; } = new((string?)null);
+    public static SegmentsHost Functions { get; } = new(null, null);
 
     /// <summary>The data folder of the embedded parts; none in the Functions app.</summary>
     public string? DataDirectory { get; }
 
     /// <summary>
-    /// <c>segments serve</c>: each part on its Azure service if its settings are there, else embedded under
-    /// <paramref name="dataDirectory"/>; the sweep and the report in hosted loops; the host maps the routes itself.
+    /// The registration of the embedded parts (<c>EmbeddedRuntime.AddEmbeddedRuntime</c>), handed in by the host that has
+    /// them, so that this project does not reference <c>Segments.Embedded</c> and the Functions app ships no SQLite.
     /// </summary>
-    public static SegmentsHost Serve(string dataDirectory) => new(dataDirectory);
+    internal Func<IServiceCollection, string, IServiceCollection>? AddEmbeddedRuntime { get; }
+
+    /// <summary>
+    /// <c>segments serve</c>: each part on its Azure service if its settings are there, else embedded under
+    /// <paramref name="dataDirectory"/> by <paramref name="addEmbeddedRuntime"/>; the sweep and the report in hosted loops; the
+    /// host maps the routes itself.
+    /// </summary>
+    public static SegmentsHost Serve(string dataDirectory, Func<IServiceCollection, string, IServiceCollection> addEmbeddedRuntime) =>
+        new(dataDirectory, addEmbeddedRuntime);
 }
 
 public static class SegmentsComposition
@@ -73,10 +79,10 @@ public static class SegmentsComposition
             services.AddEventHubsChangePublisher(configuration);
         }
         services.AddStreamFold(configuration);
-        if (host.DataDirectory is { } folder)
+        if (host is { DataDirectory: { } folder, AddEmbeddedRuntime: { } addEmbeddedRuntime })
         {
             // The embedded defaults of the parts left, registered only where nothing above was.
-            services.AddEmbeddedRuntime(folder);
+            addEmbeddedRuntime(services, folder);
         }
         services.AddSegmentsApi(configuration);
         services.AddIngestion(configuration);

@@ -121,7 +121,7 @@ public sealed class OpenApiDocumentTests
         await using var provider = services.BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = provider };
         context.Request.Method = "GET";
-        context.Request.Path = SegmentsApi.OpenApiPath;
+        context.Request.Path = ApiDocument.Path;
         context.Response.Body = new MemoryStream();
         await ApiRouteTable.WriteOpenApiAsync(context);
         context.Response.Body.Position = 0;

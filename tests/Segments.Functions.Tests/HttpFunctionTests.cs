@@ -75,7 +75,7 @@ public sealed class HttpFunctionTests
 
         Assert.Equal(200, status);
         Assert.Equal("image/gif", context.Response.ContentType);
-        Assert.Equal(Api.Pixel.Gif.Bytes, ((MemoryStream)context.Response.Body).ToArray());
+        Assert.Equal(Api.Ingestion.Gif.Bytes, ((MemoryStream)context.Response.Body).ToArray());
     }
 
     private static SegmentFunctions Segments(Microsoft.AspNetCore.Http.HttpContext context) =>

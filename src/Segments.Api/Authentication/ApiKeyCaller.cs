@@ -14,7 +14,7 @@ public static class ApiKeyCaller
     /// <summary>Runs <paramref name="handle"/> as the tenant of the request's API key, or answers 401.</summary>
     public static async Task<IResult> WithCallerAsync(HttpContext context, Func<CallerTenant, Task<IResult>> handle)
     {
-        var result = await context.AuthenticateAsync(SegmentsApi.CallerScheme);
+        var result = await context.AuthenticateAsync(CallerAuthentication.Scheme);
         if (!result.Succeeded)
         {
             return TypedResults.Challenge(authenticationSchemes: [ApiKeyAuthenticationHandler.SchemeName]);

@@ -10,13 +10,15 @@ using Microsoft.OpenApi.Reader;
 namespace Segments.Api.Http;
 
 /// <summary>
-/// The OpenAPI document at <see cref="SegmentsApi.OpenApiPath"/>: its title and description, the API key as a bearer
+/// The OpenAPI document at <see cref="Path"/>: its title and description, the API key as a bearer
 /// token on every route but the public ones (the pixel), the segment definition's JSON Schema
 /// (<c>schemas/segment-definition.schema.json</c>) as the body of the routes that take a definition, <c>If-Match</c> where
 /// it is honoured, and the request shapes as closed objects with their allowed words.
 /// </summary>
 public static class ApiDocument
 {
+    public const string Path = "/api/openapi.json";
+
     public const string Title = "Segments API";
 
     /// <summary>The component holding the definition's JSON Schema; its <c>$defs</c> are components named <c>SegmentDefinition.{name}</c>.</summary>

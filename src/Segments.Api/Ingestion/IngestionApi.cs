@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Segments.Api.Authentication;
 using Segments.Api.Http;
-using Segments.Api.Pixel;
 using Segments.Api.Tenancy;
 using Segments.Core.Ingestion;
 using Segments.Core.Ports;

@@ -12,6 +12,7 @@ using Segments.Api.Jobs;
 using Segments.Api.Membership;
 using Segments.Core.Ports;
 using Segments.Core.Tenancy;
+using Segments.Embedded;
 using Segments.Embedded.Streaming;
 using Segments.Hosting;
 using Segments.Orchestration;
@@ -51,7 +52,7 @@ internal static class LocalHost
     /// <summary>The services of <c>serve</c>: the shared root's, and its in-process Durable backend with the loops around it.</summary>
     internal static IServiceCollection AddServe(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
-        services.AddSegments(configuration, SegmentsHost.Serve(dataDirectory));
+        services.AddSegments(configuration, SegmentsHost.Serve(dataDirectory, EmbeddedRuntime.AddEmbeddedRuntime));
         // Shutdown waits for the event log fold's bounded drain, with room for the other services' own.
         services.AddOptions<HostOptions>().Configure<IOptions<EventLogOptions>>((host, log) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(host.ShutdownTimeout.TotalSeconds, log.Value.ShutdownFoldSeconds + 20)));

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 
+using Segments.Embedded.Durability;
 namespace Segments.Embedded.Catalog;
 
 /// <summary>

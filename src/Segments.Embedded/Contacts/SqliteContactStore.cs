@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Segments.Core.Ports;
+using Segments.Embedded.Durability;
 using Segments.Engine.Documents;
 using Segments.Engine.PushDown;
 

@@ -1,6 +1,6 @@
 using Segments.Core.Membership;
 using Segments.Core.Ports;
-using Segments.Embedded.Streaming;
+using Segments.Embedded.Durability;
 
 namespace Segments.Embedded.Membership;
 

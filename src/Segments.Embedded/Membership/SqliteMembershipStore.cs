@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Embedded.Catalog;
+using Segments.Embedded.Durability;
 
 namespace Segments.Embedded.Membership;
 

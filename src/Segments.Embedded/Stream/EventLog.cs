@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
+using Segments.Embedded.Durability;
 
 namespace Segments.Embedded.Streaming;
 

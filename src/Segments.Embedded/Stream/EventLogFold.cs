@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Core.Streaming;
+using Segments.Embedded.Durability;
 
 namespace Segments.Embedded.Streaming;
 

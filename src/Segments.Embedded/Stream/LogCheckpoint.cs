@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 
+using Segments.Embedded.Durability;
 namespace Segments.Embedded.Streaming;
 
 /// <summary>

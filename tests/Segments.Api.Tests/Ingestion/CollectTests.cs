@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Segments.Api.Ingestion;
 using Segments.Core.Streaming;
 using Segments.Engine.Documents;
 using Segments.Engine.Input;
@@ -29,7 +30,7 @@ public class CollectTests
         Assert.All(events, e => Assert.Equal(("Chrome", "desktop", "Windows"), (e.Device!.First, e.Device.Second, e.Device.Third)));
         Assert.All(events, e => Assert.False(e.Bot));
         Assert.Equal("/pricing", events[0].Properties.Get("path").Text);
-        Assert.Equal(2, host.Metrics.Events(Pixel.PixelHandlers.CollectSource, "accepted"));
+        Assert.Equal(2, host.Metrics.Events(PixelHandlers.CollectSource, "accepted"));
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public class CollectTests
         var events = _published.Events.Select(Read).ToList();
         Assert.Equal(["e1", "v1"], events.Select(e => e.Id));
         Assert.Equal(earlier! with { ContactId = "c42" }, events[1]);
-        Assert.Equal(1, host.Metrics.Events(Pixel.PixelHandlers.CollectSource, "accepted"));
+        Assert.Equal(1, host.Metrics.Events(PixelHandlers.CollectSource, "accepted"));
     }
 
     [Fact]
@@ -73,8 +74,8 @@ public class CollectTests
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["$.events[1].geo"], problem.Errors.Select(e => e.Path));
         Assert.Equal(["e1", "e3"], _published.Events.Select(e => Read(e).Id));
-        Assert.Equal(2, host.Metrics.Events(Pixel.PixelHandlers.CollectSource, "accepted"));
-        Assert.Equal(1, host.Metrics.Events(Pixel.PixelHandlers.CollectSource, "rejected"));
+        Assert.Equal(2, host.Metrics.Events(PixelHandlers.CollectSource, "accepted"));
+        Assert.Equal(1, host.Metrics.Events(PixelHandlers.CollectSource, "rejected"));
 
         // Once the shape is right, the limits speak: name and far-future time, both at their paths.
         var limits = $$"""{"id":"e4","kind":"pixel","name":"bad\nname","at":"{{Rfc3339.Format(Now.AddHours(1))}}"}""";
@@ -163,8 +164,8 @@ public class CollectTests
 
         Assert.NotEmpty(problem.Errors);
         Assert.Empty(_published.Events);
-        Assert.Equal(1, host.Metrics.Refusals(Pixel.PixelHandlers.CollectSource, reason));
-        Assert.Equal(0, host.Metrics.Events(Pixel.PixelHandlers.CollectSource, "accepted"));
+        Assert.Equal(1, host.Metrics.Refusals(PixelHandlers.CollectSource, reason));
+        Assert.Equal(0, host.Metrics.Events(PixelHandlers.CollectSource, "accepted"));
     }
 
     [Fact]
@@ -174,8 +175,8 @@ public class CollectTests
         await using var host = await IngestionHost.StartAsync(_published, time: _time);
         var response = await host.Client().SendAsync(Batch(Body(events: [PageView("e1", "/"), PageView("e2", "/a")])));
         await response.ProblemAsync(HttpStatusCode.ServiceUnavailable);
-        Assert.Equal(0, host.Metrics.Events(Pixel.PixelHandlers.CollectSource, "accepted"));
-        Assert.Equal(1, host.Metrics.Refusals(Pixel.PixelHandlers.CollectSource, "publish"));
+        Assert.Equal(0, host.Metrics.Events(PixelHandlers.CollectSource, "accepted"));
+        Assert.Equal(1, host.Metrics.Refusals(PixelHandlers.CollectSource, "publish"));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Segments.Api.Pixel;
+using Segments.Api.Ingestion;
 using Segments.Engine.Input;
 using Segments.Engine.Model;
 using static Segments.Api.Tests.Ingestion.PixelRequests;

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Core.Streaming;
+using Segments.Embedded.Durability;
 using Segments.Embedded.Streaming;
 
 namespace Segments.Embedded.Tests.Streaming;

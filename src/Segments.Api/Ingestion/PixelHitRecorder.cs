@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Segments.Api.Http;
-using Segments.Api.Ingestion;
 using Segments.Core.Ingestion;
 using Segments.Core.Ports;
 using Segments.Engine.Model;
 
-namespace Segments.Api.Pixel;
+namespace Segments.Api.Ingestion;
 
 /// <summary>Turns what the pixel routes decided about a hit into entries of the tenant's <see cref="IPixelHitLog"/>.</summary>
 public sealed class PixelHitRecorder(IPixelHitLog log, TimeProvider time)

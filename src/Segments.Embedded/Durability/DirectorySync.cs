@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Segments.Embedded.Streaming;
+namespace Segments.Embedded.Durability;
 
 /// <summary>
 /// fsync of a directory: a file created or renamed is durable only once its directory entry is, and .NET has no API

@@ -2,13 +2,13 @@ using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Segments.Api.Http;
-using Segments.Cli.Commands;
 using Segments.Cli.Demo;
+using Segments.Cli.Serve;
 using Segments.Core.Catalog;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Segments.Cli.Serve;
+namespace Segments.Cli.Commands;
 
 public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 {

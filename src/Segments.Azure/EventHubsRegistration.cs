@@ -8,11 +8,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Segments.Azure.Audiences;
+using Segments.Azure.EventHubs;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 
-namespace Segments.Azure.EventHubs;
+namespace Segments.Azure;
 
 public static class EventHubsRegistration
 {

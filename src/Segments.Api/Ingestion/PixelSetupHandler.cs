@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Segments.Api.Authentication;
-using Segments.Api.Ingestion;
 using Segments.Core.Ports;
 
-namespace Segments.Api.Pixel;
+namespace Segments.Api.Ingestion;
 
 /// <summary><c>GET /api/pixel/recent</c>: the caller's pixel key and allowed origins (for the embed code) and its last hits.</summary>
 public sealed record PixelRecentResponse(string? PixelKey, IReadOnlyList<string> AllowedOrigins, IReadOnlyList<PixelHitView> Hits);

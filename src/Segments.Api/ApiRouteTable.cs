@@ -3,16 +3,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Api.Broadcasts;
+using Segments.Api.Http;
 using Segments.Api.Ingestion;
 using Segments.Api.Jobs;
 using Segments.Api.Membership;
 
-namespace Segments.Api.Http;
+namespace Segments.Api;
 
 /// <summary>
 /// The routes of <c>segments serve</c> as endpoints over a host's own services, for a host that dispatches requests
 /// itself (the Functions app): they are the <see cref="EndpointDataSource"/> OpenAPI describes, so the document it
-/// serves at <see cref="SegmentsApi.OpenApiPath"/> is the one <c>segments serve</c> serves.
+/// serves at <see cref="ApiDocument.Path"/> is the one <c>segments serve</c> serves.
 /// </summary>
 public static class ApiRouteTable
 {
@@ -28,7 +29,7 @@ public static class ApiRouteTable
     public static Task WriteOpenApiAsync(HttpContext context)
     {
         var endpoint = context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Single(e => e.RoutePattern.RawText == SegmentsApi.OpenApiPath);
+            .Single(e => e.RoutePattern.RawText == ApiDocument.Path);
         return endpoint.RequestDelegate!(context);
     }
 

@@ -1,4 +1,4 @@
-namespace Segments.Embedded;
+namespace Segments.Embedded.Durability;
 
 /// <summary>
 /// Commits in groups: a commit (a SQLite transaction, an fsync) costs far more than the item, so the items that arrive

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Segments.Azure.Audiences;
 using Segments.Azure.Jobs;
 using Segments.Core.Ports;
 
-namespace Segments.Azure.Audiences;
+namespace Segments.Azure;
 
 public static class BlobAudienceRegistration
 {

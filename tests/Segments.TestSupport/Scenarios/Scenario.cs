@@ -5,13 +5,13 @@ using Segments.Engine.Input;
 using Segments.Engine.Language;
 using Segments.Engine.Model;
 
-namespace Segments.Engine.Tests;
+namespace Segments.TestSupport.Scenarios;
 
 /// <summary>
 /// A one-contact world for boundary tests: a profile, events written as compact JSON lines, a schema,
-/// and helpers to ask whether a condition holds at T.
+/// and helpers to ask whether a condition holds at T (the engine's tests, and the application's decisions on a folded contact).
 /// </summary>
-internal sealed class Scenario
+public sealed class Scenario
 {
     public static readonly DateTimeOffset T = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 

@@ -1,4 +1,4 @@
-namespace Segments.Embedded.Streaming;
+namespace Segments.Embedded.Durability;
 
 /// <summary>
 /// Makes the fold's SQLite commits durable before the log's checkpoint passes them. The fold commits with

@@ -2,12 +2,12 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Api.Http;
-using Segments.Cli.Commands;
+using Segments.Cli.Demo;
 using Segments.Cli.Serve;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Segments.Cli.Demo;
+namespace Segments.Cli.Commands;
 
 public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 {

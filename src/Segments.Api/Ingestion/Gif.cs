@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Segments.Api.Pixel;
+namespace Segments.Api.Ingestion;
 
 /// <summary>The 1×1 transparent GIF every <c>px.gif</c> hit gets, never cached so that each view is a hit.</summary>
 public static class Gif

@@ -1,17 +1,11 @@
-using Azure.Data.Tables;
-using Microsoft.Data.Sqlite;
-using Segments.Azure.Suppressions;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
-using Segments.Embedded.Suppressions;
 using Segments.Engine.Model;
-using Segments.TestSupport.Emulators;
-using Segments.TestSupport.Stores;
 
-namespace Segments.Api.Tests.Suppressions;
+namespace Segments.TestSupport.Contracts;
 
-/// <summary>What every suppression store does, run on each.</summary>
-public abstract class SuppressionStoreTests
+/// <summary>What every <see cref="ISuppressionStore"/> does: run by a subclass per implementation (memory, SQLite, Table storage).</summary>
+public abstract class SuppressionStoreContract
 {
     protected abstract ISuppressionStore Store { get; }
 
@@ -126,29 +120,4 @@ public abstract class SuppressionStoreTests
         Assert.Equal(contactId, Assert.Single(await Store.ForContactAsync("t1", contactId)).ContactId);
         Assert.Equal(contactId, Assert.Single(await All(Store, "t1")).ContactId);
     }
-}
-
-public sealed class InMemorySuppressionStoreTests : SuppressionStoreTests
-{
-    protected override ISuppressionStore Store { get; } = new InMemorySuppressionStore();
-}
-
-public sealed class SqliteSuppressionStoreTests : SuppressionStoreTests, IDisposable
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("segments-suppressions-").FullName;
-
-    public SqliteSuppressionStoreTests() =>
-        Store = new SqliteSuppressionStore(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "s.db"), Pooling = false }.ToString());
-
-    protected override ISuppressionStore Store { get; }
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-}
-
-[Collection(EmulatorCollection.Name)]
-[Trait("Category", "Integration")]
-public sealed class TableSuppressionStoreTests(EmulatorFixture fixture) : SuppressionStoreTests
-{
-    protected override ISuppressionStore Store { get; } = new TableSuppressionStore(
-        new TableServiceClient(fixture.Emulators.StorageConnectionString).GetTableClient($"suppressions{Guid.NewGuid():N}"));
 }

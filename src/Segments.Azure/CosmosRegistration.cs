@@ -2,9 +2,10 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Segments.Azure.Cosmos;
 using Segments.Core.Ports;
 
-namespace Segments.Azure.Cosmos;
+namespace Segments.Azure;
 
 public static class CosmosRegistration
 {

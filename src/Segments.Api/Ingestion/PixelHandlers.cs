@@ -3,13 +3,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segments.Api.Http;
-using Segments.Api.Ingestion;
 using Segments.Core.Ingestion;
 using Segments.Core.Streaming;
 using Segments.Engine.Language;
 using Segments.Engine.Model;
 
-namespace Segments.Api.Pixel;
+namespace Segments.Api.Ingestion;
 
 /// <summary>
 /// The public pixel routes. A hit is admitted by its pixel key (<c>k</c>) and origin, then identified by its contact

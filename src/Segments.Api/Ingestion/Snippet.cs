@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 
-namespace Segments.Api.Pixel;
+namespace Segments.Api.Ingestion;
 
 /// <summary>
 /// <c>GET /api/collect.js</c>: the website snippet (<c>collect.js</c>, an embedded resource). The same bytes for
@@ -32,7 +32,7 @@ public static class Snippet
 
     private static byte[] Load()
     {
-        using var stream = typeof(Snippet).Assembly.GetManifestResourceStream("Segments.Api.Pixel.collect.js")
+        using var stream = typeof(Snippet).Assembly.GetManifestResourceStream("Segments.Api.Ingestion.collect.js")
             ?? throw new InvalidOperationException("the snippet collect.js is not embedded in the assembly");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
