@@ -1,7 +1,9 @@
 // Send-time audience resolution end to end, as `segments serve` runs it: the resolution orchestration on the in-memory
 // Durable Task backend, contacts in the embedded SQLite store (16 partitions), the audience written to a local folder.
 // The contacts (synthetic, about 27 events each, folded) are loaded once into a database file that later runs reuse;
-// loading is not timed. Run from the repository root:
+// loading is not timed. The partitions' scan forms are kept between runs (PartitionForms): the first run builds them
+// (cold), the second reads them (warm); then a saved segment's preview, on the forms and on the documents. Run from the
+// repository root:
 //
 //   dotnet run -c Release --project bench/Segments.Bench.Resolve [-- --contacts N --segment ID --list LIST --db FILE]
 using System.Diagnostics;
@@ -17,6 +19,7 @@ using Microsoft.Extensions.Logging;
 using Segments.Bench;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
+using Segments.Core.Contacts;
 using Segments.Core.Ports;
 using Segments.Embedded.Audiences;
 using Segments.Embedded.Broadcasts;
@@ -48,6 +51,7 @@ using (var definitions = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Synth
         }
     }
 }
+var forms = new PartitionForms(store);
 var output = Directory.CreateTempSubdirectory("segments-bench-audience-").FullName;
 var sink = new FolderAudienceSink(output);
 try
@@ -58,11 +62,12 @@ try
         Port = FreePort(),
         LoggerFactory = logging, // the sidecar logs every call at Information
         ConfigureServices = services => services.AddSingleton<IContactStore>(store).AddSingleton<ISuppressionStore>(new InMemorySuppressionStore())
-            .AddSingleton<ICatalogStore>(catalog).AddSingleton<IAudienceSink>(sink).AddSingleton(TimeProvider.System).AddLogging()
+            .AddSingleton<ICatalogStore>(catalog).AddSingleton<IAudienceSink>(sink).AddSingleton(forms).AddSingleton(TimeProvider.System).AddLogging()
             .AddSingleton<IBroadcastStore>(new SqliteBroadcastStore($"Data Source={Path.Combine(output, "broadcasts.db")}")),
     });
-    foreach (var run in new[] { "warm-up", "measured" })
+    foreach (var run in new[] { "cold", "warm" })
     {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var id = BroadcastInstance.Id(Tenant, run);
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ResolveAudienceOrchestrator),
@@ -78,7 +83,8 @@ try
         var bytes = Directory.GetFiles(Path.Combine(output, new AudienceAddress(Tenant, run).Folder)).Sum(f => new FileInfo(f).Length);
         Console.WriteLine($"{run}: matched {manifest.Matched:N0}, suppressed {manifest.Suppressed.Values.Sum():N0}, opted out {manifest.OptedOut:N0}, " +
             $"audience {manifest.Audience:N0} in {manifest.Parts.Count} parts ({bytes:N0} bytes)");
-        Console.WriteLine($"  end to end (schedule to completed, manifest written) {clock.Elapsed.TotalMilliseconds,8:N0} ms");
+        Console.WriteLine($"  end to end (schedule to completed, manifest written) {clock.Elapsed.TotalMilliseconds,8:N0} ms" +
+            $" (CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:N0} ms, load average {LoadAverage()})");
         Console.WriteLine($"  freeze the segment                                     {t.PrepareMs,8:N0} ms");
         Console.WriteLine($"  list the partitions                                    {t.PartitionsMs,8:N0} ms");
         Console.WriteLine($"  fan-out: scan, evaluate, write all parts (wall clock)  {t.ResolveMs,8:N0} ms");
@@ -86,11 +92,25 @@ try
         Console.WriteLine($"    of which, summed over parts: write                   {t.WriteMs,8:N0} ms");
         Console.WriteLine($"  manifest (the rest of end to end)                      {clock.Elapsed.TotalMilliseconds - t.TotalMs,8:N0} ms");
     }
+    Console.WriteLine($"forms kept: {forms.Bytes:N0} bytes ({(double)forms.Bytes / contacts:N0} a contact)");
+    foreach (var (name, preview, rounds) in new[] { ("preview on the forms", new SegmentPreview(segments, store, forms), 2), ("preview on the documents", new SegmentPreview(segments, store), 1) })
+    {
+        for (var round = 0; round < rounds; round++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var result = await preview.RunAsync(Tenant, segment, asOf, SegmentPreview.DefaultSample);
+            Console.WriteLine($"{name}, round {round + 1}: {result!.Count:N0} members in {clock.Elapsed.TotalMilliseconds:N0} ms" +
+                $" (CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:N0} ms, load average {LoadAverage()})");
+        }
+    }
 }
 finally
 {
     Directory.Delete(output, recursive: true);
 }
+
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
 
 static int FreePort()
 {

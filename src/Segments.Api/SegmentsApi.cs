@@ -35,6 +35,7 @@ public static class SegmentsApi
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Readiness>();
         services.AddSingleton<SegmentCatalog>();
+        services.TryAddSingleton(provider => new PartitionForms(provider.GetRequiredService<IContactStore>()));
         services.AddSingleton<SegmentPreview>();
         services.AddSingleton<SegmentHandlers>();
         services.AddSingleton<MemberHandlers>();

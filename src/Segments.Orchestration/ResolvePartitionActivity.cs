@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Segments.Core.Audience;
+using Segments.Core.Contacts;
 using Segments.Core.Ports;
 
 namespace Segments.Orchestration;
@@ -8,17 +9,18 @@ namespace Segments.Orchestration;
 /// <summary>
 /// Resolves one partition and writes its part. Everything it reads is fixed by its input (the frozen segment, T) or
 /// is a fact that does not change (contacts as of T, suppressions at or before T), and the part's name is its
-/// position: running it again writes the same bytes to the same name.
+/// position: running it again writes the same bytes to the same name. With <see cref="PartitionForms"/> registered, the
+/// partition is read from its scan form, brought up to date first.
 /// </summary>
 public sealed class ResolvePartitionActivity(IContactStore contacts, ISuppressionStore suppressions, IAudienceSink sink,
-    TimeProvider time, ILogger<ResolvePartitionActivity> logger) : TaskActivity<PartitionInput, PartitionOutcome>
+    TimeProvider time, ILogger<ResolvePartitionActivity> logger, PartitionForms? forms = null) : TaskActivity<PartitionInput, PartitionOutcome>
 {
     public override async Task<PartitionOutcome> RunAsync(TaskActivityContext context, PartitionInput input)
     {
         var started = time.GetTimestamp();
         var segments = input.Segment.Compile();
         var index = await SuppressionIndex.LoadAsync(suppressions, input.Tenant, input.AsOf);
-        var result = await PartitionAudience.ResolveAsync(contacts, input.Tenant, input.Partition, segments, input.Segment.Segment, index,
+        var result = await PartitionAudience.ResolveAsync(contacts, forms, input.Tenant, input.Partition, segments, input.Segment.Segment, index,
             input.List, input.AsOf, input.Segment.Exclude);
         var resolved = time.GetTimestamp();
         var part = AudienceAddress.PartName(input.Index);

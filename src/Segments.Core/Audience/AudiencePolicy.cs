@@ -1,6 +1,7 @@
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
 using Segments.Engine.Model;
+using Segments.Engine.Scan;
 
 namespace Segments.Core.Audience;
 
@@ -25,7 +26,10 @@ public enum SendOutcome : byte
 /// </summary>
 public static class AudiencePolicy
 {
-    public static SendDecision Decide(ContactDocument contact, IEnumerable<Suppression> explicitSuppressions, string? list, in AsOf asOf)
+    public static SendDecision Decide(ContactDocument contact, IEnumerable<Suppression> explicitSuppressions, string? list, in AsOf asOf) =>
+        Decide(SendFacts.Of(contact, list, asOf), explicitSuppressions, list, asOf);
+
+    public static SendDecision Decide(in SendFacts facts, IEnumerable<Suppression> explicitSuppressions, string? list, in AsOf asOf)
     {
         long? earliest = null;
         var reason = default(SuppressionReason);
@@ -38,11 +42,11 @@ public static class AudiencePolicy
                 reason = r;
             }
         }
-        foreach (var mark in contact.Suppressions)
+        foreach (var mark in facts.Marks)
         {
             Consider(mark.Value, mark.Key);
         }
-        if (contact.OptedOutSince(null, until) is { } optedOut)
+        if (facts.OptedOutSince is { } optedOut)
         {
             Consider(optedOut, SuppressionReason.Unsubscribed);
         }
@@ -54,10 +58,23 @@ public static class AudiencePolicy
         {
             return new SendDecision(SendOutcome.Suppressed, reason);
         }
-        return list is not null && contact.ListStatusAt(list, asOf.Ticks) != ListStatuses.Subscribed
+        return list is not null && facts.ListStatus != ListStatuses.Subscribed
             ? new SendDecision(SendOutcome.OptedOut)
             : new SendDecision(SendOutcome.Included);
     }
+}
+
+/// <summary>
+/// What the send-time rules read of a member at T: its event-implied suppression marks, since when it has been opted out
+/// globally, its status on the send's list (null without a list). Taken from a document or from a scan form alike.
+/// </summary>
+public readonly record struct SendFacts(ArraySegment<KeyValuePair<SuppressionReason, long>> Marks, long? OptedOutSince, string? ListStatus)
+{
+    public static SendFacts Of(ContactDocument contact, string? list, in AsOf asOf) =>
+        new(contact.Suppressions, contact.OptedOutSince(null, asOf.Ticks), list is null ? null : contact.ListStatusAt(list, asOf.Ticks));
+
+    public static SendFacts Of(ScanForm form, int contact, string? list, in AsOf asOf) =>
+        new(form.SuppressionMarks(contact), form.OptedOutSince(contact, asOf.Ticks), list is null ? null : form.ListStatusAt(contact, list, asOf.Ticks));
 }
 
 /// <summary>Counts of a resolution; parts computed separately (partitions) add up with <see cref="Add"/>.</summary>

@@ -40,22 +40,27 @@ public sealed class AudienceBuilder(CompiledSegment segment, Func<string, IEnume
 
     public void Add(ContactDocument contact)
     {
-        if (!segment.Matches(contact, _t))
+        if (segment.Matches(contact, _t))
         {
-            return;
+            AddMember(contact.Id, contact.Email, exclude is not null && exclude.Any(e => e.Matches(contact, _t)), SendFacts.Of(contact, list, _t));
         }
-        if (exclude is not null && exclude.Any(e => e.Matches(contact, _t)))
+    }
+
+    /// <summary>A member decided elsewhere (on a scan form): whether an excluded segment holds it, and its facts at T.</summary>
+    public void AddMember(string contactId, string? email, bool excluded, in SendFacts facts)
+    {
+        if (excluded)
         {
             _tally.CountExcluded();
             return;
         }
-        var decision = erasure is not null && erasure.Holds(contact.Id, contact.Email)
+        var decision = erasure is not null && erasure.Holds(contactId, email)
             ? new SendDecision(SendOutcome.Erased)
-            : AudiencePolicy.Decide(contact, suppressionsOf(contact.Id), list, _t);
+            : AudiencePolicy.Decide(facts, suppressionsOf(contactId), list, _t);
         _tally.Count(decision);
         if (decision.Outcome == SendOutcome.Included)
         {
-            _recipients.Add(new Recipient(contact.Id, contact.Email));
+            _recipients.Add(new Recipient(contactId, email));
         }
     }
 

@@ -1,8 +1,10 @@
+using Segments.Core.Contacts;
 using Segments.Core.Ports;
 using Segments.Core.Suppressions;
 using Segments.Engine.Evaluation;
 using Segments.Engine.Model;
 using Segments.Engine.PushDown;
+using Segments.Engine.Scan;
 
 namespace Segments.Core.Audience;
 
@@ -10,17 +12,24 @@ namespace Segments.Core.Audience;
 public sealed record PartitionResult(AudiencePart Part, long Scanned);
 
 /// <summary>
-/// Resolves a send over one partition of a store: scans it with the segment's push-down (the store may leave out
-/// contacts that cannot match), and decides every contact exactly with <see cref="AudienceBuilder"/>.
+/// Resolves a send over one partition of a store. With the partition's scan form (<see cref="PartitionForms"/>), its
+/// contacts are decided on the form and those changed since it was built on their documents; without, the store is
+/// scanned with the segment's push-down (it may leave out contacts that cannot match) and every contact decided on its
+/// document. Either way each contact is decided exactly, by <see cref="AudienceBuilder"/>.
 /// </summary>
 public static class PartitionAudience
 {
-    public static async Task<PartitionResult> ResolveAsync(IContactStore store, string tenant, string partition, SegmentSet segments,
-        string segment, SuppressionIndex suppressions, string? list, DateTimeOffset asOf, IReadOnlyList<string>? exclude = null,
+    public static async Task<PartitionResult> ResolveAsync(IContactStore store, PartitionForms? forms, string tenant, string partition,
+        SegmentSet segments, string segment, SuppressionIndex suppressions, string? list, DateTimeOffset asOf, IReadOnlyList<string>? exclude = null,
         CancellationToken cancellationToken = default)
     {
         var compiled = segments[segment];
         var builder = new AudienceBuilder(compiled, suppressions.Of, list, asOf, suppressions.Erasure, exclude?.Select(e => segments[e]).ToList());
+        if (forms is not null && await forms.GetAsync(tenant, partition, cancellationToken) is { } snapshot)
+        {
+            AddFromForm(snapshot, new ScanSegmentSet(segments.All.Select(s => s.Definition)), segment, exclude ?? [], builder, list, new AsOf(asOf));
+            return new PartitionResult(builder.Build(), snapshot.Count);
+        }
         var scanned = 0L;
         await foreach (var contact in store.ScanAsync(tenant, partition, PushDownCondition.For(compiled, segments, asOf), cancellationToken))
         {
@@ -28,6 +37,25 @@ public static class PartitionAudience
             builder.Add(contact);
         }
         return new PartitionResult(builder.Build(), scanned);
+    }
+
+    private static void AddFromForm(PartitionSnapshot snapshot, ScanSegmentSet scan, string segment, IReadOnlyList<string> exclude,
+        AudienceBuilder builder, string? list, AsOf t)
+    {
+        var form = snapshot.Form;
+        var members = scan[segment].Bind(form, t);
+        var excluded = exclude.Select(e => scan[e].Bind(form, t)).ToArray();
+        for (var c = 0; c < form.Count; c++)
+        {
+            if (!snapshot.Skips(c) && members.Matches(c))
+            {
+                builder.AddMember(form.Id(c), form.Email(c), excluded.Any(e => e.Matches(c)), SendFacts.Of(form, c, list, t));
+            }
+        }
+        foreach (var contact in snapshot.Changed)
+        {
+            builder.Add(contact);
+        }
     }
 }
 

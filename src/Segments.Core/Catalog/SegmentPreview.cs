@@ -1,8 +1,10 @@
 using MathNet.Numerics.Distributions;
+using Segments.Core.Contacts;
 using Segments.Core.Ports;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
 using Segments.Engine.PushDown;
+using Segments.Engine.Scan;
 
 namespace Segments.Core.Catalog;
 
@@ -22,8 +24,11 @@ public sealed record PreviewResult(string Segment, DateTimeOffset AsOf, long Cou
 /// </summary>
 public sealed record CountEstimate(long Low, long High, double Confidence, long Members, long Sampled, double Rate);
 
-/// <summary>Evaluates a segment over a tenant's contacts, without resolving an audience: every contact, or the estimation sample.</summary>
-public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contacts)
+/// <summary>
+/// Evaluates a segment over a tenant's contacts, without resolving an audience: every contact, or the estimation sample.
+/// A saved segment's exact count reads each partition's scan form when there is one (<see cref="PartitionForms"/>).
+/// </summary>
+public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contacts, PartitionForms? forms = null)
 {
     public const int DefaultSample = 10;
     public const int MaxSample = 100;
@@ -39,8 +44,8 @@ public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contact
     /// <summary>The exact count and up to <paramref name="sample"/> member ids (ordinal order); null when there is no such segment.</summary>
     public async Task<PreviewResult?> RunAsync(string tenant, string segmentId, DateTimeOffset asOf, int sample,
         CancellationToken cancellationToken = default) =>
-        await catalog.CompileAsync(tenant, segmentId, cancellationToken) is { } segment
-            ? await CountAsync(tenant, segment, asOf, sample, exact: true, cancellationToken)
+        await catalog.CompileWithReferencesAsync(tenant, segmentId, cancellationToken) is { } set
+            ? await ExactAsync(tenant, set[segmentId], set, new AsOf(asOf), sample, cancellationToken)
             : null;
 
     /// <summary>
@@ -71,9 +76,34 @@ public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contact
                 };
             }
         }
+        return await ExactAsync(tenant, segment, references: null, t, sample, cancellationToken);
+    }
+
+    /// <summary>Every contact decided: on the partitions' forms when there are forms and the segment's references (<paramref name="references"/>).</summary>
+    private async Task<PreviewResult> ExactAsync(string tenant, CompiledSegment segment, SegmentSet? references, AsOf t, int sample,
+        CancellationToken cancellationToken)
+    {
         var all = new FirstMembers(sample);
+        var scan = forms is null || references is null ? null : new ScanSegmentSet(references.All.Select(s => s.Definition))[segment.Definition.Id];
         foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
         {
+            if (scan is not null && await forms!.GetAsync(tenant, partition, cancellationToken) is { } snapshot)
+            {
+                var form = snapshot.Form;
+                var members = scan.Bind(form, t);
+                for (var c = 0; c < form.Count; c++)
+                {
+                    if (!snapshot.Skips(c) && members.Matches(c))
+                    {
+                        all.Add(form, c);
+                    }
+                }
+                foreach (var contact in snapshot.Changed)
+                {
+                    all.Add(contact, segment, t);
+                }
+                continue;
+            }
             await foreach (var contact in contacts.ScanAsync(tenant, partition, new PushDownCondition(segment.Definition.Match, AsOf: null), cancellationToken))
             {
                 all.Add(contact, segment, t);
@@ -134,12 +164,32 @@ public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contact
 
         public void Add(ContactDocument contact, CompiledSegment segment, in AsOf asOf)
         {
-            if (!segment.Matches(contact, asOf))
+            if (segment.Matches(contact, asOf))
             {
+                Add(contact.Id);
+            }
+        }
+
+        /// <summary>A member on a form, whose id is decoded only while it may be among the first.</summary>
+        public void Add(ScanForm form, int contact)
+        {
+            if (_first.Count < size)
+            {
+                Add(form.Id(contact));
                 return;
             }
             Count++;
-            _first.Add(contact.Id);
+            if (size > 0 && string.CompareOrdinal(form.Id(contact), _first.Max) < 0)
+            {
+                _first.Add(form.Id(contact));
+                _first.Remove(_first.Max!);
+            }
+        }
+
+        private void Add(string id)
+        {
+            Count++;
+            _first.Add(id);
             if (_first.Count > size)
             {
                 _first.Remove(_first.Max!);

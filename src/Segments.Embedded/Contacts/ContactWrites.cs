@@ -7,7 +7,7 @@ namespace Segments.Embedded.Contacts;
 /// Conditional contact writes, committed in groups (<see cref="GroupCommit{TItem, TResult}"/>): SQLite has one writer at
 /// a time and a commit costs far more than the row. Each write keeps its own condition (insert only if absent, update
 /// only at the version read), checked in arrival order inside the transaction, and learns its own outcome: the new
-/// version, or null for a conflict.
+/// version, or null for a conflict. The group's rows share one change number (<see cref="SqliteDatabase.NextChangeSql"/>).
 /// </summary>
 internal static class ContactWrites
 {
@@ -19,14 +19,17 @@ internal static class ContactWrites
     {
         await using var connection = await database.ConnectAsync(CancellationToken.None);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using var next = connection.CreateCommand();
+        next.CommandText = SqliteDatabase.NextChangeSql;
+        var changed = (long)(await next.ExecuteScalarAsync())!;
         await using var insert = connection.CreateCommand();
         insert.CommandText = """
-            INSERT INTO contacts (tenant, bucket, contact_id, version, body, sample) VALUES ($tenant, $bucket, $id, 1, $body, $sample)
+            INSERT INTO contacts (tenant, bucket, contact_id, version, body, sample, changed) VALUES ($tenant, $bucket, $id, 1, $body, $sample, $changed)
             ON CONFLICT DO NOTHING RETURNING version
             """;
         await using var update = connection.CreateCommand();
         update.CommandText = """
-            UPDATE contacts SET version = version + 1, body = $body
+            UPDATE contacts SET version = version + 1, body = $body, changed = $changed
             WHERE tenant = $tenant AND bucket = $bucket AND contact_id = $id AND version = $expected RETURNING version
             """;
         var versions = new long?[group.Count];
@@ -39,6 +42,7 @@ internal static class ContactWrites
             command.Parameters.AddWithValue("$id", write.ContactId);
             command.Parameters.AddWithValue("$bucket", write.Bucket);
             command.Parameters.AddWithValue("$body", write.Body);
+            command.Parameters.AddWithValue("$changed", changed);
             if (write.ExpectedVersion is { } expected)
             {
                 command.Parameters.AddWithValue("$expected", expected);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Segments.Core.Ports;
 using Segments.Embedded.Durability;
 using Segments.Engine.Documents;
@@ -11,8 +12,10 @@ namespace Segments.Embedded.Contacts;
 /// Contact documents in SQLite, the embedded default: one row per (tenant, contact) holding the document in its binary
 /// form (<see cref="ContactDocumentBinary"/>) and a version number that optimistic concurrency compares. Partitions are
 /// hash buckets of the contact id, the second part of the key, so a scan of one partition reads one range of the table.
+/// Every commit stamps a change number on what it writes or deletes, so the store tells what changed in a partition
+/// (<see cref="IPartitionChanges"/>).
 /// </summary>
-public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
+public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore, IPartitionChanges
 {
     private readonly GroupCommit<ContactWrites.Write, long?> _writes = ContactWrites.For(database);
 
@@ -57,10 +60,7 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
     public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (!int.TryParse(partition, NumberStyles.None, CultureInfo.InvariantCulture, out var bucket) || bucket >= database.Partitions)
-        {
-            throw new ArgumentException($"'{partition}' is not a partition of this store", nameof(partition));
-        }
+        var bucket = Bucket(partition);
         await using var connection = await database.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT body FROM contacts WHERE tenant = $tenant AND bucket = $bucket ORDER BY contact_id";
@@ -87,16 +87,74 @@ public sealed class SqliteContactStore(SqliteDatabase database) : IContactStore
         }
     }
 
+    /// <summary>Deletes the row and leaves a tombstone with the commit's change number (see <see cref="IPartitionChanges"/>).</summary>
     public async Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        command.CommandText = SqliteDatabase.NextChangeSql;
+        var changed = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         command.CommandText = "DELETE FROM contacts WHERE tenant = $tenant AND bucket = $bucket AND contact_id = $id";
         command.Parameters.AddWithValue("$tenant", tenant);
         command.Parameters.AddWithValue("$bucket", ContactPartitions.Of(contactId, database.Partitions));
         command.Parameters.AddWithValue("$id", contactId);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        command.Parameters.AddWithValue("$changed", changed);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            return false; // rolled back, change number and all
+        }
+        command.CommandText = "INSERT INTO contact_deletions (tenant, bucket, changed, contact_id) VALUES ($tenant, $bucket, $changed, $id)";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
+
+    public async Task<long> VersionAsync(string tenant, string partition, CancellationToken cancellationToken = default)
+    {
+        var bucket = Bucket(partition);
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT MAX(COALESCE((SELECT MAX(changed) FROM contacts WHERE tenant = $tenant AND bucket = $bucket), 0),
+                       COALESCE((SELECT MAX(changed) FROM contact_deletions WHERE tenant = $tenant AND bucket = $bucket), 0))
+            """;
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$bucket", bucket);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The rows stamped after the version, then the tombstones after it of contacts that have no row now.</summary>
+    public async IAsyncEnumerable<ContactChange> ChangedSinceAsync(string tenant, string partition, long version,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var bucket = Bucket(partition);
+        await using var connection = await database.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT contact_id, body FROM contacts INDEXED BY contacts_changed WHERE tenant = $tenant AND bucket = $bucket AND changed > $version;
+            SELECT DISTINCT d.contact_id FROM contact_deletions d WHERE d.tenant = $tenant AND d.bucket = $bucket AND d.changed > $version
+                AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.tenant = d.tenant AND c.bucket = d.bucket AND c.contact_id = d.contact_id);
+            """;
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$bucket", bucket);
+        command.Parameters.AddWithValue("$version", version);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ContactChange(reader.GetString(0), Decode((byte[])reader[1]));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ContactChange(reader.GetString(0), null);
+        }
+    }
+
+    private int Bucket(string partition) =>
+        int.TryParse(partition, NumberStyles.None, CultureInfo.InvariantCulture, out var bucket) && bucket < database.Partitions
+            ? bucket
+            : throw new ArgumentException($"'{partition}' is not a partition of this store", nameof(partition));
 
     // Rows written before the binary form hold JSON; they are rewritten in binary when their contact next changes.
     private static ContactDocument Decode(byte[] body) =>

@@ -50,6 +50,7 @@ public sealed class SqliteDatabase
         await command.ExecuteNonQueryAsync(cancellationToken);
         await CreateContactsAsync(connection, cancellationToken);
         await MarkSampleAsync(connection, cancellationToken);
+        await TrackChangesAsync(connection, cancellationToken);
         command.CommandText = "SELECT value FROM meta WHERE key = 'partitions'";
         var stored = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         return new SqliteDatabase(connectionString, stored);
@@ -121,6 +122,41 @@ public sealed class SqliteDatabase
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// What a partition's scan form needs to know what changed (<see cref="Core.Ports.IPartitionChanges"/>): each commit
+    /// that writes or deletes contacts takes the next number of a sequence kept in <c>meta</c> (<see cref="NextChangeSql"/>)
+    /// and stamps it on the rows it writes (<c>changed</c>, indexed per partition) or on a tombstone of each contact it
+    /// deletes (<c>contact_deletions</c>). SQLite has one writer at a time, which holds its lock from its first write to its
+    /// commit, so the numbers are in commit order: a reader that sees a number sees every smaller one. Rows of a file
+    /// made before have <c>changed = 0</c>.
+    /// </summary>
+    private static async Task TrackChangesAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('contacts') WHERE name = 'changed'";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = "ALTER TABLE contacts ADD COLUMN changed INTEGER NOT NULL DEFAULT 0";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        command.CommandText = """
+            CREATE INDEX IF NOT EXISTS contacts_changed ON contacts (tenant, bucket, changed);
+            CREATE TABLE IF NOT EXISTS contact_deletions (
+                tenant TEXT NOT NULL,
+                bucket INTEGER NOT NULL,
+                changed INTEGER NOT NULL,
+                contact_id TEXT NOT NULL,
+                PRIMARY KEY (tenant, bucket, changed, contact_id)) WITHOUT ROWID;
+            INSERT OR IGNORE INTO meta (key, value) VALUES ('changes', '0');
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Takes the next change number (inside a writing transaction: see <see cref="TrackChangesAsync"/>).</summary>
+    internal const string NextChangeSql = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes' RETURNING CAST(value AS INTEGER)";
 
     /// <summary>
     /// An open connection. Reads are memory-mapped (mmap_size, capped by SQLite's build), sparing a copy of every page

@@ -22,7 +22,8 @@ namespace Segments.Engine.Scan;
 /// break ties in, which each stream keeps.</item>
 /// <item>Profile fields as columns: per field an index per contact into the field's distinct values (−1: missing),
 /// so a predicate runs once per distinct value.</item>
-/// <item>List records and list changes (time order kept), compacted totals: small arenas, empty for most contacts.</item>
+/// <item>List records and list changes (time order kept), compacted totals, event-implied suppression marks: small
+/// arenas, empty for most contacts.</item>
 /// </list>
 /// </summary>
 public sealed class ScanForm
@@ -35,6 +36,7 @@ public sealed class ScanForm
     private readonly Dictionary<string, int> _listIndex;
     private readonly ConcurrentDictionary<string, byte[]> _buckets = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<object, ContentVerdicts> _verdicts = new();
+    private readonly Lazy<int[]> _idTable;
 
     private ScanForm(Builder b)
     {
@@ -53,12 +55,15 @@ public sealed class ScanForm
         Lists = [.. b.Lists];
         ChangeStart = [.. b.ChangeStart];
         Changes = [.. b.Changes];
+        SuppressionStart = [.. b.SuppressionStart];
+        Suppressions = [.. b.Suppressions];
         ListIds = [.. b.ListIds];
         Statuses = [.. b.Statuses];
         _listIndex = b.ListIndex;
         _fields = b.Fields.Where(f => f.Value.Values.Count > 0)
             .ToDictionary(f => f.Key, f => new FieldColumn([.. f.Value.Index], [.. f.Value.Values]), StringComparer.Ordinal);
         Bytes = ComputeBytes();
+        _idTable = new Lazy<int[]>(BuildIdTable);
     }
 
     public int Count { get; }
@@ -98,6 +103,10 @@ public sealed class ScanForm
 
     internal string[] Statuses { get; }
 
+    internal int[] SuppressionStart { get; }
+
+    internal KeyValuePair<SuppressionReason, long>[] Suppressions { get; }
+
     /// <summary>Builds the form of these folded contacts, numbered in the order given.</summary>
     public static ScanForm Build(IReadOnlyList<ContactDocument> contacts)
     {
@@ -110,6 +119,100 @@ public sealed class ScanForm
     }
 
     public string Id(int contact) => Encoding.UTF8.GetString(_ids, _idStart[contact], _idStart[contact + 1] - _idStart[contact]);
+
+    /// <summary>The number of the contact with this id, −1 when the form has none (a hash table built at the first call).</summary>
+    public int IndexOf(string id)
+    {
+        var table = _idTable.Value;
+        Span<byte> buffer = stackalloc byte[256];
+        var bytes = Encoding.UTF8.GetMaxByteCount(id.Length) <= buffer.Length ? buffer[..Encoding.UTF8.GetBytes(id, buffer)] : Encoding.UTF8.GetBytes(id);
+        for (var slot = Slot(bytes, table.Length); table[slot] != 0; slot = (slot + 1) % table.Length)
+        {
+            var c = table[slot] - 1;
+            if (bytes.SequenceEqual(_ids.AsSpan(_idStart[c], _idStart[c + 1] - _idStart[c])))
+            {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>The contact's email address (the <c>email</c> field), null without one.</summary>
+    public string? Email(int contact) =>
+        Field("email") is { } column && column.Index[contact] is var k and >= 0 ? column.Values[k].Text : null;
+
+    /// <summary>The contact's event-implied suppression marks (<see cref="ContactDocument.Suppressions"/>).</summary>
+    public ArraySegment<KeyValuePair<SuppressionReason, long>> SuppressionMarks(int contact) =>
+        new(Suppressions, SuppressionStart[contact], SuppressionStart[contact + 1] - SuppressionStart[contact]);
+
+    /// <summary>As <see cref="ContactDocument.ListStatusAt"/>, for contact number <paramref name="contact"/>.</summary>
+    public string? ListStatusAt(int contact, string listId, long asOf) => StatusAt(contact, ListIndex(listId), asOf);
+
+    /// <summary>As <see cref="ContactDocument.OptedOutSince"/> with no list (the global opt-out), for contact number <paramref name="contact"/>.</summary>
+    public long? OptedOutSince(int contact, long asOf)
+    {
+        long? since = null;
+        for (var k = ChangeStart[contact]; k < ChangeStart[contact + 1]; k++)
+        {
+            if (Changes[k].List == -1 && Changes[k].At <= asOf)
+            {
+                since = Changes[k].Subscribes ? null : since ?? Changes[k].At;
+            }
+        }
+        return since;
+    }
+
+    /// <summary>The status on list number <paramref name="list"/> (−1: a list no contact has) at T: the last change at or before T, else the record.</summary>
+    internal string? StatusAt(int contact, int list, long asOf)
+    {
+        if (list < 0)
+        {
+            return null;
+        }
+        var last = -1;
+        for (var k = ChangeStart[contact]; k < ChangeStart[contact + 1]; k++)
+        {
+            if (Changes[k].List == list && Changes[k].At <= asOf)
+            {
+                last = k;
+            }
+        }
+        if (last >= 0)
+        {
+            return Changes[last].Subscribes ? ListStatuses.Subscribed : ListStatuses.Unsubscribed;
+        }
+        for (var k = ListStart[contact]; k < ListStart[contact + 1]; k++)
+        {
+            if (Lists[k].List == list)
+            {
+                return Statuses[Lists[k].Status];
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Open addressing over the UTF-8 ids, twice as many slots as contacts, each the contact's number + 1 (0: free).</summary>
+    private int[] BuildIdTable()
+    {
+        var table = new int[Math.Max(2, 2 * Count)];
+        for (var c = 0; c < Count; c++)
+        {
+            var slot = Slot(_ids.AsSpan(_idStart[c], _idStart[c + 1] - _idStart[c]), table.Length);
+            while (table[slot] != 0)
+            {
+                slot = (slot + 1) % table.Length;
+            }
+            table[slot] = c + 1;
+        }
+        return table;
+    }
+
+    private static int Slot(ReadOnlySpan<byte> id, int slots)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(id);
+        return (int)((uint)hash.ToHashCode() % (uint)slots);
+    }
 
     /// <summary>The column of a profile field (null: missing for every contact).</summary>
     internal FieldColumn? Field(string name) => _fields.GetValueOrDefault(name);
@@ -144,6 +247,7 @@ public sealed class ScanForm
         long bytes = _ids.Length + (4L * _idStart.Length) + (8L * Signatures.Length) + (4L * EventStart.Length) + Events.Length
             + (8L * Contents.Length) + (4L * CompactedStart.Length) + (4L * ListStart.Length) + (8L * Lists.Length)
             + (4L * ChangeStart.Length) + (Unsafe.SizeOf<ScanListChange>() * (long)Changes.Length)
+            + (4L * SuppressionStart.Length) + (16L * Suppressions.Length)
             + ListIds.Sum(Text) + Statuses.Sum(Text);
         foreach (var total in Compacted)
         {
@@ -208,7 +312,7 @@ public sealed class ScanForm
             // Sized up front: growing arrays of this size goes through the large-object heap, and each growth there can
             // cost a full collection of the documents the form is built from.
             Signatures.Capacity = contacts.Count;
-            IdStart.Capacity = CompactedStart.Capacity = ListStart.Capacity = ChangeStart.Capacity = contacts.Count + 1;
+            IdStart.Capacity = CompactedStart.Capacity = ListStart.Capacity = ChangeStart.Capacity = SuppressionStart.Capacity = contacts.Count + 1;
             EventStart.Capacity = (contacts.Count * ScanStream.Count) + 1;
             Events.Capacity = (int)Math.Min(Array.MaxLength, events * 4);
             Ids.Capacity = contacts.Count * 16;
@@ -218,6 +322,7 @@ public sealed class ScanForm
             CompactedStart.Add(0);
             ListStart.Add(0);
             ChangeStart.Add(0);
+            SuppressionStart.Add(0);
         }
 
         public int Count { get; private set; }
@@ -249,6 +354,10 @@ public sealed class ScanForm
         public List<int> ChangeStart { get; } = [];
 
         public List<ScanListChange> Changes { get; } = [];
+
+        public List<int> SuppressionStart { get; } = [];
+
+        public List<KeyValuePair<SuppressionReason, long>> Suppressions { get; } = [];
 
         public List<string> ListIds { get; } = [];
 
@@ -293,6 +402,8 @@ public sealed class ScanForm
                 Changes.Add(new ScanListChange(change.ListId is null ? -1 : List(change.ListId), change.At, change.Subscribes));
             }
             ChangeStart.Add(Changes.Count);
+            Suppressions.AddRange(contact.Suppressions);
+            SuppressionStart.Add(Suppressions.Count);
 
             foreach (var (name, column) in Fields)
             {

@@ -110,32 +110,7 @@ internal sealed class ListScan(ScanBinding binding, ListCondition condition) : S
     private readonly int _list = binding.Form.ListIndex(condition.ListId);
     private readonly long _ticks = binding.Ticks;
 
-    public override bool Matches(int contact) => ListMatcher.Holds(condition.Status, _list < 0 ? null : StatusAt(contact));
-
-    private string? StatusAt(int contact)
-    {
-        var changes = _form.Changes;
-        var last = -1;
-        for (var k = _form.ChangeStart[contact]; k < _form.ChangeStart[contact + 1]; k++)
-        {
-            if (changes[k].List == _list && changes[k].At <= _ticks)
-            {
-                last = k;
-            }
-        }
-        if (last >= 0)
-        {
-            return changes[last].Subscribes ? ListStatuses.Subscribed : ListStatuses.Unsubscribed;
-        }
-        for (var k = _form.ListStart[contact]; k < _form.ListStart[contact + 1]; k++)
-        {
-            if (_form.Lists[k].List == _list)
-            {
-                return _form.Statuses[_form.Lists[k].Status];
-            }
-        }
-        return null;
-    }
+    public override bool Matches(int contact) => ListMatcher.Holds(condition.Status, _form.StatusAt(contact, _list, _ticks));
 }
 
 /// <summary>Engagement, pixel and conversion counts and sums (<see cref="EventCountMatcher"/>'s walk, on the arena).</summary>
