@@ -264,6 +264,36 @@ public abstract class ContactStoreContract
     }
 
     [Fact]
+    public async Task A_batch_read_gives_the_tenant_s_existing_contacts_with_the_versions_a_write_compares()
+    {
+        var store = await CreateStoreAsync();
+        // More contacts than a store may read in one statement, and an id a store may have to encode.
+        var ids = Enumerable.Range(0, 300).Select(i => $"c{i}").Append("a/b?c#d").ToList();
+        foreach (var id in ids)
+        {
+            await store.WriteAsync("t1", new ContactDocument(id) { Email = $"{id}@example.com" }, ifMatch: null);
+        }
+        var rewritten = await store.WriteAsync("t1", new ContactDocument("c7") { Email = "new@example.com" }, (await store.ReadAsync("t1", "c7"))!.ETag);
+        await store.WriteAsync("t2", new ContactDocument("c1") { Email = "other@example.com" }, ifMatch: null);
+
+        var read = await store.ReadManyAsync("t1", [.. ids, "missing", "c1", "c7"]);
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal));
+        foreach (var id in ids)
+        {
+            var single = (await store.ReadAsync("t1", id))!;
+            Assert.Equal((single.ETag, Json(single.Document)), (read[id].ETag, Json(read[id].Document)));
+        }
+        Assert.Equal(("new@example.com", rewritten), (read["c7"].Document.Email, read["c7"].ETag));
+        Assert.Equal("other@example.com", Assert.Single(await store.ReadManyAsync("t2", ["c1", "c2"])).Value.Document.Email);
+        Assert.Empty(await store.ReadManyAsync("t3", ids));
+        Assert.Empty(await store.ReadManyAsync("t1", []));
+        // The version read is the one a conditional write compares: it wins once, then is stale.
+        await store.WriteAsync("t1", new ContactDocument("c3"), read["c3"].ETag);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.WriteAsync("t1", new ContactDocument("c3"), read["c3"].ETag));
+    }
+
+    [Fact]
     public async Task A_crash_between_write_and_checkpoint_replays_to_the_same_documents()
     {
         var store = await CreateStoreAsync();
