@@ -9,7 +9,7 @@ namespace Segments.TestSupport.Contracts;
 
 /// <summary>
 /// What every <see cref="IContactStore"/> must do, run through the real stream fold: exact counts under eight
-/// concurrent writers, identical documents whatever the delivery order and repetition, tenants kept apart,
+/// concurrent writers, identical documents whatever the delivery order and repetition, tenants kept apart, batch reads,
 /// partitions that cover each contact once, optimistic concurrency, crash replay, and every property of a document
 /// kept. Linked into the adapter test projects, each of which derives one class per store.
 /// </summary>
