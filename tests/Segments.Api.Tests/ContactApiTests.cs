@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Segments.Core.Ports;
 using Segments.Engine.Documents;
-using Segments.Engine.PushDown;
 using Segments.TestSupport.Stores;
 
 namespace Segments.Api.Tests;
@@ -115,33 +114,18 @@ public sealed class ContactApiTests : IAsyncLifetime
     }
 
     /// <summary>Refuses the next writes as if the stream fold had written the contact since it was read.</summary>
-    private sealed class ConflictingContactStore(IContactStore inner) : IContactStore
+    private sealed class ConflictingContactStore(IContactStore inner) : DelegatingContactStore(inner)
     {
         public int ConflictsToRaise { get; set; }
 
-        public Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-            inner.ReadAsync(tenant, contactId, cancellationToken);
-
-        public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
+        public override Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
         {
             if (ConflictsToRaise > 0)
             {
                 ConflictsToRaise--;
                 throw new ConcurrencyConflictException(tenant, document.Id);
             }
-            return inner.WriteAsync(tenant, document, ifMatch, cancellationToken);
+            return base.WriteAsync(tenant, document, ifMatch, cancellationToken);
         }
-
-        public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
-            inner.ListPartitionsAsync(tenant, cancellationToken);
-
-        public IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
-            CancellationToken cancellationToken = default) => inner.ScanAsync(tenant, partition, pushDown, cancellationToken);
-
-        public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>
-            inner.ScanSampleAsync(tenant, cancellationToken);
-
-        public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-            inner.DeleteAsync(tenant, contactId, cancellationToken);
     }
 }

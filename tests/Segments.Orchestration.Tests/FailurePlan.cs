@@ -3,6 +3,7 @@ using Segments.Core.Audience;
 using Segments.Core.Ports;
 using Segments.Engine.Documents;
 using Segments.Engine.PushDown;
+using Segments.TestSupport.Stores;
 
 namespace Segments.Orchestration.Tests;
 
@@ -37,23 +38,17 @@ public sealed class FailurePlan(int seed, double probability, int maxPerKey = 2)
 public sealed class InjectedFailureException(string what) : Exception($"injected failure: {what}");
 
 /// <summary>A store whose scans break off part-way through, as a connection that drops would.</summary>
-public sealed class FlakyContactStore(IContactStore inner, FailurePlan plan) : IContactStore
+public sealed class FlakyContactStore(IContactStore inner, FailurePlan plan) : DelegatingContactStore(inner)
 {
-    public Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(tenant, contactId, cancellationToken);
+    public override Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
+        plan.ShouldFail("list") ? throw new InjectedFailureException("listing partitions") : Inner.ListPartitionsAsync(tenant, cancellationToken);
 
-    public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default) =>
-        inner.WriteAsync(tenant, document, ifMatch, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListPartitionsAsync(string tenant, CancellationToken cancellationToken = default) =>
-        plan.ShouldFail("list") ? throw new InjectedFailureException("listing partitions") : inner.ListPartitionsAsync(tenant, cancellationToken);
-
-    public async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
+    public override async IAsyncEnumerable<ContactDocument> ScanAsync(string tenant, string partition, PushDownCondition? pushDown = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var breakOff = plan.ShouldFail($"scan {partition}");
         var n = 0;
-        await foreach (var contact in inner.ScanAsync(tenant, partition, pushDown, cancellationToken))
+        await foreach (var contact in Inner.ScanAsync(tenant, partition, pushDown, cancellationToken))
         {
             if (breakOff && ++n > 3)
             {
@@ -66,12 +61,6 @@ public sealed class FlakyContactStore(IContactStore inner, FailurePlan plan) : I
             throw new InjectedFailureException($"scanning {partition}");
         }
     }
-
-    public IAsyncEnumerable<ContactDocument> ScanSampleAsync(string tenant, CancellationToken cancellationToken = default) =>
-        inner.ScanSampleAsync(tenant, cancellationToken);
-
-    public Task<bool> DeleteAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
-        inner.DeleteAsync(tenant, contactId, cancellationToken);
 }
 
 /// <summary>A sink that sometimes dies after writing a wrong part (half of it) in place of the right one.</summary>

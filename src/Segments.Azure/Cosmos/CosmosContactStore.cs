@@ -37,6 +37,27 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
         return new StoredContact(ReadItem(json.RootElement), response.Headers.ETag);
     }
 
+    /// <summary>One ReadMany call: the SDK groups the keys by physical partition and reads each group in one query.</summary>
+    public async Task<IReadOnlyDictionary<string, StoredContact>> ReadManyAsync(string tenant, IReadOnlyCollection<string> contactIds,
+        CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, StoredContact>(contactIds.Count, StringComparer.Ordinal);
+        if (contactIds.Count == 0)
+        {
+            return found;
+        }
+        var keys = contactIds.Distinct(StringComparer.Ordinal).Select(id => (ItemId(id), Key(tenant, id))).ToList();
+        using var response = await container.ReadManyItemsStreamAsync(keys, cancellationToken: cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var json = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
+        foreach (var item in json.RootElement.GetProperty("Documents").EnumerateArray())
+        {
+            var document = ReadItem(item);
+            found[document.Id] = new StoredContact(document, item.GetProperty("_etag").GetString()!);
+        }
+        return found;
+    }
+
     public async Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
     {
         using var body = new MemoryStream(Item(tenant, document));

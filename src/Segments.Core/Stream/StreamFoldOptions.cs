@@ -7,7 +7,4 @@ public sealed record StreamFoldOptions
 
     /// <summary>Longer tenant, contact or event ids are poison (a Cosmos DB id or key holds at most 255 characters).</summary>
     public int MaxIdLength { get; init; } = 255;
-
-    /// <summary>Contacts of one batch folded at the same time (each is one read and one write).</summary>
-    public int MaxConcurrentContacts { get; init; } = 16;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Segments.Core.Ports;
@@ -9,13 +8,15 @@ using Segments.Engine.Model;
 namespace Segments.Core.Streaming;
 
 /// <summary>
-/// Folds a batch of stream deliveries into contact documents, host-agnostic (Event Hubs, the in-process channel,
-/// tests). Deliveries are parsed and grouped by contact; each contact costs one read and one write per batch,
-/// the write conditional on the version read, and the read-fold-write is retried when another writer won the
-/// race. Poison deliveries (no tenant, not JSON, not an event, over a limit) and events the fold refuses go to
-/// the dead-letter store with the reason. When the returned task completes, every document and dead letter of the
-/// batch is durable, and the source may checkpoint. An optional <see cref="IContactWritten"/> hears of each
-/// contact's durable document, with the parts the fold changed, before the batch completes.
+/// Folds a batch of stream deliveries into contact documents, host-agnostic (Event Hubs, the event log of
+/// <c>segments serve</c>, tests). Deliveries are parsed and grouped by contact; the batch's contacts are read together
+/// (<see cref="IContactStore.ReadManyAsync"/>), folded, and written together (a store that commits in groups commits
+/// them in one transaction), each write conditional on the version read. The contacts whose write lost a race to
+/// another writer are read, folded and written again, together. Poison deliveries (no tenant, not JSON, not an event,
+/// over a limit) and events the fold refuses go to the dead-letter store with the reason, each alone. When the
+/// returned task completes, every document and dead letter of the batch is durable, and the source may checkpoint. An
+/// optional <see cref="IContactWritten"/> hears of each contact's durable document, with the parts the fold changed,
+/// before the batch completes.
 /// </summary>
 public sealed class StreamFolder(
     IContactStore contacts, IDeadLetterStore deadLetters, ContactFolder folder, TimeProvider time, StreamFoldOptions? options = null,
@@ -26,38 +27,52 @@ public sealed class StreamFolder(
 
     public const string DeadLetterSource = "stream";
 
+    /// <summary>One contact of the batch: its events, with the deliveries they came in (for dead letters).</summary>
+    private sealed record Contact(string Tenant, string Id, List<(ContactEvent Event, StreamMessage Message)> Events);
+
+    /// <summary>A contact folded against the version read: written (or not changed), or lost to another writer.</summary>
+    private sealed record Folded(Contact Contact, FoldOutcome Outcome, bool Conflict);
+
     public async Task<StreamFoldResult> HandleAsync(IReadOnlyList<StreamMessage> batch, CancellationToken cancellationToken = default)
     {
-        var letters = new ConcurrentBag<DeadLetter>();
-        var parsed = new List<(string Tenant, ContactEvent Event, StreamMessage Message)>(batch.Count);
+        var letters = new List<DeadLetter>();
+        var byContact = new Dictionary<(string Tenant, string Id), Contact>();
         foreach (var message in batch)
         {
             if (Parse(message, out var e) is { } reason)
             {
                 letters.Add(Letter(message, reason));
+                continue;
             }
-            else
+            if (!byContact.TryGetValue((message.Tenant!, e!.ContactId), out var contact))
             {
-                parsed.Add((message.Tenant!, e!, message));
+                byContact[(message.Tenant!, e.ContactId)] = contact = new Contact(message.Tenant!, e.ContactId, []);
             }
+            contact.Events.Add((e, message));
         }
 
-        var groups = parsed.GroupBy(p => (p.Tenant, p.Event.ContactId)).ToList();
         int added = 0, duplicates = 0, written = 0, conflicts = 0;
-        await Parallel.ForEachAsync(groups,
-            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentContacts, CancellationToken = cancellationToken },
-            async (group, ct) =>
+        for (var pending = byContact.Values.ToList(); pending.Count > 0; conflicts += pending.Count)
+        {
+            var folded = await FoldAsync(pending, cancellationToken);
+            pending = [];
+            foreach (var (contact, outcome, conflict) in folded)
             {
-                var (outcome, wrote, lost) = await FoldContactAsync(group.Key.Tenant, group.Key.ContactId, [.. group.Select(g => g.Event)], ct);
-                Interlocked.Add(ref added, outcome.Added);
-                Interlocked.Add(ref duplicates, outcome.Duplicates);
-                Interlocked.Add(ref written, wrote ? 1 : 0);
-                Interlocked.Add(ref conflicts, lost);
+                if (conflict)
+                {
+                    // Another writer folded this contact since the read: read its version and fold again.
+                    pending.Add(contact);
+                    continue;
+                }
+                added += outcome.Added;
+                duplicates += outcome.Duplicates;
+                written += outcome.Changed ? 1 : 0;
                 foreach (var (refused, reason) in outcome.Refused)
                 {
-                    letters.Add(Letter(group.First(g => ReferenceEquals(g.Event, refused)).Message, reason));
+                    letters.Add(Letter(contact.Events.First(g => ReferenceEquals(g.Event, refused)).Message, reason));
                 }
-            });
+            }
+        }
 
         foreach (var letter in letters)
         {
@@ -66,42 +81,81 @@ public sealed class StreamFolder(
         return new StreamFoldResult(batch.Count, added, duplicates, letters.Count, written, conflicts);
     }
 
-    private async Task<(FoldOutcome Outcome, bool Written, int Conflicts)> FoldContactAsync(
-        string tenant, string contactId, IReadOnlyList<ContactEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the contacts (one call per tenant), folds them one after another (the fold is CPU alone, and one thread of it
+    /// leaves the others to the requests that feed it) and writes the changed ones at once; each written document is then
+    /// told to the observer, those written before a failure too.
+    /// </summary>
+    private async Task<List<Folded>> FoldAsync(List<Contact> pending, CancellationToken cancellationToken)
     {
-        for (var conflicts = 0; ; conflicts++)
+        var folds = new List<(Contact Contact, StoredContact? Stored, FoldOutcome Outcome)>(pending.Count);
+        foreach (var tenant in pending.GroupBy(c => c.Tenant))
         {
-            var stored = await contacts.ReadAsync(tenant, contactId, cancellationToken);
-            var outcome = folder.Fold(stored?.Document ?? new ContactDocument(contactId), events);
-            var document = outcome.Document;
-            if (!outcome.Changed)
+            var stored = await contacts.ReadManyAsync(tenant.Key, [.. tenant.Select(c => c.Id)], cancellationToken);
+            foreach (var contact in tenant)
             {
-                if (stored is not null && written is not null)
-                {
-                    // A replayed batch: the observer may have failed after the write last time, so it hears again, and
-                    // since what that write changed is not known (it may have compacted other events), of every part.
-                    await written.OnWrittenAsync(tenant, stored.Document, ContactParts.All, Replaced.Unknown, cancellationToken);
-                }
-                return (outcome, false, conflicts);
+                var before = stored.GetValueOrDefault(contact.Id);
+                folds.Add((contact, before, folder.Fold(before?.Document ?? new ContactDocument(contact.Id), [.. contact.Events.Select(e => e.Event)])));
             }
-            try
-            {
-                await contacts.WriteAsync(tenant, document, stored?.ETag, cancellationToken);
-            }
-            catch (ConcurrencyConflictException)
-            {
-                // Another writer folded this contact since the read: read its version and fold again.
-                continue;
-            }
-            if (written is not null)
-            {
-                // A new contact is new to every segment, "not …" ones included. A batch that repeats events may come
-                // again after the observer failed on the write that added them, and what that write changed is not known.
-                var changed = stored is null || outcome.Duplicates > 0 ? ContactParts.All : outcome.Touched;
-                await written.OnWrittenAsync(tenant, document, changed, Replaced.Of(stored?.Document), cancellationToken);
-            }
-            return (outcome, true, conflicts);
         }
+        var writes = folds.Select(f => f.Outcome.Changed ? WriteAsync(f.Contact.Tenant, f.Outcome.Document, f.Stored?.ETag, cancellationToken) : Unchanged)
+            .ToList();
+        await ((Task)Task.WhenAll(writes)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var results = new List<Folded>(folds.Count);
+        for (var i = 0; i < folds.Count; i++)
+        {
+            if (writes[i].IsCompletedSuccessfully)
+            {
+                var (contact, stored, outcome) = folds[i];
+                var conflict = !writes[i].Result;
+                if (!conflict)
+                {
+                    await NotifyAsync(contact.Tenant, stored, outcome, cancellationToken);
+                }
+                results.Add(new Folded(contact, outcome, conflict));
+            }
+        }
+        // A write that failed fails the batch, which the source delivers again; the documents written are told already.
+        await Task.WhenAll(writes);
+        return results;
+    }
+
+    private static readonly Task<bool> Unchanged = Task.FromResult(true);
+
+    /// <summary>False when the write lost a race (the stored version is no longer the one read).</summary>
+    private async Task<bool> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await contacts.WriteAsync(tenant, document, ifMatch, cancellationToken);
+            return true;
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return false;
+        }
+    }
+
+    private async Task NotifyAsync(string tenant, StoredContact? stored, FoldOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (written is null)
+        {
+            return;
+        }
+        if (!outcome.Changed)
+        {
+            if (stored is not null)
+            {
+                // A replayed batch: the observer may have failed after the write last time, so it hears again, and
+                // since what that write changed is not known (it may have compacted other events), of every part.
+                await written.OnWrittenAsync(tenant, stored.Document, ContactParts.All, Replaced.Unknown, cancellationToken);
+            }
+            return;
+        }
+        // A new contact is new to every segment, "not …" ones included. A batch that repeats events may come
+        // again after the observer failed on the write that added them, and what that write changed is not known.
+        var changed = stored is null || outcome.Duplicates > 0 ? ContactParts.All : outcome.Touched;
+        await written.OnWrittenAsync(tenant, outcome.Document, changed, Replaced.Of(stored?.Document), cancellationToken);
     }
 
     /// <summary>Null when the delivery is a well-formed event within the limits, else why it is poison.</summary>

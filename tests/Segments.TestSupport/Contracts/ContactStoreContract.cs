@@ -9,7 +9,7 @@ namespace Segments.TestSupport.Contracts;
 
 /// <summary>
 /// What every <see cref="IContactStore"/> must do, run through the real stream fold: exact counts under eight
-/// concurrent writers, identical documents whatever the delivery order and repetition, tenants kept apart,
+/// concurrent writers, identical documents whatever the delivery order and repetition, tenants kept apart, batch reads,
 /// partitions that cover each contact once, optimistic concurrency, crash replay, and every property of a document
 /// kept. Linked into the adapter test projects, each of which derives one class per store.
 /// </summary>
@@ -261,6 +261,36 @@ public abstract class ContactStoreContract
         Assert.Equal(("b@example.com", second), (read!.Document.Email, read.ETag));
         Assert.Null(await store.ReadAsync("t1", "c2"));
         Assert.Null(await store.ReadAsync("t2", "c1"));
+    }
+
+    [Fact]
+    public async Task A_batch_read_gives_the_tenant_s_existing_contacts_with_the_versions_a_write_compares()
+    {
+        var store = await CreateStoreAsync();
+        // More contacts than a store may read in one statement, and an id a store may have to encode.
+        var ids = Enumerable.Range(0, 300).Select(i => $"c{i}").Append("a/b?c#d").ToList();
+        foreach (var id in ids)
+        {
+            await store.WriteAsync("t1", new ContactDocument(id) { Email = $"{id}@example.com" }, ifMatch: null);
+        }
+        var rewritten = await store.WriteAsync("t1", new ContactDocument("c7") { Email = "new@example.com" }, (await store.ReadAsync("t1", "c7"))!.ETag);
+        await store.WriteAsync("t2", new ContactDocument("c1") { Email = "other@example.com" }, ifMatch: null);
+
+        var read = await store.ReadManyAsync("t1", [.. ids, "missing", "c1", "c7"]);
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal));
+        foreach (var id in ids)
+        {
+            var single = (await store.ReadAsync("t1", id))!;
+            Assert.Equal((single.ETag, Json(single.Document)), (read[id].ETag, Json(read[id].Document)));
+        }
+        Assert.Equal(("new@example.com", rewritten), (read["c7"].Document.Email, read["c7"].ETag));
+        Assert.Equal("other@example.com", Assert.Single(await store.ReadManyAsync("t2", ["c1", "c2"])).Value.Document.Email);
+        Assert.Empty(await store.ReadManyAsync("t3", ids));
+        Assert.Empty(await store.ReadManyAsync("t1", []));
+        // The version read is the one a conditional write compares: it wins once, then is stale.
+        await store.WriteAsync("t1", new ContactDocument("c3"), read["c3"].ETag);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.WriteAsync("t1", new ContactDocument("c3"), read["c3"].ETag));
     }
 
     [Fact]

@@ -12,6 +12,9 @@ public abstract class DelegatingContactStore(IContactStore inner) : IContactStor
     public virtual Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
         Inner.ReadAsync(tenant, contactId, cancellationToken);
 
+    public virtual Task<IReadOnlyDictionary<string, StoredContact>> ReadManyAsync(string tenant, IReadOnlyCollection<string> contactIds,
+        CancellationToken cancellationToken = default) => Inner.ReadManyAsync(tenant, contactIds, cancellationToken);
+
     public virtual Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default) =>
         Inner.WriteAsync(tenant, document, ifMatch, cancellationToken);
 

@@ -18,6 +18,20 @@ public sealed class InMemoryContactStore(int partitions = 8) : IContactStore
     public Task<StoredContact?> ReadAsync(string tenant, string contactId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_contacts.TryGetValue((tenant, contactId), out var stored) ? stored : null);
 
+    public Task<IReadOnlyDictionary<string, StoredContact>> ReadManyAsync(string tenant, IReadOnlyCollection<string> contactIds,
+        CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, StoredContact>(StringComparer.Ordinal);
+        foreach (var id in contactIds)
+        {
+            if (_contacts.TryGetValue((tenant, id), out var stored))
+            {
+                found[id] = stored;
+            }
+        }
+        return Task.FromResult<IReadOnlyDictionary<string, StoredContact>>(found);
+    }
+
     public Task<string> WriteAsync(string tenant, ContactDocument document, string? ifMatch, CancellationToken cancellationToken = default)
     {
         var key = (tenant, document.Id);
