@@ -56,7 +56,7 @@ public static class TrackingWorkload
         }
     }
 
-    private static async Task BaselineRecordedAsync(HttpClient api, string path)
+    public static async Task BaselineRecordedAsync(HttpClient api, string path)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while ((await api.GetFromJsonAsync<JsonElement>(path)).GetProperty("baseline").GetProperty("status").GetString() != "completed")
@@ -124,7 +124,8 @@ public static class TrackingWorkload
         return problems;
     }
 
-    private static async Task<List<JsonElement>> PagesAsync(HttpClient api, string path, string items)
+    /// <summary>Every item of a paged record (changes, enrolments, firings), page by page.</summary>
+    public static async Task<List<JsonElement>> PagesAsync(HttpClient api, string path, string items)
     {
         var all = new List<JsonElement>();
         long since = 0;
@@ -141,7 +142,7 @@ public static class TrackingWorkload
         }
     }
 
-    private static async Task PutAsync(HttpClient api, string path, string json)
+    public static async Task PutAsync(HttpClient api, string path, string json)
     {
         using var response = await api.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
         if (!response.IsSuccessStatusCode)
