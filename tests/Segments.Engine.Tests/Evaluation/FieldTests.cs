@@ -54,6 +54,8 @@ public class FieldTests
     [InlineData("between", "[621, 700]", false)]
     [InlineData("in", "[1, 620]", true)]
     [InlineData("not_in", "[1, 620]", false)]
+    [InlineData("in", "[620, 1]", true)]
+    [InlineData("not_in", "[620, 1]", false)]
     public void Number_operators(string op, string value, bool expected) => Assert.Equal(expected, Field(Pro, "mrr", op, value));
 
     [Theory]
@@ -106,6 +108,8 @@ public class FieldTests
     [InlineData("between", "[\"2026-11-30\", \"2026-12-31\"]", true)]
     [InlineData("between", "[\"2026-11-01T00:00:00Z\", \"2026-11-29T23:59:59Z\"]", false)]
     [InlineData("between", "[\"2026-11-01\", \"2026-11-30T00:00:00Z\"]", true)]
+    [InlineData("eq", "\"2026-11-29\"", false)]
+    [InlineData("between", "[\"2026-11-01\", \"2026-11-29\"]", false)]
     [InlineData("within_next", "\"7d\"", true)]
     [InlineData("within_next", "\"3d\"", false)]
     [InlineData("within_next", "\"84h\"", true)]
@@ -113,6 +117,17 @@ public class FieldTests
     [InlineData("more_than_ago", "\"1d\"", false)]
     public void Dates_as_days_versus_date_times(string op, string value, bool expected) =>
         Assert.Equal(expected, Field(Pro, "trial_ends", op, value));
+
+    // A value at noon: a day operand covers the whole day, not only its midnight.
+    [Theory]
+    [InlineData("eq", "\"2026-11-30\"", true)]
+    [InlineData("eq", "\"2026-11-29\"", false)]
+    [InlineData("after", "\"2026-11-30\"", false)]
+    [InlineData("after", "\"2026-11-29\"", true)]
+    [InlineData("between", "[\"2026-11-01\", \"2026-11-30\"]", true)]
+    [InlineData("between", "[\"2026-11-01\", \"2026-11-29\"]", false)]
+    public void A_day_operand_covers_the_whole_day(string op, string value, bool expected) =>
+        Assert.Equal(expected, Field("""{"id":"c1","fields":{"trial_ends":"2026-11-30T12:00:00Z"}}""", "trial_ends", op, value));
 
     [Fact]
     public void Relative_date_edges_are_inclusive_where_the_language_says()
