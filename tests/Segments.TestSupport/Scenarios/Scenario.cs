@@ -21,6 +21,14 @@ public sealed class Scenario
     private readonly List<ContactEvent> _events = [];
     private string _contact = """{"id":"c1","email":"a@example.com"}""";
     private readonly List<SegmentDefinition> _others = [];
+    private FoldOptions _fold = new();
+
+    /// <summary>Folds with these options (a short horizon compacts the older events into totals).</summary>
+    public Scenario Folding(FoldOptions options)
+    {
+        _fold = options;
+        return this;
+    }
 
     public Scenario Contact(string json)
     {
@@ -59,7 +67,7 @@ public sealed class Scenario
     {
         var (profile, errors) = InputReader.ReadContact(JsonDocument.Parse(_contact).RootElement);
         Assert.True(errors.Count == 0, string.Join("; ", errors));
-        return new ContactFolder(new FoldOptions()).Fold(new ContactDocument(profile!.Id).WithProfile(profile), [.. order ?? _events]).Document;
+        return new ContactFolder(_fold).Fold(new ContactDocument(profile!.Id).WithProfile(profile), [.. order ?? _events]).Document;
     }
 
     public IReadOnlyList<ContactEvent> Events => _events;
