@@ -295,6 +295,10 @@ public sealed class ScanFormBuilder
     private bool _seconds = true;
     private bool _milliseconds = true;
 
+    // A contact's events' content indices and stream masks, reused from contact to contact.
+    private int[] _eventContents = new int[64];
+    private byte[] _eventStreams = new byte[64];
+
     public ScanFormBuilder()
     {
         foreach (var name in BuiltInFields)
@@ -358,24 +362,33 @@ public sealed class ScanFormBuilder
         IdStart.Add(Ids.Count);
         Signatures.Add(contact.Signature);
 
+        // Each event's content is looked up once, with the streams it goes to; then the streams are written in order.
+        var events = contact.Events;
+        if (_eventContents.Length < events.Length)
+        {
+            _eventContents = new int[Math.Max(events.Length, 2 * _eventContents.Length)];
+            _eventStreams = new byte[_eventContents.Length];
+        }
+        for (var i = 0; i < events.Length; i++)
+        {
+            var (at, info) = (events[i].At, events[i].Info);
+            _eventContents[i] = Content(info);
+            _eventStreams[i] = ScanStream.Mask(info);
+            Top = Math.Max(Top, at);
+            _seconds &= at % TimeSpan.TicksPerSecond == 0;
+            _milliseconds &= at % TimeSpan.TicksPerMillisecond == 0;
+        }
         for (var stream = 0; stream < ScanStream.Count; stream++)
         {
-            for (var i = contact.Events.Length - 1; i >= 0; i--)
+            for (var i = events.Length - 1; i >= 0; i--)
             {
-                var e = contact.Events[i];
-                if (ScanStream.Holds(stream, e.Info))
+                if ((_eventStreams[i] & (1 << stream)) != 0)
                 {
-                    _times.Add(e.At);
-                    _contents.Add(Content(e.Info));
+                    _times.Add(events[i].At);
+                    _contents.Add(_eventContents[i]);
                 }
             }
             _eventStart.Add(_times.Count);
-        }
-        foreach (var e in contact.Events)
-        {
-            Top = Math.Max(Top, e.At);
-            _seconds &= e.At % TimeSpan.TicksPerSecond == 0;
-            _milliseconds &= e.At % TimeSpan.TicksPerMillisecond == 0;
         }
 
         Compacted.AddRange(contact.Compacted);
@@ -491,8 +504,8 @@ internal static class ScanStream
 
     public static int Of(EventKind kind) => (int)kind;
 
-    public static bool Holds(int stream, EventInfo info) =>
-        stream == Context ? info.Geo is not null || info.Device is not null : stream == (int)info.Kind;
+    /// <summary>The streams holding an event of this content, a bit each: its kind's, and <see cref="Context"/>'s when it carries geo or device.</summary>
+    public static byte Mask(EventInfo info) => (byte)((1 << (int)info.Kind) | (info.Geo is not null || info.Device is not null ? 1 << Context : 0));
 }
 
 /// <summary>A profile field of every contact: an index into the field's distinct values per contact, −1 when missing.</summary>

@@ -135,7 +135,8 @@ public class ScanFormTests
                     times.Add(cursor.At);
                     contents.Add(form.Contents[cursor.Content]);
                 }
-                var events = data.Contacts[c].Events.Reverse().Where(e => ScanStream.Holds(stream, e.Info)).ToArray();
+                var events = data.Contacts[c].Events.Reverse()
+                    .Where(e => stream == ScanStream.Context ? e.Info.Geo is not null || e.Info.Device is not null : stream == (int)e.Info.Kind).ToArray();
                 Assert.Equal(events.Select(e => e.At), times);
                 Assert.Equal(events.Select(e => e.Info), contents);
             }
