@@ -1,22 +1,22 @@
-// Send-time audience resolution end to end, as `segments serve` runs it: the resolution orchestration on the in-memory
-// Durable Task backend, contacts in the embedded SQLite store (16 partitions), the audience written to a local folder.
+// Send-time audience resolution end to end, as `segments serve` runs it: the resolution orchestration on serve's
+// in-process Durable Task backend (its source in Segments.Cli/Serve, compiled in here), contacts in the embedded SQLite
+// store (16 partitions), the audience written to a local folder.
 // The contacts (synthetic, about 27 events each, folded) are loaded once into a database file that later runs reuse;
 // loading is not timed. The partitions' scan forms are kept between runs (PartitionForms): the first run builds them
-// (cold), the second reads them (warm); then a saved segment's preview, on the forms and on the documents. Run from the
-// repository root:
+// (cold), the second reads them (warm); before and after them the same send on the documents, as over a store without
+// forms; then a saved segment's preview, on the forms and on the documents. Run from the repository root:
 //
 //   dotnet run -c Release --project bench/Segments.Bench.Resolve [-- --contacts N --segment ID --list LIST --db FILE]
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Segments.Bench;
+using Segments.Cli.Serve;
 using Segments.Core.Audience;
 using Segments.Core.Catalog;
 using Segments.Core.Contacts;
@@ -56,23 +56,21 @@ var output = Directory.CreateTempSubdirectory("segments-bench-audience-").FullNa
 var sink = new FolderAudienceSink(output);
 try
 {
-    using var logging = LoggerFactory.Create(builder => builder.AddConsole().SetMinimumLevel(LogLevel.Warning));
-    await using var host = await DurableTaskTestHost.StartAsync(tasks => tasks.AddAudienceResolution(), new DurableTaskTestHostOptions
+    // Two hosts, as two serve processes would be: one keeping scan forms, one reading documents (a store that cannot tell
+    // what changed), started before anything is timed.
+    using var withForms = await StartAsync(forms);
+    using var withDocuments = await StartAsync(null);
+    // On the documents before and after the forms' runs: the first pays the first touch of the file and the compilation of
+    // the paths both share, as the cold run would alone.
+    foreach (var (run, host) in new[] { ("documents-1", withDocuments), ("cold", withForms), ("warm", withForms), ("documents-2", withDocuments) })
     {
-        Port = FreePort(),
-        LoggerFactory = logging, // the sidecar logs every call at Information
-        ConfigureServices = services => services.AddSingleton<IContactStore>(store).AddSingleton<ISuppressionStore>(new InMemorySuppressionStore())
-            .AddSingleton<ICatalogStore>(catalog).AddSingleton<IAudienceSink>(sink).AddSingleton(forms).AddSingleton(TimeProvider.System).AddLogging()
-            .AddSingleton<IBroadcastStore>(new SqliteBroadcastStore($"Data Source={Path.Combine(output, "broadcasts.db")}")),
-    });
-    foreach (var run in new[] { "cold", "warm" })
-    {
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var id = BroadcastInstance.Id(Tenant, run);
-        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ResolveAudienceOrchestrator),
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ResolveAudienceOrchestrator),
             new ResolveAudienceInput(Tenant, run, segment, list, asOf), new StartOrchestrationOptions(id));
-        var state = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+        var state = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
         clock.Stop();
         if (state.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
         {
@@ -104,20 +102,33 @@ try
                 $" (CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:N0} ms, load average {LoadAverage()})");
         }
     }
+    await withForms.StopAsync();
+    await withDocuments.StopAsync();
 }
 finally
 {
     Directory.Delete(output, recursive: true);
 }
 
-static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
-
-static int FreePort()
+async Task<IHost> StartAsync(PartitionForms? kept)
 {
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
+    var host = new HostBuilder().ConfigureServices(services =>
+    {
+        services.AddLogging(logging => logging.AddConsole().SetMinimumLevel(LogLevel.Warning)) // the sidecar logs every call at Information
+            .AddSingleton<IContactStore>(store).AddSingleton<ISuppressionStore>(new InMemorySuppressionStore()).AddSingleton<ICatalogStore>(catalog)
+            .AddSingleton<IAudienceSink>(sink).AddSingleton(TimeProvider.System)
+            .AddSingleton<IBroadcastStore>(new SqliteBroadcastStore($"Data Source={Path.Combine(output, $"broadcasts-{kept is not null}.db")}"))
+            .AddInProcessDurableTask(tasks => tasks.AddAudienceResolution());
+        if (kept is not null)
+        {
+            services.AddSingleton(kept);
+        }
+    }).Build();
+    await host.StartAsync();
+    return host;
 }
+
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
 
 int Option(string name, int fallback) => Text(name, null) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 

@@ -13,6 +13,7 @@ using Microsoft.DurableTask.Worker.Grpc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Segments.Cli.Serve;
 
@@ -29,11 +30,14 @@ internal static class InProcessDurableTask
 {
     public static IServiceCollection AddInProcessDurableTask(this IServiceCollection services, Action<DurableTaskRegistry> tasks)
     {
+        var worker = Options.DefaultName;
         // Registered before the worker's hosted service, so it is stopped after it.
-        services.AddSingleton<Sidecar>();
+        services.AddSingleton(provider => new Sidecar(provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<IOptionsMonitor<DurableTaskWorkerOptions>>().Get(worker).Concurrency));
         services.AddHostedService(provider => provider.GetRequiredService<Sidecar>());
         services.AddDurableTaskWorker(builder =>
         {
+            worker = builder.Name;
             builder.AddTasks(tasks);
             builder.UseGrpc(_ => { });
             builder.Services.AddOptions<GrpcDurableTaskWorkerOptions>(builder.Name).Configure<Sidecar>((o, sidecar) => o.Channel = sidecar.Channel);
@@ -49,11 +53,12 @@ internal static class InProcessDurableTask
 
     /// <summary>
     /// The sidecar's own small host, started the first time its channel is asked for (when the worker and client are
-    /// made, before the outer host starts them) and stopped with the outer host.
+    /// made, before the outer host starts them) and stopped with the outer host. It dispatches as many work items at once
+    /// as the worker takes (<see cref="WorkerLimitedOrchestrationService"/>).
     /// </summary>
-    private sealed class Sidecar(ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+    private sealed class Sidecar(ILoggerFactory loggers, DurableTaskWorkerOptions.ConcurrencyOptions limits) : IHostedService, IAsyncDisposable
     {
-        private readonly Lazy<(IHost Host, GrpcChannel Channel)> _started = new(() => Start(loggers));
+        private readonly Lazy<(IHost Host, GrpcChannel Channel)> _started = new(() => Start(loggers, limits));
 
         public GrpcChannel Channel => _started.Value.Channel;
 
@@ -87,7 +92,7 @@ internal static class InProcessDurableTask
             }
         }
 
-        private static (IHost, GrpcChannel) Start(ILoggerFactory loggers)
+        private static (IHost, GrpcChannel) Start(ILoggerFactory loggers, DurableTaskWorkerOptions.ConcurrencyOptions limits)
         {
             var orchestrations = new InMemoryOrchestrationService(loggers);
             var host = new HostBuilder()
@@ -97,7 +102,7 @@ internal static class InProcessDurableTask
                     .ConfigureServices(services => services
                         .AddGrpc().Services
                         .AddRouting()
-                        .AddSingleton<IOrchestrationService>(orchestrations)
+                        .AddSingleton<IOrchestrationService>(new WorkerLimitedOrchestrationService(orchestrations, limits))
                         .AddSingleton<IOrchestrationServiceClient>(orchestrations)
                         .AddSingleton<TaskHubGrpcServer>())
                     .Configure(app => app.UseRouting().UseEndpoints(endpoints => endpoints.MapGrpcService<TaskHubGrpcServer>())))

@@ -132,15 +132,18 @@ public sealed class PartitionForms(IContactStore store, long maxBytes = Partitio
         return new PartitionSnapshot(form, version, merged, skipped);
     }
 
-    /// <summary>The form of every document of the partition, which are read after <paramref name="version"/> (so at least as new).</summary>
+    /// <summary>
+    /// The form of every document of the partition, which are read after <paramref name="version"/> (so at least as new),
+    /// each added as the scan hands it over and let go: a partition's documents are several times its form.
+    /// </summary>
     private async Task<PartitionSnapshot> BuildAsync(string tenant, string partition, long version, CancellationToken cancellationToken)
     {
-        var documents = new List<ContactDocument>();
+        var builder = new ScanFormBuilder();
         await foreach (var document in store.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
         {
-            documents.Add(document);
+            builder.Add(document);
         }
-        return new PartitionSnapshot(ScanForm.Build(documents), version, new Dictionary<string, ContactDocument?>(), skipped: null);
+        return new PartitionSnapshot(builder.Build(), version, new Dictionary<string, ContactDocument?>(), skipped: null);
     }
 
     /// <summary>Lets go of the least recently used snapshots, other than <paramref name="kept"/>, while the total is over the bound.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Segments.Engine.Documents;
@@ -28,8 +29,6 @@ namespace Segments.Engine.Scan;
 /// </summary>
 public sealed class ScanForm
 {
-    private static readonly string[] BuiltInFields = ["email", "first_name", "last_name", "created_at"];
-
     private readonly byte[] _ids;
     private readonly int[] _idStart;
     private readonly Dictionary<string, FieldColumn> _fields;
@@ -38,30 +37,30 @@ public sealed class ScanForm
     private readonly ConditionalWeakTable<object, ContentVerdicts> _verdicts = new();
     private readonly Lazy<int[]> _idTable;
 
-    private ScanForm(Builder b)
+    internal ScanForm(ScanFormBuilder b, int[] eventStart, byte[] events)
     {
         Count = b.Count;
         _ids = b.Ids.ToArray();
-        _idStart = [.. b.IdStart];
-        Signatures = [.. b.Signatures];
-        EventStart = [.. b.EventStart];
-        Events = b.Events.ToArray();
+        _idStart = b.IdStart.ToArray();
+        Signatures = b.Signatures.ToArray();
+        EventStart = eventStart;
+        Events = events;
         Top = b.Top;
         Unit = b.Unit;
         Contents = [.. b.Contents];
-        CompactedStart = [.. b.CompactedStart];
+        CompactedStart = b.CompactedStart.ToArray();
         Compacted = [.. b.Compacted];
-        ListStart = [.. b.ListStart];
-        Lists = [.. b.Lists];
-        ChangeStart = [.. b.ChangeStart];
-        Changes = [.. b.Changes];
-        SuppressionStart = [.. b.SuppressionStart];
+        ListStart = b.ListStart.ToArray();
+        Lists = b.Lists.ToArray();
+        ChangeStart = b.ChangeStart.ToArray();
+        Changes = b.Changes.ToArray();
+        SuppressionStart = b.SuppressionStart.ToArray();
         Suppressions = [.. b.Suppressions];
         ListIds = [.. b.ListIds];
         Statuses = [.. b.Statuses];
         _listIndex = b.ListIndex;
         _fields = b.Fields.Where(f => f.Value.Values.Count > 0)
-            .ToDictionary(f => f.Key, f => new FieldColumn([.. f.Value.Index], [.. f.Value.Values]), StringComparer.Ordinal);
+            .ToDictionary(f => f.Key, f => new FieldColumn(f.Value.Index.ToArray(), [.. f.Value.Values]), StringComparer.Ordinal);
         Bytes = ComputeBytes();
         _idTable = new Lazy<int[]>(BuildIdTable);
     }
@@ -107,15 +106,15 @@ public sealed class ScanForm
 
     internal KeyValuePair<SuppressionReason, long>[] Suppressions { get; }
 
-    /// <summary>Builds the form of these folded contacts, numbered in the order given.</summary>
-    public static ScanForm Build(IReadOnlyList<ContactDocument> contacts)
+    /// <summary>Builds the form of these folded contacts, numbered in the order given (enumerated once, see <see cref="ScanFormBuilder"/>).</summary>
+    public static ScanForm Build(IEnumerable<ContactDocument> contacts)
     {
-        var builder = new Builder(contacts);
+        var builder = new ScanFormBuilder();
         foreach (var contact in contacts)
         {
             builder.Add(contact);
         }
-        return new ScanForm(builder);
+        return builder.Build();
     }
 
     public string Id(int contact) => Encoding.UTF8.GetString(_ids, _idStart[contact], _idStart[contact + 1] - _idStart[contact]);
@@ -261,7 +260,7 @@ public sealed class ScanForm
     }
 
     /// <summary>The index of an item in a table of distinct items, added at the end when new.</summary>
-    private static int Intern<T>(Dictionary<T, int> index, List<T> items, T item)
+    internal static int Intern<T>(Dictionary<T, int> index, List<T> items, T item)
         where T : notnull
     {
         if (!index.TryGetValue(item, out var at))
@@ -271,180 +270,229 @@ public sealed class ScanForm
         }
         return at;
     }
+}
 
-    /// <summary>Collects the parts while contacts are added; the form copies them into exact-size arrays.</summary>
-    private sealed class Builder
+/// <summary>
+/// Builds a <see cref="ScanForm"/> from contacts added one at a time, keeping what the form keeps and none of the documents:
+/// a partition's documents are several times its form, and holding them all until the build (a scan hands them over
+/// one by one) kept them alive through collections that had to copy them. Everything grows in chunks off the large-object heap (<see cref="Chunked{T}"/>). Events wait as (time, content) pairs, 12 bytes
+/// each, until <see cref="Build"/>: their deltas count from the partition's newest time in the coarsest unit dividing
+/// every time, known only once all are in. A profile field met first at contact n gets a column missing for the n before.
+/// </summary>
+public sealed class ScanFormBuilder
+{
+    private static readonly string[] BuiltInFields = ["email", "first_name", "last_name", "created_at"];
+
+    // By reference: the fold shares equal contents (EventInfoPool), and hashing a content's properties for every
+    // event is most of a build. An equal content that is not shared only takes a second slot, with the same verdicts.
+    private readonly Dictionary<EventInfo, int> _contentIndex = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int> _statusIndex = new(StringComparer.Ordinal);
+
+    // Per contact and stream (EventStart's slots), newest first: the events' times and content indices, encoded at Build.
+    private readonly Chunked<long> _times = new();
+    private readonly Chunked<int> _contents = new();
+    private readonly Chunked<int> _eventStart = new();
+    private bool _seconds = true;
+    private bool _milliseconds = true;
+
+    // A contact's events' content indices and stream masks, reused from contact to contact.
+    private int[] _eventContents = new int[64];
+    private byte[] _eventStreams = new byte[64];
+
+    public ScanFormBuilder()
     {
-        // By reference: the fold shares equal contents (EventInfoPool), and hashing a content's properties for every
-        // event is most of a build. An equal content that is not shared only takes a second slot, with the same verdicts.
-        private readonly Dictionary<EventInfo, int> _contentIndex = new(ReferenceEqualityComparer.Instance);
-        private readonly Dictionary<string, int> _statusIndex = new(StringComparer.Ordinal);
-
-        public Builder(IReadOnlyList<ContactDocument> contacts)
+        foreach (var name in BuiltInFields)
         {
-            var coarse = new[] { TimeSpan.TicksPerSecond, TimeSpan.TicksPerMillisecond };
-            var divides = new[] { true, true };
-            var events = 0L;
-            foreach (var contact in contacts)
-            {
-                events += contact.Events.Length;
-                foreach (var e in contact.Events)
-                {
-                    events += e.Info.Geo is not null || e.Info.Device is not null ? 1 : 0;
-                    Top = Math.Max(Top, e.At);
-                    for (var u = 0; u < coarse.Length; u++)
-                    {
-                        divides[u] &= e.At % coarse[u] == 0;
-                    }
-                }
-                foreach (var name in contact.Fields.Items)
-                {
-                    if (!Fields.ContainsKey(name.Key))
-                    {
-                        Fields[name.Key] = new ColumnBuilder(contacts.Count);
-                    }
-                }
-            }
-            foreach (var name in BuiltInFields)
-            {
-                Fields[name] = new ColumnBuilder(contacts.Count);
-            }
-            // Sized up front: growing arrays of this size goes through the large-object heap, and each growth there can
-            // cost a full collection of the documents the form is built from.
-            Signatures.Capacity = contacts.Count;
-            IdStart.Capacity = CompactedStart.Capacity = ListStart.Capacity = ChangeStart.Capacity = SuppressionStart.Capacity = contacts.Count + 1;
-            EventStart.Capacity = (contacts.Count * ScanStream.Count) + 1;
-            Events.Capacity = (int)Math.Min(Array.MaxLength, events * 4);
-            Ids.Capacity = contacts.Count * 16;
-            Unit = divides[0] ? coarse[0] : divides[1] ? coarse[1] : 1;
-            IdStart.Add(0);
-            EventStart.Add(0);
-            CompactedStart.Add(0);
-            ListStart.Add(0);
-            ChangeStart.Add(0);
-            SuppressionStart.Add(0);
+            Fields[name] = new ColumnBuilder(0);
         }
-
-        public int Count { get; private set; }
-
-        public long Top { get; }
-
-        public long Unit { get; }
-
-        public List<byte> Ids { get; } = [];
-
-        public List<int> IdStart { get; } = [];
-
-        public List<ulong> Signatures { get; } = [];
-
-        public List<int> EventStart { get; } = [];
-
-        public List<byte> Events { get; } = [];
-
-        public List<EventInfo> Contents { get; } = [];
-
-        public List<int> CompactedStart { get; } = [];
-
-        public List<CompactedTotal> Compacted { get; } = [];
-
-        public List<int> ListStart { get; } = [];
-
-        public List<(int, int)> Lists { get; } = [];
-
-        public List<int> ChangeStart { get; } = [];
-
-        public List<ScanListChange> Changes { get; } = [];
-
-        public List<int> SuppressionStart { get; } = [];
-
-        public List<KeyValuePair<SuppressionReason, long>> Suppressions { get; } = [];
-
-        public List<string> ListIds { get; } = [];
-
-        public Dictionary<string, int> ListIndex { get; } = new(StringComparer.Ordinal);
-
-        public List<string> Statuses { get; } = [];
-
-        public Dictionary<string, ColumnBuilder> Fields { get; } = new(StringComparer.Ordinal);
-
-        public void Add(ContactDocument contact)
-        {
-            Ids.AddRange(Encoding.UTF8.GetBytes(contact.Id));
-            IdStart.Add(Ids.Count);
-            Signatures.Add(contact.Signature);
-
-            for (var stream = 0; stream < ScanStream.Count; stream++)
-            {
-                var previous = Top;
-                for (var i = contact.Events.Length - 1; i >= 0; i--)
-                {
-                    var e = contact.Events[i];
-                    if (ScanStream.Holds(stream, e.Info))
-                    {
-                        WriteVarint((ulong)((previous - e.At) / Unit));
-                        previous = e.At;
-                        WriteVarint((ulong)Content(e.Info));
-                    }
-                }
-                EventStart.Add(Events.Count);
-            }
-
-            Compacted.AddRange(contact.Compacted);
-            CompactedStart.Add(Compacted.Count);
-
-            foreach (var (listId, status) in contact.Lists)
-            {
-                Lists.Add((List(listId), Status(status)));
-            }
-            ListStart.Add(Lists.Count);
-            foreach (var change in contact.ListChanges)
-            {
-                Changes.Add(new ScanListChange(change.ListId is null ? -1 : List(change.ListId), change.At, change.Subscribes));
-            }
-            ChangeStart.Add(Changes.Count);
-            Suppressions.AddRange(contact.Suppressions);
-            SuppressionStart.Add(Suppressions.Count);
-
-            foreach (var (name, column) in Fields)
-            {
-                column.Add(contact.GetField(name));
-            }
-            Count++;
-        }
-
-        private int Content(EventInfo info) => Intern(_contentIndex, Contents, info);
-
-        private int List(string listId) => Intern(ListIndex, ListIds, listId);
-
-        private int Status(string status) => Intern(_statusIndex, Statuses, status);
-
-        private void WriteVarint(ulong value)
-        {
-            for (; value >= 0x80; value >>= 7)
-            {
-                Events.Add((byte)(value | 0x80));
-            }
-            Events.Add((byte)value);
-        }
+        IdStart.Add(0);
+        _eventStart.Add(0);
+        CompactedStart.Add(0);
+        ListStart.Add(0);
+        ChangeStart.Add(0);
+        SuppressionStart.Add(0);
     }
 
-    private sealed class ColumnBuilder(int contacts)
+    public int Count { get; private set; }
+
+    internal long Top { get; private set; }
+
+    internal long Unit => _seconds ? TimeSpan.TicksPerSecond : _milliseconds ? TimeSpan.TicksPerMillisecond : 1;
+
+    internal Chunked<byte> Ids { get; } = new();
+
+    internal Chunked<int> IdStart { get; } = new();
+
+    internal Chunked<ulong> Signatures { get; } = new();
+
+    internal List<EventInfo> Contents { get; } = [];
+
+    internal Chunked<int> CompactedStart { get; } = new();
+
+    internal List<CompactedTotal> Compacted { get; } = [];
+
+    internal Chunked<int> ListStart { get; } = new();
+
+    internal Chunked<(int, int)> Lists { get; } = new();
+
+    internal Chunked<int> ChangeStart { get; } = new();
+
+    internal Chunked<ScanListChange> Changes { get; } = new();
+
+    internal Chunked<int> SuppressionStart { get; } = new();
+
+    internal List<KeyValuePair<SuppressionReason, long>> Suppressions { get; } = [];
+
+    internal List<string> ListIds { get; } = [];
+
+    internal Dictionary<string, int> ListIndex { get; } = new(StringComparer.Ordinal);
+
+    internal List<string> Statuses { get; } = [];
+
+    internal Dictionary<string, ColumnBuilder> Fields { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Adds a folded contact as number <see cref="Count"/>; the builder keeps nothing that refers to the document but its shared contents.</summary>
+    public void Add(ContactDocument contact)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        var id = Encoding.UTF8.GetMaxByteCount(contact.Id.Length) <= buffer.Length
+            ? buffer[..Encoding.UTF8.GetBytes(contact.Id, buffer)]
+            : Encoding.UTF8.GetBytes(contact.Id);
+        Ids.AddRange(id);
+        IdStart.Add(Ids.Count);
+        Signatures.Add(contact.Signature);
+
+        // Each event's content is looked up once, with the streams it goes to; then the streams are written in order.
+        var events = contact.Events;
+        if (_eventContents.Length < events.Length)
+        {
+            _eventContents = new int[Math.Max(events.Length, 2 * _eventContents.Length)];
+            _eventStreams = new byte[_eventContents.Length];
+        }
+        for (var i = 0; i < events.Length; i++)
+        {
+            var (at, info) = (events[i].At, events[i].Info);
+            _eventContents[i] = Content(info);
+            _eventStreams[i] = ScanStream.Mask(info);
+            Top = Math.Max(Top, at);
+            _seconds &= at % TimeSpan.TicksPerSecond == 0;
+            _milliseconds &= at % TimeSpan.TicksPerMillisecond == 0;
+        }
+        for (var stream = 0; stream < ScanStream.Count; stream++)
+        {
+            for (var i = events.Length - 1; i >= 0; i--)
+            {
+                if ((_eventStreams[i] & (1 << stream)) != 0)
+                {
+                    _times.Add(events[i].At);
+                    _contents.Add(_eventContents[i]);
+                }
+            }
+            _eventStart.Add(_times.Count);
+        }
+
+        Compacted.AddRange(contact.Compacted);
+        CompactedStart.Add(Compacted.Count);
+
+        foreach (var (listId, status) in contact.Lists)
+        {
+            Lists.Add((List(listId), Status(status)));
+        }
+        ListStart.Add(Lists.Count);
+        foreach (var change in contact.ListChanges)
+        {
+            Changes.Add(new ScanListChange(change.ListId is null ? -1 : List(change.ListId), change.At, change.Subscribes));
+        }
+        ChangeStart.Add(Changes.Count);
+        Suppressions.AddRange(contact.Suppressions);
+        SuppressionStart.Add(Suppressions.Count);
+
+        foreach (var name in contact.Fields.Items)
+        {
+            if (!Fields.ContainsKey(name.Key))
+            {
+                Fields[name.Key] = new ColumnBuilder(Count);
+            }
+        }
+        foreach (var (name, column) in Fields)
+        {
+            column.Add(contact.GetField(name));
+        }
+        Count++;
+    }
+
+    /// <summary>The form of the contacts added so far.</summary>
+    public ScanForm Build()
+    {
+        var (unit, slots) = (Unit, _eventStart.Count - 1);
+        var eventStart = new int[slots + 1];
+        var events = new byte[EncodedLength(unit)];
+        var at = 0;
+        for (var slot = 0; slot < slots; slot++)
+        {
+            var previous = Top;
+            for (var k = _eventStart[slot]; k < _eventStart[slot + 1]; k++)
+            {
+                at = WriteVarint(events, at, (ulong)((previous - _times[k]) / unit));
+                previous = _times[k];
+                at = WriteVarint(events, at, (ulong)_contents[k]);
+            }
+            eventStart[slot + 1] = at;
+        }
+        return new ScanForm(this, eventStart, events);
+    }
+
+    private int EncodedLength(long unit)
+    {
+        var length = 0;
+        for (var slot = 0; slot < _eventStart.Count - 1; slot++)
+        {
+            var previous = Top;
+            for (var k = _eventStart[slot]; k < _eventStart[slot + 1]; k++)
+            {
+                length += VarintLength((ulong)((previous - _times[k]) / unit)) + VarintLength((ulong)_contents[k]);
+                previous = _times[k];
+            }
+        }
+        return length;
+    }
+
+    private int Content(EventInfo info) => ScanForm.Intern(_contentIndex, Contents, info);
+
+    private int List(string listId) => ScanForm.Intern(ListIndex, ListIds, listId);
+
+    private int Status(string status) => ScanForm.Intern(_statusIndex, Statuses, status);
+
+    private static int VarintLength(ulong value) => value < 0x80 ? 1 : (64 - BitOperations.LeadingZeroCount(value) + 6) / 7;
+
+    private static int WriteVarint(byte[] bytes, int at, ulong value)
+    {
+        for (; value >= 0x80; value >>= 7)
+        {
+            bytes[at++] = (byte)(value | 0x80);
+        }
+        bytes[at++] = (byte)value;
+        return at;
+    }
+
+    /// <summary>A field's column so far: one index per contact added (−1: missing), <paramref name="missing"/> of them before it was met.</summary>
+    internal sealed class ColumnBuilder
     {
         private readonly Dictionary<ScalarValue, int> _distinct = [];
 
-        public List<int> Index { get; } = new(contacts);
+        public ColumnBuilder(int missing)
+        {
+            for (var c = 0; c < missing; c++)
+            {
+                Index.Add(-1);
+            }
+        }
+
+        public Chunked<int> Index { get; } = new();
 
         public List<ScalarValue> Values { get; } = [];
 
-        public void Add(ScalarValue value)
-        {
-            if (value.Kind == ValueKind.Missing)
-            {
-                Index.Add(-1);
-                return;
-            }
-            Index.Add(Intern(_distinct, Values, value));
-        }
+        public void Add(ScalarValue value) => Index.Add(value.Kind == ValueKind.Missing ? -1 : ScanForm.Intern(_distinct, Values, value));
     }
 }
 
@@ -456,8 +504,8 @@ internal static class ScanStream
 
     public static int Of(EventKind kind) => (int)kind;
 
-    public static bool Holds(int stream, EventInfo info) =>
-        stream == Context ? info.Geo is not null || info.Device is not null : stream == (int)info.Kind;
+    /// <summary>The streams holding an event of this content, a bit each: its kind's, and <see cref="Context"/>'s when it carries geo or device.</summary>
+    public static byte Mask(EventInfo info) => (byte)((1 << (int)info.Kind) | (info.Geo is not null || info.Device is not null ? 1 << Context : 0));
 }
 
 /// <summary>A profile field of every contact: an index into the field's distinct values per contact, −1 when missing.</summary>
