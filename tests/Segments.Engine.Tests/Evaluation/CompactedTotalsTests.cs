@@ -144,6 +144,37 @@ public class CompactedTotalsTests
     }
 
     [Fact]
+    public void A_retained_sent_is_the_last_before_any_compacted_one()
+    {
+        var s = Compacting()
+            .EventAt(-100 * Day, """{"name":"sent","campaignId":"old"}""")
+            .EventAt(-2 * Day, """{"name":"sent","campaignId":"new"}""")
+            .EventAt(-Day, """{"name":"click","campaignId":"new"}""");
+        Assert.True(s.Matches("""{"engagement":{"event":"click","campaign":"last"}}"""));
+    }
+
+    [Fact]
+    public void A_pixel_condition_counts_no_compacted_total_of_another_kind_with_its_name()
+    {
+        var s = Compacting()
+            .EventAt(-100 * Day, """{"kind":"conversion","name":"purchase","value":10}""")
+            .EventAt(-Day, """{"kind":"pixel","name":"purchase"}""");
+        Assert.True(s.Matches(Count("""{"pixel":{"event":"purchase"}}""", 1)));
+        Assert.False(s.Matches("""{"pixel":{"event":"purchase","seen":"last"}}""", Scenario.T - 2 * Day));
+    }
+
+    [Theory]
+    [InlineData("""{"conversion":{"event":"purchase","seen":"last"}}""", true)]
+    [InlineData("""{"conversion":{"event":"UPGRADE","seen":"last"}}""", true)]
+    [InlineData("""{"conversion":{"seen":"last"}}""", true)]
+    [InlineData("""{"conversion":{"event":"signup","seen":"last"}}""", false)]
+    [InlineData("""{"conversion":{"seen":"last","campaign":"x"}}""", false)]
+    [InlineData("""{"conversion":{"event":"purchase","seen":"last","where":[{"property":"coupon","op":"not_exists"}]}}""", false)]
+    [InlineData("""{"conversion":{"event":"purchase","seen":"last","within":"365d"}}""", false)]
+    public void Seen_last_on_conversions_falls_back_to_a_compacted_total_of_its_name_with_nothing_else_to_test(string condition, bool expected) =>
+        Assert.Equal(expected, Conversions().Matches(condition, Scenario.T - 2 * Day)); // before the one retained conversion
+
+    [Fact]
     public void The_explanation_shows_the_compacted_count_apart_from_the_events_it_lists_and_the_sum_with_both()
     {
         var s = Conversions();
