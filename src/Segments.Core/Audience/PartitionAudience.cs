@@ -25,36 +25,34 @@ public static class PartitionAudience
     {
         var compiled = segments[segment];
         var builder = new AudienceBuilder(compiled, suppressions.Of, list, asOf, suppressions.Erasure, exclude?.Select(e => segments[e]).ToList());
-        if (forms is not null && await forms.GetAsync(tenant, partition, cancellationToken) is { } snapshot)
-        {
-            AddFromForm(snapshot, new ScanSegmentSet(segments.All.Select(s => s.Definition)), segment, exclude ?? [], builder, list, new AsOf(asOf));
-            return new PartitionResult(builder.Build(), snapshot.Count);
-        }
-        var scanned = 0L;
-        await foreach (var contact in store.ScanAsync(tenant, partition, PushDownCondition.For(compiled, segments, asOf), cancellationToken))
-        {
-            scanned++;
-            builder.Add(contact);
-        }
+        var scanned = await PartitionContacts.ReadAsync(store, forms, tenant, partition,
+            snapshot =>
+            {
+                AddFromForm(snapshot, new ScanSegmentSet(segments.All.Select(s => s.Definition)), segment, exclude ?? [], builder, list, new AsOf(asOf));
+                return ValueTask.CompletedTask;
+            },
+            contact =>
+            {
+                builder.Add(contact);
+                return ValueTask.CompletedTask;
+            },
+            PushDownCondition.For(compiled, segments, asOf), cancellationToken);
         return new PartitionResult(builder.Build(), scanned);
     }
 
+    /// <summary>The form's unchanged members, each decided on the form (the changed contacts are added on their documents).</summary>
     private static void AddFromForm(PartitionSnapshot snapshot, ScanSegmentSet scan, string segment, IReadOnlyList<string> exclude,
         AudienceBuilder builder, string? list, AsOf t)
     {
         var form = snapshot.Form;
         var members = scan[segment].Bind(form, t);
         var excluded = exclude.Select(e => scan[e].Bind(form, t)).ToArray();
-        for (var c = 0; c < form.Count; c++)
+        foreach (var c in snapshot.Live)
         {
-            if (!snapshot.Skips(c) && members.Matches(c))
+            if (members.Matches(c))
             {
                 builder.AddMember(form.Id(c), form.Email(c), excluded.Any(e => e.Matches(c)), SendFacts.Of(form, c, list, t));
             }
-        }
-        foreach (var contact in snapshot.Changed)
-        {
-            builder.Add(contact);
         }
     }
 }

@@ -87,27 +87,25 @@ public sealed class SegmentPreview(SegmentCatalog catalog, IContactStore contact
         var scan = forms is null || references is null ? null : new ScanSegmentSet(references.All.Select(s => s.Definition))[segment.Definition.Id];
         foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
         {
-            if (scan is not null && await forms!.GetAsync(tenant, partition, cancellationToken) is { } snapshot)
-            {
-                var form = snapshot.Form;
-                var members = scan.Bind(form, t);
-                for (var c = 0; c < form.Count; c++)
+            await PartitionContacts.ReadAsync(contacts, scan is null ? null : forms, tenant, partition,
+                snapshot =>
                 {
-                    if (!snapshot.Skips(c) && members.Matches(c))
+                    var members = scan!.Bind(snapshot.Form, t);
+                    foreach (var c in snapshot.Live)
                     {
-                        all.Add(form, c);
+                        if (members.Matches(c))
+                        {
+                            all.Add(snapshot.Form, c);
+                        }
                     }
-                }
-                foreach (var contact in snapshot.Changed)
+                    return ValueTask.CompletedTask;
+                },
+                contact =>
                 {
                     all.Add(contact, segment, t);
-                }
-                continue;
-            }
-            await foreach (var contact in contacts.ScanAsync(tenant, partition, new PushDownCondition(segment.Definition.Match, AsOf: null), cancellationToken))
-            {
-                all.Add(contact, segment, t);
-            }
+                    return ValueTask.CompletedTask;
+                },
+                new PushDownCondition(segment.Definition.Match, AsOf: null), cancellationToken);
         }
         return new PreviewResult(segment.Definition.Id, t.Instant, all.Count, all.Ids);
     }

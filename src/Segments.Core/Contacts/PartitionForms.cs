@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Segments.Core.Ports;
 using Segments.Engine.Documents;
+using Segments.Engine.PushDown;
 using Segments.Engine.Scan;
 
 namespace Segments.Core.Contacts;
@@ -39,6 +40,21 @@ public sealed class PartitionSnapshot
     internal IReadOnlyDictionary<string, ContactDocument?> Changes { get; }
 
     internal bool[]? Skipped => _skipped;
+
+    /// <summary>The numbers of the form's contacts that did not change since it was built (the others are in <see cref="Changed"/>).</summary>
+    public IEnumerable<int> Live
+    {
+        get
+        {
+            for (var c = 0; c < Form.Count; c++)
+            {
+                if (!Skips(c))
+                {
+                    yield return c;
+                }
+            }
+        }
+    }
 
     /// <summary>Whether contact number <paramref name="contact"/> of the form changed since (read it from <see cref="Changed"/>, or it is gone).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -164,4 +180,40 @@ public sealed class PartitionForms(IContactStore store, long maxBytes = Partitio
     }
 
     private sealed record Entry(PartitionSnapshot Snapshot, long LastUsed);
+}
+
+/// <summary>
+/// How every reader of a partition's contacts takes them (a send, a preview, a drip's or trigger's baseline, the daily
+/// report): on the partition's scan form when <see cref="PartitionForms"/> has one (the form's contacts not changed since
+/// it was built, <see cref="PartitionSnapshot.Live"/>, then the changed ones' documents), else on every document the
+/// store's scan hands over.
+/// </summary>
+public static class PartitionContacts
+{
+    /// <summary>
+    /// Hands the partition to <paramref name="onForm"/> (once, with its snapshot) and <paramref name="onDocument"/> (per
+    /// document read); <paramref name="pushDown"/> may leave out of a document scan contacts that cannot matter to the reader.
+    /// Returns how many contacts were read: the snapshot's, or the documents the scan handed over.
+    /// </summary>
+    public static async Task<long> ReadAsync(IContactStore store, PartitionForms? forms, string tenant, string partition,
+        Func<PartitionSnapshot, ValueTask> onForm, Func<ContactDocument, ValueTask> onDocument, PushDownCondition? pushDown = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (forms is not null && await forms.GetAsync(tenant, partition, cancellationToken) is { } snapshot)
+        {
+            await onForm(snapshot);
+            foreach (var contact in snapshot.Changed)
+            {
+                await onDocument(contact);
+            }
+            return snapshot.Count;
+        }
+        var read = 0L;
+        await foreach (var contact in store.ScanAsync(tenant, partition, pushDown, cancellationToken))
+        {
+            read++;
+            await onDocument(contact);
+        }
+        return read;
+    }
 }

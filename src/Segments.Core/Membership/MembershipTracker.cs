@@ -1,3 +1,4 @@
+using Segments.Core.Contacts;
 using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Engine.Documents;
@@ -19,7 +20,8 @@ namespace Segments.Core.Membership;
 /// </para>
 /// </summary>
 public sealed class MembershipTracker(
-    TrackedSegments tracked, IMembershipStore membership, ChangeDispatcher dispatcher, IContactStore contacts, TimeProvider time)
+    TrackedSegments tracked, IMembershipStore membership, ChangeDispatcher dispatcher, IContactStore contacts, TimeProvider time,
+    PartitionForms? forms = null)
     : IContactWritten
 {
     /// <summary>The writes of the stream batch being folded in this flow of execution; null outside one.</summary>
@@ -113,8 +115,9 @@ public sealed class MembershipTracker(
 
     /// <summary>
     /// Records one partition's part of a segment's baseline (a drip or trigger started tracking it): the membership of
-    /// every contact with no record yet, as the scan reads it, with no change, and its next time edge. A contact with a
-    /// record is left to the evaluations of its writes: the scan may have read it before a write recorded already
+    /// every contact with no record yet, as the partition is read (on its scan form when <paramref name="forms"/> has one,
+    /// <see cref="PartitionContacts"/>), with no change, and its next time edge. A contact with a record is left to the
+    /// evaluations of its writes: the read may have seen it before a write recorded already
     /// (<see cref="MembershipEvaluation.Scan"/>). Returns how many contacts were evaluated; none when the segment is not
     /// tracked any more.
     /// </summary>
@@ -124,18 +127,29 @@ public sealed class MembershipTracker(
         {
             return 0;
         }
-        var evaluated = 0L;
         var page = new List<MembershipEvaluation>(BaselinePage);
-        await foreach (var contact in contacts.ScanAsync(tenant, partition, cancellationToken: cancellationToken))
+        async ValueTask AddAsync(MembershipEvaluation evaluation)
         {
-            page.Add(Evaluate(segment, contact, time.GetUtcNow(), baseline: true) with { Scan = true });
-            evaluated++;
+            page.Add(evaluation with { Scan = true });
             if (page.Count == BaselinePage)
             {
                 await RecordAsync(tenant, page, cancellationToken);
                 page = new List<MembershipEvaluation>(BaselinePage);
             }
         }
+        var evaluated = await PartitionContacts.ReadAsync(contacts, forms, tenant, partition,
+            async snapshot =>
+            {
+                // One instant for the form, as one for each document read: the form is as new as the partition when asked for.
+                var (form, at) = (snapshot.Form, time.GetUtcNow());
+                var members = segment.Scan.Bind(form, new AsOf(at));
+                foreach (var c in snapshot.Live)
+                {
+                    await AddAsync(new MembershipEvaluation(segment.Id, form.Id(c), members.Matches(c), at, Baseline: true, segment.Edges.Next(form, c, at)));
+                }
+            },
+            contact => AddAsync(Evaluate(segment, contact, time.GetUtcNow(), baseline: true)),
+            cancellationToken: cancellationToken);
         await RecordAsync(tenant, page, cancellationToken);
         return evaluated;
     }

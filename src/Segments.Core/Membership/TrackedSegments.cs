@@ -3,15 +3,16 @@ using Segments.Core.Catalog;
 using Segments.Core.Ports;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
+using Segments.Engine.Scan;
 
 namespace Segments.Core.Membership;
 
 /// <summary>
-/// A segment that a drip or a trigger uses, compiled, with its time edges and the parts of a contact it reads, and
+/// A segment that a drip or a trigger uses, compiled (for documents and for scan forms), with its time edges and the parts of a contact it reads, and
 /// whether its baseline is still being recorded (<see cref="Baselining"/>: a contact evaluated for the first time then
 /// records its membership with no change, so none enters that was a member before tracking began).
 /// </summary>
-public sealed record TrackedSegment(CompiledSegment Segment, TimeEdges Edges, ContactParts Reads, bool Baselining = false)
+public sealed record TrackedSegment(CompiledSegment Segment, ScanSegment Scan, TimeEdges Edges, ContactParts Reads, bool Baselining = false)
 {
     public string Id => Segment.Definition.Id;
 }
@@ -38,7 +39,8 @@ public sealed class TrackedSegments(ICatalogStore catalog)
         {
             var definitions = CatalogDefinitions.Of(snapshot);
             var set = new SegmentSet(definitions.Values);
-            segments = [.. tracked.Select(id => new TrackedSegment(set[id], TimeEdges.Of(definitions[id], definitions),
+            var scan = new ScanSegmentSet(definitions.Values);
+            segments = [.. tracked.Select(id => new TrackedSegment(set[id], scan[id], TimeEdges.Of(definitions[id], definitions),
                 SegmentReads.Of(definitions[id], definitions), !snapshot.IsTrackedWithBaseline(id)))];
         }
         _compiled[tenant] = (snapshot.Revision, segments);

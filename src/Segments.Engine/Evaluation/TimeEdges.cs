@@ -1,5 +1,7 @@
 using Segments.Engine.Documents;
 using Segments.Engine.Language;
+using Segments.Engine.Model;
+using Segments.Engine.Scan;
 
 namespace Segments.Engine.Evaluation;
 
@@ -34,44 +36,94 @@ public sealed class TimeEdges
     /// <summary>The first instant after <paramref name="asOf"/> at which membership could change by time alone; null if none.</summary>
     public DateTimeOffset? Next(ContactDocument contact, DateTimeOffset asOf)
     {
-        var t = asOf.UtcTicks;
-        var next = long.MaxValue;
-        void Consider(long edge)
-        {
-            if (edge > t)
-            {
-                next = Math.Min(next, edge);
-            }
-        }
+        var next = new Earliest(asOf.UtcTicks);
         if (_readsEvents)
         {
             foreach (var e in contact.Events)
             {
-                Consider(e.At);
-                foreach (var window in _windows)
-                {
-                    Consider(e.At + window);
-                }
+                ConsiderEvent(ref next, e.At);
             }
             foreach (var change in contact.ListChanges)
             {
-                Consider(change.At);
+                next.Consider(change.At);
             }
             foreach (var total in contact.Compacted)
             {
-                Consider(total.NewestAt);
+                next.Consider(total.NewestAt);
             }
         }
         foreach (var (field, predicate) in _dates)
         {
-            if (contact.GetField(field).DateTicks is { } v)
+            ConsiderDate(ref next, predicate, contact.GetField(field));
+        }
+        return next.Value;
+    }
+
+    /// <summary>As <see cref="Next(ContactDocument, DateTimeOffset)"/>, for contact number <paramref name="contact"/> of a scan form.</summary>
+    public DateTimeOffset? Next(ScanForm form, int contact, DateTimeOffset asOf)
+    {
+        var next = new Earliest(asOf.UtcTicks);
+        if (_readsEvents)
+        {
+            // Every event is in the stream of its kind; the context stream holds some of them again and is not walked.
+            for (var stream = 0; stream < ScanStream.Context; stream++)
             {
-                var (from, until) = predicate.HoldingTimes(v);
-                Consider(from);
-                Consider(until);
+                var events = new EventCursor(form, contact, stream);
+                while (events.Next())
+                {
+                    ConsiderEvent(ref next, events.At);
+                }
+            }
+            for (var k = form.ChangeStart[contact]; k < form.ChangeStart[contact + 1]; k++)
+            {
+                next.Consider(form.Changes[k].At);
+            }
+            for (var k = form.CompactedStart[contact]; k < form.CompactedStart[contact + 1]; k++)
+            {
+                next.Consider(form.Compacted[k].NewestAt);
             }
         }
-        return next == long.MaxValue ? null : new DateTimeOffset(next, TimeSpan.Zero);
+        foreach (var (field, predicate) in _dates)
+        {
+            ConsiderDate(ref next, predicate, form.FieldValue(contact, field));
+        }
+        return next.Value;
+    }
+
+    /// <summary>An event comes into view at its time and, with a window, ages out of it.</summary>
+    private void ConsiderEvent(ref Earliest next, long at)
+    {
+        next.Consider(at);
+        foreach (var window in _windows)
+        {
+            next.Consider(at + window);
+        }
+    }
+
+    private static void ConsiderDate(ref Earliest next, RelativeDatePredicate predicate, in ScalarValue value)
+    {
+        if (value.DateTicks is { } v)
+        {
+            var (from, until) = predicate.HoldingTimes(v);
+            next.Consider(from);
+            next.Consider(until);
+        }
+    }
+
+    /// <summary>The earliest of the instants considered that is after T.</summary>
+    private struct Earliest(long t)
+    {
+        private long _next = long.MaxValue;
+
+        public void Consider(long edge)
+        {
+            if (edge > t)
+            {
+                _next = Math.Min(_next, edge);
+            }
+        }
+
+        public readonly DateTimeOffset? Value => _next == long.MaxValue ? null : new DateTimeOffset(_next, TimeSpan.Zero);
     }
 
     /// <summary>What a condition's membership depends on in time: event windows, relative dates on fields, any event at all.</summary>

@@ -144,6 +144,38 @@ public sealed class ScanForm
     public ArraySegment<KeyValuePair<SuppressionReason, long>> SuppressionMarks(int contact) =>
         new(Suppressions, SuppressionStart[contact], SuppressionStart[contact + 1] - SuppressionStart[contact]);
 
+    /// <summary>The contact's value of a profile field (missing when it has none).</summary>
+    public ScalarValue FieldValue(int contact, string name) =>
+        Field(name) is { } column && column.Index[contact] is var k and >= 0 ? column.Values[k] : ScalarValue.Missing;
+
+    /// <summary>The lists the contact has a recorded status on (<see cref="ContactDocument.Lists"/>' ids, in its order).</summary>
+    public IEnumerable<string> ListsOf(int contact)
+    {
+        for (var k = ListStart[contact]; k < ListStart[contact + 1]; k++)
+        {
+            yield return ListIds[Lists[k].List];
+        }
+    }
+
+    /// <summary>
+    /// The first geo and the first device of the contact's latest events at or before T that have them (each null without
+    /// one): the context stream holds exactly the events with either, newest first, as the document's events read backwards.
+    /// </summary>
+    public (string? Geo, string? Device) LatestContext(int contact, long asOf)
+    {
+        string? geo = null, device = null;
+        var events = new EventCursor(this, contact, ScanStream.Context);
+        while ((geo is null || device is null) && events.Next())
+        {
+            if (events.At <= asOf)
+            {
+                geo ??= Contents[events.Content].Geo?.Get(0);
+                device ??= Contents[events.Content].Device?.Get(0);
+            }
+        }
+        return (geo, device);
+    }
+
     /// <summary>As <see cref="ContactDocument.ListStatusAt"/>, for contact number <paramref name="contact"/>.</summary>
     public string? ListStatusAt(int contact, string listId, long asOf) => StatusAt(contact, ListIndex(listId), asOf);
 

@@ -1,6 +1,7 @@
 using CsCheck;
 using Segments.Core.Audience;
 using Segments.Core.Contacts;
+using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Embedded.Contacts;
 using Segments.Engine.Documents;
@@ -51,7 +52,7 @@ public sealed class PartitionFormsTests : IDisposable
     }
 
     [Fact]
-    public async Task On_random_data_a_send_on_the_forms_has_the_audience_of_a_send_on_the_documents_before_and_after_writes()
+    public async Task On_random_data_sends_reports_and_baseline_edges_on_the_forms_are_those_on_the_documents_before_and_after_writes()
     {
         var seeds = 0;
         await Gen.Int[1, 1_000_000].SampleAsync(async seed =>
@@ -65,6 +66,7 @@ public sealed class PartitionFormsTests : IDisposable
             }
             var forms = new PartitionForms(store);
             await AssertSameAudiencesAsync(store, forms, data, raw.AsOf, seed);
+            await AssertSameReportAndEdgesAsync(store, forms, data, raw.AsOf, seed);
 
             // A few writes (a contact given another's activity and profile, a new contact) and deletes: kept beside the form.
             var random = new Random(seed);
@@ -78,6 +80,7 @@ public sealed class PartitionFormsTests : IDisposable
             await store.WriteAsync(Tenant, contacts[random.Next(contacts.Count)] with { Id = "new-contact" }, null);
             await store.DeleteAsync(Tenant, contacts[random.Next(contacts.Count)].Id);
             await AssertSameAudiencesAsync(store, forms, data, raw.AsOf, seed);
+            await AssertSameReportAndEdgesAsync(store, forms, data, raw.AsOf, seed);
 
             // Every contact rewritten: more changes than a form keeps beside it, so the form is built again.
             foreach (var (target, source) in contacts.Zip(contacts.Skip(1).Append(contacts[0])))
@@ -88,6 +91,7 @@ public sealed class PartitionFormsTests : IDisposable
                 }
             }
             await AssertSameAudiencesAsync(store, forms, data, raw.AsOf, seed);
+            await AssertSameReportAndEdgesAsync(store, forms, data, raw.AsOf, seed);
         }, iter: 4);
     }
 
@@ -148,6 +152,54 @@ public sealed class PartitionFormsTests : IDisposable
                     var onDocuments = await PartitionAudience.ResolveAsync(store, null, Tenant, partition, segments, ids[i], suppressions, list, asOf, exclude);
                     var context = $"seed {seed}, partition {partition}, segment {ids[i]}, list {list}";
                     Assert.True(Describe(onDocuments) == Describe(onForms), $"{context}:\n{Describe(onDocuments)}\n{Describe(onForms)}");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The daily report's counts, read as <see cref="DailyReport"/> reads the partitions, on the forms and on the documents;
+    /// and every unchanged contact's next time edge for every definition (what a baseline records beside membership), on
+    /// its form and on its document, at T and a month before.
+    /// </summary>
+    private static async Task AssertSameReportAndEdgesAsync(SqliteContactStore store, PartitionForms forms, DataSet data, DateTimeOffset asOf, int seed)
+    {
+        var segments = new SegmentSet(data.Definitions);
+        async Task<string> ReportAsync(PartitionForms? read)
+        {
+            var counter = new MembershipCounter(segments, asOf);
+            foreach (var partition in await store.ListPartitionsAsync(Tenant))
+            {
+                await PartitionContacts.ReadAsync(store, read, Tenant, partition,
+                    snapshot =>
+                    {
+                        counter.Add(snapshot);
+                        return ValueTask.CompletedTask;
+                    },
+                    contact =>
+                    {
+                        counter.Add(contact);
+                        return ValueTask.CompletedTask;
+                    });
+            }
+            return string.Join("\n", counter.Counts());
+        }
+        Assert.Equal(await ReportAsync(null), await ReportAsync(forms));
+
+        var definitions = data.Definitions.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var edges = data.Definitions.Select(d => (d.Id, Edges: TimeEdges.Of(d, definitions))).ToList();
+        foreach (var partition in await store.ListPartitionsAsync(Tenant))
+        {
+            var snapshot = (await forms.GetAsync(Tenant, partition))!;
+            foreach (var c in snapshot.Live)
+            {
+                var document = (await store.ReadAsync(Tenant, snapshot.Form.Id(c)))!.Document;
+                foreach (var at in new[] { asOf, asOf.AddDays(-30) })
+                {
+                    foreach (var (id, edge) in edges)
+                    {
+                        Assert.True(edge.Next(document, at) == edge.Next(snapshot.Form, c, at), $"seed {seed}, contact {document.Id}, segment {id}, at {at:O}");
+                    }
                 }
             }
         }
