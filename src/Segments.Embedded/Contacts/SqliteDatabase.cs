@@ -163,7 +163,10 @@ public sealed class SqliteDatabase
     /// a scan reads. synchronous=NORMAL under WAL: a committed write survives a crash of the process (what a
     /// checkpoint after the fold relies on); only an operating system crash or power loss can undo the last commits.
     /// busy_timeout lets SQLite itself wait for a concurrent writer's lock, finely, instead of the client's coarse
-    /// sleep-and-retry. The settings belong to the native connection, which the pool keeps open and hands out again:
+    /// sleep-and-retry. A page cache of up to 32 MB a connection (SQLite's default is 2 MB, 125 of these 16 KB pages): the
+    /// map covers the database file only, so every page whose latest version is still in the write-ahead file, which is
+    /// every page the fold wrote since SQLite's last checkpoint, was read again with a system call and a copy when not
+    /// cached (a twentieth of serve's CPU under ingestion). The settings belong to the native connection, which the pool keeps open and hands out again:
     /// they are applied once to each, not at every operation (where preparing them cost the fold a fifth of its time,
     /// one contact read at a time).
     /// </summary>
@@ -176,7 +179,7 @@ public sealed class SqliteDatabase
         if (!_configured.TryGetValue(native, out _))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA mmap_size = 68719476736;";
+            command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA mmap_size = 68719476736; PRAGMA cache_size = -32768;";
             await command.ExecuteNonQueryAsync(cancellationToken);
             _configured.AddOrUpdate(native, Configured);
         }

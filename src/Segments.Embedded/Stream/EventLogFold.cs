@@ -89,7 +89,8 @@ public sealed class EventLogFold(
             IReadOnlyList<StreamMessage> batch;
             try
             {
-                batch = await reader.ReadAsync(options.Value.MaxBatchSize, wait: !_draining.IsCancellationRequested, _draining.Token);
+                batch = await reader.ReadAsync(options.Value.MaxBatchSize, wait: !_draining.IsCancellationRequested, _draining.Token,
+                    TimeSpan.FromMilliseconds(options.Value.GatherMilliseconds));
             }
             catch (OperationCanceledException) when (_draining.IsCancellationRequested)
             {

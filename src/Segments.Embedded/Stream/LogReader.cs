@@ -29,9 +29,11 @@ public sealed class LogReader : IDisposable
 
     /// <summary>
     /// Up to <paramref name="max"/> events from <see cref="Next"/> on; when there are none yet, waits for some if
-    /// <paramref name="wait"/>, else returns none.
+    /// <paramref name="wait"/>, else returns none. Once some are there but fewer than <paramref name="max"/>, waits up to
+    /// <paramref name="gather"/> for the batch to fill (the fold's cost is mostly per batch: a transaction, each page of
+    /// the contacts it writes), then returns what is there.
     /// </summary>
-    public async Task<IReadOnlyList<StreamMessage>> ReadAsync(int max, bool wait, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StreamMessage>> ReadAsync(int max, bool wait, CancellationToken cancellationToken, TimeSpan gather = default)
     {
         while (Next >= _log.Current.Next)
         {
@@ -40,6 +42,22 @@ public sealed class LogReader : IDisposable
                 return [];
             }
             await _log.WaitForAsync(Next, cancellationToken);
+        }
+        if (wait && gather > TimeSpan.Zero && _log.Current.Next - Next < max)
+        {
+            using var gathering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            gathering.CancelAfter(gather);
+            try
+            {
+                while (_log.Current.Next - Next < max)
+                {
+                    await _log.WaitForAsync(Next + max - 1, gathering.Token);
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not full within the wait: what is there is read.
+            }
         }
         return ReadCommitted(max);
     }

@@ -152,6 +152,25 @@ public sealed class SqliteContactStoreTests : ContactStoreContract, IDisposable
         Assert.Contains("COVERING INDEX contacts_sample", (string)(await explain.ExecuteReaderAsync() is var r && await r.ReadAsync() ? r.GetString(3) : ""));
     }
 
+    [Fact]
+    public async Task A_batch_read_looks_each_contact_up_by_its_primary_key()
+    {
+        var database = await SqliteDatabase.OpenAsync(File);
+        await using var connection = await database.ConnectAsync(CancellationToken.None);
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = """
+            EXPLAIN QUERY PLAN SELECT c.contact_id, c.version, c.body FROM json_each('[[1,"c1"]]') AS k
+            CROSS JOIN contacts AS c ON c.tenant = 't1' AND c.bucket = k.value ->> 0 AND c.contact_id = k.value ->> 1
+            """;
+        var plan = new List<string>();
+        await using var rows = await explain.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+        {
+            plan.Add(rows.GetString(3));
+        }
+        Assert.Contains("SEARCH c USING PRIMARY KEY (tenant=? AND bucket=? AND contact_id=?)", plan);
+    }
+
     [Theory]
     [InlineData("PRAGMA journal_mode", "wal")]
     [InlineData("PRAGMA page_size", 16384L)] // a typical document fits in its cell, with no overflow page

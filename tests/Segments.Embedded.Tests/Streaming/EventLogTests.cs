@@ -164,4 +164,21 @@ public sealed class EventLogTests : IDisposable
 
         Assert.Equal(["e0"], (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Select(Id));
     }
+
+    [Fact]
+    public async Task A_reader_gathering_a_batch_returns_it_once_full_across_commits_or_what_is_there_when_the_wait_ends()
+    {
+        using var log = Open();
+        using var reader = log.Read(0);
+        await log.PublishAsync([Event("t", 0)]);
+        var gathering = reader.ReadAsync(3, wait: true, CancellationToken.None, gather: TimeSpan.FromMinutes(5));
+        await log.PublishAsync([Event("t", 1)]);
+        Assert.False(gathering.IsCompleted);
+
+        await log.PublishAsync([Event("t", 2), Event("t", 3)]);
+
+        Assert.Equal(["e0", "e1", "e2"], (await gathering.WaitAsync(TimeSpan.FromSeconds(10))).Select(Id));
+        var partial = await reader.ReadAsync(3, wait: true, CancellationToken.None, gather: TimeSpan.FromMilliseconds(50));
+        Assert.Equal(["e3"], partial.Select(Id));
+    }
 }

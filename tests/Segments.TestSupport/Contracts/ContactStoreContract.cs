@@ -268,7 +268,7 @@ public abstract class ContactStoreContract
     {
         var store = await CreateStoreAsync();
         // More contacts than a store may read in one statement, and an id a store may have to encode.
-        var ids = Enumerable.Range(0, 300).Select(i => $"c{i}").Append("a/b?c#d").ToList();
+        var ids = Enumerable.Range(0, 300).Select(i => $"c{i}").Concat(["a/b?c#d", "q\"uote\\d", "é→ü"]).ToList();
         foreach (var id in ids)
         {
             await store.WriteAsync("t1", new ContactDocument(id) { Email = $"{id}@example.com" }, ifMatch: null);
