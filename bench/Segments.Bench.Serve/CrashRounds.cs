@@ -33,8 +33,8 @@ internal static class CrashRounds
         string left;
         await using (var serve = await ServeProcess.StartAsync(data.Path, settings))
         {
-            // A stop races the baselines; a kill -9 waits for them (see TrackingWorkload.DefineAsync).
-            await TrackingWorkload.DefineAsync(serve.Client, TrackingWorkload.Segments.Count, awaitBaselines: kill);
+            // The traffic races the baselines, through a stop and a kill -9 alike (see TrackingWorkload.DefineAsync).
+            await TrackingWorkload.DefineAsync(serve.Client, TrackingWorkload.Segments.Count, awaitBaselines: false);
             await BroadcastRun.SeedAsync(serve.Client, contacts: 300);
             using var stop = new CancellationTokenSource();
             var posting = traffic.RunAsync(serve.Api, ServeProcess.ApiKey, clients: 4, batchSize: 10, stop.Token);

@@ -38,6 +38,9 @@ public sealed class TableCatalogStore(TableClient table) : ICatalogStore
         return new CatalogSnapshot(head.Revision, head.Schema, entries);
     }
 
+    public async Task<long> RevisionAsync(string tenant, CancellationToken cancellationToken = default) =>
+        (await ReadHeadAsync(await _table.GetAsync(cancellationToken), tenant, cancellationToken)).Revision;
+
     public async Task<CatalogEntry?> ReadEntryAsync(string tenant, CatalogUser user, CancellationToken cancellationToken = default)
     {
         var client = await _table.GetAsync(cancellationToken);

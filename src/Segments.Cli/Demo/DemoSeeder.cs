@@ -76,7 +76,7 @@ internal sealed class DemoSeeder(IServiceProvider services)
         List<(ContactProfile Profile, List<ContactEvent> Events)> contacts, CancellationToken cancellationToken)
     {
         await Parallel.ForEachAsync(contacts, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (contact, ct) => await ContactProfiles.UpsertAsync(store, tenant, contact.Profile, ct));
+            async (contact, ct) => await ContactProfiles.UpsertAsync(store, tenant, contact.Profile, cancellationToken: ct));
         return contacts;
     }
 

@@ -19,10 +19,11 @@ public static class ContactProfiles
     /// The written document, whether it was created, the parts of it the upsert changed (fields and lists whose
     /// values differ; every part of a new contact) and what it replaced; null when the contact kept changing. An upsert
     /// that changed nothing reports every field and list of the profile, and its previous document as not known: it may
-    /// be the retry of one whose write went through but whose membership update failed.
+    /// be the retry of one whose write went through but whose membership update failed. <paramref name="written"/>, when
+    /// given, hears of a write that changes something before it is made (<see cref="IContactWritten.OnWritingAsync"/>).
     /// </summary>
     public static async Task<(ContactDocument Document, bool Created, ContactParts Changed, Replaced Replaced)?> UpsertAsync(IContactStore contacts, string tenant,
-        ContactProfile profile, CancellationToken cancellationToken = default)
+        ContactProfile profile, IContactWritten? written = null, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
@@ -31,6 +32,10 @@ public static class ContactProfiles
             var (changed, replaced) = stored is null ? (ContactParts.All, Replaced.Of(null))
                 : Changed(stored.Document, document) is { IsEmpty: false } diff ? (diff, Replaced.Of(stored.Document))
                 : (Changed(new ContactDocument(profile.Id), document), Replaced.Unknown);
+            if (written is not null && replaced.Known)
+            {
+                await written.OnWritingAsync(tenant, [new PendingWrite(profile.Id, changed, stored?.Document)], cancellationToken);
+            }
             try
             {
                 await contacts.WriteAsync(tenant, document, stored?.ETag, cancellationToken);

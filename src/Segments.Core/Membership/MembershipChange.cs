@@ -38,8 +38,9 @@ public sealed record MembershipEvaluation(string Segment, string ContactId, bool
     public bool? Was { get; init; }
 
     /// <summary>
-    /// An evaluation of the baseline job's scan: its document was read at some point before <see cref="At"/>, perhaps
-    /// before a write already recorded, so it records a contact with no record (with no change) and nothing else.
+    /// An evaluation of the baseline job's scan, or of the document a write is about to replace while a baseline runs: its
+    /// document was read at some point before <see cref="At"/>, perhaps before a write already recorded, so it records a
+    /// contact with no record (with no change) and nothing else.
     /// </summary>
     public bool Scan { get; init; }
 }

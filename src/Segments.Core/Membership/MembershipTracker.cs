@@ -18,6 +18,11 @@ namespace Segments.Core.Membership;
 /// evaluations recorded in one call (one transaction where the store can), each segment that changed dispatched once.
 /// That is what lets tracking keep up with the stream, where a call per contact and segment did not.
 /// </para>
+/// <para>
+/// While a segment's baseline runs, what each contact was before a write is recorded before the write is made
+/// (<see cref="OnWritingAsync"/>): a crash between a write and its tracking brings the write back as a replay whose
+/// previous document is gone, and a contact with no record would then record its first change as none.
+/// </para>
 /// </summary>
 public sealed class MembershipTracker(
     TrackedSegments tracked, IMembershipStore membership, ChangeDispatcher dispatcher, IContactStore contacts, TimeProvider time,
@@ -28,6 +33,27 @@ public sealed class MembershipTracker(
     private static readonly AsyncLocal<List<Written>?> Batch = new();
 
     private sealed record Written(string Tenant, ContactDocument Document, ContactParts Changed, Replaced Replaced);
+
+    /// <summary>
+    /// Before the writes, for each segment whose baseline runs and that reads what a write changes: the contact's
+    /// membership in the document it replaces (none for a new contact), recorded as a baseline scan's reading would be
+    /// (<see cref="MembershipEvaluation.Scan"/>): only where nothing is recorded, provisional, with no change. The write's
+    /// own evaluation settles it from what it replaced; a replay of the write after a crash, which no longer knows that,
+    /// finds it recorded and starts the contact's first change from it. The scan would have recorded as many contacts:
+    /// this records them earlier, in one call a batch, and only while a baseline runs.
+    /// </summary>
+    public async Task OnWritingAsync(string tenant, IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken)
+    {
+        var baselining = (await tracked.OfAsync(tenant, cancellationToken)).Where(s => s.Baselining).ToList();
+        if (baselining.Count == 0)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        await RecordAsync(tenant, [.. writes.SelectMany(w => baselining.Where(s => s.Reads.Overlaps(w.Changed)).Select(s =>
+            (w.Before is { } before ? Evaluate(s, before, now, baseline: true) : new MembershipEvaluation(s.Id, w.ContactId, false, now, true, null))
+                with { Scan = true }))], cancellationToken);
+    }
 
     public Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, Replaced replaced, CancellationToken cancellationToken)
     {

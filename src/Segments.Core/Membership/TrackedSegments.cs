@@ -19,7 +19,8 @@ public sealed record TrackedSegment(CompiledSegment Segment, ScanSegment Scan, T
 
 /// <summary>
 /// The tenant's tracked segments: those the catalog's reference graph shows a drip or a trigger using. Compiled
-/// once per catalog revision, since every fold write asks.
+/// once per catalog revision, since every fold write and profile write asks: most find the revision unchanged, which
+/// costs one small read (on Table storage a point read, where the snapshot is a query of every entry as well).
 /// </summary>
 public sealed class TrackedSegments(ICatalogStore catalog)
 {
@@ -27,11 +28,11 @@ public sealed class TrackedSegments(ICatalogStore catalog)
 
     public async Task<IReadOnlyList<TrackedSegment>> OfAsync(string tenant, CancellationToken cancellationToken)
     {
-        var snapshot = await catalog.ReadAsync(tenant, cancellationToken);
-        if (_compiled.TryGetValue(tenant, out var cached) && cached.Revision == snapshot.Revision)
+        if (_compiled.TryGetValue(tenant, out var cached) && cached.Revision == await catalog.RevisionAsync(tenant, cancellationToken))
         {
             return cached.Segments;
         }
+        var snapshot = await catalog.ReadAsync(tenant, cancellationToken);
         var tracked = snapshot.Entries.Where(e => e.User.Kind != CatalogUserKind.Segment).SelectMany(e => e.Segments)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         IReadOnlyList<TrackedSegment> segments = [];

@@ -32,6 +32,12 @@ public interface ICatalogStore
     /// <summary>The tenant's catalog as of one revision (revision 0 and no entries when nothing was written).</summary>
     Task<CatalogSnapshot> ReadAsync(string tenant, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The tenant's revision now (0 when nothing was written): one small read, for a reader that keeps what it derived
+    /// from a snapshot and only needs to know whether the catalog moved since.
+    /// </summary>
+    Task<long> RevisionAsync(string tenant, CancellationToken cancellationToken = default);
+
     /// <summary>One entry, or null; cheaper than a snapshot when only one is needed.</summary>
     Task<CatalogEntry?> ReadEntryAsync(string tenant, CatalogUser user, CancellationToken cancellationToken = default);
 

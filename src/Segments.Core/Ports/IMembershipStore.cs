@@ -26,8 +26,10 @@ public interface IMembershipStore
     /// evaluation of a write that knows what the contact <see cref="MembershipEvaluation.Was"/> before it then settles a
     /// provisional record: its change is taken from that, not from the scan's reading, which may be of the written
     /// document already. A contact with no record takes its change from that too (a write reaching it before the scan
-    /// does, or creating it). So each contact's history starts from its membership at one instant (before its first
-    /// write during the baseline, or at the scan) and records every change after it once.
+    /// does, or creating it). A write repeated after a crash no longer knows what it replaced; the tracker records that
+    /// before making the write, as a scan evaluation, so the repeat's change starts from it. So each contact's history
+    /// starts from its membership at one instant (before its first write during the baseline, or at the scan) and records
+    /// every change after it once.
     /// </para>
     /// </summary>
     Task<MembershipRecording> RecordAsync(string tenant, MembershipEvaluation evaluation, CancellationToken cancellationToken = default);

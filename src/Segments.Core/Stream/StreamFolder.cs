@@ -15,8 +15,8 @@ namespace Segments.Core.Streaming;
 /// another writer are read, folded and written again, together. Poison deliveries (no tenant, not JSON, not an event,
 /// over a limit) and events the fold refuses go to the dead-letter store with the reason, each alone. When the
 /// returned task completes, every document and dead letter of the batch is durable, and the source may checkpoint. An
-/// optional <see cref="IContactWritten"/> hears of each contact's durable document, with the parts the fold changed,
-/// before the batch completes.
+/// optional <see cref="IContactWritten"/> hears of the batch's writes before they are made, and of each contact's
+/// durable document, with the parts the fold changed, before the batch completes.
 /// </summary>
 public sealed class StreamFolder(
     IContactStore contacts, IDeadLetterStore deadLetters, ContactFolder folder, TimeProvider time, StreamFoldOptions? options = null,
@@ -98,6 +98,14 @@ public sealed class StreamFolder(
                 folds.Add((contact, before, folder.Fold(before?.Document ?? new ContactDocument(contact.Id), [.. contact.Events.Select(e => e.Event)])));
             }
         }
+        if (written is not null)
+        {
+            foreach (var tenant in folds.Where(f => f.Outcome.Changed).GroupBy(f => f.Contact.Tenant))
+            {
+                await written.OnWritingAsync(tenant.Key,
+                    [.. tenant.Select(f => new PendingWrite(f.Contact.Id, Changed(f.Stored, f.Outcome), f.Stored?.Document))], cancellationToken);
+            }
+        }
         var writes = folds.Select(f => f.Outcome.Changed ? WriteAsync(f.Contact.Tenant, f.Outcome.Document, f.Stored?.ETag, cancellationToken) : Unchanged)
             .ToList();
         await ((Task)Task.WhenAll(writes)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -152,11 +160,19 @@ public sealed class StreamFolder(
             }
             return;
         }
-        // A new contact is new to every segment, "not …" ones included. A batch that repeats events may come
-        // again after the observer failed on the write that added them, and what that write changed is not known.
-        var changed = stored is null || outcome.Duplicates > 0 ? ContactParts.All : outcome.Touched;
-        await written.OnWrittenAsync(tenant, outcome.Document, changed, Replaced.Of(stored?.Document), cancellationToken);
+        // Repeated events may be those of a write whose observer failed (or a crash cut off) last time: the stored document
+        // is then not what the contact was before them.
+        var replaced = stored is not null && outcome.Duplicates > 0 ? Replaced.Unknown : Replaced.Of(stored?.Document);
+        await written.OnWrittenAsync(tenant, outcome.Document, Changed(stored, outcome), replaced, cancellationToken);
     }
+
+    /// <summary>
+    /// The parts a fold's write changes: every part of a new contact, which is new to every segment ("not …" ones included),
+    /// and of a batch that repeats events: it may come again after the observer failed on the write that added them, and
+    /// what that write changed is not known.
+    /// </summary>
+    private static ContactParts Changed(StoredContact? stored, FoldOutcome outcome) =>
+        stored is null || outcome.Duplicates > 0 ? ContactParts.All : outcome.Touched;
 
     /// <summary>Null when the delivery is a well-formed event within the limits, else why it is poison.</summary>
     private string? Parse(StreamMessage message, out ContactEvent? e)
@@ -207,8 +223,18 @@ public sealed class StreamFolder(
 /// </summary>
 public interface IContactWritten
 {
+    /// <summary>
+    /// Hears of writes about to be made, each with the parts it changes and the document it replaces, before any of them
+    /// is: what the observer must still know of a contact's state before its write when the write comes again after a
+    /// crash (as a replay, the previous document gone: <see cref="Replaced.Unknown"/>) it makes durable here.
+    /// </summary>
+    Task OnWritingAsync(string tenant, IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken);
+
     Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, Replaced replaced, CancellationToken cancellationToken);
 }
+
+/// <summary>A contact's write about to be made: the parts it changes and the document it replaces (null: a new contact).</summary>
+public sealed record PendingWrite(string ContactId, ContactParts Changed, ContactDocument? Before);
 
 /// <summary>
 /// What a write replaced: no document (<see cref="Known"/>, <see cref="Document"/> null: a new contact, a member of no

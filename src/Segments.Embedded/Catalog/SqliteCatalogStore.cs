@@ -49,6 +49,13 @@ public sealed class SqliteCatalogStore(string connectionString) : ICatalogStore
         return new CatalogSnapshot(revision, schema, entries);
     }
 
+    public async Task<long> RevisionAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _tables.OpenAsync(cancellationToken);
+        await using var command = SqliteTables.Command(connection, "SELECT revision FROM catalog_head WHERE tenant = $tenant", ("$tenant", tenant));
+        return await command.ExecuteScalarAsync(cancellationToken) is long revision ? revision : 0;
+    }
+
     public async Task<CatalogEntry?> ReadEntryAsync(string tenant, CatalogUser user, CancellationToken cancellationToken = default)
     {
         await using var connection = await _tables.OpenAsync(cancellationToken);

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Segments.Engine.Evaluation;
+using Segments.Engine.Input;
+using Segments.Engine.Language;
 using Segments.TestSupport.Serve;
 using Xunit.Abstractions;
 
@@ -10,7 +13,7 @@ namespace Segments.Cli.Tests.Serve;
 /// order) while the process is killed (SIGKILL) or stopped (SIGTERM) at a random moment; after a restart on the same
 /// data folder every acknowledged event is folded exactly once, and with drips and triggers defined, tracking has
 /// recorded every change once and handed it on once. Likewise an accepted broadcast and an accepted contact import
-/// (202) end after a kill -9 as an uninterrupted run would have.
+/// (202) end after a kill -9 as an uninterrupted run would have, and a drip's baseline killed while events arrive.
 /// </summary>
 public sealed class ServeCrashTests(ITestOutputHelper output) : IDisposable
 {
@@ -123,12 +126,7 @@ public sealed class ServeCrashTests(ITestOutputHelper output) : IDisposable
 
         await using var restarted = await ServeProcess.StartAsync(_data);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        JsonElement ended;
-        while ((ended = await restarted.Client.GetFromJsonAsync<JsonElement>($"jobs/{job}")).GetProperty("status").GetString() is not ("completed" or "failed"))
-        {
-            Assert.True(clock.Elapsed < Patience, $"seed {_seed}: the job did not end after the restart: {ended}\n{restarted.Output}");
-            await Task.Delay(100);
-        }
+        var ended = await EndedAsync(restarted, job);
         output.WriteLine($"seed {_seed}: ended {clock.Elapsed} after the restart: {ended.GetProperty("status")}, {ended.GetProperty("done")} done, {ended.GetProperty("rejected")} rejected");
 
         Assert.Equal("completed", ended.GetProperty("status").GetString());
@@ -144,6 +142,110 @@ public sealed class ServeCrashTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(pros.Select(p => $"entered {p}"), entered.Select(c => $"{c.GetProperty("kind")} {c.GetProperty("contact")}").Order(StringComparer.Ordinal));
         var fired = await TrackingWorkload.PagesAsync(restarted.Client, "triggers/t-pros/firings", "records");
         Assert.Equal(pros, fired.Select(f => f.GetProperty("contact").GetString()!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_baseline_interrupted_by_kill_9s_while_events_arrive_completes_whole_with_each_first_entered_recorded_once_and_none_false()
+    {
+        // Enough contacts that the baseline takes seconds: the kills fall while partitions are still to be scanned.
+        const int Contacts = 10_000;
+        const string Match = """{"or":[{"field":{"name":"plan","op":"eq","value":"Pro"}},""" +
+            """{"pixel":{"event":"page_view","where":[{"property":"path","op":"starts_with","value":"/pricing"}],"within":"30d"}}]}""";
+        const string Schema = """{"fields":{"plan":"text"}}""";
+        var traffic = new EventTraffic(Contacts, _seed);
+        var random = new Random(_seed);
+        var ids = Enumerable.Range(0, Contacts).Select(EventTraffic.ContactId).ToList();
+        var pros = ids.Where((_, i) => i % 3 == 0).ToHashSet(StringComparer.Ordinal);
+        string[] baselines;
+        var kills = new List<string>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan imported;
+        await using (var serve = await ServeProcess.StartAsync(_data))
+        {
+            await TrackingWorkload.PutAsync(serve.Client, "schema", Schema);
+            await TrackingWorkload.PutAsync(serve.Client, "segments/hot", $$"""{"name":"Hot","match":{{Match}}}""");
+            var upload = string.Concat(ids.Select(id =>
+                $$$"""{"id":"{{{id}}}","email":"{{{id}}}@example.com","fields":{"plan":"{{{(pros.Contains(id) ? "Pro" : "Free")}}}"}}""" + "\n"));
+            using (var accepted = await serve.Client.PostAsync("./contacts:import", new StringContent(upload, System.Text.Encoding.UTF8, "application/x-ndjson")))
+            {
+                var import = await EndedAsync(serve, (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+                Assert.Equal(Contacts, import.GetProperty("done").GetInt64());
+            }
+            imported = clock.Elapsed;
+            // Members before tracking begins: the Pros alone. Every other member enters after it began, by the traffic.
+            await TrackingWorkload.PutAsync(serve.Client, "drips/d-hot", """{"segment":"hot"}""");
+            await TrackingWorkload.PutAsync(serve.Client, "triggers/t-hot", """{"segment":"hot","on":"entered"}""");
+            baselines = [.. await Task.WhenAll(new[] { "drips/d-hot", "triggers/t-hot" }.Select(async path =>
+                (await serve.Client.GetFromJsonAsync<JsonElement>(path)).GetProperty("baseline").GetProperty("job").GetString()!))];
+            kills.Add(await PostAndKillAsync(serve));
+        }
+        // Killed again while the resumed baseline runs, as long as it runs.
+        while (kills.Count < 4 && !kills[^1].Contains("completed", StringComparison.Ordinal))
+        {
+            await using var again = await ServeProcess.StartAsync(_data);
+            kills.Add(await PostAndKillAsync(again));
+        }
+        output.WriteLine($"seed {_seed}: imported in {imported}; {traffic.Requests} requests acknowledged; killed with the baselines {string.Join("; then ", kills)} ({clock.Elapsed} in all)");
+        Assert.DoesNotContain("completed", kills[0], StringComparison.Ordinal);
+
+        await using var restarted = await ServeProcess.StartAsync(_data);
+        foreach (var job in baselines)
+        {
+            var ended = await EndedAsync(restarted, job);
+            Assert.Equal("completed", ended.GetProperty("status").GetString());
+            // Whole: every partition scanned once, each contact evaluated once (a partition cut short is scanned again).
+            Assert.Equal(Contacts, ended.GetProperty("done").GetInt64());
+        }
+        output.WriteLine($"seed {_seed}: the baselines completed at {clock.Elapsed}");
+        await FoldAudit.WaitUntilFoldedAsync(restarted.Client, Patience);
+        var audit = await FoldAudit.OfAsync(_data, traffic);
+        Assert.True(audit.Exact, $"seed {_seed}: {audit}");
+
+        var (schema, _) = InputReader.ReadSchema(JsonDocument.Parse(Schema).RootElement);
+        var hot = new SegmentSet(
+            [DefinitionParser.Parse($$"""{"id":"hot","name":"Hot","match":{{Match}}}""", schema!).Definition!]);
+        var members = hot["hot"].Members(await FoldAudit.DocumentsAsync(_data, ids), DateTimeOffset.UtcNow).ToHashSet(StringComparer.Ordinal);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var entering = members.Except(pros).Order(StringComparer.Ordinal).ToList();
+        output.WriteLine($"seed {_seed}: {members.Count} members, {entering.Count} entered since the drip was saved");
+        Assert.NotEmpty(entering);
+        // Each contact that became a member entered once; no Pro entered (a member before), nobody left.
+        var changes = (await TrackingWorkload.PagesAsync(restarted.Client, "segments/hot/changes", "changes"))
+            .Select(c => $"{c.GetProperty("kind")} {c.GetProperty("contact")}").ToList();
+        var expected = entering.Select(c => $"entered {c}").ToList();
+        Assert.True(expected.SequenceEqual(changes.Order(StringComparer.Ordinal)),
+            $"seed {_seed}: {changes.Count} changes for {expected.Count} contacts that entered; missing " +
+            $"{string.Join(", ", expected.Except(changes).Take(5))}; not expected {string.Join(", ", changes.Except(expected).Take(5))}");
+        var enrolled = await TrackingWorkload.PagesAsync(restarted.Client, "drips/d-hot/enrollments", "records");
+        Assert.Equal(entering, enrolled.Select(r => r.GetProperty("contact").GetString()!).Order(StringComparer.Ordinal));
+        var fired = await TrackingWorkload.PagesAsync(restarted.Client, "triggers/t-hot/firings", "records");
+        Assert.Equal(entering, fired.Select(r => r.GetProperty("contact").GetString()!).Order(StringComparer.Ordinal));
+
+        // Clients post for a random half second to two seconds while the baseline runs, then the process is killed; what the
+        // baselines' jobs said just before.
+        async Task<string> PostAndKillAsync(ServeProcess serve)
+        {
+            using var stop = new CancellationTokenSource();
+            var posting = traffic.RunAsync(serve.Api, ServeProcess.ApiKey, clients: 8, batchSize: 25, stop.Token);
+            await Task.Delay(random.Next(300, 1500));
+            var jobs = await Task.WhenAll(baselines.Select(job => serve.Client.GetFromJsonAsync<JsonElement>($"jobs/{job}")));
+            await serve.KillAsync();
+            await stop.CancelAsync();
+            await posting;
+            return string.Join(", ", jobs.Select(j => $"{j.GetProperty("status")} {j.GetProperty("partsDone")}/{j.GetProperty("parts")}"));
+        }
+    }
+
+    private static async Task<JsonElement> EndedAsync(ServeProcess serve, string job)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement ended;
+        while ((ended = await serve.Client.GetFromJsonAsync<JsonElement>($"jobs/{job}")).GetProperty("status").GetString() is not ("completed" or "failed"))
+        {
+            Assert.True(clock.Elapsed < Patience, $"the job did not end: {ended}\n{serve.Output}");
+            await Task.Delay(100);
+        }
+        return ended;
     }
 
     /// <summary>

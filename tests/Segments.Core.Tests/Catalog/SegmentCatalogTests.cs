@@ -231,6 +231,8 @@ public class SegmentCatalogTests : IAsyncLifetime
 
         public Task<CatalogSnapshot> ReadAsync(string tenant, CancellationToken cancellationToken = default) => inner.ReadAsync(tenant, cancellationToken);
 
+        public Task<long> RevisionAsync(string tenant, CancellationToken cancellationToken = default) => inner.RevisionAsync(tenant, cancellationToken);
+
         public Task<CatalogEntry?> ReadEntryAsync(string tenant, CatalogUser user, CancellationToken cancellationToken = default) =>
             inner.ReadEntryAsync(tenant, user, cancellationToken);
 

@@ -1,8 +1,12 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Segments.Core.Contacts;
 using Segments.Core.Membership;
 using Segments.Core.Ports;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
+using Segments.Engine.Input;
+using Segments.Engine.Model;
 using Segments.Engine.PushDown;
 using Segments.TestSupport.Contracts;
 using Segments.TestSupport.Stores;
@@ -109,6 +113,70 @@ public class BaselineRaceTests
         var changes = (await rig.ChangesAsync(Segment)).Select(c => (c.ContactId, c.Kind)).Order();
         Assert.Equal([("fails", ChangeKind.Entered), ("written", ChangeKind.Entered)], changes);
         Assert.Equal(["fails", "written"], (await rig.RecordsAsync(ConsumerKind.Drip, "d1")).Select(r => r.ContactId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Writes_whose_tracking_a_crash_cut_off_while_a_baseline_runs_record_each_contact_s_first_change_once_when_delivered_again()
+    {
+        CrashingMembershipStore? crashing = null;
+        var rig = new MembershipRig(Start, membership: inner => crashing = new CrashingMembershipStore(inner));
+        await rig.SaveAsync("""{"id":"opened-not-clicked","name":"Opened, never clicked","match":{"and":[{"engagement":{"event":"open"}},{"not":{"engagement":{"event":"click"}}}]}}""");
+        rig.Clock.Advance(TimeSpan.FromSeconds(1));
+        await rig.FoldAsync(MembershipRig.Event("e1", "member", rig.Clock.GetUtcNow(), """{"kind":"email","name":"open"}"""),
+            MembershipRig.Event("e2", "opens", rig.Clock.GetUtcNow(), """{"kind":"email","name":"sent"}"""),
+            MembershipRig.Event("e3", "opens-again", rig.Clock.GetUtcNow(), """{"kind":"email","name":"sent"}"""));
+        var drip = new Consumer(ConsumerKind.Drip, "d1", Segment, ChangeKind.Entered);
+        await rig.UseAsync(drip, baseline: false);
+
+        // While the baseline is still to run, a batch's writes are made and the process dies before they are tracked:
+        // "opens" and "opens-again" open, "created" is new and opens, "member" opens again (a member before the drip).
+        rig.Clock.Advance(TimeSpan.FromSeconds(1));
+        var at = rig.Clock.GetUtcNow() - TimeSpan.FromMilliseconds(1);
+        string[] batch = [MembershipRig.Event("e4", "opens", at, """{"kind":"email","name":"open"}"""),
+            MembershipRig.Event("e5", "opens-again", at, """{"kind":"email","name":"open"}"""),
+            MembershipRig.Event("e6", "created", at, """{"kind":"email","name":"open"}"""),
+            MembershipRig.Event("e7", "member", at, """{"kind":"email","name":"open"}""")];
+        crashing!.CrashNext = true;
+        await Assert.ThrowsAsync<IOException>(() => rig.FoldAsync(batch));
+        // After the restart the log delivers the batch again, with the next event of "opens-again", which the batch's
+        // writes did not hold: a write of its own that replaces a document whose tracking never happened.
+        await rig.FoldAsync([.. batch, MembershipRig.Event("e8", "opens-again", at, """{"kind":"email","name":"sent"}""")]);
+        await rig.BaselineAsync(drip, "baseline-d1");
+
+        var changes = (await rig.ChangesAsync(Segment)).Select(c => (c.ContactId, c.Kind)).Order();
+        Assert.Equal([("created", ChangeKind.Entered), ("opens", ChangeKind.Entered), ("opens-again", ChangeKind.Entered)], changes);
+        Assert.Equal(["created", "opens", "opens-again"], (await rig.RecordsAsync(ConsumerKind.Drip, "d1")).Select(r => r.ContactId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_profile_write_whose_tracking_a_crash_cut_off_while_a_baseline_runs_enters_once_when_written_again()
+    {
+        CrashingMembershipStore? crashing = null;
+        var rig = new MembershipRig(Start, membership: inner => crashing = new CrashingMembershipStore(inner));
+        await rig.SaveAsync("""{"id":"subscribers","name":"Subscribers","match":{"list":{"id":"news","status":"subscribed"}}}""");
+        var profiles = new ProfileWriter(rig.Contacts, rig.Tracker);
+        var (joins, created) = (Profile("""{"id":"joins","lists":{"news":"subscribed"}}"""), Profile("""{"id":"created","lists":{"news":"subscribed"}}"""));
+        await profiles.WriteAsync(Tenant, Profile("""{"id":"joins"}"""), CancellationToken.None);
+        var drip = new Consumer(ConsumerKind.Drip, "d1", "subscribers", ChangeKind.Entered);
+        await rig.UseAsync(drip, baseline: false);
+
+        // Each write is made and the process dies before it is tracked; the import's chunk (or the client) writes it again.
+        foreach (var profile in new[] { joins, created })
+        {
+            crashing!.CrashNext = true;
+            await Assert.ThrowsAsync<IOException>(() => profiles.WriteAsync(Tenant, profile, CancellationToken.None));
+            await profiles.WriteAsync(Tenant, profile, CancellationToken.None);
+        }
+        await rig.BaselineAsync(drip, "baseline-d1");
+
+        Assert.Equal([("created", ChangeKind.Entered), ("joins", ChangeKind.Entered)],
+            (await rig.ChangesAsync("subscribers")).Select(c => (c.ContactId, c.Kind)).Order());
+    }
+
+    private static ContactProfile Profile(string json)
+    {
+        using var body = JsonDocument.Parse(json);
+        return InputReader.ReadContact(body.RootElement).Contact!;
     }
 
     /// <summary>

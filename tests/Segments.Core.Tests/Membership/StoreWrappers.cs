@@ -34,6 +34,26 @@ internal sealed class CountingMembershipStore(IMembershipStore inner) : Delegati
     }
 }
 
+/// <summary>
+/// A membership store whose next call recording writes' evaluations fails once when <see cref="CrashNext"/> is set: the
+/// process died between a batch's writes and their tracking. A baseline scan's evaluations are recorded as ever.
+/// </summary>
+internal sealed class CrashingMembershipStore(IMembershipStore inner) : DelegatingMembershipStore(inner)
+{
+    public bool CrashNext { get; set; }
+
+    public override Task<IReadOnlyList<MembershipRecording>> RecordAsync(string tenant, IReadOnlyList<MembershipEvaluation> evaluations,
+        CancellationToken cancellationToken = default)
+    {
+        if (CrashNext && evaluations.Any(e => !e.Scan))
+        {
+            CrashNext = false;
+            throw new IOException("the process died before the batch's writes were tracked");
+        }
+        return Inner.RecordAsync(tenant, evaluations, cancellationToken);
+    }
+}
+
 /// <summary>A consumer store whose next record fails once when <see cref="FailNext"/> is set: a crash after the change is recorded.</summary>
 internal sealed class CrashingConsumerStore(IConsumerStore inner) : IConsumerStore
 {

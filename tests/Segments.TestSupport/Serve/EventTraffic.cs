@@ -12,7 +12,7 @@ namespace Segments.TestSupport.Serve;
 /// over the last three days, and now and then a batch sent before, again and shuffled (a redelivery). Every event
 /// it sent is in <see cref="Sent"/> and every event of a batch answered 202 in <see cref="Acknowledged"/> (by id, with
 /// its contact); a batch refused or unanswered (the server stopping or killed) counts as not acknowledged, though it
-/// may have reached the log.
+/// may have reached the log. It may run again (after a restart, say): each run's clients send events of their own.
 /// </summary>
 public sealed class EventTraffic(int contacts, int seed, string? eventPrefix = null)
 {
@@ -24,6 +24,7 @@ public sealed class EventTraffic(int contacts, int seed, string? eventPrefix = n
     private readonly string _prefix = eventPrefix ?? $"s{seed}";
     private long _requests;
     private long _refused;
+    private int _runs;
 
     public IReadOnlyDictionary<string, string> Sent => _sent;
 
@@ -38,8 +39,13 @@ public sealed class EventTraffic(int contacts, int seed, string? eventPrefix = n
     public static string ContactId(int i) => $"c{i:D5}";
 
     /// <summary>Posts until <paramref name="stop"/>, or until <paramref name="batches"/> per client are acknowledged.</summary>
-    public Task RunAsync(Uri api, string apiKey, int clients, int batchSize, CancellationToken stop, int batches = int.MaxValue) =>
-        Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(() => ClientAsync(api, apiKey, client, batchSize, batches, stop), CancellationToken.None)));
+    public Task RunAsync(Uri api, string apiKey, int clients, int batchSize, CancellationToken stop, int batches = int.MaxValue)
+    {
+        // A later run's clients are numbered on from the earlier ones', so their event ids are new.
+        var first = (Interlocked.Increment(ref _runs) - 1) * 1_000;
+        return Task.WhenAll(Enumerable.Range(first, clients)
+            .Select(client => Task.Run(() => ClientAsync(api, apiKey, client, batchSize, batches, stop), CancellationToken.None)));
+    }
 
     private async Task ClientAsync(Uri api, string apiKey, int client, int batchSize, int batches, CancellationToken stop)
     {

@@ -35,9 +35,8 @@ public static class TrackingWorkload
     /// Saves the segments and, for the first <paramref name="used"/> of them, a drip and a trigger (on entered, or on left
     /// for every other), and with <paramref name="awaitBaselines"/> waits until each one's baseline is recorded. Without
     /// the wait, the traffic that follows races the baselines: exact through a stop (a batch that a stop cuts short is
-    /// tracked as far as it was written), but not through a kill -9 that falls between a batch's writes and its tracking
-    /// while a baseline runs: delivered again, those writes are replays whose membership before is no longer known, and
-    /// a contact whose baseline is not recorded yet then records no change (no false "entered", see MembershipStep).
+    /// tracked as far as it was written) and through a kill -9 between a batch's writes and their tracking (what each
+    /// contact was before a write is recorded before the write while a baseline runs, see MembershipTracker.OnWritingAsync).
     /// </summary>
     public static async Task DefineAsync(HttpClient api, int used, bool awaitBaselines = true)
     {

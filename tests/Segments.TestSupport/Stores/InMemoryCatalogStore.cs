@@ -18,6 +18,9 @@ public sealed class InMemoryCatalogStore : ICatalogStore
         }
     }
 
+    public async Task<long> RevisionAsync(string tenant, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(tenant, cancellationToken)).Revision;
+
     public async Task<CatalogEntry?> ReadEntryAsync(string tenant, CatalogUser user, CancellationToken cancellationToken = default) =>
         (await ReadAsync(tenant, cancellationToken)).Find(user);
 

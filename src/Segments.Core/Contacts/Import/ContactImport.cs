@@ -46,7 +46,8 @@ public sealed class ContactImport(ProfileWriter profiles)
         }
         var failed = new System.Collections.Concurrent.ConcurrentBag<JobError>();
         var lanes = read.GroupBy(r => (int)((uint)StringComparer.Ordinal.GetHashCode(r.Profile.Id) % Lanes));
-        await Parallel.ForEachAsync(lanes, cancellationToken, async (lane, token) =>
+        // All lanes at once, whatever the number of cores: the writes wait on the store, not on a processor.
+        await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken }, async (lane, token) =>
         {
             foreach (var (line, profile) in lane)
             {
