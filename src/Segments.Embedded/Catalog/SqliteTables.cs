@@ -9,6 +9,8 @@ namespace Segments.Embedded.Catalog;
 /// </summary>
 public sealed class SqliteTables(string connectionString, string createTables, Func<SqliteConnection, CancellationToken, Task>? upgrade = null)
 {
+    private static readonly ConnectionSetup Setup = new(ConnectionSetup.WaitForWriters);
+
     private volatile bool _created;
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -17,6 +19,7 @@ public sealed class SqliteTables(string connectionString, string createTables, F
         try
         {
             await connection.OpenAsync(cancellationToken);
+            await Setup.ApplyAsync(connection, cancellationToken);
             if (!_created)
             {
                 // WAL lets readers go on while a commit is written.

@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Segments.Core.Ports;
+using Segments.Embedded.Durability;
 
 namespace Segments.Embedded.Contacts;
 
@@ -162,32 +162,21 @@ public sealed class SqliteDatabase
     /// An open connection. Reads are memory-mapped (mmap_size, capped by SQLite's build), sparing a copy of every page
     /// a scan reads. synchronous=NORMAL under WAL: a committed write survives a crash of the process (what a
     /// checkpoint after the fold relies on); only an operating system crash or power loss can undo the last commits.
-    /// busy_timeout lets SQLite itself wait for a concurrent writer's lock, finely, instead of the client's coarse
-    /// sleep-and-retry. A page cache of up to 32 MB a connection (SQLite's default is 2 MB, 125 of these 16 KB pages): the
+    /// busy_timeout: see <see cref="ConnectionSetup.WaitForWriters"/>. A page cache of up to 32 MB a connection (SQLite's default is 2 MB, 125 of these 16 KB pages): the
     /// map covers the database file only, so every page whose latest version is still in the write-ahead file, which is
     /// every page the fold wrote since SQLite's last checkpoint, was read again with a system call and a copy when not
-    /// cached (a twentieth of serve's CPU under ingestion). The settings belong to the native connection, which the pool keeps open and hands out again:
-    /// they are applied once to each, not at every operation (where preparing them cost the fold a fifth of its time,
-    /// one contact read at a time).
+    /// cached (a twentieth of serve's CPU under ingestion). The settings are applied once to each native connection
+    /// (<see cref="ConnectionSetup"/>; at every operation, preparing them had cost the fold a fifth of its time, one
+    /// contact read at a time).
     /// </summary>
     public async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // The pool hands a native connection to one caller at a time: looking it up, then adding it, races with no one.
-        var native = connection.Handle!;
-        if (!_configured.TryGetValue(native, out _))
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA mmap_size = 68719476736; PRAGMA cache_size = -32768;";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            _configured.AddOrUpdate(native, Configured);
-        }
+        await Setup.ApplyAsync(connection, cancellationToken);
         return connection;
     }
 
-    private static readonly object Configured = new();
-
-    /// <summary>The native connections already set up, weakly: one the pool closes is forgotten with it.</summary>
-    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
+    private static readonly ConnectionSetup Setup = new(
+        "PRAGMA synchronous = NORMAL; " + ConnectionSetup.WaitForWriters + " PRAGMA mmap_size = 68719476736; PRAGMA cache_size = -32768;");
 }
