@@ -15,12 +15,14 @@ internal static partial class WholeCommand
     {
         var ours = new List<double>();
         var duck = new List<double>();
+        long peakRss = 0;
         Dictionary<string, List<string>> ourMembers = [], duckMembers = [];
         for (var round = 0; round < options.Rounds; round++)
         {
             var watch = Stopwatch.StartNew();
-            ourMembers = RunSegments(options);
+            (ourMembers, var rss) = RunSegments(options);
             ours.Add(watch.Elapsed.TotalSeconds);
+            peakRss = Math.Max(peakRss, rss);
             watch.Restart();
             duckMembers = RunDuckDb(options);
             duck.Add(watch.Elapsed.TotalSeconds);
@@ -28,7 +30,7 @@ internal static partial class WholeCommand
         }
         var oursMedian = Median(ours);
         var duckMedian = Median(duck);
-        Console.WriteLine($"whole command (median of {options.Rounds}): segments evaluate {oursMedian:F2} s, peak RSS {ChildrenPeakRssBytes() / 1e9:F2} GB; " +
+        Console.WriteLine($"whole command (median of {options.Rounds}): segments evaluate {oursMedian:F2} s, peak RSS {peakRss / 1e9:F2} GB; " +
             $"DuckDB load + queries {duckMedian:F2} s (bench process peak RSS {ProcessPeakRssBytes() / 1e9:F2} GB); " +
             $"{duckMedian / oursMedian:F2}× DuckDB");
         return Same("whole command", ourMembers, duckMembers);
@@ -57,7 +59,8 @@ internal static partial class WholeCommand
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static Dictionary<string, List<string>> RunSegments(Options options)
+    /// <summary>The members printed, and the peak resident set of the process.</summary>
+    private static (Dictionary<string, List<string>> Members, long PeakRss) RunSegments(Options options)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { options.Segments, "evaluate", "--data", options.Data, "--as-of", SyntheticDataSet.AsOf.ToString("O") })
@@ -68,7 +71,11 @@ internal static partial class WholeCommand
         var stdout = new MemoryStream();
         var copying = process.StandardOutput.BaseStream.CopyToAsync(stdout);
         var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
+        var peakRss = 0L;
+        while (!process.WaitForExit(50))
+        {
+            peakRss = Math.Max(peakRss, HighWaterMarkBytes(process.Id));
+        }
         copying.Wait();
         if (process.ExitCode != 0)
         {
@@ -81,7 +88,25 @@ internal static partial class WholeCommand
             members[json.RootElement.GetProperty("segment").GetString()!] =
                 [.. json.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetString()!)];
         }
-        return members;
+        return (members, peakRss);
+    }
+
+    /// <summary>
+    /// The process's peak resident set so far (VmHWM of /proc/PID/status), read while it runs: a monotonic high-water mark,
+    /// so the last read misses at most the last 50 ms. getrusage(RUSAGE_CHILDREN) cannot be used: a child forked from
+    /// this process after DuckDB loaded reports this process's resident set at the fork (several GB) as its own peak.
+    /// </summary>
+    private static long HighWaterMarkBytes(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0; // It exited meanwhile.
+        }
     }
 
     private static Dictionary<string, List<string>> RunDuckDb(Options options)
@@ -89,9 +114,6 @@ internal static partial class WholeCommand
         using var duck = DuckDbAudiences.Load(options.Data, SyntheticDataSet.AsOf, Environment.ProcessorCount);
         return SyntheticDataSet.Audiences.ToDictionary(a => a, duck.Members);
     }
-
-    /// <summary>The largest resident set of the child processes waited for (getrusage, RUSAGE_CHILDREN; kilobytes on Linux).</summary>
-    private static long ChildrenPeakRssBytes() => GetRusage(-1, out var usage) == 0 ? usage.MaxRss * 1024 : -1;
 
     private static long ProcessPeakRssBytes() => GetRusage(0, out var usage) == 0 ? usage.MaxRss * 1024 : -1;
 
