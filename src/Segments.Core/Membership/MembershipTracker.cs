@@ -3,6 +3,7 @@ using Segments.Core.Ports;
 using Segments.Core.Streaming;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
+using Segments.Engine.Scan;
 
 namespace Segments.Core.Membership;
 

@@ -1,7 +1,6 @@
 using Segments.Engine.Documents;
 using Segments.Engine.Language;
 using Segments.Engine.Model;
-using Segments.Engine.Scan;
 
 namespace Segments.Engine.Evaluation;
 
@@ -59,35 +58,27 @@ public sealed class TimeEdges
         return next.Value;
     }
 
-    /// <summary>As <see cref="Next(ContactDocument, DateTimeOffset)"/>, for contact number <paramref name="contact"/> of a scan form.</summary>
-    public DateTimeOffset? Next(ScanForm form, int contact, DateTimeOffset asOf)
+    /// <summary>Whether any event, list change or compacted total can be an edge (the segment reads events).</summary>
+    internal bool ReadsEvents => _readsEvents;
+
+    /// <summary>The relative date conditions, by the field each reads.</summary>
+    internal IReadOnlyList<(string Field, RelativeDatePredicate Predicate)> Dates => _dates;
+
+    /// <summary>A search for the first edge after <paramref name="asOf"/>, for a contact held in another form (the scan form's <c>ScanTimeEdges</c>).</summary>
+    internal Search From(DateTimeOffset asOf) => new(this, asOf.UtcTicks);
+
+    /// <summary>The edges of one contact considered one by one, by the same rules as <see cref="Next(ContactDocument, DateTimeOffset)"/>.</summary>
+    internal struct Search(TimeEdges edges, long t)
     {
-        var next = new Earliest(asOf.UtcTicks);
-        if (_readsEvents)
-        {
-            // Every event is in the stream of its kind; the context stream holds some of them again and is not walked.
-            for (var stream = 0; stream < ScanStream.Context; stream++)
-            {
-                var events = new EventCursor(form, contact, stream);
-                while (events.Next())
-                {
-                    ConsiderEvent(ref next, events.At);
-                }
-            }
-            for (var k = form.ChangeStart[contact]; k < form.ChangeStart[contact + 1]; k++)
-            {
-                next.Consider(form.Changes[k].At);
-            }
-            for (var k = form.CompactedStart[contact]; k < form.CompactedStart[contact + 1]; k++)
-            {
-                next.Consider(form.Compacted[k].NewestAt);
-            }
-        }
-        foreach (var (field, predicate) in _dates)
-        {
-            ConsiderDate(ref next, predicate, form.FieldValue(contact, field));
-        }
-        return next.Value;
+        private Earliest _next = new(t);
+
+        public void Event(long at) => edges.ConsiderEvent(ref _next, at);
+
+        public void Instant(long at) => _next.Consider(at);
+
+        public void Date(RelativeDatePredicate predicate, in ScalarValue value) => ConsiderDate(ref _next, predicate, value);
+
+        public readonly DateTimeOffset? Value => _next.Value;
     }
 
     /// <summary>An event comes into view at its time and, with a window, ages out of it.</summary>

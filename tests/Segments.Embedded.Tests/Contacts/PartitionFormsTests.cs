@@ -7,6 +7,7 @@ using Segments.Embedded.Contacts;
 using Segments.Engine.Documents;
 using Segments.Engine.Evaluation;
 using Segments.Engine.Offline;
+using Segments.Engine.Scan;
 using Segments.TestSupport.Reference;
 using Segments.TestSupport.Stores;
 
