@@ -191,7 +191,12 @@ public sealed class ServeCrashTests(ITestOutputHelper output) : IDisposable
             kills.Add(await PostAndKillAsync(again));
         }
         output.WriteLine($"seed {_seed}: imported in {imported}; {traffic.Requests} requests acknowledged; killed with the baselines {string.Join("; then ", kills)} ({clock.Elapsed} in all)");
-        Assert.DoesNotContain("completed", kills[0], StringComparison.Ordinal);
+        // Where the first kill fell is logged, not asserted: under the parallel test projects' load the baselines have
+        // been seen to finish before the first look at their progress (CI, 7 December). The race itself is pinned down
+        // deterministically by Segments.Core.Tests' BaselineRaceTests; here every other check holds wherever the kills fell.
+        output.WriteLine(kills[0].Contains("completed", StringComparison.Ordinal)
+            ? $"seed {_seed}: the baselines had completed before the first kill"
+            : $"seed {_seed}: the first kill fell mid-baseline");
 
         await using var restarted = await ServeProcess.StartAsync(_data);
         foreach (var job in baselines)
