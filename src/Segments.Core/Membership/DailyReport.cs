@@ -13,7 +13,17 @@ public sealed class DailyReport(ICatalogStore catalog, IContactStore contacts, I
 {
     public async Task<IReadOnlyList<DailyCount>> TakeAsync(string tenant, DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
-        var counter = new MembershipCounter(new SegmentSet(CatalogDefinitions.Of(await catalog.ReadAsync(tenant, cancellationToken)).Values), asOf);
+        var segments = new SegmentSet(CatalogDefinitions.Of(await catalog.ReadAsync(tenant, cancellationToken)).Values);
+        var counts = await CountAsync(contacts, forms, tenant, segments, asOf, cancellationToken);
+        await reports.PutDayAsync(tenant, DateOnly.FromDateTime(asOf.UtcDateTime), counts, cancellationToken);
+        return counts;
+    }
+
+    /// <summary>Every segment's members counted as of one instant over all the tenant's contacts, each partition on its form when <paramref name="forms"/> has one.</summary>
+    public static async Task<IReadOnlyList<DailyCount>> CountAsync(IContactStore contacts, PartitionForms? forms, string tenant, SegmentSet segments,
+        DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        var counter = new MembershipCounter(segments, asOf);
         foreach (var partition in await contacts.ListPartitionsAsync(tenant, cancellationToken))
         {
             await PartitionContacts.ReadAsync(contacts, forms, tenant, partition,
@@ -29,8 +39,6 @@ public sealed class DailyReport(ICatalogStore catalog, IContactStore contacts, I
                 },
                 cancellationToken: cancellationToken);
         }
-        var counts = counter.Counts();
-        await reports.PutDayAsync(tenant, DateOnly.FromDateTime(asOf.UtcDateTime), counts, cancellationToken);
-        return counts;
+        return counter.Counts();
     }
 }

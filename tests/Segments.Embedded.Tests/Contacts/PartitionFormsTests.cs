@@ -166,25 +166,7 @@ public sealed class PartitionFormsTests : IDisposable
     private static async Task AssertSameReportAndEdgesAsync(SqliteContactStore store, PartitionForms forms, DataSet data, DateTimeOffset asOf, int seed)
     {
         var segments = new SegmentSet(data.Definitions);
-        async Task<string> ReportAsync(PartitionForms? read)
-        {
-            var counter = new MembershipCounter(segments, asOf);
-            foreach (var partition in await store.ListPartitionsAsync(Tenant))
-            {
-                await PartitionContacts.ReadAsync(store, read, Tenant, partition,
-                    snapshot =>
-                    {
-                        counter.Add(snapshot);
-                        return ValueTask.CompletedTask;
-                    },
-                    contact =>
-                    {
-                        counter.Add(contact);
-                        return ValueTask.CompletedTask;
-                    });
-            }
-            return string.Join("\n", counter.Counts());
-        }
+        async Task<string> ReportAsync(PartitionForms? read) => string.Join("\n", await DailyReport.CountAsync(store, read, Tenant, segments, asOf));
         Assert.Equal(await ReportAsync(null), await ReportAsync(forms));
 
         var definitions = data.Definitions.ToDictionary(d => d.Id, StringComparer.Ordinal);
