@@ -141,12 +141,16 @@ public static class TrackingWorkload
         }
     }
 
-    public static async Task PutAsync(HttpClient api, string path, string json)
+    /// <summary>PUTs <paramref name="json"/> and answers the saved resource; anything but success throws with the answer.</summary>
+    public static async Task<JsonElement> PutAsync(HttpClient api, string path, string json)
     {
         using var response = await api.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {body}");
         }
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.Clone();
     }
 }
