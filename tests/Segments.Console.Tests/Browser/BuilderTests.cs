@@ -27,9 +27,22 @@ public sealed class BuilderTests(ConsoleFixture console, ITestOutputHelper outpu
         await page.GetByRole(AriaRole.Tab, new() { Name = "Builder" }).ClickAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot, FullPage = true });
 
+        // CI once waited over 90 s for the navigation after a save: the PUT is followed on its own, so that a failure says
+        // whether the API answered (how, and how fast) or the console did not go on after an answer.
+        var clock = Stopwatch.StartNew();
+        var put = page.WaitForResponseAsync(r => r.Request.Method == "PUT" && r.Url.EndsWith("/api/segments/hot-prospects-built", StringComparison.Ordinal),
+            new() { Timeout = 90_000 });
         await page.Locator("fluent-button", new() { HasText = "Save" }).ClickAsync();
-        // A save validates and stores the definition; on a loaded machine that has taken over 30 s.
-        await page.WaitForURLAsync("**/segments/hot-prospects-built", new() { Timeout = 90_000 });
+        var answer = await put.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+        output.WriteLine($"the save's PUT answered {answer?.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"} " +
+            $"{clock.ElapsedMilliseconds} ms after the click");
+        if (answer is not { Ok: true })
+        {
+            var said = answer is null ? "no answer within 90 s" : $"{answer.Status} {await answer.TextAsync()}";
+            var shown = string.Join(" | ", await page.Locator("[role=status]").AllInnerTextsAsync());
+            Assert.Fail($"the save's PUT: {said}; on screen: '{shown}'\nserve's output:\n{Tail(console.Serve.Output)}");
+        }
+        await page.WaitForURLAsync("**/segments/hot-prospects-built");
         Assert.Equal(await CountAsync("hot-prospects"), await CountAsync("hot-prospects-built"));
     }
 
@@ -126,6 +139,8 @@ public sealed class BuilderTests(ConsoleFixture console, ITestOutputHelper outpu
         await purchase.GetByRole(AriaRole.Button, new() { Name = "Negate", Exact = true }).ClickAsync();
         await page.Locator("[data-node=not]").WaitForAsync();
     }
+
+    private static string Tail(string text) => text.Length <= 8_000 ? text : text[^8_000..];
 
     private static async Task AddConditionAsync(IPage page, string kind)
     {
