@@ -3,12 +3,14 @@
 //   ingest   events/s acknowledged by POST /api/events: 8 clients, batches of 10, one request at a time each
 //   fold     events/s from the first POST /api/events to folded and tracked, with no drips or triggers and with 12 of each
 //   crash    kill -9 and SIGTERM rounds: every acknowledged event folded exactly once, tracking exact, broadcasts whole
+//   console  the console's first load beside an empty Blazor WebAssembly app's, loaded in turn in one browser
 //
 // Run from the repository root:
 //
 //   dotnet run -c Release --project bench/Segments.Bench.Serve -- ingest [--seconds 20] [--clients 8] [--batch 10] [--warmup 3]
 //   dotnet run -c Release --project bench/Segments.Bench.Serve -- fold [--events 20000] [--contacts 2000]
 //   dotnet run -c Release --project bench/Segments.Bench.Serve -- crash [--kill 20] [--term 10]
+//   dotnet run -c Release --project bench/Segments.Bench.Serve -- console [--loads 7]
 using System.Diagnostics;
 using System.Globalization;
 using Segments.Bench.Serve;
@@ -25,8 +27,11 @@ switch (mode)
         break;
     case "crash":
         return await CrashRounds.RunAsync(Option("--kill", 20), Option("--term", 10));
+    case "console":
+        await FirstLoad.RunAsync(Option("--loads", 7));
+        break;
     default:
-        Console.Error.WriteLine("usage: ingest [--seconds N] [--clients N] [--batch N] [--warmup N] | fold [--events N] [--contacts N] | crash [--kill N] [--term N]");
+        Console.Error.WriteLine("usage: ingest [--seconds N] [--clients N] [--batch N] [--warmup N] | fold [--events N] [--contacts N] | crash [--kill N] [--term N] | console [--loads N]");
         return 2;
 }
 return 0;
