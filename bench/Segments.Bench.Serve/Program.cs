@@ -6,7 +6,7 @@
 //
 // Run from the repository root:
 //
-//   dotnet run -c Release --project bench/Segments.Bench.Serve -- ingest [--seconds 20] [--clients 8] [--batch 10] [--warmup 3]
+//   dotnet run -c Release --project bench/Segments.Bench.Serve -- ingest [--seconds 20] [--clients 8] [--batch 10] [--warmup 3] [--serve-only]
 //   dotnet run -c Release --project bench/Segments.Bench.Serve -- fold [--events 20000] [--contacts 2000]
 //   dotnet run -c Release --project bench/Segments.Bench.Serve -- crash [--kill 20] [--term 10]
 using System.Diagnostics;
@@ -18,7 +18,7 @@ Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Versio
 switch (mode)
 {
     case "ingest":
-        await Ingestion.RunAsync(Option("--seconds", 20), Option("--clients", 8), Option("--batch", 10), Option("--warmup", 3));
+        await Ingestion.RunAsync(Option("--seconds", 20), Option("--clients", 8), Option("--batch", 10), Option("--warmup", 3), args.Contains("--serve-only"));
         break;
     case "fold":
         await TrackedFold.RunAsync(Option("--events", 20_000), Option("--contacts", 2_000));
@@ -26,7 +26,7 @@ switch (mode)
     case "crash":
         return await CrashRounds.RunAsync(Option("--kill", 20), Option("--term", 10));
     default:
-        Console.Error.WriteLine("usage: ingest [--seconds N] [--clients N] [--batch N] [--warmup N] | fold [--events N] [--contacts N] | crash [--kill N] [--term N]");
+        Console.Error.WriteLine("usage: ingest [--seconds N] [--clients N] [--batch N] [--warmup N] [--serve-only] | fold [--events N] [--contacts N] | crash [--kill N] [--term N]");
         return 2;
 }
 return 0;
