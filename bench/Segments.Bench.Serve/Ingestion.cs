@@ -28,16 +28,20 @@ namespace Segments.Bench.Serve;
 /// </summary>
 internal static class Ingestion
 {
-    public static async Task RunAsync(int seconds, int clients, int batch, int warmUp)
+    /// <param name="serveOnly">Skips the two references (they do not change with serve's build): to compare builds of serve in less time.</param>
+    public static async Task RunAsync(int seconds, int clients, int batch, int warmUp, bool serveOnly)
     {
         Console.WriteLine($"ingestion: {clients} clients, batches of {batch}, {seconds} s measured after {warmUp} s of warm-up each");
-        var bare = await MeasureAsync(seconds, warmUp, clients, batch, () => Reference.StartAsync(durable: false));
-        var logged = await MeasureAsync(seconds, warmUp, clients, batch, () => Reference.StartAsync(durable: true));
+        var bare = serveOnly ? null : await MeasureAsync(seconds, warmUp, clients, batch, () => Reference.StartAsync(durable: false));
+        var logged = serveOnly ? null : await MeasureAsync(seconds, warmUp, clients, batch, () => Reference.StartAsync(durable: true));
         var serve = await MeasureAsync(seconds, warmUp, clients, batch, ServeEndpoint.StartAsync);
         Console.WriteLine("| endpoint | acknowledged | events/s | requests/s | not acknowledged | serve / it |");
         Console.WriteLine("|---|---|---|---|---|---|");
-        Print("bare Kestrel, 202", bare, serve);
-        Print("bare Kestrel + event log (fsynced), 202", logged, serve);
+        if (bare is not null && logged is not null)
+        {
+            Print("bare Kestrel, 202", bare, serve);
+            Print("bare Kestrel + event log (fsynced), 202", logged, serve);
+        }
         Print("`segments serve` POST /api/events", serve, serve);
         Console.WriteLine($"serve's CPU: {serve.Cpu.TotalSeconds:N1} s over the {serve.Window.TotalSeconds:N1} s window, " +
             $"{serve.Cpu.TotalMicroseconds / (serve.Requests * batch):N0} µs an acknowledged event; the clients' (this process) " +

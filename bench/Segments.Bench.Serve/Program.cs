@@ -7,7 +7,7 @@
 //
 // Run from the repository root:
 //
-//   dotnet run -c Release --project bench/Segments.Bench.Serve -- ingest [--seconds 20] [--clients 8] [--batch 10] [--warmup 3]
+//   dotnet run -c Release --project bench/Segments.Bench.Serve -- ingest [--seconds 20] [--clients 8] [--batch 10] [--warmup 3] [--serve-only]
 //   dotnet run -c Release --project bench/Segments.Bench.Serve -- fold [--events 20000] [--contacts 2000]
 //   dotnet run -c Release --project bench/Segments.Bench.Serve -- crash [--kill 20] [--term 10]
 //   dotnet run -c Release --project bench/Segments.Bench.Serve -- console [--loads 7]
@@ -20,7 +20,7 @@ Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Versio
 switch (mode)
 {
     case "ingest":
-        await Ingestion.RunAsync(Option("--seconds", 20), Option("--clients", 8), Option("--batch", 10), Option("--warmup", 3));
+        await Ingestion.RunAsync(Option("--seconds", 20), Option("--clients", 8), Option("--batch", 10), Option("--warmup", 3), args.Contains("--serve-only"));
         break;
     case "fold":
         await TrackedFold.RunAsync(Option("--events", 20_000), Option("--contacts", 2_000));
@@ -31,7 +31,7 @@ switch (mode)
         await FirstLoad.RunAsync(Option("--loads", 7));
         break;
     default:
-        Console.Error.WriteLine("usage: ingest [--seconds N] [--clients N] [--batch N] [--warmup N] | fold [--events N] [--contacts N] | crash [--kill N] [--term N] | console [--loads N]");
+        Console.Error.WriteLine("usage: ingest [--seconds N] [--clients N] [--batch N] [--warmup N] [--serve-only] | fold [--events N] [--contacts N] | crash [--kill N] [--term N] | console [--loads N]");
         return 2;
 }
 return 0;

@@ -80,6 +80,31 @@ public sealed class RequestBodyTests : IAsyncLifetime
         Assert.Equal(("$.email", "the property 'email' is given twice in this object"), Assert.Single(twice.Errors));
     }
 
+    [Theory]
+    [InlineData("""{"fields":{"plan":1,"\u0070lan":2}}""", "$.fields.plan", "plan")] // escaped after plain
+    [InlineData("""{"fields":{"\u0070lan":1,"plan":2}}""", "$.fields.plan", "plan")] // plain after escaped
+    [InlineData("""{"fields":{"\u0070lan":1,"p\u006can":2}}""", "$.fields.plan", "plan")] // both escaped
+    [InlineData("""{"fields":{"a":{"x":1},"b":{"x":1},"x":1}}""", null, null)] // the same name in other objects
+    public async Task A_name_given_twice_is_found_however_it_is_escaped(string body, string? path, string? name)
+    {
+        var response = await _api.PutAsync("/api/contacts/c1", body);
+        if (path is null)
+        {
+            Assert.DoesNotContain("given twice", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            return;
+        }
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal((path, $"the property '{name}' is given twice in this object"), Assert.Single(problem.Errors));
+    }
+
+    [Fact]
+    public async Task A_name_given_twice_in_a_large_object_is_found()
+    {
+        var fields = string.Join(",", Enumerable.Range(0, 40).Select(i => $"\"f{i}\":{i}"));
+        var problem = await (await _api.PutAsync("/api/contacts/c1", $$$"""{"fields":{{{{fields}}},"f\u0037":7}}""")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(("$.fields.f7", "the property 'f7' is given twice in this object"), Assert.Single(problem.Errors));
+    }
+
     [Fact]
     public async Task Invalid_utf8_in_a_string_is_a_400_at_its_path()
     {

@@ -166,16 +166,32 @@ public sealed class JsonBody : IDisposable
             : $"the body is not valid JSON{where}: {message}";
     }
 
-    /// <summary>A pass over every value, with the path of where it is.</summary>
+    /// <summary>
+    /// A pass over every value, with the path of where it is. The path is kept as steps and written out only for a
+    /// problem, and names are compared as the bytes they are written in where no escape makes that ambiguous: every
+    /// event the ingestion routes take passes here, nearly always without a problem.
+    /// </summary>
     private sealed class Walk(JsonBodyRules rules)
     {
-        private readonly List<string> _path = ["$"];
+        /// <summary>Up to this many properties an object's names are compared pairwise, beyond it through a set of names.</summary>
+        private const int PairwiseNames = 16;
+
+        private readonly List<Step> _path = [];
+
+        /// <summary>The properties seen so far of each object being walked, innermost last.</summary>
+        private readonly List<JsonProperty> _seen = [];
 
         public List<ValidationError> Problems { get; } = [];
 
         public Dictionary<int, List<ValidationError>> ItemProblems { get; } = [];
 
         private int _count;
+
+        /// <summary>A property of that name (<see cref="Step.Unnamed"/>: one whose name is no text), or an array index.</summary>
+        private readonly record struct Step(JsonProperty Property, int Index, bool Unnamed)
+        {
+            public bool IsIndex => Index >= 0;
+        }
 
         public void Value(JsonElement value, int depth, int? item)
         {
@@ -186,7 +202,7 @@ public sealed class JsonBody : IDisposable
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    if (Text(JsonMarshal.GetRawUtf8Value(value)[1..^1], value.GetString, rules.MaxStringLength) is { } problem)
+                    if (Text(JsonMarshal.GetRawUtf8Value(value)[1..^1], value, static v => v.GetString(), rules.MaxStringLength) is { } problem)
                     {
                         Add(item, $"the string {problem}");
                     }
@@ -199,29 +215,35 @@ public sealed class JsonBody : IDisposable
                     break;
                 case JsonValueKind.Object:
                     // A name given twice is ambiguous (readers would take one of the values silently): refused.
-                    HashSet<string>? names = null;
+                    HashSet<string>? names = value.GetPropertyCount() > PairwiseNames ? new(StringComparer.Ordinal) : null;
+                    var first = _seen.Count;
                     foreach (var property in value.EnumerateObject())
                     {
-                        var nameProblem = Text(JsonMarshal.GetRawUtf8PropertyName(property), () => property.Name, rules.MaxNameLength);
-                        _path.Add(nameProblem is null ? Segment(property.Name) : "[?]");
+                        var nameProblem = Text(JsonMarshal.GetRawUtf8PropertyName(property), property, static p => p.Name, rules.MaxNameLength);
+                        _path.Add(new Step(property, -1, Unnamed: nameProblem is not null));
                         if (nameProblem is not null)
                         {
                             Add(item, $"the property name {nameProblem}");
                         }
-                        else if (!(names ??= new(StringComparer.Ordinal)).Add(property.Name))
+                        else if (names is null ? GivenBefore(property, first) : !names.Add(property.Name))
                         {
                             Add(item, $"the property '{property.Name}' is given twice in this object");
+                        }
+                        if (names is null && nameProblem is null)
+                        {
+                            _seen.Add(property);
                         }
                         Value(property.Value, depth + 1, item);
                         _path.RemoveAt(_path.Count - 1);
                     }
+                    _seen.RemoveRange(first, _seen.Count - first);
                     break;
                 case JsonValueKind.Array:
-                    var batch = item is null && rules.BatchPath is { } at && depth <= 2 && string.Concat(_path) == at;
+                    var batch = item is null && rules.BatchPath is { } at && depth <= 2 && Path() == at;
                     var index = 0;
                     foreach (var element in value.EnumerateArray())
                     {
-                        _path.Add($"[{index}]");
+                        _path.Add(new Step(default, index, Unnamed: false));
                         Value(element, depth + 1, batch ? index : item);
                         _path.RemoveAt(_path.Count - 1);
                         index++;
@@ -230,10 +252,37 @@ public sealed class JsonBody : IDisposable
             }
         }
 
+        /// <summary>Whether an earlier property of the same object (from <paramref name="first"/> in the seen ones) has this name.</summary>
+        private bool GivenBefore(JsonProperty property, int first)
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            var escaped = raw.IndexOf((byte)'\\') >= 0;
+            for (var i = first; i < _seen.Count; i++)
+            {
+                var other = JsonMarshal.GetRawUtf8PropertyName(_seen[i]);
+                // NameEquals unescapes the property's own name; the other side must be plain bytes.
+                if (other.IndexOf((byte)'\\') < 0 ? property.NameEquals(other) : !escaped ? _seen[i].NameEquals(raw) : _seen[i].Name == property.Name)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private string Path()
+        {
+            var path = new StringBuilder("$");
+            foreach (var step in _path)
+            {
+                path.Append(step.IsIndex ? $"[{step.Index}]" : step.Unnamed ? "[?]" : Segment(step.Property.Name));
+            }
+            return path.ToString();
+        }
+
         private void Add(int? item, string message)
         {
             _count++;
-            var error = new ValidationError(string.Concat(_path), message);
+            var error = new ValidationError(Path(), message);
             if (item is { } index)
             {
                 if (!ItemProblems.TryGetValue(index, out var problems))
@@ -249,7 +298,7 @@ public sealed class JsonBody : IDisposable
         }
 
         /// <summary>What is wrong with a string as written (without its quotes), or null when nothing is.</summary>
-        private static string? Text(ReadOnlySpan<byte> raw, Func<string?> decode, int maxLength)
+        private static string? Text<T>(ReadOnlySpan<byte> raw, T source, Func<T, string?> decode, int maxLength)
         {
             if (raw.IndexOf((byte)'\\') < 0)
             {
@@ -263,7 +312,7 @@ public sealed class JsonBody : IDisposable
             try
             {
                 // Escapes may make a lone surrogate ("\ud800"), which is no text: decoding it throws.
-                return decode()!.Length > maxLength ? TooLong(maxLength) : null;
+                return decode(source)!.Length > maxLength ? TooLong(maxLength) : null;
             }
             catch (InvalidOperationException)
             {

@@ -22,10 +22,13 @@ public sealed class EventPublishing(IEventPublisher publisher, IngestionMetrics 
     /// <summary>
     /// The event as the stream carries it, or null (with the error at <paramref name="path"/>) when it is larger than
     /// the stream fold takes: the fold would dead-letter it, so it is rejected here, where the sender hears of it.
+    /// <paramref name="sent"/>: the request's own JSON of the event, when <paramref name="e"/> was read from it unchanged;
+    /// the stream then carries those bytes (the fold reads them as it would the event written again, which costs a
+    /// serialisation an event), unless they are over the limit where the event written again is not.
     /// </summary>
-    public OutgoingEvent? Prepare(string scope, ContactEvent e, string path, List<ValidationError> errors)
+    public OutgoingEvent? Prepare(string scope, ContactEvent e, string path, List<ValidationError> errors, ReadOnlySpan<byte> sent = default)
     {
-        var json = EventWriter.ToUtf8(e);
+        var json = !sent.IsEmpty && sent.Length <= options.Value.Limits.MaxEventBytes ? sent.ToArray() : EventWriter.ToUtf8(e);
         if (json.Length > options.Value.Limits.MaxEventBytes)
         {
             errors.Add(new(path, $"the event is {json.Length} bytes as JSON; at most {options.Value.Limits.MaxEventBytes} are accepted"));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -84,14 +85,19 @@ public sealed class EventsHandler(
                 return (0, rejected, Refusal.Invalid("batch", "$", $"expected an array of at most {rules.Limits.MaxApiEvents} events"));
             }
             var read = new List<(int Index, ContactEvent Event)>(items.GetArrayLength());
+            var sent = new Dictionary<int, JsonElement>(items.GetArrayLength());
             var index = 0;
             foreach (var item in items.EnumerateArray())
             {
                 var path = $"$[{index}]";
                 var errors = new List<ValidationError>(body.ProblemsOf(index));
-                if (errors.Count == 0 && Read(item, path, errors) is { } e)
+                if (errors.Count == 0 && Read(item, path, errors, out var asSent) is { } e)
                 {
                     read.Add((index, e));
+                    if (asSent)
+                    {
+                        sent[index] = item;
+                    }
                 }
                 else
                 {
@@ -109,7 +115,8 @@ public sealed class EventsHandler(
                     errors.Add(new($"$[{i}].at", $"'{Rfc3339.Format(e.At)}' is more than {_horizon.TotalDays:0} days behind the newest event of contact " +
                         $"'{e.ContactId}'; the contact's history that far back is kept as totals, where the event could not be counted once"));
                 }
-                else if (publishing.Prepare(tenant.Id, e, $"$[{i}]", errors) is { } prepared)
+                else if (publishing.Prepare(tenant.Id, e, $"$[{i}]", errors, sent.TryGetValue(i, out var item) ? JsonMarshal.GetRawUtf8Value(item) : default)
+                    is { } prepared)
                 {
                     outgoing.Add(prepared);
                     continue;
@@ -145,10 +152,15 @@ public sealed class EventsHandler(
     private static RejectedEvent Rejected(int index, IEnumerable<ValidationError> errors) =>
         new(index, [.. errors.Select(error => new ProblemError(error.Path, error.Message))]);
 
-    private ContactEvent? Read(JsonElement item, string path, List<ValidationError> errors)
+    /// <summary>
+    /// The event, or null with its errors. <paramref name="asSent"/>: the item is the event as it will be folded, having no
+    /// enrichment fields, which alone make the server change an event.
+    /// </summary>
+    private ContactEvent? Read(JsonElement item, string path, List<ValidationError> errors, out bool asSent)
     {
         var (userAgent, address) = EnrichmentOf(item, path, errors);
         using var shape = item.ValueKind == JsonValueKind.Object && EnrichmentKeys.Any(k => item.TryGetProperty(k, out _)) ? Without(item) : null;
+        asSent = shape is null;
         var (e, readErrors) = InputReader.ReadEvent(shape?.RootElement ?? item, path);
         errors.AddRange(readErrors);
         if (e is null || errors.Count > 0)

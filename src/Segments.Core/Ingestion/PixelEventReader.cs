@@ -24,8 +24,8 @@ public sealed record PixelHit(string ContactId, TextBag? Device, TextBag? Geo, b
 /// </summary>
 public sealed class PixelEventReader(EventRules rules, TimeProvider time)
 {
-    private static readonly string[] BatchKeys = ["visitor", "token", "events"];
-    private static readonly string[] EventKeys = ["id", "kind", "name", "at", "properties", "value", "currency"];
+    private static readonly KnownNames BatchKeys = new("visitor", "token", "events");
+    private static readonly KnownNames EventKeys = new("id", "kind", "name", "at", "properties", "value", "currency");
 
     /// <summary>Query parameters of <c>px.gif</c> that are not properties; <c>p.NAME=value</c> are properties.</summary>
     public const string PropertyPrefix = "p.";

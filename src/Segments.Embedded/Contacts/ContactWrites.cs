@@ -22,6 +22,8 @@ internal static class ContactWrites
         await using var next = connection.CreateCommand();
         next.CommandText = SqliteDatabase.NextChangeSql;
         var changed = (long)(await next.ExecuteScalarAsync())!;
+        // The parameters are made once a group and their values set for each row: a group is up to a fold batch's
+        // contacts, and six new parameters a row were most of what binding it allocated.
         await using var insert = connection.CreateCommand();
         insert.CommandText = """
             INSERT INTO contacts (tenant, bucket, contact_id, version, body, sample, changed) VALUES ($tenant, $bucket, $id, 1, $body, $sample, $changed)
@@ -32,24 +34,32 @@ internal static class ContactWrites
             UPDATE contacts SET version = version + 1, body = $body, changed = $changed
             WHERE tenant = $tenant AND bucket = $bucket AND contact_id = $id AND version = $expected RETURNING version
             """;
+        foreach (var command in new[] { insert, update })
+        {
+            foreach (var name in new[] { "$tenant", "$id", "$bucket", "$body" })
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+            command.Parameters.AddWithValue("$changed", changed);
+        }
+        var sample = insert.Parameters.Add(new SqliteParameter { ParameterName = "$sample" });
+        var expectedVersion = update.Parameters.Add(new SqliteParameter { ParameterName = "$expected" });
         var versions = new long?[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
             var write = group[i];
             var command = write.ExpectedVersion is null ? insert : update;
-            command.Parameters.Clear();
-            command.Parameters.AddWithValue("$tenant", write.Tenant);
-            command.Parameters.AddWithValue("$id", write.ContactId);
-            command.Parameters.AddWithValue("$bucket", write.Bucket);
-            command.Parameters.AddWithValue("$body", write.Body);
-            command.Parameters.AddWithValue("$changed", changed);
+            command.Parameters["$tenant"].Value = write.Tenant;
+            command.Parameters["$id"].Value = write.ContactId;
+            command.Parameters["$bucket"].Value = write.Bucket;
+            command.Parameters["$body"].Value = write.Body;
             if (write.ExpectedVersion is { } expected)
             {
-                command.Parameters.AddWithValue("$expected", expected);
+                expectedVersion.Value = expected;
             }
             else
             {
-                command.Parameters.AddWithValue("$sample", write.Sample ? 1 : 0);
+                sample.Value = write.Sample ? 1 : 0;
             }
             versions[i] = await command.ExecuteScalarAsync() as long?;
         }

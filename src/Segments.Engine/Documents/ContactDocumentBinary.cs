@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 
 namespace Segments.Engine.Documents;
 
@@ -24,10 +25,17 @@ public static class ContactDocumentBinary
 
     public static byte[] Serialize(ContactDocument document)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        var scratch = t_scratch ??= new Scratch();
+        var buffer = scratch.Buffer;
+        buffer.ResetWrittenCount();
         buffer.Write([Magic, FormatVersion]);
-        WriteBytes(buffer, ContactDocumentJson.Serialize(document, withEvents: false));
-        var infos = ContactDocumentJson.NumberInfos(document);
+        scratch.Json.ResetWrittenCount();
+        scratch.Writer.Reset(scratch.Json);
+        ContactDocumentJson.WriteWithoutEvents(scratch.Writer, document);
+        scratch.Writer.Flush();
+        WriteBytes(buffer, scratch.Json.WrittenSpan);
+        scratch.Infos.Clear();
+        var infos = ContactDocumentJson.NumberInfos(document, scratch.Infos);
         WriteNumber(buffer, (ulong)infos.Count);
         foreach (var info in infos.Keys)
         {
@@ -42,7 +50,27 @@ public static class ContactDocumentBinary
             WriteText(buffer, e.Id);
             WriteNumber(buffer, (ulong)infos[e.Info]);
         }
-        return buffer.WrittenSpan.ToArray();
+        var stored = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity + scratch.Json.Capacity > Scratch.KeptBytes)
+        {
+            t_scratch = null; // one heavy contact's buffers are not kept for the thread's life
+        }
+        return stored;
+    }
+
+    // The fold writes every document it changes: building each in fresh, growing buffers was most of what writing one
+    // allocated. Serialize never awaits, so a thread's buffers serve one document at a time.
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    private sealed class Scratch
+    {
+        public const int KeptBytes = 1 << 20;
+
+        public readonly ArrayBufferWriter<byte> Buffer = new(16 * 1024);
+        public readonly ArrayBufferWriter<byte> Json = new(4 * 1024);
+        public readonly Utf8JsonWriter Writer = new(Stream.Null);
+        public readonly Dictionary<EventInfo, int> Infos = [];
     }
 
     /// <summary>Reads what <see cref="Serialize"/> wrote; throws <see cref="InvalidDataException"/> (or, for its JSON parts, JsonException) on anything else.</summary>

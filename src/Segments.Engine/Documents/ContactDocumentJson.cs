@@ -26,13 +26,16 @@ public static class ContactDocumentJson
     /// <summary>The format version, written first; a reader refuses versions it does not know.</summary>
     public const int Version = 1;
 
-    public static byte[] Serialize(ContactDocument document) => Serialize(document, withEvents: true);
+    public static byte[] Serialize(ContactDocument document) => Utf8(writer => Write(writer, document, withEvents: true));
 
-    /// <summary>The document, or (for <see cref="ContactDocumentBinary"/>) all of it but its infos and events.</summary>
-    internal static byte[] Serialize(ContactDocument document, bool withEvents) => Utf8(writer => Write(writer, document, withEvents));
+    /// <summary>
+    /// One info as its own JSON array, the form <see cref="SharedInfo"/> reads. Written once per content and kept on it:
+    /// a shared content is in many documents, each written again whenever the fold changes it.
+    /// </summary>
+    internal static byte[] SerializeInfo(EventInfo info) => info.StoredJson ??= Utf8(writer => WriteInfo(writer, info));
 
-    /// <summary>One info as its own JSON array, the form <see cref="SharedInfo"/> reads.</summary>
-    internal static byte[] SerializeInfo(EventInfo info) => Utf8(writer => WriteInfo(writer, info));
+    /// <summary>The document without its events and infos (the rest of <see cref="ContactDocumentBinary"/>'s form) into <paramref name="writer"/>.</summary>
+    internal static void WriteWithoutEvents(Utf8JsonWriter writer, ContactDocument document) => Write(writer, document, withEvents: false);
 
     private static byte[] Utf8(Action<Utf8JsonWriter> write)
     {
@@ -140,9 +143,11 @@ public static class ContactDocumentJson
     }
 
     /// <summary>Each distinct info of the document once, numbered in order of first use: how both stored forms refer to them.</summary>
-    internal static Dictionary<EventInfo, int> NumberInfos(ContactDocument document)
+    internal static Dictionary<EventInfo, int> NumberInfos(ContactDocument document) => NumberInfos(document, []);
+
+    /// <summary>See <see cref="NumberInfos(ContactDocument)"/>, into an empty dictionary (its keys then enumerate in order of first use).</summary>
+    internal static Dictionary<EventInfo, int> NumberInfos(ContactDocument document, Dictionary<EventInfo, int> infos)
     {
-        var infos = new Dictionary<EventInfo, int>();
         foreach (var e in document.Events)
         {
             infos.TryAdd(e.Info, infos.Count);

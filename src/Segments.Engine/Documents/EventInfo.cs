@@ -55,9 +55,19 @@ public sealed record EventInfo(
             && Name == other.Name && CampaignId == other.CampaignId && AttributedCampaign == other.AttributedCampaign
             && Currency == other.Currency && Bot == other.Bot && Properties.Equals(other.Properties) && Geo == other.Geo && Device == other.Device));
 
-    public override int GetHashCode() => HashCode.Combine(Kind, Name, Action, CampaignId, AttributedCampaign, Properties, Geo, HashCode.Combine(Device, Bot));
+    // Kept once computed, like the signature and the stored form: a content is never changed once made (init only;
+    // `with` makes a new one, whose copy constructor copies none of these), and the fold hashes each event's content
+    // again whenever it writes the document holding it.
+    public override int GetHashCode() => _hash != 0
+        ? _hash
+        : _hash = HashCode.Combine(Kind, Name, Action, CampaignId, AttributedCampaign, Properties, Geo, HashCode.Combine(Device, Bot));
+
+    private int _hash;
 
     private ulong _signature;
+
+    /// <summary>This content as the stored forms write it (<see cref="ContactDocumentJson.SerializeInfo"/>), once written.</summary>
+    internal byte[]? StoredJson { get; set; }
 
     /// <summary>This content's bits in a document's <see cref="EventSignature"/> (computed once per shared content).</summary>
     public ulong Signature => _signature != 0 ? _signature : _signature = EventSignature.Of(this);

@@ -69,6 +69,9 @@ public static class InputReader
         }, errors);
     }
 
+    private static readonly KnownNames EventKeys =
+        new("id", "contactId", "kind", "name", "at", "campaignId", "properties", "geo", "device", "value", "currency", "bot");
+
     public static (ContactEvent? Event, IReadOnlyList<ValidationError> Errors) ReadEvent(JsonElement json, string path = "$")
     {
         var errors = new List<ValidationError>();
@@ -76,7 +79,7 @@ public static class InputReader
         {
             return (null, errors);
         }
-        RejectUnknown(json, path, ["id", "contactId", "kind", "name", "at", "campaignId", "properties", "geo", "device", "value", "currency", "bot"], errors);
+        RejectUnknown(json, path, EventKeys, errors);
         var id = RequiredText(json, path, "id", errors);
         var contactId = RequiredText(json, path, "contactId", errors);
         var kindWord = RequiredText(json, path, "kind", errors);
