@@ -37,16 +37,24 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
         return new StoredContact(ReadItem(json.RootElement), response.Headers.ETag);
     }
 
-    /// <summary>One ReadMany call: the SDK groups the keys by physical partition and reads each group in one query.</summary>
+    /// <summary>
+    /// One ReadMany call: the SDK groups the keys by physical partition and reads each group in one query. One contact is a
+    /// point read (a profile's <c>PUT</c>), which costs less than a query.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, StoredContact>> ReadManyAsync(string tenant, IReadOnlyCollection<string> contactIds,
         CancellationToken cancellationToken = default)
     {
         var found = new Dictionary<string, StoredContact>(contactIds.Count, StringComparer.Ordinal);
-        if (contactIds.Count == 0)
+        var ids = contactIds.Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count <= 1)
         {
+            if (ids.Count == 1 && await ReadAsync(tenant, ids[0], cancellationToken) is { } one)
+            {
+                found[ids[0]] = one;
+            }
             return found;
         }
-        var keys = contactIds.Distinct(StringComparer.Ordinal).Select(id => (ItemId(id), Key(tenant, id))).ToList();
+        var keys = ids.Select(id => (ItemId(id), Key(tenant, id))).ToList();
         using var response = await container.ReadManyItemsStreamAsync(keys, cancellationToken: cancellationToken);
         response.EnsureSuccessStatusCode();
         using var json = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
