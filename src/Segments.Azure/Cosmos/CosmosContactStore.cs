@@ -70,10 +70,11 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
     {
         using var body = new MemoryStream(Item(tenant, document));
         var key = Key(tenant, document.Id);
+        // Only the new version is read from the answer, not the item it would echo back.
         using var response = ifMatch is null
-            ? await container.CreateItemStreamAsync(body, key, cancellationToken: cancellationToken)
-            : await container.ReplaceItemStreamAsync(body, ItemId(document.Id), key, new ItemRequestOptions { IfMatchEtag = ifMatch },
-                cancellationToken);
+            ? await container.CreateItemStreamAsync(body, key, new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken)
+            : await container.ReplaceItemStreamAsync(body, ItemId(document.Id), key,
+                new ItemRequestOptions { IfMatchEtag = ifMatch, EnableContentResponseOnWrite = false }, cancellationToken);
         if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
         {
             throw new ConcurrencyConflictException(tenant, document.Id);
