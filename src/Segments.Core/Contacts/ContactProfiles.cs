@@ -54,8 +54,8 @@ public static class ContactProfiles
         for (var attempt = 1; attempt <= MaxAttempts && pending.Count > 0; attempt++)
         {
             var stored = await contacts.ReadManyAsync(tenant, [.. pending.Select(i => profiles[i].Id)], cancellationToken);
-            var plans = pending.Select(i => (Index: i, Stored: stored.GetValueOrDefault(profiles[i].Id))).Select(p => (p.Index, p.Stored, Write: Plan(p.Stored, profiles[p.Index])))
-                .ToList();
+            var plans = pending.Select(i => (Index: i, Stored: stored.GetValueOrDefault(profiles[i].Id)))
+                .Select(p => (p.Index, p.Stored, Write: Plan(p.Stored, profiles[p.Index]))).ToList();
             if (written is not null && plans.Where(p => p.Write.Pending is not null).Select(p => p.Write.Pending!).ToList() is { Count: > 0 } writing)
             {
                 await written.OnWritingAsync(tenant, writing, cancellationToken);
@@ -102,7 +102,7 @@ public static class ContactProfiles
     /// What upserting <paramref name="profile"/> over <paramref name="stored"/> writes, changes and replaces (as
     /// <see cref="UpsertAsync"/> says), and what the observer hears of it before it is made (null when what it replaced is not known).
     /// </summary>
-    public static ProfileWrite Plan(StoredContact? stored, ContactProfile profile)
+    private static ProfileWrite Plan(StoredContact? stored, ContactProfile profile)
     {
         var document = (stored?.Document ?? new ContactDocument(profile.Id)).WithProfile(profile);
         var (changed, replaced) = stored is null ? (ContactParts.All, Replaced.Of(null))
@@ -110,6 +110,9 @@ public static class ContactProfiles
             : (Changed(new ContactDocument(profile.Id), document), Replaced.Unknown);
         return new ProfileWrite(document, changed, replaced, replaced.Known ? new PendingWrite(profile.Id, changed, stored?.Document) : null);
     }
+
+    /// <summary>A profile's write: the document, the parts it changes, what it replaces, and what the observer hears before it.</summary>
+    private sealed record ProfileWrite(ContactDocument Document, ContactParts Changed, Replaced Replaced, PendingWrite? Pending);
 
     /// <summary>The fields and lists of which <paramref name="before"/> and <paramref name="after"/> hold different values.</summary>
     private static ContactParts Changed(ContactDocument before, ContactDocument after)
@@ -125,6 +128,3 @@ public static class ContactProfiles
         };
     }
 }
-
-/// <summary>A profile's write: the document, the parts it changes, what it replaces, and what the observer hears before it.</summary>
-public sealed record ProfileWrite(ContactDocument Document, ContactParts Changed, Replaced Replaced, PendingWrite? Pending);
