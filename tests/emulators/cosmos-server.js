@@ -71,9 +71,22 @@ function requestScope(req, collection) {
     throw new Error("effective partition key ranges are only supported for hash version 2");
   }
   return doc => {
-    const epk = effectivePartitionKey(paths.map(p => getValue(p, doc)));
+    const epk = documentEpk(doc, paths);
     return epk >= (start || "") && epk < (end || "FF");
   };
+}
+
+// A document's effective partition key, hashed once: every write stores a fresh object, so the
+// object itself can carry it, and a scan of a range need not hash every document again (the
+// hash is BigInt arithmetic: 100,000 documents cost half a second a query).
+const epks = new WeakMap();
+function documentEpk(doc, paths) {
+  let epk = epks.get(doc);
+  if (epk === undefined) {
+    epk = effectivePartitionKey(paths.map(p => getValue(p, doc)));
+    epks.set(doc, epk);
+  }
+  return epk;
 }
 
 // Effective partition key, hash version 2: per level, MurmurHash3 x64 128 (seed 0) of the
@@ -295,6 +308,36 @@ function runQuery(documents, { query, parameters }, options) {
   return documents.runQuery(query, { ...options, parameters });
 }
 
+// ReadMany, as the SDK sends it for a key other than /id: one query per physical partition,
+//   SELECT * FROM c WHERE ( ( c.id = @param_id0 AND c["tenantId"] = @param_pk00 AND c["contactId"] = @param_pk01 ) OR ... )
+// The query engine parses such a query for seconds and then runs every clause over every document
+// (a 500-item ReadMany took 8 s over 400 documents); Cosmos DB answers it from its index. So answer
+// that exact shape by point lookups, as a point read finds an item; any other shape goes to the engine.
+const READ_MANY = /^SELECT \* FROM c WHERE \( (.*) \)$/s;
+const READ_MANY_ITEM = /^\( c\.id = (@\w+)((?: AND c(?:\["[^"\\]+"\])+ = @\w+)+) \)$/;
+
+function readMany(collection, props, { query, parameters }, keep) {
+  const whole = READ_MANY.exec(query);
+  if (!whole) return null;
+  const paths = partitionPaths(props);
+  const values = new Map((parameters || []).map(p => [p.name, p.value]));
+  const found = new Map();
+  for (const clause of whole[1].split(" OR ")) {
+    const item = READ_MANY_ITEM.exec(clause);
+    if (!item || !values.has(item[1])) return null;
+    const levels = item[2].split(" AND ").slice(1).map(level => {
+      const [selector, name] = level.split(" = ");
+      return { path: [...selector.matchAll(/\["([^"]+)"\]/g)].map(m => m[1]), value: values.get(name), known: values.has(name) };
+    });
+    if (levels.length !== paths.length || levels.some((l, i) => !l.known || l.path.join("/") !== paths[i].join("/"))) return null;
+    const id = values.get(item[1]);
+    const key = levels.map(l => l.value);
+    const doc = collection.document(id, headerModule.parsePartitionKey(JSON.stringify(key), id)).read();
+    if (doc && doc.id === id && paths.every((p, i) => getValue(p, doc) === key[i]) && keep(doc)) found.set(doc._rid, doc);
+  }
+  return { result: [...found.values()], continuation: null };
+}
+
 lib("handler/query-documents").default = (account, req, res, { dbId, collId }) =>
   readItems(req, res, "Documents", async ({ continuation, maxItemCount }) => {
     if (isTrue(req, "x-ms-cosmos-is-query-plan-request")) {
@@ -309,7 +352,7 @@ lib("handler/query-documents").default = (account, req, res, { dbId, collId }) =
     if (!props) return notFound(res);
     try {
       const keep = requestScope(req, props);
-      return runQuery(collection.documents, body, { maxItemCount, continuation, keep });
+      return readMany(collection, props, body, keep) || runQuery(collection.documents, body, { maxItemCount, continuation, keep });
     } catch (err) {
       return badRequest(res, err.message);
     }

@@ -37,16 +37,24 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
         return new StoredContact(ReadItem(json.RootElement), response.Headers.ETag);
     }
 
-    /// <summary>One ReadMany call: the SDK groups the keys by physical partition and reads each group in one query.</summary>
+    /// <summary>
+    /// One ReadMany call: the SDK groups the keys by physical partition and reads each group in one query. One contact is a
+    /// point read (a profile's <c>PUT</c>), which costs less than a query.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, StoredContact>> ReadManyAsync(string tenant, IReadOnlyCollection<string> contactIds,
         CancellationToken cancellationToken = default)
     {
         var found = new Dictionary<string, StoredContact>(contactIds.Count, StringComparer.Ordinal);
-        if (contactIds.Count == 0)
+        var ids = contactIds.Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count <= 1)
         {
+            if (ids.Count == 1 && await ReadAsync(tenant, ids[0], cancellationToken) is { } one)
+            {
+                found[ids[0]] = one;
+            }
             return found;
         }
-        var keys = contactIds.Distinct(StringComparer.Ordinal).Select(id => (ItemId(id), Key(tenant, id))).ToList();
+        var keys = ids.Select(id => (ItemId(id), Key(tenant, id))).ToList();
         using var response = await container.ReadManyItemsStreamAsync(keys, cancellationToken: cancellationToken);
         response.EnsureSuccessStatusCode();
         using var json = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
@@ -62,10 +70,11 @@ public sealed class CosmosContactStore(Container container, int scanRangesPerFee
     {
         using var body = new MemoryStream(Item(tenant, document));
         var key = Key(tenant, document.Id);
+        // Only the new version is read from the answer, not the item it would echo back.
         using var response = ifMatch is null
-            ? await container.CreateItemStreamAsync(body, key, cancellationToken: cancellationToken)
-            : await container.ReplaceItemStreamAsync(body, ItemId(document.Id), key, new ItemRequestOptions { IfMatchEtag = ifMatch },
-                cancellationToken);
+            ? await container.CreateItemStreamAsync(body, key, new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken)
+            : await container.ReplaceItemStreamAsync(body, ItemId(document.Id), key,
+                new ItemRequestOptions { IfMatchEtag = ifMatch, EnableContentResponseOnWrite = false }, cancellationToken);
         if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
         {
             throw new ConcurrencyConflictException(tenant, document.Id);

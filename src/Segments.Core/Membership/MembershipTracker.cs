@@ -31,9 +31,7 @@ public sealed class MembershipTracker(
     : IContactWritten
 {
     /// <summary>The writes of the stream batch being folded in this flow of execution; null outside one.</summary>
-    private static readonly AsyncLocal<List<Written>?> Batch = new();
-
-    private sealed record Written(string Tenant, ContactDocument Document, ContactParts Changed, Replaced Replaced);
+    private static readonly AsyncLocal<List<(string Tenant, WrittenContact Write)>?> Batch = new();
 
     /// <summary>
     /// Before the writes, for each segment whose baseline runs and that reads what a write changes: the contact's
@@ -56,18 +54,17 @@ public sealed class MembershipTracker(
                 with { Scan = true }))], cancellationToken);
     }
 
-    public Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, Replaced replaced, CancellationToken cancellationToken)
+    public Task OnWrittenAsync(string tenant, IReadOnlyList<WrittenContact> writes, CancellationToken cancellationToken)
     {
-        var written = new Written(tenant, document, changed, replaced);
         if (Batch.Value is { } batch)
         {
             lock (batch)
             {
-                batch.Add(written);
+                batch.AddRange(writes.Select(w => (tenant, w)));
             }
             return Task.CompletedTask;
         }
-        return TrackAsync([written], cancellationToken);
+        return TrackAsync([.. writes.Select(w => (tenant, w))], cancellationToken);
     }
 
     /// <summary>
@@ -80,7 +77,7 @@ public sealed class MembershipTracker(
     {
         public async Task<StreamFoldResult> HandleAsync(IReadOnlyList<StreamMessage> batch, CancellationToken cancellationToken = default)
         {
-            var written = new List<Written>();
+            var written = new List<(string Tenant, WrittenContact Write)>();
             // Flows into the tasks the fold starts for the batch's contacts, and no further than this call.
             Batch.Value = written;
             StreamFoldResult result;
@@ -109,10 +106,10 @@ public sealed class MembershipTracker(
     /// baseline has not recorded yet, or whose baseline it may have read from this write's document
     /// (<see cref="IMembershipStore.RecordAsync(string, MembershipEvaluation, CancellationToken)"/>).
     /// </summary>
-    private async Task TrackAsync(IReadOnlyList<Written> written, CancellationToken cancellationToken)
+    private async Task TrackAsync(IReadOnlyList<(string Tenant, WrittenContact Write)> written, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        foreach (var tenant in written.GroupBy(w => w.Tenant))
+        foreach (var tenant in written.GroupBy(w => w.Tenant, w => w.Write))
         {
             var segments = await tracked.OfAsync(tenant.Key, cancellationToken);
             await RecordAsync(tenant.Key, [.. tenant.SelectMany(w => segments.Where(s => s.Reads.Overlaps(w.Changed))

@@ -156,14 +156,14 @@ public sealed class StreamFolder(
             {
                 // A replayed batch: the observer may have failed after the write last time, so it hears again, and
                 // since what that write changed is not known (it may have compacted other events), of every part.
-                await written.OnWrittenAsync(tenant, stored.Document, ContactParts.All, Replaced.Unknown, cancellationToken);
+                await written.OnWrittenAsync(tenant, [new WrittenContact(stored.Document, ContactParts.All, Replaced.Unknown)], cancellationToken);
             }
             return;
         }
         // Repeated events may be those of a write whose observer failed (or a crash cut off) last time: the stored document
         // is then not what the contact was before them.
         var replaced = stored is not null && outcome.Duplicates > 0 ? Replaced.Unknown : Replaced.Of(stored?.Document);
-        await written.OnWrittenAsync(tenant, outcome.Document, Changed(stored, outcome), replaced, cancellationToken);
+        await written.OnWrittenAsync(tenant, [new WrittenContact(outcome.Document, Changed(stored, outcome), replaced)], cancellationToken);
     }
 
     /// <summary>
@@ -230,8 +230,12 @@ public interface IContactWritten
     /// </summary>
     Task OnWritingAsync(string tenant, IReadOnlyList<PendingWrite> writes, CancellationToken cancellationToken);
 
-    Task OnWrittenAsync(string tenant, ContactDocument document, ContactParts changed, Replaced replaced, CancellationToken cancellationToken);
+    /// <summary>Hears of durable documents, one or several written together (an import's page).</summary>
+    Task OnWrittenAsync(string tenant, IReadOnlyList<WrittenContact> writes, CancellationToken cancellationToken);
 }
+
+/// <summary>A contact's durable document, with the parts its write changed and what it replaced.</summary>
+public sealed record WrittenContact(ContactDocument Document, ContactParts Changed, Replaced Replaced);
 
 /// <summary>A contact's write about to be made: the parts it changes and the document it replaces (null: a new contact).</summary>
 public sealed record PendingWrite(string ContactId, ContactParts Changed, ContactDocument? Before);

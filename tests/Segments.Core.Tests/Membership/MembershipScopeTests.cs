@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Segments.Core.Contacts;
 using Segments.Core.Membership;
+using Segments.Core.Streaming;
 using Segments.Engine.Input;
 
 namespace Segments.Core.Tests.Membership;
@@ -45,7 +46,7 @@ public class MembershipScopeTests
     {
         using var body = JsonDocument.Parse(json);
         var (document, _, changed, replaced) = (await ContactProfiles.UpsertAsync(_rig.Contacts, MembershipRig.Tenant, InputReader.ReadContact(body.RootElement).Contact!))!.Value;
-        await _rig.Tracker.OnWrittenAsync(MembershipRig.Tenant, document, changed, replaced, CancellationToken.None);
+        await _rig.Tracker.OnWrittenAsync(MembershipRig.Tenant, [new WrittenContact(document, changed, replaced)], CancellationToken.None);
     }
 
     [Fact]

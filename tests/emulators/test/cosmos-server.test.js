@@ -63,10 +63,10 @@ async function startWithContacts(t) {
   await upsert("t1", "c1", { opens: 1 });
   await upsert("t1", "c2", { opens: 2 });
   await upsert("t2", "c1", { opens: 3 });
-  const query = async (sql, headers = {}) => {
+  const query = async (sql, headers = {}, parameters = []) => {
     const res = await call("POST", "/dbs/db/colls/contacts/docs", {
       headers: { "x-ms-documentdb-isquery": "True", "content-type": "application/query+json", ...headers },
-      body: { query: sql, parameters: [] }
+      body: { query: sql, parameters }
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body.Documents;
@@ -107,6 +107,26 @@ test("queries keep to an effective partition key range (a prefix as the SDK send
   const docs = await query("SELECT * FROM c", { "x-ms-start-epk": t1, "x-ms-end-epk": `${t1}FF` });
   assert.deepEqual(docs.map(d => d.contactId).sort(), ["c1", "c2"]);
   assert.ok(docs.every(d => d.tenantId === "t1"));
+});
+
+test("ReadMany's query finds each item by its id and whole key, and only those", async t => {
+  const { query } = await startWithContacts(t);
+  // As Microsoft.Azure.Cosmos 3.64 sends it for a hierarchical key.
+  const items = [["c1", "t1", "c1"], ["c1", "t2", "c1"], ["nobody", "t1", "nobody"], ["c2", "t2", "c2"]];
+  const sql = `SELECT * FROM c WHERE ( ${items
+    .map((_, i) => `( c.id = @param_id${i} AND c["tenantId"] = @param_pk${i}0 AND c["contactId"] = @param_pk${i}1 )`)
+    .join(" OR ")} )`;
+  const parameters = items.flatMap(([id, tenant, contact], i) => [
+    { name: `@param_id${i}`, value: id },
+    { name: `@param_pk${i}0`, value: tenant },
+    { name: `@param_pk${i}1`, value: contact }
+  ]);
+  const found = docs => docs.map(d => `${d.tenantId}/${d.contactId}/${d.opens}`).sort();
+  assert.deepEqual(found(await query(sql, {}, parameters)), ["t1/c1/1", "t2/c1/3"]);
+  assert.deepEqual(found(await query(sql, key("t2"), parameters)), ["t2/c1/3"]);
+  // Another shape (here one more condition) is left to the query engine, which gets it right too.
+  const narrower = `${sql} AND c.opens > 1`;
+  assert.deepEqual(found(await query(narrower, {}, parameters)), ["t2/c1/3"]);
 });
 
 test("aggregates as the SDK rewrites them", async t => {

@@ -12,13 +12,15 @@ namespace Segments.Core.Contacts.Import;
 /// <summary>
 /// Imports one spooled chunk: each record read as a contact (NDJSON as is; a CSV record by its columns, custom fields typed
 /// by the tenant's schema), checked as <c>PUT /api/contacts/{id}</c> checks it, and upserted through the same
-/// <see cref="ProfileWriter"/>. A bad record is rejected with its line and JSON path; its neighbours go on. Records are
-/// written in <see cref="Lanes"/> lanes by contact, each lane in line order, so the last line of a contact in a chunk wins.
-/// Running a chunk again writes the same profiles again, which changes nothing.
+/// <see cref="ProfileWriter"/>. A bad record is rejected with its line and JSON path; its neighbours go on. A contact named
+/// on several lines of a chunk is written once, with its last line's profile (a profile replaces the one before whole).
+/// The contacts are written in pages of <see cref="Page"/>, each page's read together and written together, a page's worth
+/// of round trips being what a remote store's import costs. Running a chunk again writes the same profiles again, which
+/// changes nothing.
 /// </summary>
 public sealed class ContactImport(ProfileWriter profiles)
 {
-    public const int Lanes = 8;
+    public const int Page = 500;
 
     public async Task<JobPart> ImportChunkAsync(string tenant, int index, Stream chunk, ImportInput input, FieldSchema schema,
         CancellationToken cancellationToken)
@@ -44,22 +46,20 @@ public sealed class ContactImport(ProfileWriter profiles)
                 read.Add((line, profile));
             }
         }
-        var failed = new System.Collections.Concurrent.ConcurrentBag<JobError>();
-        var lanes = read.GroupBy(r => (int)((uint)StringComparer.Ordinal.GetHashCode(r.Profile.Id) % Lanes));
-        // All lanes at once, whatever the number of cores: the writes wait on the store, not on a processor.
-        await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken }, async (lane, token) =>
+        var failed = 0;
+        var contacts = read.GroupBy(r => r.Profile.Id, StringComparer.Ordinal).ToList();
+        foreach (var page in contacts.Chunk(Page))
         {
-            foreach (var (line, profile) in lane)
+            var written = await profiles.WriteManyAsync(tenant, [.. page.Select(c => c.Last().Profile)], cancellationToken);
+            foreach (var contact in page.Where((_, i) => written[i] is null))
             {
-                if (await profiles.WriteAsync(tenant, profile, token) is null)
-                {
-                    failed.Add(new JobError(line, "$", $"contact '{profile.Id}' kept changing while its profile was being written; import it again"));
-                }
+                failed += contact.Count();
+                errors.AddRange(contact.Select(r =>
+                    new JobError(r.Line, "$", $"contact '{contact.Key}' kept changing while its profile was being written; import it again")));
             }
-        });
-        errors.AddRange(failed);
-        rejected += failed.Count;
-        return new JobPart(index, read.Count - failed.Count, rejected, [.. errors.OrderBy(e => e.Line).Take(JobPart.MaxErrors)]);
+        }
+        rejected += failed;
+        return new JobPart(index, read.Count - failed, rejected, [.. errors.OrderBy(e => e.Line).Take(JobPart.MaxErrors)]);
     }
 
     private static (ContactProfile? Profile, IReadOnlyList<ValidationError> Errors) Read(string text, ImportInput input, FieldSchema schema)
