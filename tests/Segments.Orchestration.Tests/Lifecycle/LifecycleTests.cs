@@ -185,15 +185,13 @@ public sealed class AzureLifecycleTests(EmulatorFixture fixture) : LifecycleTest
 {
     private readonly EmulatorStores _stores = EmulatorStores.On(fixture);
 
-    // Fewer than the embedded store's 100,000, to keep the suite within its budget: each imported contact is one write on
-    // the Cosmos server (a page of 500 is read in one ReadMany and tracked in two catalog revision reads; bulk execution's
-    // batch format is one the server cannot serve), and the Cosmos SDK's own work for a write is most of the test
-    // process's CPU (64 writes in flight a chunk instead of 32 changed nothing). On 7 December 2026 (2 cores, load average
-    // 11 to 25 from other builds) the job imported 50,000 in 51.3 to 52.3 s (957 to 974 contacts/s), its export 6 s, the
-    // test 63 to 69 s; 100,000 in 64.5 to 78 s (1,282 to 1,550 contacts/s), its export 15 to 24 s, the test 1 min 43 s.
-    // Before the pages (a point read, a write and two revision reads a contact, 8 lanes a chunk) 10,000 took 26 to 53 s
-    // and 100,000 over 6 minutes.
-    protected override int ImportSize => 50_000;
+    // The same 100,000 as the embedded store. Each imported contact is one write on the Cosmos server: a page of 500 is
+    // read in one ReadMany and tracked in two catalog revision reads (bulk execution's batch format is one the server
+    // cannot serve), and the Cosmos SDK's own work for a write is most of the test process's CPU. On 7 December 2026
+    // (2 cores, load average 10 to 23 from other builds) the job imported 100,000 in 64.5 to 78 s (1,282 to 1,550
+    // contacts/s), its export 15 to 24 s, the test 1 min 43 s; 50,000 took 51 s and the test 63 to 69 s. Before the
+    // pages (a point read, a write and two revision reads a contact) 10,000 took 26 to 53 s and 100,000 over 6 minutes.
+    protected override int ImportSize => 100_000;
 
     protected override async Task RegisterAsync(IServiceCollection services)
     {
