@@ -82,7 +82,7 @@ internal struct EventLine
                 Key.Name => reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0,
                 Key.At => Text(ref reader, out scanned.At) && TryParseInstant(reader.ValueSpan, out scanned.AtTicks),
                 Key.CampaignId or Key.Currency => reader.TokenType is JsonTokenType.String or JsonTokenType.Null,
-                Key.Properties => Scalars(ref reader),
+                Key.Properties => Properties(ref reader),
                 Key.Geo or Key.Device => Context(ref reader, key == Key.Geo ? GeoNames : DeviceNames),
                 Key.Value => Skip(ref reader),
                 _ => reader.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null,
@@ -109,32 +109,33 @@ internal struct EventLine
         return true;
     }
 
-    /// <summary>null, or an object of strings, finite numbers, booleans and nulls.</summary>
-    private static bool Scalars(ref Utf8JsonReader reader)
+    /// <summary>
+    /// null, or an object of strings, finite numbers, booleans, nulls, and arrays and objects of those nested no deeper
+    /// than <see cref="Input.InputReader.MaxPropertyDepth"/> levels (<c>properties</c> itself the first, as the exact
+    /// reader counts them).
+    /// </summary>
+    private static bool Properties(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Null || (reader.TokenType == JsonTokenType.StartObject && Nested(ref reader));
+
+    /// <summary>The rest of the object or array the reader is at the start of, its values as <see cref="Properties"/> takes them.</summary>
+    private static bool Nested(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType == JsonTokenType.Null)
+        var end = reader.TokenType == JsonTokenType.StartObject ? JsonTokenType.EndObject : JsonTokenType.EndArray;
+        while (reader.Read() && reader.TokenType != end)
         {
-            return true;
-        }
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            reader.Read();
-            var scalar = reader.TokenType switch
+            var ok = reader.TokenType switch
             {
-                JsonTokenType.String or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => true,
+                JsonTokenType.PropertyName or JsonTokenType.String or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => true,
                 JsonTokenType.Number => reader.TryGetDouble(out var number) && double.IsFinite(number),
+                JsonTokenType.StartObject or JsonTokenType.StartArray => reader.CurrentDepth <= Input.InputReader.MaxPropertyDepth && Nested(ref reader),
                 _ => false,
             };
-            if (!scalar)
+            if (!ok)
             {
                 return false;
             }
         }
-        return reader.TokenType == JsonTokenType.EndObject;
+        return reader.TokenType == end;
     }
 
     private static readonly byte[][] GeoNames = [.. new[] { "country", "region", "city" }.Select(Encoding.UTF8.GetBytes)];
