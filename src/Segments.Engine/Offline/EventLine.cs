@@ -250,13 +250,27 @@ internal struct EventLine
                 fraction *= 10;
             }
         }
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        if (year < 1 || month is < 1 or > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }
-        ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fraction;
+        var leap = DateTime.IsLeapYear(year);
+        var daysBefore = leap ? DaysBeforeMonthLeap : DaysBeforeMonth;
+        if (day > daysBefore[month] - daysBefore[month - 1])
+        {
+            return false;
+        }
+        // As DateTime counts them (the proleptic Gregorian calendar from 0001-01-01), without its checks done twice.
+        var y = year - 1;
+        long days = (y * 365) + (y / 4) - (y / 100) + (y / 400) + daysBefore[month - 1] + day - 1;
+        ticks = (days * TimeSpan.TicksPerDay) + (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute)
+            + (second * TimeSpan.TicksPerSecond) + fraction;
         return true;
     }
+
+    private static ReadOnlySpan<int> DaysBeforeMonth => [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+
+    private static ReadOnlySpan<int> DaysBeforeMonthLeap => [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366];
 
     private static bool Digits(ReadOnlySpan<byte> text, out int value)
     {

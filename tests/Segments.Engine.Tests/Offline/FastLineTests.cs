@@ -129,6 +129,18 @@ public class FastLineTests
         Assert.Equal(clean, EventLine.TryScan(line, out _));
     }
 
+    [Fact]
+    public void The_fast_time_parse_reads_every_date_time_as_the_language_does()
+    {
+        Gen.Select(Gen.Int[0, 10_000], Gen.Int[0, 13], Gen.Int[0, 32], Gen.Int[0, 24], Gen.Int[0, 60], Gen.Int[0, 60], Gen.Int[0, 9_999_999], Gen.Int[0, 8])
+            .Sample((year, month, day, hour, minute, second, fraction, digits) =>
+            {
+                var text = $"{year:D4}-{month:D2}-{day:D2}T{hour:D2}:{minute:D2}:{second:D2}{(digits == 0 ? "" : "." + fraction.ToString("D7", System.Globalization.CultureInfo.InvariantCulture)[..Math.Min(digits, 7)])}Z";
+                var expected = DateValue.TryParse(text, out var value) && !value.IsDay ? value.Start.UtcTicks : (long?)null;
+                Assert.Equal(expected, EventLine.TryParseInstant(Encoding.UTF8.GetBytes(text), out var ticks) ? ticks : null);
+            }, iter: 100_000);
+    }
+
     /// <summary>A clean line with three holes for the id, the contact id and the time.</summary>
     private static readonly Gen<string> Templates =
         Gen.Select(Gen.Shuffle(new[] { "id", "contactId", "kind", "name", "at", "campaignId", "properties", "geo" }), Gen.Int[0, 4])
