@@ -63,7 +63,15 @@ internal static class ContactLine
                 case 2: firstName = TextOrMissing(ref reader); break;
                 case 3: lastName = TextOrMissing(ref reader); break;
                 case 4:
-                    createdAt = TextOrMissing(ref reader) is { } created && DateValue.TryParse(created, out var date) ? date.Start : null;
+                    // Through the pool: a date text is parsed once per distinct text (OfText parses it as DateValue does).
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        createdAt = texts.Scalar(ref reader).DateTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
                     break;
                 case 5:
                     if (Scalars(ref reader, texts) is not { } bag)
