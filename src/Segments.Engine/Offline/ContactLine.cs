@@ -63,7 +63,15 @@ internal static class ContactLine
                 case 2: firstName = TextOrMissing(ref reader); break;
                 case 3: lastName = TextOrMissing(ref reader); break;
                 case 4:
-                    createdAt = TextOrMissing(ref reader) is { } created && DateValue.TryParse(created, out var date) ? date.Start : null;
+                    // Through the pool: a date text is parsed once per distinct text (OfText parses it as DateValue does).
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        createdAt = texts.Scalar(ref reader).DateTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
                     break;
                 case 5:
                     if (Scalars(ref reader, texts) is not { } bag)
@@ -118,35 +126,60 @@ internal static class ContactLine
         return null;
     }
 
-    /// <summary>null (none), or an object of strings, finite numbers, booleans and nulls; null when anything else.</summary>
+    /// <summary>
+    /// null (none), or an object of values as <see cref="Input.JsonFields.ReadValues"/> reads profile fields (strings,
+    /// finite numbers, booleans, nulls, and arrays and objects of those, a tags field among them); null when anything else.
+    /// </summary>
     private static PropertyBag? Scalars(ref Utf8JsonReader reader, TextPool texts)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
             return PropertyBag.Empty;
         }
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return null;
-        }
+        return reader.TokenType == JsonTokenType.StartObject ? Record(ref reader, texts) : null;
+    }
+
+    /// <summary>The object the reader is at the start of; null when a value in it is not one the fast path takes.</summary>
+    private static PropertyBag? Record(ref Utf8JsonReader reader, TextPool texts)
+    {
         var items = new List<KeyValuePair<string, ScalarValue>>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = texts.Name(ref reader);
             reader.Read();
-            ScalarValue value;
-            switch (reader.TokenType)
+            if (Value(ref reader, texts) is not { } value)
             {
-                case JsonTokenType.String: value = texts.Scalar(ref reader); break;
-                case JsonTokenType.Number when reader.TryGetDouble(out var number) && double.IsFinite(number): value = ScalarValue.OfNumber(number); break;
-                case JsonTokenType.True: value = ScalarValue.OfBoolean(true); break;
-                case JsonTokenType.False: value = ScalarValue.OfBoolean(false); break;
-                case JsonTokenType.Null: value = ScalarValue.Missing; break;
-                default: return null;
+                return null;
             }
             items.Add(new(name, value));
         }
         return PropertyBag.From(items);
+    }
+
+    /// <summary>The value the reader is at, as <see cref="Input.JsonFields.Value"/> reads it; null for a number that is not finite.</summary>
+    private static ScalarValue? Value(ref Utf8JsonReader reader, TextPool texts)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String: return texts.Scalar(ref reader);
+            case JsonTokenType.Number: return reader.TryGetDouble(out var number) && double.IsFinite(number) ? ScalarValue.OfNumber(number) : null;
+            case JsonTokenType.True: return ScalarValue.OfBoolean(true);
+            case JsonTokenType.False: return ScalarValue.OfBoolean(false);
+            case JsonTokenType.Null: return ScalarValue.Missing;
+            case JsonTokenType.StartObject: return Record(ref reader, texts) is { } record ? ScalarValue.OfRecord(record) : null;
+            case JsonTokenType.StartArray:
+                var items = new List<ScalarValue>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (Value(ref reader, texts) is not { } item)
+                    {
+                        return null;
+                    }
+                    items.Add(item);
+                }
+                return ScalarValue.OfList(new ValueList([.. items]));
+            default: return null;
+        }
     }
 
     /// <summary>null (none), or an object of non-empty strings; null when anything else.</summary>

@@ -82,7 +82,7 @@ internal struct EventLine
                 Key.Name => reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0,
                 Key.At => Text(ref reader, out scanned.At) && TryParseInstant(reader.ValueSpan, out scanned.AtTicks),
                 Key.CampaignId or Key.Currency => reader.TokenType is JsonTokenType.String or JsonTokenType.Null,
-                Key.Properties => Scalars(ref reader),
+                Key.Properties => Properties(ref reader),
                 Key.Geo or Key.Device => Context(ref reader, key == Key.Geo ? GeoNames : DeviceNames),
                 Key.Value => Skip(ref reader),
                 _ => reader.TokenType is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null,
@@ -109,32 +109,33 @@ internal struct EventLine
         return true;
     }
 
-    /// <summary>null, or an object of strings, finite numbers, booleans and nulls.</summary>
-    private static bool Scalars(ref Utf8JsonReader reader)
+    /// <summary>
+    /// null, or an object of strings, finite numbers, booleans, nulls, and arrays and objects of those nested no deeper
+    /// than <see cref="Input.InputReader.MaxPropertyDepth"/> levels (<c>properties</c> itself the first, as the exact
+    /// reader counts them).
+    /// </summary>
+    private static bool Properties(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Null || (reader.TokenType == JsonTokenType.StartObject && Nested(ref reader));
+
+    /// <summary>The rest of the object or array the reader is at the start of, its values as <see cref="Properties"/> takes them.</summary>
+    private static bool Nested(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType == JsonTokenType.Null)
+        var end = reader.TokenType == JsonTokenType.StartObject ? JsonTokenType.EndObject : JsonTokenType.EndArray;
+        while (reader.Read() && reader.TokenType != end)
         {
-            return true;
-        }
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            reader.Read();
-            var scalar = reader.TokenType switch
+            var ok = reader.TokenType switch
             {
-                JsonTokenType.String or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => true,
+                JsonTokenType.PropertyName or JsonTokenType.String or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => true,
                 JsonTokenType.Number => reader.TryGetDouble(out var number) && double.IsFinite(number),
+                JsonTokenType.StartObject or JsonTokenType.StartArray => reader.CurrentDepth <= Input.InputReader.MaxPropertyDepth && Nested(ref reader),
                 _ => false,
             };
-            if (!scalar)
+            if (!ok)
             {
                 return false;
             }
         }
-        return reader.TokenType == JsonTokenType.EndObject;
+        return reader.TokenType == end;
     }
 
     private static readonly byte[][] GeoNames = [.. new[] { "country", "region", "city" }.Select(Encoding.UTF8.GetBytes)];
@@ -249,13 +250,27 @@ internal struct EventLine
                 fraction *= 10;
             }
         }
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        if (year < 1 || month is < 1 or > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }
-        ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fraction;
+        var leap = DateTime.IsLeapYear(year);
+        var daysBefore = leap ? DaysBeforeMonthLeap : DaysBeforeMonth;
+        if (day > daysBefore[month] - daysBefore[month - 1])
+        {
+            return false;
+        }
+        // As DateTime counts them (the proleptic Gregorian calendar from 0001-01-01), without its checks done twice.
+        var y = year - 1;
+        long days = (y * 365) + (y / 4) - (y / 100) + (y / 400) + daysBefore[month - 1] + day - 1;
+        ticks = (days * TimeSpan.TicksPerDay) + (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute)
+            + (second * TimeSpan.TicksPerSecond) + fraction;
         return true;
     }
+
+    private static ReadOnlySpan<int> DaysBeforeMonth => [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+
+    private static ReadOnlySpan<int> DaysBeforeMonthLeap => [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366];
 
     private static bool Digits(ReadOnlySpan<byte> text, out int value)
     {

@@ -118,6 +118,9 @@ internal sealed class EventLog
         private int _ids;
         private readonly List<DataSetError> _errors = [];
         private readonly Dictionary<string, (int Count, int FirstLine)> _unknown = new(StringComparer.Ordinal);
+        private byte[] _lastId = new byte[64];
+        private int _lastIdLength; // Nothing found yet: no contact id is empty.
+        private int _lastContact;
 
         public void Add(ReadOnlySpan<byte> line, int number)
         {
@@ -156,13 +159,30 @@ internal sealed class EventLog
 
         private void Record(ReadOnlySpan<byte> line, in EventLine e, int content, int number)
         {
-            var contact = contacts.Find(line[e.ContactId]);
+            var contact = Find(line[e.ContactId]);
             if (contact < 0)
             {
                 Unknown(Encoding.UTF8.GetString(line[e.ContactId]), number);
                 return;
             }
             Record(contact, e.AtTicks, line[e.Id], content);
+        }
+
+        /// <summary>A contact's events mostly come one after the other, so the last contact found is asked first.</summary>
+        private int Find(ReadOnlySpan<byte> id)
+        {
+            if (id.SequenceEqual(_lastId.AsSpan(0, _lastIdLength)))
+            {
+                return _lastContact;
+            }
+            _lastContact = contacts.Find(id);
+            if (id.Length > _lastId.Length)
+            {
+                _lastId = new byte[id.Length * 2];
+            }
+            id.CopyTo(_lastId);
+            _lastIdLength = id.Length;
+            return _lastContact;
         }
 
         private void Unknown(string contact, int line) =>

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Text.Unicode;
@@ -28,12 +29,9 @@ internal sealed class LineShapes
     /// <summary>The layouts of the clean lines read in full, and how many quotes the largest needs.</summary>
     private readonly List<Layout> _layouts = [];
     private int _quotesNeeded;
-    private readonly Dictionary<byte[], int> _contents = new(BytesComparer.Instance);
-    private readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly ShapeTable _contents = new();
     private byte[] _shape = new byte[512];
     private int[] _quotes = new int[64];
-
-    public LineShapes() => _lookup = _contents.GetAlternateLookup<ReadOnlySpan<byte>>();
 
     /// <summary>True when the line has the shape of a clean line read before and its three values are clean.</summary>
     public bool TryMatch(ReadOnlySpan<byte> line, out EventLine matched, out int content)
@@ -59,7 +57,7 @@ internal sealed class LineShapes
                 ContactId = Value(quotes, layout.Contact),
                 At = Value(quotes, layout.At),
             };
-            if (_lookup.TryGetValue(Shape(l, line, candidate), out content)
+            if (_contents.TryGetValue(Shape(l, line, candidate), out content)
                 && IsCleanText(line[candidate.Id]) && IsCleanText(line[candidate.ContactId]) && IsCleanText(line[candidate.At])
                 && EventLine.TryParseInstant(line[candidate.At], out candidate.AtTicks))
             {
@@ -90,7 +88,7 @@ internal sealed class LineShapes
             _quotesNeeded = Math.Max(_quotesNeeded, (2 * found.Last) + 2);
             layout = _layouts.Count - 1;
         }
-        _contents.TryAdd(Shape(layout, line, scanned).ToArray(), content);
+        _contents.TryAdd(Shape(layout, line, scanned), content);
     }
 
     /// <summary>Non-empty valid UTF-8 without escapes or control characters (which JSON forbids inside a string).</summary>
@@ -142,8 +140,11 @@ internal sealed class LineShapes
     /// </summary>
     private ReadOnlySpan<byte> Shape(int layout, ReadOnlySpan<byte> line, in EventLine values)
     {
+        // The three cuts in line order (three compare-and-swaps).
         Span<Range> cuts = [values.Id, values.ContactId, values.At];
-        cuts.Sort(static (a, b) => a.Start.Value.CompareTo(b.Start.Value));
+        InOrder(ref cuts[0], ref cuts[1]);
+        InOrder(ref cuts[1], ref cuts[2]);
+        InOrder(ref cuts[0], ref cuts[1]);
         if (_shape.Length < line.Length + 1)
         {
             _shape = new byte[(line.Length * 2) + 1];
@@ -160,5 +161,94 @@ internal sealed class LineShapes
         line[from..].CopyTo(_shape.AsSpan(length));
         length += line.Length - from;
         return _shape.AsSpan(0, length);
+    }
+
+    private static void InOrder(ref Range a, ref Range b)
+    {
+        if (a.Start.Value > b.Start.Value)
+        {
+            (a, b) = (b, a);
+        }
+    }
+
+    /// <summary>
+    /// The learnt shapes and their contents: open addressing over one array of slots (each with its full 64-bit hash)
+    /// and the shapes' bytes in one arena. A line is looked up once, and a dictionary of byte arrays cost it three
+    /// dependent cache misses (bucket, entry, key object) in a table larger than a core's cache.
+    /// </summary>
+    private sealed class ShapeTable
+    {
+        private struct Slot
+        {
+            public ulong Hash;
+            public int Offset;
+            public int Length; // 0: empty (a shape starts with its layout's number, so none is empty)
+            public int Content;
+        }
+
+        private Slot[] _slots = new Slot[1 << 12];
+        private byte[] _arena = new byte[1 << 16];
+        private int _used;
+
+        public int Count { get; private set; }
+
+        public bool TryGetValue(ReadOnlySpan<byte> shape, out int content)
+        {
+            var hash = XxHash3.HashToUInt64(shape);
+            var mask = _slots.Length - 1;
+            for (var i = (int)hash & mask; ; i = (i + 1) & mask)
+            {
+                ref var slot = ref _slots[i];
+                if (slot.Length == 0)
+                {
+                    content = -1;
+                    return false;
+                }
+                if (slot.Hash == hash && _arena.AsSpan(slot.Offset, slot.Length).SequenceEqual(shape))
+                {
+                    content = slot.Content;
+                    return true;
+                }
+            }
+        }
+
+        public void TryAdd(ReadOnlySpan<byte> shape, int content)
+        {
+            if (TryGetValue(shape, out _))
+            {
+                return;
+            }
+            if (2 * (Count + 1) > _slots.Length)
+            {
+                var old = _slots;
+                _slots = new Slot[old.Length * 2];
+                foreach (var slot in old)
+                {
+                    if (slot.Length > 0)
+                    {
+                        Place(slot);
+                    }
+                }
+            }
+            if (_used + shape.Length > _arena.Length)
+            {
+                Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _used + shape.Length));
+            }
+            shape.CopyTo(_arena.AsSpan(_used));
+            Place(new Slot { Hash = XxHash3.HashToUInt64(shape), Offset = _used, Length = shape.Length, Content = content });
+            _used += shape.Length;
+            Count++;
+        }
+
+        private void Place(Slot slot)
+        {
+            var mask = _slots.Length - 1;
+            var i = (int)slot.Hash & mask;
+            while (_slots[i].Length != 0)
+            {
+                i = (i + 1) & mask;
+            }
+            _slots[i] = slot;
+        }
     }
 }

@@ -33,7 +33,9 @@ public class FastLineTests
         ["at"] = [.. Times.Select(t => $"\"{t}\""), "5", "null"],
         ["campaignId"] = ["\"cmp-1\"", "\"\"", "null", "3", "[]"],
         ["properties"] = ["{}", "{\"path\":\"/pricing\"}", "{\"a\":1,\"a\":\"x\"}", "{\"n\":1e400}", "{\"o\":{}}", "{\"l\":[1]}", "null", "[]",
-            "{\"b\":true,\"z\":null,\"d\":\"2026-11-01\"}", "{\"listId\":\"newsletter\"}", "\"x\""],
+            "{\"b\":true,\"z\":null,\"d\":\"2026-11-01\"}", "{\"listId\":\"newsletter\"}", "\"x\"",
+            "{\"cart\":{\"items\":[{\"price\":29,\"sku\":\"PRO-M\"}],\"total\":29},\"sku\":\"PRO-M\"}", "{\"l\":[[[[[[[1]]]]]]]}",
+            "{\"l\":[[[[[[[[1]]]]]]]]}", "{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{}}}}}}}}", "{\"l\":[{\"n\":1e400}]}"],
         ["geo"] = ["{\"country\":\"DE\"}", "{}", "{\"country\":5}", "{\"planet\":\"x\"}", "{\"country\":\"DE\",\"country\":\"FR\"}", "null", "\"DE\"",
             "{\"country\":\"DE\",\"region\":null,\"city\":\"Berlin\"}"],
         ["device"] = ["{\"client\":\"Gmail\",\"type\":\"mobile\",\"os\":\"Android\"}", "{}", "{\"os\":[]}", "null", "{\"\\u0074ype\":\"x\"}"],
@@ -111,6 +113,32 @@ public class FastLineTests
             }
         }, iter: 20_000);
         Assert.True(accepted > 1000, $"only {accepted} lines took the fast path");
+    }
+
+    [Theory]
+    [InlineData("{\"cart\":{\"items\":[{\"price\":29,\"sku\":\"PRO-M\"}],\"total\":29}}", true)]
+    [InlineData("{\"l\":[[[[[[[1]]]]]]]}", true)] // properties and 7 levels: the deepest allowed
+    [InlineData("{\"l\":[[[[[[[[1]]]]]]]]}", false)]
+    [InlineData("{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{}}}}}}}}", true)]
+    [InlineData("{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{\"o\":{}}}}}}}}}", false)]
+    public void Nested_properties_take_the_fast_path_as_deep_as_the_exact_reader_reads_them(string properties, bool clean)
+    {
+        var line = Encoding.UTF8.GetBytes($"{{\"id\":\"e1\",\"contactId\":\"c1\",\"kind\":\"pixel\",\"name\":\"add_to_cart\",\"at\":\"2026-11-01T10:00:00Z\",\"properties\":{properties}}}");
+        var errors = new List<DataSetError>();
+        Assert.Equal(clean, ExactLine.Read(line, 1, "events.jsonl", errors, InputReader.ReadEvent) is not null);
+        Assert.Equal(clean, EventLine.TryScan(line, out _));
+    }
+
+    [Fact]
+    public void The_fast_time_parse_reads_every_date_time_as_the_language_does()
+    {
+        Gen.Select(Gen.Int[0, 10_000], Gen.Int[0, 13], Gen.Int[0, 32], Gen.Int[0, 24], Gen.Int[0, 60], Gen.Int[0, 60], Gen.Int[0, 9_999_999], Gen.Int[0, 8])
+            .Sample((year, month, day, hour, minute, second, fraction, digits) =>
+            {
+                var text = $"{year:D4}-{month:D2}-{day:D2}T{hour:D2}:{minute:D2}:{second:D2}{(digits == 0 ? "" : "." + fraction.ToString("D7", System.Globalization.CultureInfo.InvariantCulture)[..Math.Min(digits, 7)])}Z";
+                var expected = DateValue.TryParse(text, out var value) && !value.IsDay ? value.Start.UtcTicks : (long?)null;
+                Assert.Equal(expected, EventLine.TryParseInstant(Encoding.UTF8.GetBytes(text), out var ticks) ? ticks : null);
+            }, iter: 100_000);
     }
 
     /// <summary>A clean line with three holes for the id, the contact id and the time.</summary>
@@ -196,7 +224,9 @@ public class FastLineTests
         ["lastName"] = ["\"Smith\"", "null", "[1]"],
         ["createdAt"] = ["\"2025-01-01T00:00:00Z\"", "\"2025-01-01\"", "\"yesterday\"", "\"2025-01-01T00:00:00+02:00\"", "1", "null"],
         ["fields"] = ["{\"plan\":\"Pro\",\"mrr\":620}", "{}", "null", "{\"plan\":\"Pro\",\"plan\":\"Free\"}", "{\"d\":\"2026-11-01\",\"v\":true,\"n\":null}",
-            "{\"x\":{}}", "{\"x\":[]}", "{\"n\":1e400}", "[]", "\"x\"", "{\"\\u0070lan\":\"pro\"}"],
+            "{\"x\":{}}", "{\"x\":[]}", "{\"n\":1e400}", "[]", "\"x\"", "{\"\\u0070lan\":\"pro\"}",
+            "{\"interests\":[\"golf\",\"ski\"],\"plan\":\"Pro\"}", "{\"o\":{\"a\":[1,{\"b\":null,\"c\":\"2026-11-01\"}],\"a\":true}}",
+            "{\"l\":[1e400]}", "{\"l\":[\"x\",[]],\"r\":{\"n\":{\"m\":1e400}}}"],
         ["lists"] = ["{\"newsletter\":\"subscribed\"}", "{}", "null", "{\"a\":\"\"}", "{\"a\":5}", "{\"a\":\"x\",\"a\":\"y\"}", "[]", "{\"a\":null}"],
         ["extra"] = ["1"],
     };
@@ -241,5 +271,15 @@ public class FastLineTests
             }
         }, iter: 20_000, threads: 1);
         Assert.True(accepted > 1000, $"only {accepted} lines took the fast path");
+    }
+    [Fact]
+    public void Clean_contact_lines_with_tags_and_nested_values_take_the_fast_path()
+    {
+        var line = """{"id":"c1","email":"a@example.com","createdAt":"2023-04-11T12:00:00Z","fields":{"interests":["golf","running"],"mrr":0,"o":{"a":[1,null]},"plan":"Free"},"lists":{"newsletter":"subscribed"}}"""u8;
+        var fast = ContactLine.TryRead(line, new TextPool());
+        Assert.NotNull(fast);
+        var exact = ExactLine.Read(line, 1, "contacts.jsonl", [], InputReader.ReadContact)!;
+        Assert.Equal(exact, fast with { Lists = exact.Lists });
+        Assert.True(fast.Fields.Get("interests").IsTextList);
     }
 }
