@@ -127,14 +127,8 @@ internal static class FunctionsDurable
         Microsoft.DurableTask.Testing.DurableTaskTestHost.StartAsync(tasks => Segments.Orchestration.Jobs.JobTasks.AddJobs(tasks),
             new Microsoft.DurableTask.Testing.DurableTaskTestHostOptions
             {
-                Port = FreePort(),
+                Port = Segments.TestSupport.LoopbackPorts.Free(),
                 ConfigureServices = services => services.AddSingleton(app.GetRequiredService<Segments.Orchestration.Jobs.JobWork>()).AddLogging(),
             });
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
@@ -26,7 +24,7 @@ public sealed class ResolutionHost : IAsyncDisposable
         new(await DurableTaskTestHost.StartAsync(tasks => tasks.AddAudienceResolution(), new DurableTaskTestHostOptions
         {
             // Its own random default can collide with another test process.
-            Port = FreePort(),
+            Port = Segments.TestSupport.LoopbackPorts.Free(),
             ConfigureServices = services => services
                 .AddSingleton(contacts)
                 .AddSingleton(suppressions)
@@ -51,13 +49,6 @@ public sealed class ResolutionHost : IAsyncDisposable
         var state = await RunAsync(input);
         Assert.True(state.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{state.RuntimeStatus}: {state.FailureDetails}");
         return state.ReadOutputAs<AudienceManifest>()!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();

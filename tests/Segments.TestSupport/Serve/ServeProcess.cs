@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace Segments.TestSupport.Serve;
@@ -53,7 +52,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Serve with the end-to-end tenant configured through the environment, and <paramref name="settings"/> on top.</summary>
     public static async Task<ServeProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var environment = new Dictionary<string, string>
         {
             ["Segments__Tenants__0__Id"] = Tenant,
@@ -97,7 +96,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServeProcess> StartDemoAsync(string dataDirectory, Func<ServeProcess, Task>? probe = null)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         var serve = Launch(url, dataDirectory, ["--demo"], new Dictionary<string, string>());
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < deadline && !serve.HasExited && !serve.StdoutLines.Contains(ReadyLine))
@@ -234,13 +233,6 @@ public sealed partial class ServeProcess : IAsyncDisposable
         {
             return writer.ToString();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex("\"ApiKey\": \"(.*)\"")]
