@@ -30,7 +30,9 @@ public sealed class SignInTests(ConsoleFixture console, ITestOutputHelper output
     public async Task A_wrong_key_is_refused_with_a_message()
     {
         var page = await (await console.Browser.NewContextAsync()).NewPageAsync();
-        // First load in a fresh profile (nothing cached): from the request of / to the running console's first screen.
+        // First load in a fresh profile (nothing cached): from the request of / to the running console's first screen. As
+        // the browser's first page it includes the browser's own start-up; bench/Segments.Bench.Serve's `console` measures
+        // the first load in a running browser, beside an empty Blazor app (README).
         var firstLoad = Stopwatch.StartNew();
         await page.GotoAsync(console.Serve.Root.ToString());
         await page.GetByLabel("API key").WaitForAsync();
