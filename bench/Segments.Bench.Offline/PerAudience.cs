@@ -85,7 +85,7 @@ internal static class PerAudience
             process.Refresh();
             cpu.Add((process.TotalProcessorTime - cpuBefore).TotalSeconds);
         }
-        return new Timing(WholeCommand.Median(wall), WholeCommand.Median(cpu));
+        return new Timing(Statistics.Median(wall), Statistics.Median(cpu));
     }
 
     private readonly record struct Timing(double Wall, double Cpu);

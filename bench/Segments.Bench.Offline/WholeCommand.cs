@@ -28,8 +28,8 @@ internal static partial class WholeCommand
             duck.Add(watch.Elapsed.TotalSeconds);
             Console.WriteLine($"  round {round + 1}: segments evaluate {ours[^1]:F2} s, DuckDB load + queries {duck[^1]:F2} s");
         }
-        var oursMedian = Median(ours);
-        var duckMedian = Median(duck);
+        var oursMedian = Statistics.Median(ours);
+        var duckMedian = Statistics.Median(duck);
         Console.WriteLine($"whole command (median of {options.Rounds}): segments evaluate {oursMedian:F2} s, peak RSS {peakRss / 1e9:F2} GB; " +
             $"DuckDB load + queries {duckMedian:F2} s (bench process peak RSS {ProcessPeakRssBytes() / 1e9:F2} GB); " +
             $"{duckMedian / oursMedian:F2}× DuckDB");
@@ -51,12 +51,6 @@ internal static partial class WholeCommand
             }
         }
         return same;
-    }
-
-    internal static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>The members printed, and the peak resident set of the process.</summary>

@@ -46,9 +46,9 @@ internal static class FirstLoad
             console.Add(await LoadAsync(browser, serve.Root));
             reference.Add(await LoadAsync(browser, empty.Root));
         }
-        Console.WriteLine($"console first load:   median {Median(console):N0} ms ({string.Join(", ", console.Select(ms => ms.ToString("N0")))})");
-        Console.WriteLine($"empty Blazor app:     median {Median(reference):N0} ms ({string.Join(", ", reference.Select(ms => ms.ToString("N0")))})");
-        Console.WriteLine($"ratio console/empty:  {Median(console) / Median(reference):N2}; target: the console under 2,000 ms");
+        Console.WriteLine($"console first load:   median {Statistics.Median(console):N0} ms ({string.Join(", ", console.Select(ms => ms.ToString("N0")))})");
+        Console.WriteLine($"empty Blazor app:     median {Statistics.Median(reference):N0} ms ({string.Join(", ", reference.Select(ms => ms.ToString("N0")))})");
+        Console.WriteLine($"ratio console/empty:  {Statistics.Median(console) / Statistics.Median(reference):N2}; target: the console under 2,000 ms");
     }
 
     private static async Task<double> LoadAsync(Chromium.Session browser, Uri root)
@@ -71,12 +71,6 @@ internal static class FirstLoad
         {
             throw new InvalidOperationException($"dotnet publish {Reference} failed:\n{said}");
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>A bare Kestrel serving a published Blazor app's files, with index.html for any other address.</summary>
