@@ -15,6 +15,8 @@ public static class InputReader
     /// <summary>How deep event properties nest (v2): the <c>properties</c> object is the first level; deeper is an error.</summary>
     public const int MaxPropertyDepth = 8;
 
+    private static readonly KnownNames ContactKeys = new("id", "email", "firstName", "lastName", "createdAt", "fields", "lists");
+
     public static (ContactProfile? Contact, IReadOnlyList<ValidationError> Errors) ReadContact(JsonElement json, string path = "$")
     {
         var errors = new List<ValidationError>();
@@ -22,7 +24,7 @@ public static class InputReader
         {
             return (null, errors);
         }
-        RejectUnknown(json, path, ["id", "email", "firstName", "lastName", "createdAt", "fields", "lists"], errors);
+        RejectUnknown(json, path, ContactKeys, errors);
         var id = RequiredText(json, path, "id", errors);
         // Built-in fields follow the language's rule for profile values: one that is not of the field's type
         // (an email that is a number, a createdAt that is not RFC 3339) is a missing value, not a bad contact.
@@ -72,6 +74,14 @@ public static class InputReader
     private static readonly KnownNames EventKeys =
         new("id", "contactId", "kind", "name", "at", "campaignId", "properties", "geo", "device", "value", "currency", "bot");
 
+    private static readonly KnownNames GeoKeys = new("country", "region", "city");
+
+    private static readonly KnownNames DeviceKeys = new("client", "type", "os");
+
+    private static readonly KnownNames SuppressionKeys = new("contactId", "reason", "at");
+
+    private static readonly KnownNames SchemaKeys = new("fields");
+
     public static (ContactEvent? Event, IReadOnlyList<ValidationError> Errors) ReadEvent(JsonElement json, string path = "$")
     {
         var errors = new List<ValidationError>();
@@ -103,8 +113,8 @@ public static class InputReader
         }
         var campaignId = OptionalText(json, path, "campaignId", errors);
         var properties = ReadValues(json, path, "properties", errors, MaxPropertyDepth);
-        var geo = ReadContext(json, path, "geo", ["country", "region", "city"], errors);
-        var device = ReadContext(json, path, "device", ["client", "type", "os"], errors);
+        var geo = ReadContext(json, path, "geo", GeoKeys, errors);
+        var device = ReadContext(json, path, "device", DeviceKeys, errors);
         // A conversion value that is not a number is a missing value, which the language counts as 0.
         double? value = json.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number && double.IsFinite(v.GetDouble())
             ? v.GetDouble()
@@ -150,7 +160,7 @@ public static class InputReader
         {
             return (null, errors);
         }
-        RejectUnknown(json, path, ["contactId", "reason", "at"], errors);
+        RejectUnknown(json, path, SuppressionKeys, errors);
         var contactId = RequiredText(json, path, "contactId", errors);
         var reasonWord = RequiredText(json, path, "reason", errors);
         var reason = SuppressionReason.Manual;
@@ -181,7 +191,7 @@ public static class InputReader
         {
             return (null, errors);
         }
-        RejectUnknown(json, path, ["fields"], errors);
+        RejectUnknown(json, path, SchemaKeys, errors);
         var fields = new Dictionary<string, FieldType>(StringComparer.Ordinal);
         if (!json.TryGetProperty("fields", out var f) || f.ValueKind != JsonValueKind.Object)
         {
@@ -207,7 +217,7 @@ public static class InputReader
         return errors.Count > 0 ? (null, errors) : (new FieldSchema(fields), errors);
     }
 
-    private static TextBag? ReadContext(JsonElement json, string path, string key, string[] names, List<ValidationError> errors)
+    private static TextBag? ReadContext(JsonElement json, string path, string key, KnownNames names, List<ValidationError> errors)
     {
         if (!json.TryGetProperty(key, out var bag) || bag.ValueKind == JsonValueKind.Null)
         {
@@ -222,7 +232,7 @@ public static class InputReader
         {
             return null; // An empty object carries no context: the event is not considered by geo/device.
         }
-        var values = names.Select(n => OptionalText(bag, $"{path}.{key}", n, errors)).ToArray();
+        var values = names.Names.Select(n => OptionalText(bag, $"{path}.{key}", n, errors)).ToArray();
         return new TextBag(values[0], values[1], values[2]);
     }
 

@@ -107,7 +107,7 @@ public static class JsonFields
         return PropertyBag.From(items);
     }
 
-    /// <summary>As <see cref="RejectUnknown(JsonElement, string, IReadOnlyCollection{string}, List{ValidationError})"/>, without decoding a known name.</summary>
+    /// <summary>Each property of <paramref name="json"/> that is not one of <paramref name="known"/>, as a problem at its path.</summary>
     public static void RejectUnknown(JsonElement json, string path, KnownNames known, List<ValidationError> errors)
     {
         foreach (var p in json.EnumerateObject())
@@ -115,17 +115,6 @@ public static class JsonFields
             if (!known.Contains(p))
             {
                 errors.Add(new($"{path}.{p.Name}", $"unknown property '{p.Name}'; expected {string.Join(", ", known.Names)}"));
-            }
-        }
-    }
-
-    public static void RejectUnknown(JsonElement json, string path, IReadOnlyCollection<string> known, List<ValidationError> errors)
-    {
-        foreach (var p in json.EnumerateObject())
-        {
-            if (!known.Contains(p.Name))
-            {
-                errors.Add(new($"{path}.{p.Name}", $"unknown property '{p.Name}'; expected {string.Join(", ", known)}"));
             }
         }
     }
