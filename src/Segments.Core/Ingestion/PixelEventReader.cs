@@ -66,11 +66,7 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         var id = RequiredText(json, path, "id", errors);
         var kind = Kind(RequiredText(json, path, "kind", errors), $"{path}.kind", errors);
         var name = RequiredText(json, path, "name", errors);
-        DateTimeOffset at = default;
-        if (RequiredText(json, path, "at", errors) is { } atText && !TryInstant(atText, out at))
-        {
-            errors.Add(new($"{path}.at", $"'{atText}' is not an RFC 3339 date-time such as 2026-11-01T10:00:00.000Z"));
-        }
+        var at = RequiredInstant(json, path, "at", errors) ?? default;
         var properties = Properties(json, path, errors);
         double? value = null;
         if (json.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null)
@@ -173,17 +169,6 @@ public sealed class PixelEventReader(EventRules rules, TimeProvider time)
         }
         errors.Add(new(path, $"the pixel writes kind 'pixel' or 'conversion', not '{word}'"));
         return EventKind.Pixel;
-    }
-
-    private static bool TryInstant(string text, out DateTimeOffset at)
-    {
-        at = default;
-        if (!DateValue.TryParse(text, out var date) || date.IsDay)
-        {
-            return false;
-        }
-        at = date.Start;
-        return true;
     }
 
     private PropertyBag Properties(JsonElement json, string path, List<ValidationError> errors) =>

@@ -99,18 +99,7 @@ public static class InputReader
             errors.Add(new($"{path}.kind", $"unknown kind '{kindWord}'; use email, pixel or conversion"));
         }
         var name = RequiredText(json, path, "name", errors);
-        DateTimeOffset at = default;
-        if (RequiredText(json, path, "at", errors) is { } atText)
-        {
-            if (!DateValue.TryParse(atText, out var date) || date.IsDay)
-            {
-                errors.Add(new($"{path}.at", $"'{atText}' is not an RFC 3339 date-time such as 2026-11-01T10:00:00Z"));
-            }
-            else
-            {
-                at = date.Start;
-            }
-        }
+        var at = RequiredInstant(json, path, "at", errors) ?? default;
         var campaignId = OptionalText(json, path, "campaignId", errors);
         var properties = ReadValues(json, path, "properties", errors, MaxPropertyDepth);
         var geo = ReadContext(json, path, "geo", GeoKeys, errors);
@@ -168,18 +157,7 @@ public static class InputReader
         {
             errors.Add(new($"{path}.reason", $"unknown reason '{reasonWord}'; use unsubscribed, hard_bounce, complaint or manual"));
         }
-        DateTimeOffset at = default;
-        if (RequiredText(json, path, "at", errors) is { } atText)
-        {
-            if (DateValue.TryParse(atText, out var date) && !date.IsDay)
-            {
-                at = date.Start;
-            }
-            else
-            {
-                errors.Add(new($"{path}.at", $"'{atText}' is not an RFC 3339 date-time"));
-            }
-        }
+        var at = RequiredInstant(json, path, "at", errors) ?? default;
         return errors.Count > 0 ? (null, errors) : (new Suppression(contactId!, reason, at), errors);
     }
 

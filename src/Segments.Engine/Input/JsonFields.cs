@@ -32,6 +32,21 @@ public static class JsonFields
         return value.GetString();
     }
 
+    /// <summary>A required RFC 3339 date-time (a full-date is no instant), or null with its error at the key's path.</summary>
+    public static DateTimeOffset? RequiredInstant(JsonElement json, string path, string key, List<ValidationError> errors)
+    {
+        if (RequiredText(json, path, key, errors) is not { } text)
+        {
+            return null;
+        }
+        if (DateValue.TryParse(text, out var date) && !date.IsDay)
+        {
+            return date.Start;
+        }
+        errors.Add(new($"{path}.{key}", $"'{text}' is not an RFC 3339 date-time such as 2026-11-01T10:00:00Z"));
+        return null;
+    }
+
     public static string? OptionalText(JsonElement json, string path, string key, List<ValidationError> errors)
     {
         if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
