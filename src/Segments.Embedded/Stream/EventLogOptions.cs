@@ -38,8 +38,8 @@ public sealed class EventLogOptions
     /// <summary>
     /// How long, at most, the fold waits for a batch to fill: it waits as long as its last batch took to fold (at least
     /// <see cref="GatherMilliseconds"/>), so under a load that makes folding slow the batches grow until an event costs
-    /// the fold little enough for it to spend about half its time folding; a busy service folds an event within about
-    /// twice this much after it was acknowledged.
+    /// the fold little enough for it to keep up while folding about half of the time. Under load an event waits at most
+    /// this long for its batch, then the batch's fold.
     /// </summary>
     [Range(0, 60_000)]
     public int MaxGatherMilliseconds { get; set; } = 2_000;
