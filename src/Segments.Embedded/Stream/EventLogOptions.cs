@@ -21,7 +21,9 @@ public sealed class EventLogOptions
     /// <summary>
     /// Events handed to the fold at once, at most. Each contact among them costs one read and one write, whatever its
     /// number of events, and each page of contacts written is written whole: under load a larger batch folds an event for
-    /// less (about 20 MB of memory a batch this size).
+    /// less. The price is memory: a batch holds its events and each of its contacts' documents, as read and as folded
+    /// (under the ingest bench, 10,000 contacts, serve's peak resident memory went from about 205 MB with batches of
+    /// 1,024 to 296 and 427 MB).
     /// </summary>
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 65_536;
