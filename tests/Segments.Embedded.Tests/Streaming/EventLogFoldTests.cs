@@ -90,7 +90,7 @@ public sealed class EventLogFoldTests : IDisposable
     public async Task After_a_slow_batch_the_fold_waits_as_long_for_the_next_to_fill_so_batches_grow_under_load()
     {
         using var log = Open();
-        var handler = new Slow(TimeSpan.FromSeconds(1.5));
+        var handler = new Slow(TimeSpan.FromSeconds(3));
         var fold = new EventLogFold(log, handler, new StoreSync([]),
             Options.Create(new EventLogOptions { GatherMilliseconds = 0, MaxGatherMilliseconds = 10_000 }), TimeProvider.System, _log);
         await fold.StartAsync(CancellationToken.None);
@@ -98,7 +98,7 @@ public sealed class EventLogFoldTests : IDisposable
         await handler.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await PublishAsync(log, 1, 1);
         await handler.FirstDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        // Without the wait the fold would take event 1 alone, at once; it waits about 1.5 s for more.
+        // Without the wait the fold would take event 1 alone, at once; it waits about 3 s for more.
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         await PublishAsync(log, 2, 1);
         await log.WaitUntilFoldedAsync(TimeProvider.System).WaitAsync(TimeSpan.FromSeconds(30));
