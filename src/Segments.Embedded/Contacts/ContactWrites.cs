@@ -22,8 +22,6 @@ internal static class ContactWrites
         await using var next = connection.CreateCommand();
         next.CommandText = SqliteDatabase.NextChangeSql;
         var changed = (long)(await next.ExecuteScalarAsync())!;
-        // The parameters are made once a group and their values set for each row: a group is up to a fold batch's
-        // contacts, and six new parameters a row were most of what binding it allocated.
         await using var insert = connection.CreateCommand();
         insert.CommandText = """
             INSERT INTO contacts (tenant, bucket, contact_id, version, body, sample, changed) VALUES ($tenant, $bucket, $id, 1, $body, $sample, $changed)
@@ -34,25 +32,21 @@ internal static class ContactWrites
             UPDATE contacts SET version = version + 1, body = $body, changed = $changed
             WHERE tenant = $tenant AND bucket = $bucket AND contact_id = $id AND version = $expected RETURNING version
             """;
-        foreach (var command in new[] { insert, update })
-        {
-            foreach (var name in new[] { "$tenant", "$id", "$bucket", "$body" })
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-            command.Parameters.AddWithValue("$changed", changed);
-        }
-        var sample = insert.Parameters.Add(new SqliteParameter { ParameterName = "$sample" });
-        var expectedVersion = update.Parameters.Add(new SqliteParameter { ParameterName = "$expected" });
+        // The parameters are made once a group and their values set for each row (a group is up to a fold batch's contacts:
+        // six new parameters a row were most of what binding it allocated), kept by reference: a lookup by name searches
+        // the command's parameters.
+        var (insertRow, updateRow) = (Row.Of(insert, changed), Row.Of(update, changed));
+        var sample = Row.Add(insert, "$sample");
+        var expectedVersion = Row.Add(update, "$expected");
         var versions = new long?[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
             var write = group[i];
-            var command = write.ExpectedVersion is null ? insert : update;
-            command.Parameters["$tenant"].Value = write.Tenant;
-            command.Parameters["$id"].Value = write.ContactId;
-            command.Parameters["$bucket"].Value = write.Bucket;
-            command.Parameters["$body"].Value = write.Body;
+            var (command, row) = write.ExpectedVersion is null ? (insert, insertRow) : (update, updateRow);
+            row.Tenant.Value = write.Tenant;
+            row.Id.Value = write.ContactId;
+            row.Bucket.Value = write.Bucket;
+            row.Body.Value = write.Body;
             if (write.ExpectedVersion is { } expected)
             {
                 expectedVersion.Value = expected;
@@ -65,5 +59,17 @@ internal static class ContactWrites
         }
         await transaction.CommitAsync();
         return versions;
+    }
+
+    /// <summary>The parameters of a row both statements take, and the group's change number.</summary>
+    private sealed record Row(SqliteParameter Tenant, SqliteParameter Id, SqliteParameter Bucket, SqliteParameter Body)
+    {
+        public static Row Of(SqliteCommand command, long changed)
+        {
+            command.Parameters.AddWithValue("$changed", changed);
+            return new Row(Add(command, "$tenant"), Add(command, "$id"), Add(command, "$bucket"), Add(command, "$body"));
+        }
+
+        public static SqliteParameter Add(SqliteCommand command, string name) => command.Parameters.Add(new SqliteParameter { ParameterName = name });
     }
 }

@@ -84,13 +84,14 @@ public sealed class EventLogFold(
     private async Task FoldFromAsync(long from)
     {
         using var reader = log.Read(from);
+        var folding = TimeSpan.Zero;
         while (true)
         {
             IReadOnlyList<StreamMessage> batch;
             try
             {
                 batch = await reader.ReadAsync(options.Value.MaxBatchSize, wait: !_draining.IsCancellationRequested, _draining.Token,
-                    TimeSpan.FromMilliseconds(options.Value.GatherMilliseconds));
+                    Gather(folding));
             }
             catch (OperationCanceledException) when (_draining.IsCancellationRequested)
             {
@@ -100,13 +101,25 @@ public sealed class EventLogFold(
             {
                 return;
             }
+            var started = time.GetTimestamp();
             await BatchRetry.RunAsync(ct => fold.HandleAsync(batch, ct), time, _abort.Token, (error, delay) =>
                 logger.LogError(error, "Folding events {From} to {To} of the log failed; trying again in {Delay}", reader.Next - batch.Count,
                     reader.Next - 1, delay));
+            folding = time.GetElapsedTime(started);
             Interlocked.Exchange(ref _folded, reader.Next);
             log.MarkFolded(reader.Next);
         }
     }
+
+    /// <summary>
+    /// The wait for the next batch to fill: as long as the last batch took to fold, within the bounds set. Folding an event
+    /// costs less in a larger batch, so under a load the fold cannot follow in small batches the wait grows with the fold's
+    /// time until the batches are large enough for it to keep up folding about half of the time (see
+    /// <see cref="EventLogOptions.MaxGatherMilliseconds"/>); an idle service's batches stay small and prompt.
+    /// </summary>
+    private TimeSpan Gather(TimeSpan lastFold) =>
+        TimeSpan.FromMilliseconds(Math.Clamp(lastFold.TotalMilliseconds, options.Value.GatherMilliseconds,
+            Math.Max(options.Value.GatherMilliseconds, options.Value.MaxGatherMilliseconds)));
 
     private async Task CheckpointEveryIntervalAsync()
     {

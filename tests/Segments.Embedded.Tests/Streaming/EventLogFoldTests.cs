@@ -86,6 +86,50 @@ public sealed class EventLogFoldTests : IDisposable
         Assert.Contains(_log.All, m => m.StartsWith("Folding 30 events that the last run left", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task After_a_slow_batch_the_fold_waits_as_long_for_the_next_to_fill_so_batches_grow_under_load()
+    {
+        using var log = Open();
+        var handler = new Slow(TimeSpan.FromSeconds(3));
+        var fold = new EventLogFold(log, handler, new StoreSync([]),
+            Options.Create(new EventLogOptions { GatherMilliseconds = 0, MaxGatherMilliseconds = 10_000 }), TimeProvider.System, _log);
+        await fold.StartAsync(CancellationToken.None);
+        await PublishAsync(log, 0, 1);
+        await handler.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await PublishAsync(log, 1, 1);
+        await handler.FirstDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // Without the wait the fold would take event 1 alone, at once; it waits about 3 s for more.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await PublishAsync(log, 2, 1);
+        await log.WaitUntilFoldedAsync(TimeProvider.System).WaitAsync(TimeSpan.FromSeconds(30));
+        await fold.StopAsync(CancellationToken.None);
+
+        Assert.Equal([["log/0"], ["log/1", "log/2"]], handler.Batches);
+    }
+
+    /// <summary>Takes its time over the first batch it is handed; notes every batch.</summary>
+    private sealed class Slow(TimeSpan first) : IStreamBatchHandler
+    {
+        private readonly ConcurrentQueue<string[]> _batches = new();
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource FirstDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IEnumerable<string[]> Batches => _batches;
+
+        public async Task<StreamFoldResult> HandleAsync(IReadOnlyList<StreamMessage> batch, CancellationToken cancellationToken = default)
+        {
+            _batches.Enqueue([.. batch.Select(m => m.Position)]);
+            if (Started.TrySetResult())
+            {
+                await Task.Delay(first, cancellationToken);
+                FirstDone.SetResult();
+            }
+            return StreamFoldResult.Empty;
+        }
+    }
+
     /// <summary>Notes the positions it is handed; fails its first batches, or never finishes one until cancelled.</summary>
     private sealed class Recording(int failures = 0, bool stuck = false) : IStreamBatchHandler
     {
