@@ -48,9 +48,9 @@ internal sealed class ContactIndex
     {
         var (chunk, line) = _lines[number];
         var bytes = chunk.Line(line);
-        var profile = ContactLine.TryRead(bytes, texts) ?? ExactLine.Read(bytes, 0, "contacts.jsonl", [], InputReader.ReadContact)
-            ?? throw new InvalidOperationException($"contact '{Id(number)}' was read once without a problem, and not again");
-        return new ContactDocument(profile.Id).WithProfile(profile);
+        return ContactLine.TryRead(bytes, texts) ?? (ExactLine.Read(bytes, 0, "contacts.jsonl", [], InputReader.ReadContact) is { } profile
+            ? new ContactDocument(profile.Id).WithProfile(profile)
+            : throw new InvalidOperationException($"contact '{Id(number)}' was read once without a problem, and not again"));
     }
 
     /// <summary>The contact's number, −1 when contacts.jsonl does not have it.</summary>

@@ -1,19 +1,21 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using Segments.Engine.Documents;
 using Segments.Engine.Model;
 
 namespace Segments.Engine.Offline;
 
 /// <summary>
 /// The fast path of reading a <c>contacts.jsonl</c> line: one pass of <see cref="Utf8JsonReader"/> that builds the
-/// profile <see cref="Input.InputReader.ReadContact"/> would build, for lines it reads without a problem. It is
-/// strict (a property test holds it to that reader): a problem, an unknown or repeated key, an unexpected type all
-/// go to the exact reader, which alone words the errors. Short texts many contacts share (field and list names,
-/// statuses, plans) come from a pool, so a million profiles do not hold a million copies of "subscribed".
+/// document of the profile <see cref="Input.InputReader.ReadContact"/> would read (<see cref="ContactDocument.WithProfile"/>),
+/// for lines it reads without a problem. It is strict (a property test holds it to that reader): a problem, an
+/// unknown or repeated key, an unexpected type all go to the exact reader, which alone words the errors. What many
+/// contacts share comes from a pool: short texts (field and list names, statuses, plans), creation times and whole
+/// list-status maps, so a million documents do not hold a million copies of "subscribed".
 /// </summary>
 internal static class ContactLine
 {
-    public static ContactProfile? TryRead(ReadOnlySpan<byte> line, TextPool texts)
+    public static ContactDocument? TryRead(ReadOnlySpan<byte> line, TextPool texts)
     {
         if (!System.Text.Ascii.IsValid(line) && !Utf8.IsValid(line))
         {
@@ -22,7 +24,7 @@ internal static class ContactLine
         try
         {
             var reader = new Utf8JsonReader(line);
-            return Read(ref reader, texts);
+            return Read(ref reader, line, texts);
         }
         catch (JsonException)
         {
@@ -30,16 +32,16 @@ internal static class ContactLine
         }
     }
 
-    private static ContactProfile? Read(ref Utf8JsonReader reader, TextPool texts)
+    private static ContactDocument? Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, TextPool texts)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
         string? id = null, email = null, firstName = null, lastName = null;
-        DateTimeOffset? createdAt = null;
+        var createdAt = ScalarValue.Missing;
         var fields = PropertyBag.Empty;
-        IReadOnlyDictionary<string, string>? lists = null;
+        KeyValuePair<string, string>[] lists = [];
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -66,7 +68,7 @@ internal static class ContactLine
                     // Through the pool: a date text is parsed once per distinct text (OfText parses it as DateValue does).
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        createdAt = texts.Scalar(ref reader).DateTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+                        createdAt = texts.CreatedAt(ref reader);
                     }
                     else
                     {
@@ -81,7 +83,7 @@ internal static class ContactLine
                     fields = bag;
                     break;
                 default:
-                    if (Lists(ref reader, texts) is not { } statuses)
+                    if (Lists(ref reader, line, texts) is not { } statuses)
                     {
                         return null;
                     }
@@ -93,15 +95,14 @@ internal static class ContactLine
         {
             return null;
         }
-        return new ContactProfile
+        return new ContactDocument(id)
         {
-            Id = id,
             Email = email,
             FirstName = firstName,
             LastName = lastName,
             CreatedAt = createdAt,
             Fields = fields,
-            Lists = lists ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            Lists = lists,
         };
     }
 
@@ -182,18 +183,30 @@ internal static class ContactLine
         }
     }
 
-    /// <summary>null (none), or an object of non-empty strings; null when anything else.</summary>
-    private static Dictionary<string, string>? Lists(ref Utf8JsonReader reader, TextPool texts)
+    /// <summary>
+    /// null (none), or an object of non-empty strings, as the document holds them; null when anything else. An object
+    /// whose bytes were read before is that object again, so it is not read twice.
+    /// </summary>
+    private static KeyValuePair<string, string>[]? Lists(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, TextPool texts)
     {
-        var lists = new Dictionary<string, string>(StringComparer.Ordinal);
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return lists;
+            return [];
         }
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
+        var start = (int)reader.TokenStartIndex;
+        var end = reader;
+        end.Skip();
+        var bytes = line[start..(int)end.BytesConsumed];
+        if (texts.Lists(bytes) is { } known)
+        {
+            reader = end;
+            return known;
+        }
+        var lists = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = texts.Name(ref reader);
@@ -204,19 +217,27 @@ internal static class ContactLine
             }
             lists[name] = texts.Name(ref reader);
         }
-        return lists;
+        return texts.AddLists(bytes, ContactDocument.ListsInOrder(lists));
     }
 }
 
 /// <summary>
-/// One worker's pool of short texts that repeat from line to line (names, statuses, small values), keyed by their
-/// bytes in the line. Bounded: past <see cref="Capacity"/> texts it stops pooling.
+/// One worker's pool of short texts that repeat from line to line (names, statuses, small values, creation times,
+/// list-status objects), keyed by their bytes in the line. Bounded: past <see cref="Capacity"/> of a kind it stops
+/// pooling that kind. What it hands out is shared, so it is never changed (documents are immutable).
 /// </summary>
 internal sealed class TextPool
 {
     public const int Capacity = 1 << 14;
 
     private const int MaxLength = 48;
+
+    private const int MaxListsLength = 256;
+
+    private readonly Dictionary<byte[], ScalarValue> _created = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], ScalarValue>.AlternateLookup<ReadOnlySpan<byte>> _createdLookup;
+    private readonly Dictionary<byte[], KeyValuePair<string, string>[]> _lists = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], KeyValuePair<string, string>[]>.AlternateLookup<ReadOnlySpan<byte>> _listsLookup;
 
     private readonly Dictionary<byte[], string> _names = new(BytesComparer.Instance);
     private readonly Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> _nameLookup;
@@ -227,6 +248,37 @@ internal sealed class TextPool
     {
         _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<byte>>();
         _scalarLookup = _scalars.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _createdLookup = _created.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _listsLookup = _lists.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    /// <summary>The current string token as a document's <c>createdAt</c> (<see cref="ContactDocument.CreatedAtValue"/>), made once per distinct text.</summary>
+    public ScalarValue CreatedAt(ref Utf8JsonReader reader)
+    {
+        if (_createdLookup.TryGetValue(reader.ValueSpan, out var value))
+        {
+            return value;
+        }
+        var bytes = reader.ValueSpan;
+        value = ContactDocument.CreatedAtValue(Scalar(ref reader).DateTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null);
+        if (_created.Count < Capacity && bytes.Length <= MaxLength)
+        {
+            _created[bytes.ToArray()] = value;
+        }
+        return value;
+    }
+
+    /// <summary>The list statuses of an object read before, by its bytes in the line; null when it was not.</summary>
+    public KeyValuePair<string, string>[]? Lists(ReadOnlySpan<byte> bytes) => _listsLookup.TryGetValue(bytes, out var lists) ? lists : null;
+
+    /// <summary>Remembers the list statuses of an object, by its bytes in the line; returns them.</summary>
+    public KeyValuePair<string, string>[] AddLists(ReadOnlySpan<byte> bytes, KeyValuePair<string, string>[] lists)
+    {
+        if (_lists.Count < Capacity && bytes.Length <= MaxListsLength)
+        {
+            _lists[bytes.ToArray()] = lists;
+        }
+        return lists;
     }
 
     /// <summary>The current token's text (a property name or a string).</summary>

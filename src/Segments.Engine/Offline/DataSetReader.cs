@@ -189,8 +189,11 @@ public sealed class DataSetReader
             var lines = new ContactLines.Builder();
             reader.ForEachLine((line, number) =>
             {
-                if ((ContactLine.TryRead(line, pools.Value!) ?? ExactLine.Read(line, number, Path.GetFileName(file), problems, InputReader.ReadContact))
-                    is { } profile)
+                if (ContactLine.TryRead(line, pools.Value!) is { } document)
+                {
+                    lines.Add(document.Id, line);
+                }
+                else if (ExactLine.Read(line, number, Path.GetFileName(file), problems, InputReader.ReadContact) is { } profile)
                 {
                     lines.Add(profile.Id, line);
                 }
