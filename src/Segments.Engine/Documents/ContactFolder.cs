@@ -82,23 +82,29 @@ public sealed class ContactFolder(FoldOptions options)
     /// <param name="delivered">The event as delivered, for the i-th of <paramref name="events"/> (what a refusal reports).</param>
     private FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events, Func<int, ContactEvent> delivered)
     {
+        // A document without events (every contact of an offline read) refuses nothing: no copy of what it is given.
         var refused = new List<(ContactEvent, string)>();
-        var incoming = new List<FoldedEvent>(events.Count);
-        var lateBefore = document.NewestAt == long.MinValue ? long.MinValue : document.NewestAt - _horizon;
-        for (var k = 0; k < events.Count; k++)
+        var kept = events;
+        if (document.NewestAt != long.MinValue)
         {
-            if (events[k].At < lateBefore)
+            var lateBefore = document.NewestAt - _horizon;
+            var onTime = new List<FoldedEvent>(events.Count);
+            for (var k = 0; k < events.Count; k++)
             {
-                refused.Add((delivered(k), $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
-                continue;
+                if (events[k].At < lateBefore)
+                {
+                    refused.Add((delivered(k), $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
+                    continue;
+                }
+                onTime.Add(events[k]);
             }
-            incoming.Add(events[k]);
+            kept = onTime;
         }
-        incoming = SortedByTimeAndId(incoming);
+        var incoming = SortedByTimeAndId(kept);
 
         var existing = document.Events;
         var merged = new List<FoldedEvent>(existing.Length + incoming.Count);
-        var added = new List<FoldedEvent>();
+        var added = new List<FoldedEvent>(incoming.Count);
         int i = 0, duplicates = 0;
         for (var j = 0; j < incoming.Count; j++)
         {
@@ -129,19 +135,20 @@ public sealed class ContactFolder(FoldOptions options)
             merged.Add(existing[i++]);
         }
 
+        // Most folds change no list: then no set of lists and the same list changes.
         var touched = 0UL;
-        var lists = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? lists = null;
         var suppressions = document.Suppressions;
-        var changes = new List<ListChange>();
+        List<ListChange>? changes = null;
         foreach (var e in added)
         {
             touched |= e.Info.Signature;
-            if (ApplyImpliedEffects(e, ref suppressions, changes) is { } list)
+            if (ApplyImpliedEffects(e, ref suppressions, ref changes) is { } list)
             {
-                lists.Add(list);
+                (lists ??= new HashSet<string>(StringComparer.Ordinal)).Add(list);
             }
         }
-        ListChange[] listChanges = [.. document.ListChanges.Concat(changes).Order(ByTimeAndId)];
+        var listChanges = changes is null ? document.ListChanges : [.. document.ListChanges.Concat(changes).Order(ByTimeAndId)];
         if (added.Exists(e => e.Info.IsClickWithCampaign || e.Info.Kind == EventKind.Conversion))
         {
             touched |= Attribute(merged);
@@ -157,7 +164,8 @@ public sealed class ContactFolder(FoldOptions options)
             ListChanges = listChanges,
             Compacted = compacted,
         };
-        return new FoldOutcome(folded, added.Count, duplicates, refused, ContactParts.OfEvents(touched) with { Lists = lists });
+        var parts = ContactParts.OfEvents(touched);
+        return new FoldOutcome(folded, added.Count, duplicates, refused, lists is null ? parts : parts with { Lists = lists });
     }
 
     private static EventInfo Share(EventInfo info) => EventInfoPool.Shared.Share(info);
@@ -167,7 +175,7 @@ public sealed class ContactFolder(FoldOptions options)
     /// run of equal times by id. Sorting the events themselves through the comparison delegate (each swap two
     /// references written through the GC's barrier) was half of the offline command's fold.
     /// </summary>
-    private static List<FoldedEvent> SortedByTimeAndId(List<FoldedEvent> events)
+    private static List<FoldedEvent> SortedByTimeAndId(IReadOnlyList<FoldedEvent> events)
     {
         var count = events.Count;
         Span<long> times = count <= 512 ? stackalloc long[count] : new long[count];
@@ -204,7 +212,7 @@ public sealed class ContactFolder(FoldOptions options)
     /// Hard bounces and complaints imply suppressions from their time on; subscribes and unsubscribes are list changes
     /// (of the list they name, else of the global opt-out). Returns the list a change names.
     /// </summary>
-    private static string? ApplyImpliedEffects(in FoldedEvent e, ref KeyValuePair<SuppressionReason, long>[] suppressions, List<ListChange> changes)
+    private static string? ApplyImpliedEffects(in FoldedEvent e, ref KeyValuePair<SuppressionReason, long>[] suppressions, ref List<ListChange>? changes)
     {
         var info = e.Info;
         // The action alone decides: EventInfo.From gives every event but an email's EmailAction.Other.
@@ -218,7 +226,7 @@ public sealed class ContactFolder(FoldOptions options)
                 break;
             case EmailAction.Unsubscribe or EmailAction.Subscribe:
                 var listId = info.Properties.Get("listId") is { Kind: ValueKind.Text, Text: { } id } ? id : null;
-                changes.Add(new ListChange(listId, e.At, e.Id, info.Action == EmailAction.Subscribe));
+                (changes ??= []).Add(new ListChange(listId, e.At, e.Id, info.Action == EmailAction.Subscribe));
                 return listId;
         }
         return null;
