@@ -143,7 +143,7 @@ internal static class ContactLine
     /// <summary>The object the reader is at the start of; null when a value in it is not one the fast path takes.</summary>
     private static PropertyBag? Record(ref Utf8JsonReader reader, TextPool texts)
     {
-        var items = new List<KeyValuePair<string, ScalarValue>>();
+        var items = texts.RentItems();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = texts.Name(ref reader);
@@ -154,7 +154,9 @@ internal static class ContactLine
             }
             items.Add(new(name, value));
         }
-        return PropertyBag.From(items);
+        var bag = PropertyBag.From(items);
+        texts.Return(items);
+        return bag;
     }
 
     /// <summary>The value the reader is at, as <see cref="Input.JsonFields.Value"/> reads it; null for a number that is not finite.</summary>
@@ -234,6 +236,7 @@ internal sealed class TextPool
 
     private const int MaxListsLength = 256;
 
+    private readonly Stack<List<KeyValuePair<string, ScalarValue>>> _items = new();
     private readonly Dictionary<byte[], ScalarValue> _created = new(BytesComparer.Instance);
     private readonly Dictionary<byte[], ScalarValue>.AlternateLookup<ReadOnlySpan<byte>> _createdLookup;
     private readonly Dictionary<byte[], KeyValuePair<string, string>[]> _lists = new(BytesComparer.Instance);
@@ -279,6 +282,15 @@ internal sealed class TextPool
             _lists[bytes.ToArray()] = lists;
         }
         return lists;
+    }
+
+    /// <summary>An empty list to gather an object's items in (objects nest, so one a level); <see cref="Return"/> it once copied.</summary>
+    public List<KeyValuePair<string, ScalarValue>> RentItems() => _items.TryPop(out var items) ? items : [];
+
+    public void Return(List<KeyValuePair<string, ScalarValue>> items)
+    {
+        items.Clear();
+        _items.Push(items);
     }
 
     /// <summary>The current token's text (a property name or a string).</summary>

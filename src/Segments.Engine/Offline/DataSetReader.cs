@@ -186,7 +186,7 @@ public sealed class DataSetReader
         var pools = new ThreadLocal<TextPool>(() => new TextPool());
         return ReadChunks(file, errors, chunkBytes, (reader, problems) =>
         {
-            var lines = new ContactLines.Builder();
+            var lines = new ContactLines.Builder(reader.Bytes);
             reader.ForEachLine((line, number) =>
             {
                 if (ContactLine.TryRead(line, pools.Value!) is { } document)
