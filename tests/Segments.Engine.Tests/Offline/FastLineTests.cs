@@ -270,7 +270,9 @@ public class FastLineTests
         {
             var errors = new List<DataSetError>();
             var exact = ExactLine.Read(line, 1, "contacts.jsonl", errors, InputReader.ReadContact);
-            if (ContactLine.TryRead(line, pool) is { } fast)
+            var read = ContactLine.TryRead(line, pool);
+            Assert.Equal(read?.Id, ContactLine.TryCheck(line));
+            if (read is { } fast)
             {
                 Interlocked.Increment(ref accepted);
                 Assert.True(errors.Count == 0, $"{Encoding.UTF8.GetString(line)}: {string.Join("; ", errors)}");
