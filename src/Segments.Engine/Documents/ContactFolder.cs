@@ -104,7 +104,9 @@ public sealed class ContactFolder(FoldOptions options)
 
         var existing = document.Events;
         var merged = new List<FoldedEvent>(existing.Length + incoming.Count);
-        var added = new List<FoldedEvent>(incoming.Count);
+        // Into a document without events every event kept is added: the merged list serves as both, read as the added
+        // events before attribution and compaction change it.
+        var added = existing.Length == 0 ? merged : new List<FoldedEvent>(incoming.Count);
         int i = 0, duplicates = 0;
         for (var j = 0; j < incoming.Count; j++)
         {
@@ -124,7 +126,10 @@ public sealed class ContactFolder(FoldOptions options)
                 continue;
             }
             merged.Add(e);
-            added.Add(e);
+            if (added != merged)
+            {
+                added.Add(e);
+            }
         }
         if (added.Count == 0)
         {
@@ -149,6 +154,7 @@ public sealed class ContactFolder(FoldOptions options)
             }
         }
         var listChanges = changes is null ? document.ListChanges : [.. document.ListChanges.Concat(changes).Order(ByTimeAndId)];
+        var addedCount = added.Count;
         if (added.Exists(e => e.Info.IsClickWithCampaign || e.Info.Kind == EventKind.Conversion))
         {
             touched |= Attribute(merged);
@@ -165,7 +171,7 @@ public sealed class ContactFolder(FoldOptions options)
             Compacted = compacted,
         };
         var parts = ContactParts.OfEvents(touched);
-        return new FoldOutcome(folded, added.Count, duplicates, refused, lists is null ? parts : parts with { Lists = lists });
+        return new FoldOutcome(folded, addedCount, duplicates, refused, lists is null ? parts : parts with { Lists = lists });
     }
 
     private static EventInfo Share(EventInfo info) => EventInfoPool.Shared.Share(info);
