@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text;
 using Segments.Engine.Documents;
 using Segments.Engine.Input;
@@ -13,25 +14,29 @@ namespace Segments.Engine.Offline;
 /// </summary>
 internal sealed class ContactIndex
 {
-    private readonly Dictionary<string, int> _numbers = new(Utf8Ids.Instance);
+    private readonly Dictionary<string, int> _numbers;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
-    private readonly List<(ContactLines Chunk, int Line)> _lines = [];
+    private readonly List<(ContactLines Chunk, int Line)> _lines;
 
-    public ContactIndex(IEnumerable<ContactLines> chunks)
+    /// <remarks>One core builds it while the other waits: sized once, and each id hashed once.</remarks>
+    public ContactIndex(IReadOnlyList<ContactLines> chunks)
     {
+        var lines = chunks.Sum(c => c.Ids.Count);
+        _numbers = new Dictionary<string, int>(lines, Utf8Ids.Instance);
+        _lines = new List<(ContactLines Chunk, int Line)>(lines);
         _lookup = _numbers.GetAlternateLookup<ReadOnlySpan<byte>>();
         foreach (var chunk in chunks)
         {
             for (var line = 0; line < chunk.Ids.Count; line++)
             {
-                var id = chunk.Ids[line];
-                if (_numbers.TryGetValue(id, out var number))
+                ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(_numbers, chunk.Ids[line], out var exists);
+                if (exists)
                 {
                     _lines[number] = (chunk, line);
                 }
                 else
                 {
-                    _numbers[id] = _lines.Count;
+                    number = _lines.Count;
                     _lines.Add((chunk, line));
                 }
             }
