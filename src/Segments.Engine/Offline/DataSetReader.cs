@@ -42,6 +42,9 @@ public sealed class DataSetReader
     /// <summary>How many contacts contacts.jsonl holds; <see cref="Fold"/> numbers them in its order.</summary>
     public int ContactCount => _contacts.Count;
 
+    /// <summary>The id of the contact <see cref="Fold"/> numbers <paramref name="number"/>, known before the fold.</summary>
+    public string ContactId(int number) => _contacts.Id(number);
+
     /// <summary>Things worth saying that do not make the data invalid (events of unknown contacts, events the fold refused).</summary>
     public IReadOnlyList<string> Warnings => _warnings;
 
