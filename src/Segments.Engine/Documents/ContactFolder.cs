@@ -69,18 +69,20 @@ public sealed class ContactFolder(FoldOptions options)
             }
             folded.Add(new FoldedEvent(e.At.UtcTicks, e.Id, Share(EventInfo.From(e))));
         }
-        return Fold(document, folded, i => events[i]);
+        return Fold(document, folded, events);
     }
 
     /// <summary>
     /// Folds events whose contents are already shared through <see cref="EventInfoPool.Shared"/> (the offline reader
     /// shares each distinct content once, not once per event).
     /// </summary>
-    public FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events) =>
-        Fold(document, events, i => events[i].ToEvent(document.Id));
+    public FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events) => Fold(document, events, null);
 
-    /// <param name="delivered">The event as delivered, for the i-th of <paramref name="events"/> (what a refusal reports).</param>
-    private FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events, Func<int, ContactEvent> delivered)
+    /// <param name="delivered">
+    /// The events as delivered, one for each of <paramref name="events"/> (what a refusal reports); null to report the
+    /// folded event as an event (a list, not a function: a closure was two objects every fold).
+    /// </param>
+    private FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events, IReadOnlyList<ContactEvent>? delivered)
     {
         // A document without events (every contact of an offline read) refuses nothing: no copy of what it is given.
         var refused = new List<(ContactEvent, string)>();
@@ -93,7 +95,7 @@ public sealed class ContactFolder(FoldOptions options)
             {
                 if (events[k].At < lateBefore)
                 {
-                    refused.Add((delivered(k), $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
+                    refused.Add((delivered?[k] ?? events[k].ToEvent(document.Id), $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
                     continue;
                 }
                 onTime.Add(events[k]);
@@ -298,29 +300,32 @@ public sealed class ContactFolder(FoldOptions options)
         var overCap = Math.Max(0, events.Count - options.MaxRetainedEvents);
         var removed = 0;
         var touched = 0UL;
-        var before = compacted;
         Dictionary<(EventKind, string, EmailAction, string?, string?, bool), CompactedTotal>? totals = null;
-        events.RemoveAll(e =>
+        // The events kept moved forward in place (a loop, not RemoveAll: its closure was two objects every fold).
+        var all = CollectionsMarshal.AsSpan(events);
+        var kept = 0;
+        foreach (var e in all)
         {
             var keepUntil = e.Info.IsClickWithCampaign ? cutoff - _attributionWindow : cutoff;
             if (e.At >= keepUntil && removed >= overCap)
             {
-                return false;
+                all[kept++] = e;
+                continue;
             }
             removed++;
             var info = e.Info;
             touched |= info.Signature;
             if (info.Bot && info.Kind == EventKind.Email)
             {
-                return true; // Engagement never counts a bot's email event, so its total would only mislead.
+                continue; // Engagement never counts a bot's email event, so its total would only mislead.
             }
-            totals ??= Totals(before);
+            totals ??= Totals(compacted);
             var key = (info.Kind, info.Name.ToLowerInvariant(), info.Action, info.CampaignId, info.AttributedCampaign, info.IsMachineOpen);
             totals[key] = totals.TryGetValue(key, out var t)
                 ? t with { Count = t.Count + 1, ValueSum = t.ValueSum + (info.Value ?? 0), NewestAt = Math.Max(t.NewestAt, e.At) }
                 : new CompactedTotal(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5, 1, info.Value ?? 0, e.At, key.Item6);
-            return true;
-        });
+        }
+        events.RemoveRange(kept, events.Count - kept);
         if (totals is not null)
         {
             // The canonical order; no key for the action, which the kind and the (case-folded) name decide.
