@@ -82,12 +82,19 @@ public sealed record ContactDocument(string Id)
             Email = profile.Email,
             FirstName = profile.FirstName,
             LastName = profile.LastName,
-            CreatedAt = profile.CreatedAt is { } created
-                ? new ScalarValue(ValueKind.Text, created.ToString("O"), 0, created.UtcTicks)
-                : ScalarValue.Missing,
+            CreatedAt = CreatedAtValue(profile.CreatedAt),
             Fields = profile.Fields,
-            Lists = profile.Lists.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray(),
+            Lists = ListsInOrder(profile.Lists),
         };
+
+    /// <summary>A profile's <c>createdAt</c> as the document holds it.</summary>
+    public static ScalarValue CreatedAtValue(DateTimeOffset? createdAt) => createdAt is { } created
+        ? new ScalarValue(ValueKind.Text, created.ToString("O"), 0, created.UtcTicks)
+        : ScalarValue.Missing;
+
+    /// <summary>A profile's list statuses as the document holds them.</summary>
+    public static KeyValuePair<string, string>[] ListsInOrder(IReadOnlyDictionary<string, string> lists) =>
+        lists.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
 
     /// <summary>A profile field by name: the built-ins first, then the custom fields.</summary>
     public ScalarValue GetField(string name) => name switch

@@ -69,36 +69,46 @@ public sealed class ContactFolder(FoldOptions options)
             }
             folded.Add(new FoldedEvent(e.At.UtcTicks, e.Id, Share(EventInfo.From(e))));
         }
-        return Fold(document, folded, i => events[i]);
+        return Fold(document, folded, events);
     }
 
     /// <summary>
     /// Folds events whose contents are already shared through <see cref="EventInfoPool.Shared"/> (the offline reader
     /// shares each distinct content once, not once per event).
     /// </summary>
-    public FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events) =>
-        Fold(document, events, i => events[i].ToEvent(document.Id));
+    public FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events) => Fold(document, events, null);
 
-    /// <param name="delivered">The event as delivered, for the i-th of <paramref name="events"/> (what a refusal reports).</param>
-    private FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events, Func<int, ContactEvent> delivered)
+    /// <param name="delivered">
+    /// The events as delivered, one for each of <paramref name="events"/> (what a refusal reports); null to report the
+    /// folded event as an event (a list, not a function: a closure was two objects every fold).
+    /// </param>
+    private FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events, IReadOnlyList<ContactEvent>? delivered)
     {
+        // A document without events (every contact of an offline read) refuses nothing: no copy of what it is given.
         var refused = new List<(ContactEvent, string)>();
-        var incoming = new List<FoldedEvent>(events.Count);
-        var lateBefore = document.NewestAt == long.MinValue ? long.MinValue : document.NewestAt - _horizon;
-        for (var k = 0; k < events.Count; k++)
+        var kept = events;
+        if (document.NewestAt != long.MinValue)
         {
-            if (events[k].At < lateBefore)
+            var lateBefore = document.NewestAt - _horizon;
+            var onTime = new List<FoldedEvent>(events.Count);
+            for (var k = 0; k < events.Count; k++)
             {
-                refused.Add((delivered(k), $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
-                continue;
+                if (events[k].At < lateBefore)
+                {
+                    refused.Add((delivered?[k] ?? events[k].ToEvent(document.Id), $"arrived more than {options.Horizon.TotalDays:0} days behind the contact's newest event"));
+                    continue;
+                }
+                onTime.Add(events[k]);
             }
-            incoming.Add(events[k]);
+            kept = onTime;
         }
-        incoming = SortedByTimeAndId(incoming);
+        var incoming = SortedByTimeAndId(kept);
 
         var existing = document.Events;
         var merged = new List<FoldedEvent>(existing.Length + incoming.Count);
-        var added = new List<FoldedEvent>();
+        // Into a document without events every event kept is added: the merged list serves as both, read as the added
+        // events before attribution and compaction change it.
+        var added = existing.Length == 0 ? merged : new List<FoldedEvent>(incoming.Count);
         int i = 0, duplicates = 0;
         for (var j = 0; j < incoming.Count; j++)
         {
@@ -118,7 +128,10 @@ public sealed class ContactFolder(FoldOptions options)
                 continue;
             }
             merged.Add(e);
-            added.Add(e);
+            if (added != merged)
+            {
+                added.Add(e);
+            }
         }
         if (added.Count == 0)
         {
@@ -129,19 +142,21 @@ public sealed class ContactFolder(FoldOptions options)
             merged.Add(existing[i++]);
         }
 
+        // Most folds change no list: then no set of lists and the same list changes.
         var touched = 0UL;
-        var lists = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? lists = null;
         var suppressions = document.Suppressions;
-        var changes = new List<ListChange>();
+        List<ListChange>? changes = null;
         foreach (var e in added)
         {
             touched |= e.Info.Signature;
-            if (ApplyImpliedEffects(e, ref suppressions, changes) is { } list)
+            if (ApplyImpliedEffects(e, ref suppressions, ref changes) is { } list)
             {
-                lists.Add(list);
+                (lists ??= new HashSet<string>(StringComparer.Ordinal)).Add(list);
             }
         }
-        ListChange[] listChanges = [.. document.ListChanges.Concat(changes).Order(ByTimeAndId)];
+        var listChanges = changes is null ? document.ListChanges : [.. document.ListChanges.Concat(changes).Order(ByTimeAndId)];
+        var addedCount = added.Count;
         if (added.Exists(e => e.Info.IsClickWithCampaign || e.Info.Kind == EventKind.Conversion))
         {
             touched |= Attribute(merged);
@@ -157,7 +172,8 @@ public sealed class ContactFolder(FoldOptions options)
             ListChanges = listChanges,
             Compacted = compacted,
         };
-        return new FoldOutcome(folded, added.Count, duplicates, refused, ContactParts.OfEvents(touched) with { Lists = lists });
+        var parts = ContactParts.OfEvents(touched);
+        return new FoldOutcome(folded, addedCount, duplicates, refused, lists is null ? parts : parts with { Lists = lists });
     }
 
     private static EventInfo Share(EventInfo info) => EventInfoPool.Shared.Share(info);
@@ -167,7 +183,7 @@ public sealed class ContactFolder(FoldOptions options)
     /// run of equal times by id. Sorting the events themselves through the comparison delegate (each swap two
     /// references written through the GC's barrier) was half of the offline command's fold.
     /// </summary>
-    private static List<FoldedEvent> SortedByTimeAndId(List<FoldedEvent> events)
+    private static List<FoldedEvent> SortedByTimeAndId(IReadOnlyList<FoldedEvent> events)
     {
         var count = events.Count;
         Span<long> times = count <= 512 ? stackalloc long[count] : new long[count];
@@ -204,7 +220,7 @@ public sealed class ContactFolder(FoldOptions options)
     /// Hard bounces and complaints imply suppressions from their time on; subscribes and unsubscribes are list changes
     /// (of the list they name, else of the global opt-out). Returns the list a change names.
     /// </summary>
-    private static string? ApplyImpliedEffects(in FoldedEvent e, ref KeyValuePair<SuppressionReason, long>[] suppressions, List<ListChange> changes)
+    private static string? ApplyImpliedEffects(in FoldedEvent e, ref KeyValuePair<SuppressionReason, long>[] suppressions, ref List<ListChange>? changes)
     {
         var info = e.Info;
         // The action alone decides: EventInfo.From gives every event but an email's EmailAction.Other.
@@ -218,7 +234,7 @@ public sealed class ContactFolder(FoldOptions options)
                 break;
             case EmailAction.Unsubscribe or EmailAction.Subscribe:
                 var listId = info.Properties.Get("listId") is { Kind: ValueKind.Text, Text: { } id } ? id : null;
-                changes.Add(new ListChange(listId, e.At, e.Id, info.Action == EmailAction.Subscribe));
+                (changes ??= []).Add(new ListChange(listId, e.At, e.Id, info.Action == EmailAction.Subscribe));
                 return listId;
         }
         return null;
@@ -284,29 +300,32 @@ public sealed class ContactFolder(FoldOptions options)
         var overCap = Math.Max(0, events.Count - options.MaxRetainedEvents);
         var removed = 0;
         var touched = 0UL;
-        var before = compacted;
         Dictionary<(EventKind, string, EmailAction, string?, string?, bool), CompactedTotal>? totals = null;
-        events.RemoveAll(e =>
+        // The events kept moved forward in place (a loop, not RemoveAll: its closure was two objects every fold).
+        var all = CollectionsMarshal.AsSpan(events);
+        var kept = 0;
+        foreach (var e in all)
         {
             var keepUntil = e.Info.IsClickWithCampaign ? cutoff - _attributionWindow : cutoff;
             if (e.At >= keepUntil && removed >= overCap)
             {
-                return false;
+                all[kept++] = e;
+                continue;
             }
             removed++;
             var info = e.Info;
             touched |= info.Signature;
             if (info.Bot && info.Kind == EventKind.Email)
             {
-                return true; // Engagement never counts a bot's email event, so its total would only mislead.
+                continue; // Engagement never counts a bot's email event, so its total would only mislead.
             }
-            totals ??= Totals(before);
+            totals ??= Totals(compacted);
             var key = (info.Kind, info.Name.ToLowerInvariant(), info.Action, info.CampaignId, info.AttributedCampaign, info.IsMachineOpen);
             totals[key] = totals.TryGetValue(key, out var t)
                 ? t with { Count = t.Count + 1, ValueSum = t.ValueSum + (info.Value ?? 0), NewestAt = Math.Max(t.NewestAt, e.At) }
                 : new CompactedTotal(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5, 1, info.Value ?? 0, e.At, key.Item6);
-            return true;
-        });
+        }
+        events.RemoveRange(kept, events.Count - kept);
         if (totals is not null)
         {
             // The canonical order; no key for the action, which the kind and the (case-folded) name decide.

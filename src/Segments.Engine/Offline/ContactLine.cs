@@ -1,52 +1,65 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using Segments.Engine.Documents;
 using Segments.Engine.Model;
 
 namespace Segments.Engine.Offline;
 
 /// <summary>
 /// The fast path of reading a <c>contacts.jsonl</c> line: one pass of <see cref="Utf8JsonReader"/> that builds the
-/// profile <see cref="Input.InputReader.ReadContact"/> would build, for lines it reads without a problem. It is
-/// strict (a property test holds it to that reader): a problem, an unknown or repeated key, an unexpected type all
-/// go to the exact reader, which alone words the errors. Short texts many contacts share (field and list names,
-/// statuses, plans) come from a pool, so a million profiles do not hold a million copies of "subscribed".
+/// document of the profile <see cref="Input.InputReader.ReadContact"/> would read (<see cref="ContactDocument.WithProfile"/>),
+/// for lines it reads without a problem. It is strict (a property test holds it to that reader): a problem, an
+/// unknown or repeated key, an unexpected type all go to the exact reader, which alone words the errors. What many
+/// contacts share comes from a pool: short texts (field and list names, statuses, plans), creation times and whole
+/// list-status maps, so a million documents do not hold a million copies of "subscribed". Without a pool it only
+/// checks (<see cref="TryCheck"/>): the same pass, nothing built.
 /// </summary>
 internal static class ContactLine
 {
-    public static ContactProfile? TryRead(ReadOnlySpan<byte> line, TextPool texts)
+    public static ContactDocument? TryRead(ReadOnlySpan<byte> line, TextPool texts) => TryRead(line, texts, out _, out var document) ? document : null;
+
+    /// <summary>The id of a line <see cref="TryRead"/> reads (null when it does not), its document not built.</summary>
+    public static string? TryCheck(ReadOnlySpan<byte> line) => TryRead(line, null, out var id, out _) ? id : null;
+
+    /// <param name="texts">The pool to build the document with; null to check the line only.</param>
+    private static bool TryRead(ReadOnlySpan<byte> line, TextPool? texts, out string? id, out ContactDocument? document)
     {
+        id = null;
+        document = null;
         if (!System.Text.Ascii.IsValid(line) && !Utf8.IsValid(line))
         {
-            return null;
+            return false;
         }
         try
         {
             var reader = new Utf8JsonReader(line);
-            return Read(ref reader, texts);
+            return Read(ref reader, line, texts, out id, out document);
         }
         catch (JsonException)
         {
-            return null;
+            return false;
         }
     }
 
-    private static ContactProfile? Read(ref Utf8JsonReader reader, TextPool texts)
+    private static bool Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, TextPool? texts, out string? id, out ContactDocument? document)
     {
+        id = null;
+        document = null;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return null;
+            return false;
         }
-        string? id = null, email = null, firstName = null, lastName = null;
-        DateTimeOffset? createdAt = null;
+        string? email = null, firstName = null, lastName = null;
+        var createdAt = ScalarValue.Missing;
         var fields = PropertyBag.Empty;
-        IReadOnlyDictionary<string, string>? lists = null;
+        KeyValuePair<string, string>[] lists = [];
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.ValueIsEscaped ? -1 : KeyOf(reader.ValueSpan);
             if (key < 0 || (seen & (1 << key)) != 0)
             {
-                return null;
+                return false;
             }
             seen |= 1 << key;
             reader.Read();
@@ -55,18 +68,19 @@ internal static class ContactLine
                 case 0:
                     if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length == 0)
                     {
-                        return null;
+                        return false;
                     }
                     id = reader.GetString();
                     break;
-                case 1: email = TextOrMissing(ref reader); break;
-                case 2: firstName = TextOrMissing(ref reader); break;
-                case 3: lastName = TextOrMissing(ref reader); break;
+                case 1: email = TextOrMissing(ref reader, texts); break;
+                case 2: firstName = TextOrMissing(ref reader, texts); break;
+                case 3: lastName = TextOrMissing(ref reader, texts); break;
                 case 4:
-                    // Through the pool: a date text is parsed once per distinct text (OfText parses it as DateValue does).
-                    if (reader.TokenType == JsonTokenType.String)
+                    // Any value will do (not a date is missing). Through the pool: a date text is parsed once per distinct
+                    // text (OfText parses it as DateValue does).
+                    if (reader.TokenType == JsonTokenType.String && texts is not null)
                     {
-                        createdAt = texts.Scalar(ref reader).DateTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+                        createdAt = texts.CreatedAt(ref reader);
                     }
                     else
                     {
@@ -76,14 +90,14 @@ internal static class ContactLine
                 case 5:
                     if (Scalars(ref reader, texts) is not { } bag)
                     {
-                        return null;
+                        return false;
                     }
                     fields = bag;
                     break;
                 default:
-                    if (Lists(ref reader, texts) is not { } statuses)
+                    if (Lists(ref reader, line, texts) is not { } statuses)
                     {
-                        return null;
+                        return false;
                     }
                     lists = statuses;
                     break;
@@ -91,18 +105,22 @@ internal static class ContactLine
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || id is null)
         {
-            return null;
+            return false;
         }
-        return new ContactProfile
+        if (texts is null)
         {
-            Id = id,
+            return true;
+        }
+        document = new ContactDocument(id)
+        {
             Email = email,
             FirstName = firstName,
             LastName = lastName,
             CreatedAt = createdAt,
             Fields = fields,
-            Lists = lists ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            Lists = lists,
         };
+        return true;
     }
 
     private static int KeyOf(ReadOnlySpan<byte> name) =>
@@ -116,11 +134,11 @@ internal static class ContactLine
         : -1;
 
     /// <summary>A built-in field: a string, or missing when of any other type (the language's rule, not a problem).</summary>
-    private static string? TextOrMissing(ref Utf8JsonReader reader)
+    private static string? TextOrMissing(ref Utf8JsonReader reader, TextPool? texts)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return reader.GetString();
+            return texts is null ? null : reader.GetString();
         }
         reader.Skip();
         return null;
@@ -130,7 +148,7 @@ internal static class ContactLine
     /// null (none), or an object of values as <see cref="Input.JsonFields.ReadValues"/> reads profile fields (strings,
     /// finite numbers, booleans, nulls, and arrays and objects of those, a tags field among them); null when anything else.
     /// </summary>
-    private static PropertyBag? Scalars(ref Utf8JsonReader reader, TextPool texts)
+    private static PropertyBag? Scalars(ref Utf8JsonReader reader, TextPool? texts)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -139,61 +157,94 @@ internal static class ContactLine
         return reader.TokenType == JsonTokenType.StartObject ? Record(ref reader, texts) : null;
     }
 
-    /// <summary>The object the reader is at the start of; null when a value in it is not one the fast path takes.</summary>
-    private static PropertyBag? Record(ref Utf8JsonReader reader, TextPool texts)
+    /// <summary>The object the reader is at the start of (empty when only checked); null when a value in it is not one the fast path takes.</summary>
+    private static PropertyBag? Record(ref Utf8JsonReader reader, TextPool? texts)
     {
-        var items = new List<KeyValuePair<string, ScalarValue>>();
+        var items = texts?.RentItems();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = texts.Name(ref reader);
+            var name = texts?.Name(ref reader);
             reader.Read();
             if (Value(ref reader, texts) is not { } value)
             {
                 return null;
             }
-            items.Add(new(name, value));
+            items?.Add(new(name!, value));
         }
-        return PropertyBag.From(items);
+        if (items is null)
+        {
+            return PropertyBag.Empty;
+        }
+        var bag = PropertyBag.From(items);
+        texts!.Return(items);
+        return bag;
     }
 
-    /// <summary>The value the reader is at, as <see cref="Input.JsonFields.Value"/> reads it; null for a number that is not finite.</summary>
-    private static ScalarValue? Value(ref Utf8JsonReader reader, TextPool texts)
+    /// <summary>
+    /// The value the reader is at, as <see cref="Input.JsonFields.Value"/> reads it (missing when only checked); null for a
+    /// number that is not finite.
+    /// </summary>
+    private static ScalarValue? Value(ref Utf8JsonReader reader, TextPool? texts)
     {
         switch (reader.TokenType)
         {
-            case JsonTokenType.String: return texts.Scalar(ref reader);
+            case JsonTokenType.String: return texts is null ? ScalarValue.Missing : texts.Scalar(ref reader);
             case JsonTokenType.Number: return reader.TryGetDouble(out var number) && double.IsFinite(number) ? ScalarValue.OfNumber(number) : null;
             case JsonTokenType.True: return ScalarValue.OfBoolean(true);
             case JsonTokenType.False: return ScalarValue.OfBoolean(false);
             case JsonTokenType.Null: return ScalarValue.Missing;
             case JsonTokenType.StartObject: return Record(ref reader, texts) is { } record ? ScalarValue.OfRecord(record) : null;
             case JsonTokenType.StartArray:
-                var items = new List<ScalarValue>();
+                var items = texts is null ? null : new List<ScalarValue>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (Value(ref reader, texts) is not { } item)
                     {
                         return null;
                     }
-                    items.Add(item);
+                    items?.Add(item);
                 }
-                return ScalarValue.OfList(new ValueList([.. items]));
+                return items is null ? ScalarValue.Missing : ScalarValue.OfList(new ValueList([.. items]));
             default: return null;
         }
     }
 
-    /// <summary>null (none), or an object of non-empty strings; null when anything else.</summary>
-    private static Dictionary<string, string>? Lists(ref Utf8JsonReader reader, TextPool texts)
+    /// <summary>
+    /// null (none), or an object of non-empty strings, as the document holds them; null when anything else. An object
+    /// whose bytes were read before is that object again, so it is not read twice.
+    /// </summary>
+    private static KeyValuePair<string, string>[]? Lists(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, TextPool? texts)
     {
-        var lists = new Dictionary<string, string>(StringComparer.Ordinal);
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return lists;
+            return [];
         }
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
+        if (texts is null)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length == 0)
+                {
+                    return null;
+                }
+            }
+            return [];
+        }
+        var start = (int)reader.TokenStartIndex;
+        var end = reader;
+        end.Skip();
+        var bytes = line[start..(int)end.BytesConsumed];
+        if (texts.Lists(bytes) is { } known)
+        {
+            reader = end;
+            return known;
+        }
+        var lists = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = texts.Name(ref reader);
@@ -204,19 +255,28 @@ internal static class ContactLine
             }
             lists[name] = texts.Name(ref reader);
         }
-        return lists;
+        return texts.AddLists(bytes, ContactDocument.ListsInOrder(lists));
     }
 }
 
 /// <summary>
-/// One worker's pool of short texts that repeat from line to line (names, statuses, small values), keyed by their
-/// bytes in the line. Bounded: past <see cref="Capacity"/> texts it stops pooling.
+/// One worker's pool of short texts that repeat from line to line (names, statuses, small values, creation times,
+/// list-status objects), keyed by their bytes in the line. Bounded: past <see cref="Capacity"/> of a kind it stops
+/// pooling that kind. What it hands out is shared, so it is never changed (documents are immutable).
 /// </summary>
 internal sealed class TextPool
 {
     public const int Capacity = 1 << 14;
 
     private const int MaxLength = 48;
+
+    private const int MaxListsLength = 256;
+
+    private readonly Stack<List<KeyValuePair<string, ScalarValue>>> _items = new();
+    private readonly Dictionary<byte[], ScalarValue> _created = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], ScalarValue>.AlternateLookup<ReadOnlySpan<byte>> _createdLookup;
+    private readonly Dictionary<byte[], KeyValuePair<string, string>[]> _lists = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], KeyValuePair<string, string>[]>.AlternateLookup<ReadOnlySpan<byte>> _listsLookup;
 
     private readonly Dictionary<byte[], string> _names = new(BytesComparer.Instance);
     private readonly Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> _nameLookup;
@@ -227,6 +287,46 @@ internal sealed class TextPool
     {
         _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<byte>>();
         _scalarLookup = _scalars.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _createdLookup = _created.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _listsLookup = _lists.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    /// <summary>The current string token as a document's <c>createdAt</c> (<see cref="ContactDocument.CreatedAtValue"/>), made once per distinct text.</summary>
+    public ScalarValue CreatedAt(ref Utf8JsonReader reader)
+    {
+        if (_createdLookup.TryGetValue(reader.ValueSpan, out var value))
+        {
+            return value;
+        }
+        var bytes = reader.ValueSpan;
+        value = ContactDocument.CreatedAtValue(Scalar(ref reader).DateTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null);
+        if (_created.Count < Capacity && bytes.Length <= MaxLength)
+        {
+            _created[bytes.ToArray()] = value;
+        }
+        return value;
+    }
+
+    /// <summary>The list statuses of an object read before, by its bytes in the line; null when it was not.</summary>
+    public KeyValuePair<string, string>[]? Lists(ReadOnlySpan<byte> bytes) => _listsLookup.TryGetValue(bytes, out var lists) ? lists : null;
+
+    /// <summary>Remembers the list statuses of an object, by its bytes in the line; returns them.</summary>
+    public KeyValuePair<string, string>[] AddLists(ReadOnlySpan<byte> bytes, KeyValuePair<string, string>[] lists)
+    {
+        if (_lists.Count < Capacity && bytes.Length <= MaxListsLength)
+        {
+            _lists[bytes.ToArray()] = lists;
+        }
+        return lists;
+    }
+
+    /// <summary>An empty list to gather an object's items in (objects nest, so one a level); <see cref="Return"/> it once copied.</summary>
+    public List<KeyValuePair<string, ScalarValue>> RentItems() => _items.TryPop(out var items) ? items : [];
+
+    public void Return(List<KeyValuePair<string, ScalarValue>> items)
+    {
+        items.Clear();
+        _items.Push(items);
     }
 
     /// <summary>The current token's text (a property name or a string).</summary>

@@ -42,6 +42,9 @@ public sealed class DataSetReader
     /// <summary>How many contacts contacts.jsonl holds; <see cref="Fold"/> numbers them in its order.</summary>
     public int ContactCount => _contacts.Count;
 
+    /// <summary>The id of the contact <see cref="Fold"/> numbers <paramref name="number"/>, known before the fold.</summary>
+    public string ContactId(int number) => _contacts.Id(number);
+
     /// <summary>Things worth saying that do not make the data invalid (events of unknown contacts, events the fold refused).</summary>
     public IReadOnlyList<string> Warnings => _warnings;
 
@@ -183,14 +186,17 @@ public sealed class DataSetReader
             errors.Add(new DataSetError(Path.GetFileName(file), null, "$", "the file is missing"));
             return [];
         }
-        var pools = new ThreadLocal<TextPool>(() => new TextPool());
         return ReadChunks(file, errors, chunkBytes, (reader, problems) =>
         {
-            var lines = new ContactLines.Builder();
+            var lines = new ContactLines.Builder(reader.Bytes);
             reader.ForEachLine((line, number) =>
             {
-                if ((ContactLine.TryRead(line, pools.Value!) ?? ExactLine.Read(line, number, Path.GetFileName(file), problems, InputReader.ReadContact))
-                    is { } profile)
+                // Only checked: the fold reads the line again into the contact's document.
+                if (ContactLine.TryCheck(line) is { } id)
+                {
+                    lines.Add(id, line);
+                }
+                else if (ExactLine.Read(line, number, Path.GetFileName(file), problems, InputReader.ReadContact) is { } profile)
                 {
                     lines.Add(profile.Id, line);
                 }

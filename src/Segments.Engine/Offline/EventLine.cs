@@ -231,11 +231,13 @@ internal struct EventLine
         {
             return false;
         }
-        if (!Digits(t[..4], out var year) || !Digits(t[5..7], out var month) || !Digits(t[8..10], out var day)
-            || !Digits(t[11..13], out var hour) || !Digits(t[14..16], out var minute) || !Digits(t[17..19], out var second))
+        // Two digits at a time, without a loop: this runs for every event line.
+        if (!TwoDigits(t, 0, out var century) | !TwoDigits(t, 2, out var years) | !TwoDigits(t, 5, out var month) | !TwoDigits(t, 8, out var day)
+            | !TwoDigits(t, 11, out var hour) | !TwoDigits(t, 14, out var minute) | !TwoDigits(t, 17, out var second))
         {
             return false;
         }
+        var year = (century * 100) + years;
         var fraction = 0L;
         if (t.Length > 20)
         {
@@ -271,6 +273,14 @@ internal struct EventLine
     private static ReadOnlySpan<int> DaysBeforeMonth => [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
 
     private static ReadOnlySpan<int> DaysBeforeMonthLeap => [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366];
+
+    private static bool TwoDigits(ReadOnlySpan<byte> text, int at, out int value)
+    {
+        var tens = (uint)(text[at] - '0');
+        var ones = (uint)(text[at + 1] - '0');
+        value = (int)((tens * 10) + ones);
+        return tens <= 9 && ones <= 9;
+    }
 
     private static bool Digits(ReadOnlySpan<byte> text, out int value)
     {

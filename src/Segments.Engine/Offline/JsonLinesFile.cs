@@ -119,6 +119,9 @@ internal sealed class ChunkReader(int index, ReadOnlyMemory<byte> chunk)
     /// <summary>The chunk's position in the file (0 for the first).</summary>
     public int Index => index;
 
+    /// <summary>The chunk's size in bytes (its lines and their terminators).</summary>
+    public int Bytes => chunk.Length;
+
     /// <summary>How many lines the chunk held (blank ones too), once <see cref="ForEachLine"/> has run.</summary>
     public int Lines { get; private set; }
 

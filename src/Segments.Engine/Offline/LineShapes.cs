@@ -42,8 +42,9 @@ internal sealed class LineShapes
         {
             return false;
         }
-        // Outside the three values the line is byte for byte a clean line read before, so only they need checking.
-        var quotes = Quotes(line, _quotesNeeded);
+        // Outside the three values the line is byte for byte a clean line read before, so only they need checking:
+        // at once when the bytes scanned for the quotes, which hold all three, are printable ASCII without a backslash.
+        var quotes = Quotes(line, _quotesNeeded, out var plain);
         for (var l = 0; l < _layouts.Count; l++)
         {
             var layout = _layouts[l];
@@ -58,7 +59,9 @@ internal sealed class LineShapes
                 At = Value(quotes, layout.At),
             };
             if (_contents.TryGetValue(Shape(l, line, candidate), out content)
-                && IsCleanText(line[candidate.Id]) && IsCleanText(line[candidate.ContactId]) && IsCleanText(line[candidate.At])
+                && (plain
+                    ? HasText(candidate.Id) && HasText(candidate.ContactId) && HasText(candidate.At)
+                    : IsCleanText(line[candidate.Id]) && IsCleanText(line[candidate.ContactId]) && IsCleanText(line[candidate.At]))
                 && EventLine.TryParseInstant(line[candidate.At], out candidate.AtTicks))
             {
                 matched = candidate;
@@ -75,7 +78,7 @@ internal sealed class LineShapes
         {
             return;
         }
-        var quotes = Quotes(line, int.MaxValue);
+        var quotes = Quotes(line, int.MaxValue, out _);
         var found = new Layout(Ordinal(quotes, scanned.Id), Ordinal(quotes, scanned.ContactId), Ordinal(quotes, scanned.At));
         var layout = _layouts.IndexOf(found);
         if (layout < 0)
@@ -96,27 +99,39 @@ internal sealed class LineShapes
         text.Length > 0 && !text.ContainsAnyInRange((byte)0, (byte)0x1F) && !text.Contains((byte)'\\')
         && (System.Text.Ascii.IsValid(text) || Utf8.IsValid(text));
 
+    private static bool HasText(Range value) => value.End.Value > value.Start.Value;
+
     private static Range Value(ReadOnlySpan<int> quotes, int ordinal) => new(quotes[2 * ordinal] + 1, quotes[(2 * ordinal) + 1]);
 
     /// <summary>Which string of the line a value is (its opening quote is the 2n-th quote).</summary>
     private static int Ordinal(ReadOnlySpan<int> quotes, Range value) => quotes.IndexOf(value.Start.Value - 1) / 2;
 
-    /// <summary>The positions of the line's first <paramref name="needed"/> quotes (all when there are fewer), 16 bytes at a time.</summary>
-    private ReadOnlySpan<int> Quotes(ReadOnlySpan<byte> line, int needed)
+    /// <summary>
+    /// The positions of the line's first <paramref name="needed"/> quotes (all when there are fewer), 16 bytes at a time;
+    /// <paramref name="plain"/> when every byte scanned (up to the last quote returned, at least) is printable ASCII and
+    /// not a backslash.
+    /// </summary>
+    private ReadOnlySpan<int> Quotes(ReadOnlySpan<byte> line, int needed, out bool plain)
     {
         var count = 0;
         var quote = Vector128.Create((byte)'"');
+        var unusual = Vector128<byte>.Zero;
         var i = 0;
         for (; i + Vector128<byte>.Count <= line.Length && count < needed; i += Vector128<byte>.Count)
         {
-            var mask = Vector128.Equals(Vector128.Create(line.Slice(i, Vector128<byte>.Count)), quote).ExtractMostSignificantBits();
+            var bytes = Vector128.Create(line.Slice(i, Vector128<byte>.Count));
+            unusual |= Vector128.LessThan(bytes, Vector128.Create((byte)0x20)) | Vector128.GreaterThan(bytes, Vector128.Create((byte)0x7E))
+                | Vector128.Equals(bytes, Vector128.Create((byte)'\\'));
+            var mask = Vector128.Equals(bytes, quote).ExtractMostSignificantBits();
             for (; mask != 0; mask &= mask - 1)
             {
                 Add(ref count, i + BitOperations.TrailingZeroCount(mask));
             }
         }
+        plain = unusual == Vector128<byte>.Zero;
         for (; i < line.Length && count < needed; i++)
         {
+            plain &= line[i] is >= 0x20 and <= 0x7E and not (byte)'\\';
             if (line[i] == '"')
             {
                 Add(ref count, i);
@@ -192,9 +207,10 @@ internal sealed class LineShapes
 
         public int Count { get; private set; }
 
-        public bool TryGetValue(ReadOnlySpan<byte> shape, out int content)
+        public bool TryGetValue(ReadOnlySpan<byte> shape, out int content) => TryGetValue(shape, XxHash3.HashToUInt64(shape), out content);
+
+        private bool TryGetValue(ReadOnlySpan<byte> shape, ulong hash, out int content)
         {
-            var hash = XxHash3.HashToUInt64(shape);
             var mask = _slots.Length - 1;
             for (var i = (int)hash & mask; ; i = (i + 1) & mask)
             {
@@ -214,7 +230,8 @@ internal sealed class LineShapes
 
         public void TryAdd(ReadOnlySpan<byte> shape, int content)
         {
-            if (TryGetValue(shape, out _))
+            var hash = XxHash3.HashToUInt64(shape);
+            if (TryGetValue(shape, hash, out _))
             {
                 return;
             }
@@ -235,7 +252,7 @@ internal sealed class LineShapes
                 Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _used + shape.Length));
             }
             shape.CopyTo(_arena.AsSpan(_used));
-            Place(new Slot { Hash = XxHash3.HashToUInt64(shape), Offset = _used, Length = shape.Length, Content = content });
+            Place(new Slot { Hash = hash, Offset = _used, Length = shape.Length, Content = content });
             _used += shape.Length;
             Count++;
         }
