@@ -343,7 +343,7 @@ public static class ContactDocumentJson
     private static class InfoCache
     {
         private const int Capacity = 1_000_000;
-        private static readonly ConcurrentDictionary<byte[], EventInfo> Items = new(BytesComparer.Instance);
+        private static readonly ConcurrentDictionary<byte[], EventInfo> Items = new(BytesComparer.Randomized);
         private static readonly ConcurrentDictionary<byte[], EventInfo>.AlternateLookup<ReadOnlySpan<byte>> Lookup =
             Items.GetAlternateLookup<ReadOnlySpan<byte>>();
         private static int _count;
@@ -363,26 +363,6 @@ public static class ContactDocumentJson
             }
             return info;
         }
-    }
-
-    private sealed class BytesComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly BytesComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] bytes) => GetHashCode((ReadOnlySpan<byte>)bytes);
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(alternate);
-            return hash.ToHashCode();
-        }
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 
     // An info is [kind, name, action, campaignId, properties, geo, device, value, currency, attributedCampaign, bot] with

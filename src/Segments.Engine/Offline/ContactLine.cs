@@ -273,14 +273,14 @@ internal sealed class TextPool
     private const int MaxListsLength = 256;
 
     private readonly Stack<List<KeyValuePair<string, ScalarValue>>> _items = new();
-    private readonly Dictionary<byte[], ScalarValue> _created = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], ScalarValue> _created = new(BytesComparer.Unseeded);
     private readonly Dictionary<byte[], ScalarValue>.AlternateLookup<ReadOnlySpan<byte>> _createdLookup;
-    private readonly Dictionary<byte[], KeyValuePair<string, string>[]> _lists = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], KeyValuePair<string, string>[]> _lists = new(BytesComparer.Unseeded);
     private readonly Dictionary<byte[], KeyValuePair<string, string>[]>.AlternateLookup<ReadOnlySpan<byte>> _listsLookup;
 
-    private readonly Dictionary<byte[], string> _names = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], string> _names = new(BytesComparer.Unseeded);
     private readonly Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> _nameLookup;
-    private readonly Dictionary<byte[], ScalarValue> _scalars = new(BytesComparer.Instance);
+    private readonly Dictionary<byte[], ScalarValue> _scalars = new(BytesComparer.Unseeded);
     private readonly Dictionary<byte[], ScalarValue>.AlternateLookup<ReadOnlySpan<byte>> _scalarLookup;
 
     public TextPool()
