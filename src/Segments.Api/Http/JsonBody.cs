@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using Segments.Engine.Input;
 using Segments.Engine.Language;
 
 namespace Segments.Api.Http;
@@ -316,7 +317,7 @@ public sealed class JsonBody : IDisposable
             }
             catch (InvalidOperationException)
             {
-                return "is not valid Unicode text (an escaped lone surrogate such as \\ud800, or invalid UTF-8)";
+                return JsonFields.NotUnicodeText;
             }
         }
 

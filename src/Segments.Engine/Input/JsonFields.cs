@@ -47,6 +47,57 @@ public static class JsonFields
         return null;
     }
 
+    /// <summary>What a string is when its escapes make a lone surrogate, which no text can hold.</summary>
+    public const string NotUnicodeText = "is not valid Unicode text (an escaped lone surrogate such as \\ud800, or invalid UTF-8)";
+
+    /// <summary>The path of the first property name or string below <paramref name="value"/> that does not decode, or null.</summary>
+    public static string? UndecodablePath(JsonElement value, string path)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Decodes(() => value.GetString()) ? null : path;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (UndecodablePath(item, $"{path}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (!Decodes(() => property.Name))
+                    {
+                        return path;
+                    }
+                    if (UndecodablePath(property.Value, $"{path}.{property.Name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Decodes(Func<string?> decode)
+    {
+        try
+        {
+            decode();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public static string? OptionalText(JsonElement json, string path, string key, List<ValidationError> errors)
     {
         if (!json.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)

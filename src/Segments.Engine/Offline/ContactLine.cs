@@ -26,7 +26,7 @@ internal static class ContactLine
     {
         id = null;
         document = null;
-        if (!System.Text.Ascii.IsValid(line) && !Utf8.IsValid(line))
+        if (!System.Text.Ascii.IsValid(line) && !Utf8.IsValid(line) || ExactLine.EscapesSurrogate(line))
         {
             return false;
         }

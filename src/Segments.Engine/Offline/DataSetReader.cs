@@ -167,6 +167,11 @@ public sealed class DataSetReader
         try
         {
             using var json = JsonDocument.Parse(File.ReadAllBytes(file));
+            if (JsonFields.UndecodablePath(json.RootElement, "$") is { } undecodable)
+            {
+                errors.Add(new DataSetError(Path.GetFileName(file), null, undecodable, JsonFields.NotUnicodeText));
+                return null;
+            }
             var (value, problems) = read(json.RootElement, "$");
             errors.AddRange(problems.Select(p => new DataSetError(Path.GetFileName(file), null, p.Path, p.Message)));
             return value;
@@ -264,6 +269,11 @@ public sealed class DataSetReader
         }
         using (json)
         {
+            if (JsonFields.UndecodablePath(json.RootElement, "$") is { } undecodable)
+            {
+                errors.Add(new DataSetError(name, null, undecodable, JsonFields.NotUnicodeText));
+                return definitions;
+            }
             if (json.RootElement.ValueKind != JsonValueKind.Array)
             {
                 errors.Add(new DataSetError(name, null, "$", "segments.json holds an array of segment definitions"));

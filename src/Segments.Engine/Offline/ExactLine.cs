@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Segments.Engine.Input;
 using Segments.Engine.Language;
 
 namespace Segments.Engine.Offline;
@@ -36,5 +37,29 @@ internal static class ExactLine
             errors.Add(new DataSetError(file, number, "$", $"not valid JSON: {e.Message}"));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // Valid JSON whose escapes make a lone surrogate ("\ud800"): decoding that string threw; say which one.
+            using var json = JsonDocument.Parse(text);
+            errors.Add(new DataSetError(file, number, JsonFields.UndecodablePath(json.RootElement, "$") ?? "$", JsonFields.NotUnicodeText));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether a line escapes a surrogate (<c>\ud800</c> to <c>\udfff</c>), which may be a lone one that no string can
+    /// hold: the fast paths leave such (rare) lines here, where decoding one is an error with its path.
+    /// </summary>
+    public static bool EscapesSurrogate(ReadOnlySpan<byte> line)
+    {
+        for (var at = line.IndexOf("\\u"u8); at >= 0; at = line.IndexOf("\\u"u8))
+        {
+            if (at + 3 < line.Length && (line[at + 2] | 0x20) == 'd' && (line[at + 3] | 0x20) is (byte)'8' or (byte)'9' or (>= (byte)'a' and <= (byte)'f'))
+            {
+                return true;
+            }
+            line = line[(at + 2)..];
+        }
+        return false;
     }
 }

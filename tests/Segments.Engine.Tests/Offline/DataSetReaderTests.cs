@@ -67,6 +67,44 @@ public class DataSetReaderTests
         Assert.Equal(expected, thrown.Errors);
     }
 
+    /// <summary>
+    /// Valid JSON whose escapes make a lone surrogate is no text: an error at its file, line and path, never a crash; the
+    /// fast contact path leaves such a line to the exact reader in its check as in its read. An escaped pair is text.
+    /// </summary>
+    [Theory]
+    [InlineData("contacts.jsonl", """{"id":"c-x","firstName":"\uD800"}""", "$.firstName")]
+    [InlineData("contacts.jsonl", """{"id":"c-x","fields":{"tags":["a","b\udfff"]}}""", "$.fields.tags[1]")]
+    [InlineData("contacts.jsonl", """{"id":"c-x","lists":{"news\uDC00":"subscribed"}}""", "$.lists")]
+    [InlineData("events.jsonl", """{"id":"e-x","contactId":"c1","kind":"pixel","name":"v\uD800","at":"2026-11-01T00:00:00Z"}""", "$.name")]
+    [InlineData("events.jsonl", """{"id":"e-x","contactId":"c1","kind":"pixel","name":"v","at":"2026-11-01T00:00:00Z","properties":{"p":{"q":"\ud800x"}}}""", "$.properties.p.q")]
+    public void A_lone_surrogate_is_an_error_at_its_line_and_path(string file, string line, string path)
+    {
+        var data = RandomDataSet.Generate(16, contacts: 10, definitions: 1);
+        using var folder = new DataSetFolder(data);
+        var lines = File.ReadAllLines(Path.Combine(folder.Path, file)).ToList();
+        lines.Insert(2, line);
+        File.WriteAllLines(Path.Combine(folder.Path, file), lines);
+
+        var thrown = Assert.Throws<DataSetException>(() => DataSetReader.Open(folder.Path, null, 1 << 20, 3));
+
+        Assert.Equal(new DataSetError(file, 3, path, JsonFields.NotUnicodeText), Assert.Single(thrown.Errors));
+        Assert.Null(ContactLine.TryCheck(System.Text.Encoding.UTF8.GetBytes(line)));
+    }
+
+    [Fact]
+    public void An_escaped_surrogate_pair_reads_as_its_character()
+    {
+        var data = RandomDataSet.Generate(17, contacts: 10, definitions: 1);
+        using var folder = new DataSetFolder(data);
+        File.AppendAllText(Path.Combine(folder.Path, "contacts.jsonl"), """{"id":"c-pair","firstName":"smile \ud83d\ude00"}""" + "\n");
+
+        var reader = DataSetReader.Open(folder.Path, RandomDataSets.WholeSpan, 1 << 20, 3);
+        var folded = new ContactDocument[reader.ContactCount];
+        reader.Fold((number, contact) => folded[number] = contact);
+
+        Assert.Equal("smile \U0001F600", Assert.Single(folded, d => d.Id == "c-pair").FirstName);
+    }
+
     [Fact]
     public void Events_of_unknown_contacts_are_counted_over_every_chunk_in_the_order_they_first_appear()
     {
