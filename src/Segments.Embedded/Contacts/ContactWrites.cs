@@ -61,7 +61,10 @@ internal static class ContactWrites
         return versions;
     }
 
-    /// <summary>The parameters of a row both statements take, and the group's change number.</summary>
+    /// <summary>
+    /// The parameters of a row both statements take, kept to set each row's values; <see cref="Of"/> binds the group's
+    /// change number once.
+    /// </summary>
     private sealed record Row(SqliteParameter Tenant, SqliteParameter Id, SqliteParameter Bucket, SqliteParameter Body)
     {
         public static Row Of(SqliteCommand command, long changed)

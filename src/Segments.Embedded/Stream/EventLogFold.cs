@@ -90,8 +90,7 @@ public sealed class EventLogFold(
             IReadOnlyList<StreamMessage> batch;
             try
             {
-                batch = await reader.ReadAsync(options.Value.MaxBatchSize, wait: !_draining.IsCancellationRequested, _draining.Token,
-                    Gather(folding));
+                batch = await reader.ReadAsync(BatchSize, wait: !_draining.IsCancellationRequested, _draining.Token, Gather(folding));
             }
             catch (OperationCanceledException) when (_draining.IsCancellationRequested)
             {
@@ -101,11 +100,16 @@ public sealed class EventLogFold(
             {
                 return;
             }
-            var started = time.GetTimestamp();
-            await BatchRetry.RunAsync(ct => fold.HandleAsync(batch, ct), time, _abort.Token, (error, delay) =>
+            // The attempt that folded it is timed, not the retries' back-off before it.
+            await BatchRetry.RunAsync(async ct =>
+            {
+                var started = time.GetTimestamp();
+                var folded = await fold.HandleAsync(batch, ct);
+                folding = time.GetElapsedTime(started);
+                return folded;
+            }, time, _abort.Token, (error, delay) =>
                 logger.LogError(error, "Folding events {From} to {To} of the log failed; trying again in {Delay}", reader.Next - batch.Count,
                     reader.Next - 1, delay));
-            folding = time.GetElapsedTime(started);
             Interlocked.Exchange(ref _folded, reader.Next);
             log.MarkFolded(reader.Next);
         }
@@ -117,6 +121,12 @@ public sealed class EventLogFold(
     /// time until the batches are large enough for it to keep up folding about half of the time (see
     /// <see cref="EventLogOptions.MaxGatherMilliseconds"/>); an idle service's batches stay small and prompt.
     /// </summary>
+    /// <summary>
+    /// A batch's events at most: never more than the backlog the log accepts, or a batch waiting to fill would wait out its
+    /// whole gather while ingestion is refused for want of room.
+    /// </summary>
+    private int BatchSize => (int)Math.Min(options.Value.MaxBatchSize, options.Value.MaxBacklog);
+
     private TimeSpan Gather(TimeSpan lastFold) =>
         TimeSpan.FromMilliseconds(Math.Clamp(lastFold.TotalMilliseconds, options.Value.GatherMilliseconds,
             Math.Max(options.Value.GatherMilliseconds, options.Value.MaxGatherMilliseconds)));

@@ -84,7 +84,8 @@ public sealed class ContactFolder(FoldOptions options)
     /// </param>
     private FoldOutcome Fold(ContactDocument document, IReadOnlyList<FoldedEvent> events, IReadOnlyList<ContactEvent>? delivered)
     {
-        // A document without events (every contact of an offline read) refuses nothing: no copy of what it is given.
+        // A document that has never had an event (NewestAt unset: every contact of an offline read) refuses nothing, so
+        // what it is given is sorted without a copy first.
         var refused = new List<(ContactEvent, string)>();
         var kept = events;
         if (document.NewestAt != long.MinValue)

@@ -107,6 +107,22 @@ public sealed class EventLogFoldTests : IDisposable
         Assert.Equal([["log/0"], ["log/1", "log/2"]], handler.Batches);
     }
 
+    [Fact]
+    public async Task A_batch_fills_at_the_backlog_the_log_accepts_so_a_full_log_is_folded_at_once_not_after_the_gather()
+    {
+        var options = new EventLogOptions { MaxBacklog = 1_000, MaxBatchSize = 5_000, GatherMilliseconds = 10_000 };
+        using var log = EventLog.Open(_folder, options, TimeProvider.System);
+        var handler = new Recording();
+        var fold = new EventLogFold(log, handler, new StoreSync([]), Options.Create(options), TimeProvider.System, _log);
+        await fold.StartAsync(CancellationToken.None);
+        // All the log may hold unfolded (more is refused until the fold makes room): the fold takes it now, not 10 s
+        // later when its gather ends.
+        await PublishAsync(log, 0, 1_000);
+        await log.WaitUntilFoldedAsync(TimeProvider.System).WaitAsync(TimeSpan.FromSeconds(5));
+        await fold.StopAsync(CancellationToken.None);
+        Assert.Equal(1_000, handler.Positions.Count());
+    }
+
     /// <summary>Takes its time over the first batch it is handed; notes every batch.</summary>
     private sealed class Slow(TimeSpan first) : IStreamBatchHandler
     {
