@@ -65,7 +65,9 @@ public sealed class LifecycleHost : IAsyncDisposable
         services.AddStreamFold(builder.Configuration);
         services.AddEmbeddedRuntime(folder);
         services.AddSegmentsApi(builder.Configuration).AddMembershipApi().AddBroadcastsApi().AddJobsApi();
-        services.AddInMemoryDurableTask(tasks => tasks.AddAudienceResolution().AddJobs());
+        // The sidecar's own random default (30000 to 40000) reaches into the ephemeral range other connections draw from.
+        services.AddInMemoryDurableTask(tasks => tasks.AddAudienceResolution().AddJobs(),
+            new InMemoryDurableTaskOptions { Port = Segments.TestSupport.LoopbackPorts.Free() });
         services.AddSingleton<IJobScheduler>(provider => new DurableJobScheduler(provider.GetRequiredService<DurableTaskClient>()));
         services.AddSingleton<IBroadcastScheduler>(provider => new DurableBroadcastScheduler(provider.GetRequiredService<DurableTaskClient>()));
         var app = builder.Build();
