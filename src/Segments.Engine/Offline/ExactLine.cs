@@ -41,7 +41,11 @@ internal static class ExactLine
         {
             // Valid JSON whose escapes make a lone surrogate ("\ud800"): decoding that string threw; say which one.
             using var json = JsonDocument.Parse(text);
-            errors.Add(new DataSetError(file, number, JsonFields.UndecodablePath(json.RootElement, "$") ?? "$", JsonFields.NotUnicodeText));
+            if (JsonFields.UndecodablePath(json.RootElement, "$") is not { } path)
+            {
+                throw; // Not a string that does not decode: a fault of the reader's, not of the line.
+            }
+            errors.Add(new DataSetError(file, number, path, JsonFields.NotUnicodeText));
             return null;
         }
     }
