@@ -167,9 +167,8 @@ public sealed class DataSetReader
         try
         {
             using var json = JsonDocument.Parse(File.ReadAllBytes(file));
-            if (JsonFields.UndecodablePath(json.RootElement, "$") is { } undecodable)
+            if (!AllStringsDecode(json, Path.GetFileName(file), errors))
             {
-                errors.Add(new DataSetError(Path.GetFileName(file), null, undecodable, JsonFields.NotUnicodeText));
                 return null;
             }
             var (value, problems) = read(json.RootElement, "$");
@@ -181,6 +180,17 @@ public sealed class DataSetReader
             errors.Add(new DataSetError(Path.GetFileName(file), (int?)e.LineNumber + 1, "$", $"not valid JSON: {e.Message}"));
             return null;
         }
+    }
+
+    /// <summary>Whether every string of a whole-file document decodes; else the first that does not is an error at its path.</summary>
+    private static bool AllStringsDecode(JsonDocument json, string file, List<DataSetError> errors)
+    {
+        if (JsonFields.UndecodablePath(json.RootElement, "$") is not { } path)
+        {
+            return true;
+        }
+        errors.Add(new DataSetError(file, null, path, JsonFields.NotUnicodeText));
+        return false;
     }
 
     /// <summary>contacts.jsonl read and checked on every core; the valid lines kept as they are, chunk by chunk.</summary>
@@ -269,9 +279,8 @@ public sealed class DataSetReader
         }
         using (json)
         {
-            if (JsonFields.UndecodablePath(json.RootElement, "$") is { } undecodable)
+            if (!AllStringsDecode(json, name, errors))
             {
-                errors.Add(new DataSetError(name, null, undecodable, JsonFields.NotUnicodeText));
                 return definitions;
             }
             if (json.RootElement.ValueKind != JsonValueKind.Array)

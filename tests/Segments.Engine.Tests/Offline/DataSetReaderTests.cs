@@ -91,6 +91,20 @@ public class DataSetReaderTests
         Assert.Null(ContactLine.TryCheck(System.Text.Encoding.UTF8.GetBytes(line)));
     }
 
+    [Theory]
+    [InlineData("schema.json", """{"fields":{"pl\uDFFFan":"text"}}""", "$.fields")]
+    [InlineData("segments.json", """[{"id":"s1","name":"x\ud800","match":{"everyone":{}}}]""", "$[0].name")]
+    public void A_lone_surrogate_in_the_schema_or_the_definitions_is_an_error_at_its_path(string file, string json, string path)
+    {
+        var data = RandomDataSet.Generate(18, contacts: 10, definitions: 1);
+        using var folder = new DataSetFolder(data);
+        File.WriteAllText(Path.Combine(folder.Path, file), json);
+
+        var thrown = Assert.Throws<DataSetException>(() => DataSetReader.Open(folder.Path, null, 1 << 20, 3));
+
+        Assert.Contains(new DataSetError(file, null, path, JsonFields.NotUnicodeText), thrown.Errors);
+    }
+
     [Fact]
     public void An_escaped_surrogate_pair_reads_as_its_character()
     {
